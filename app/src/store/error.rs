@@ -1,0 +1,84 @@
+//! The store layer's error type.
+
+use crate::domain::ValidationError;
+use std::path::PathBuf;
+
+/// Why a store operation failed. Any write that fails leaves the database as it was.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A record broke a rule of the domain; nothing was written.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// A record the operation refers to does not exist.
+    #[error("{kind}不存在：{id}")]
+    NotFound {
+        /// The record's kind, in Chinese (`党支部`, `党员`).
+        kind: &'static str,
+        /// The id that was looked up.
+        id: i64,
+    },
+    /// A record with the same unique key exists already.
+    #[error("{what}已存在：{value}")]
+    Duplicate {
+        /// The key's Chinese name (`身份证号`).
+        what: &'static str,
+        /// The key's value (masked if it is personal data).
+        value: String,
+    },
+    /// The meeting record is final; it may only be amended.
+    #[error("会议记录已定稿，不能直接修改或删除，请以更正方式修改：会议{0}")]
+    Locked(i64),
+    /// The operation needs a final record but this one is a draft.
+    #[error("会议记录尚未定稿，请直接修改：会议{0}")]
+    NotFinal(i64),
+    /// The file is an SQLite database of another program.
+    #[error("不是支部工作台的数据库（application_id = {found}）：{path}")]
+    ForeignDatabase {
+        /// The application id found in the file.
+        found: i32,
+        /// The database file.
+        path: PathBuf,
+    },
+    /// The database was written by a newer version of the program.
+    #[error("数据库结构版本为{found}，本程序只支持到{supported}，请升级程序：{path}")]
+    TooNew {
+        /// The schema version in the file.
+        found: i64,
+        /// The newest version this build knows.
+        supported: i64,
+        /// The database file.
+        path: PathBuf,
+    },
+    /// A migration failed; the database keeps its previous version.
+    #[error("数据库升级到第{number}版失败：{source}")]
+    Migration {
+        /// The migration's number.
+        number: i64,
+        /// SQLite's error.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// A stored value cannot be read back as the domain type (the file was edited by hand or damaged).
+    #[error("数据库中的{what}无法识别：{value}")]
+    Corrupt {
+        /// What was being read.
+        what: &'static str,
+        /// The stored value.
+        value: String,
+    },
+    /// Reading or copying an attachment file failed.
+    #[error("附件文件读写失败（{source}）：{path}")]
+    Attachment {
+        /// The file involved.
+        path: PathBuf,
+        /// The IO error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// SQLite reported an error (disk full, file locked, …).
+    #[error("数据库操作失败：{0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// The store's result type.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,280 @@
+//! Evaluations in the store: duty reviews, member appraisals, rating schemes and star ratings.
+
+use super::{AuditAction, Result, Store, StoreError, Writer, codec};
+use crate::domain::{
+    AppraisalId, BallotTally, DutyReview, IndicatorScore, MemberAppraisal, MemberId, OrgId, RatingId, RatingScheme,
+    ReportSection, ReviewId, SchemeId, StarRating, Stored, ValidationError,
+};
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+/// The part of a scheme kept as one JSON column.
+#[derive(Serialize, Deserialize)]
+struct SchemeDefinition {
+    indicators: Vec<crate::domain::Indicator>,
+    bonus: Vec<crate::domain::Indicator>,
+    bands: Vec<crate::domain::StarBand>,
+    quotas: Vec<crate::domain::Quota>,
+}
+
+impl Writer<'_> {
+    /// Saves a duty review; one per secretary and year.
+    pub fn create_duty_review(&mut self, review: &DutyReview) -> Result<ReviewId> {
+        review.validate()?;
+        if super::org::org_kind(&self.tx, review.branch)? != crate::domain::OrgKind::Branch {
+            return Err(ValidationError::new("述职支部", "不是党支部", review.branch).into());
+        }
+        super::member::require_member(&self.tx, review.subject)?;
+        let exists: Option<i64> = self
+            .tx
+            .query_row(
+                "SELECT id FROM duty_reviews WHERE year = ?1 AND subject_id = ?2",
+                params![review.year, review.subject.0],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if exists.is_some() {
+            return Err(StoreError::Duplicate { what: "该书记本年度述职评议", value: review.year.to_string() });
+        }
+        let b = review.ballots;
+        self.tx.execute(
+            "INSERT INTO duty_reviews(year, branch_id, subject_id, held_on, ballots_excellent, ballots_good, ballots_fair,
+                 ballots_poor, voters_expected, voters_returned, higher_comment, overall_grade)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                review.year,
+                review.branch.0,
+                review.subject.0,
+                review.held_on,
+                b.excellent,
+                b.good,
+                b.fair,
+                b.poor,
+                review.voters_expected,
+                review.voters_returned,
+                review.higher_comment.trim(),
+                review.overall_grade.map(|g| codec::code(&g)),
+            ],
+        )?;
+        let id = self.tx.last_insert_rowid();
+        let mut stmt = self
+            .tx
+            .prepare_cached("INSERT INTO duty_review_sections(review_id, position, heading, body) VALUES (?1, ?2, ?3, ?4)")?;
+        for (i, s) in review.sections.iter().enumerate() {
+            stmt.execute(params![id, i as i64, s.heading.trim(), s.body.trim()])?;
+        }
+        drop(stmt);
+        self.audit(AuditAction::Create, "duty_review", Some(id), &format!("{}年度述职评议", review.year))?;
+        Ok(ReviewId(id))
+    }
+
+    /// Saves a member's appraisal result; one per member and year.
+    pub fn create_appraisal(&mut self, appraisal: &MemberAppraisal) -> Result<AppraisalId> {
+        appraisal.validate()?;
+        super::member::require_member(&self.tx, appraisal.member)?;
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO member_appraisals(year, member_id, self_assessment, grade) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(year, member_id) DO NOTHING",
+        )?;
+        let inserted = stmt.execute(params![
+            appraisal.year,
+            appraisal.member.0,
+            appraisal.self_assessment.trim(),
+            codec::code(&appraisal.grade)
+        ])?;
+        drop(stmt);
+        if inserted == 0 {
+            return Err(StoreError::Duplicate { what: "该党员本年度评议结果", value: appraisal.year.to_string() });
+        }
+        let id = self.tx.last_insert_rowid();
+        self.audit(AuditAction::Create, "member_appraisal", Some(id), &format!("{}年度民主评议", appraisal.year))?;
+        Ok(AppraisalId(id))
+    }
+
+    /// Saves a rating scheme (indicator sheet); its key must be new.
+    pub fn create_rating_scheme(&mut self, scheme: &RatingScheme) -> Result<SchemeId> {
+        scheme.validate()?;
+        let definition = SchemeDefinition {
+            indicators: scheme.indicators.clone(),
+            bonus: scheme.bonus.clone(),
+            bands: scheme.bands.clone(),
+            quotas: scheme.quotas.clone(),
+        };
+        let inserted = self.tx.execute(
+            "INSERT INTO rating_schemes(key, name, source, subject_kind, definition) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(key) DO NOTHING",
+            params![scheme.key.trim(), scheme.name.trim(), scheme.source, codec::code(&scheme.subject_kind), codec::to_json(&definition)],
+        )?;
+        if inserted == 0 {
+            return Err(StoreError::Duplicate { what: "评定方案", value: scheme.key.clone() });
+        }
+        let id = self.tx.last_insert_rowid();
+        self.audit(AuditAction::Create, "rating_scheme", Some(id), &scheme.name)?;
+        Ok(SchemeId(id))
+    }
+
+    /// Saves one subject's star rating, scored against its scheme; stores the total and stars.
+    pub fn create_star_rating(&mut self, rating: &StarRating) -> Result<RatingId> {
+        let scheme = scheme(&self.tx, rating.scheme)?;
+        rating.validate(&scheme)?;
+        if let Some(org) = rating.subject_org {
+            super::org::org_kind(&self.tx, org)?;
+        }
+        if let Some(member) = rating.subject_member {
+            super::member::require_member(&self.tx, member)?;
+        }
+        let total = rating.total();
+        self.tx.execute(
+            "INSERT INTO star_ratings(scheme_id, year, subject_name, subject_org_id, subject_member_id, total, stars)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                rating.scheme.0,
+                rating.year,
+                rating.subject_name.trim(),
+                rating.subject_org.map(|o| o.0),
+                rating.subject_member.map(|m| m.0),
+                total,
+                scheme.stars_for(total)
+            ],
+        )?;
+        let id = self.tx.last_insert_rowid();
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO star_rating_scores(rating_id, position, indicator_key, score) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (i, s) in rating.scores.iter().enumerate() {
+            stmt.execute(params![id, i as i64, s.key, s.score])?;
+        }
+        drop(stmt);
+        self.audit(AuditAction::Create, "star_rating", Some(id), &format!("{}年度{}", rating.year, rating.subject_name.trim()))?;
+        Ok(RatingId(id))
+    }
+}
+
+fn scheme(conn: &rusqlite::Connection, id: SchemeId) -> Result<RatingScheme> {
+    let row: Option<(String, String, String, String, String)> = conn
+        .query_row(
+            "SELECT key, name, source, subject_kind, definition FROM rating_schemes WHERE id = ?1",
+            [id.0],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()?;
+    let (key, name, source, subject_kind, definition) = row.ok_or(StoreError::NotFound { kind: "评定方案", id: id.0 })?;
+    let definition: SchemeDefinition = codec::from_json("评定方案", &definition)?;
+    Ok(RatingScheme {
+        key,
+        name,
+        source,
+        subject_kind: codec::decode("评定对象类型", &subject_kind)?,
+        indicators: definition.indicators,
+        bonus: definition.bonus,
+        bands: definition.bands,
+        quotas: definition.quotas,
+    })
+}
+
+impl Store {
+    /// Duty reviews of `year`, by branch.
+    pub fn duty_reviews(&self, year: i32) -> Result<Vec<Stored<ReviewId, DutyReview>>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, branch_id, subject_id, held_on, ballots_excellent, ballots_good, ballots_fair, ballots_poor,
+                    voters_expected, voters_returned, higher_comment, overall_grade
+             FROM duty_reviews WHERE year = ?1 ORDER BY branch_id, id",
+        )?;
+        let mut rows = stmt.query([year])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let grade: Option<String> = r.get(11)?;
+            out.push(Stored {
+                id: ReviewId(r.get(0)?),
+                record: DutyReview {
+                    year,
+                    branch: OrgId(r.get(1)?),
+                    subject: MemberId(r.get(2)?),
+                    held_on: r.get(3)?,
+                    sections: Vec::new(),
+                    ballots: BallotTally { excellent: r.get(4)?, good: r.get(5)?, fair: r.get(6)?, poor: r.get(7)? },
+                    voters_expected: r.get(8)?,
+                    voters_returned: r.get(9)?,
+                    higher_comment: r.get(10)?,
+                    overall_grade: grade.map(|g| codec::decode("综合评价等次", &g)).transpose()?,
+                },
+            });
+        }
+        drop(rows);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.review_id, s.heading, s.body FROM duty_review_sections s JOIN duty_reviews d ON d.id = s.review_id
+             WHERE d.year = ?1 ORDER BY s.review_id, s.position",
+        )?;
+        let mut rows = stmt.query([year])?;
+        while let Some(r) = rows.next()? {
+            let review = ReviewId(r.get(0)?);
+            if let Some(target) = out.iter_mut().find(|d| d.id == review) {
+                target.record.sections.push(ReportSection { heading: r.get(1)?, body: r.get(2)? });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Member appraisals of `year`, by member.
+    pub fn appraisals(&self, year: i32) -> Result<Vec<Stored<AppraisalId, MemberAppraisal>>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, member_id, self_assessment, grade FROM member_appraisals WHERE year = ?1 ORDER BY member_id",
+        )?;
+        let mut rows = stmt.query([year])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(Stored {
+                id: AppraisalId(r.get(0)?),
+                record: MemberAppraisal {
+                    year,
+                    member: MemberId(r.get(1)?),
+                    self_assessment: r.get(2)?,
+                    grade: codec::decode("评议等次", &r.get::<_, String>(3)?)?,
+                },
+            });
+        }
+        Ok(out)
+    }
+
+    /// Every rating scheme.
+    pub fn rating_schemes(&self) -> Result<Vec<Stored<SchemeId, RatingScheme>>> {
+        let ids: Vec<i64> = self.conn.prepare("SELECT id FROM rating_schemes ORDER BY id")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        ids.into_iter().map(|id| Ok(Stored { id: SchemeId(id), record: scheme(&self.conn, SchemeId(id))? })).collect()
+    }
+
+    /// Star ratings of `year` under `scheme`, in the order they were entered.
+    pub fn star_ratings(&self, scheme: SchemeId, year: i32) -> Result<Vec<Stored<RatingId, StarRating>>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, subject_name, subject_org_id, subject_member_id FROM star_ratings
+             WHERE scheme_id = ?1 AND year = ?2 ORDER BY id",
+        )?;
+        let mut rows = stmt.query(params![scheme.0, year])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(Stored {
+                id: RatingId(r.get(0)?),
+                record: StarRating {
+                    scheme,
+                    year,
+                    subject_name: r.get(1)?,
+                    subject_org: r.get::<_, Option<i64>>(2)?.map(OrgId),
+                    subject_member: r.get::<_, Option<i64>>(3)?.map(MemberId),
+                    scores: Vec::new(),
+                },
+            });
+        }
+        drop(rows);
+        let mut stmt = self.conn.prepare(
+            "SELECT s.rating_id, s.indicator_key, s.score FROM star_rating_scores s JOIN star_ratings r ON r.id = s.rating_id
+             WHERE r.scheme_id = ?1 AND r.year = ?2 ORDER BY s.rating_id, s.position",
+        )?;
+        let mut rows = stmt.query(params![scheme.0, year])?;
+        let index: std::collections::HashMap<RatingId, usize> = out.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+        while let Some(r) = rows.next()? {
+            if let Some(&i) = index.get(&RatingId(r.get(0)?)) {
+                out[i].record.scores.push(IndicatorScore { key: r.get(1)?, score: r.get(2)? });
+            }
+        }
+        Ok(out)
+    }
+}

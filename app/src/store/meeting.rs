@@ -1,0 +1,419 @@
+//! Meeting records in the store: drafts, finalizing, amendments that keep the original,
+//! and attachments copied into the data directory by content hash.
+
+use super::{AuditAction, Result, Store, StoreError, Writer, codec};
+use crate::domain::{
+    AgendaItem, Attachment, AttachmentKind, Attendance, Meeting, MeetingId, MeetingKind, MeetingStatus, MemberId,
+    Observer, OrgId, OrgKind, Presence, Resolution, Speech, Stored, ValidationError, Votes,
+};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Which meetings to load. Every field narrows the selection; all `None` means every meeting.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MeetingFilter {
+    /// Only this meeting.
+    pub id: Option<MeetingId>,
+    /// Only this branch's meetings.
+    pub branch: Option<OrgId>,
+    /// Only meetings of this type.
+    pub kind: Option<MeetingKind>,
+    /// Only meetings starting on or after this day.
+    pub from: Option<NaiveDate>,
+    /// Only meetings starting on or before this day.
+    pub to: Option<NaiveDate>,
+}
+
+impl MeetingFilter {
+    /// Meetings starting between `from` and `to`, both days included.
+    pub fn between(from: NaiveDate, to: NaiveDate) -> Self {
+        Self { from: Some(from), to: Some(to), ..Self::default() }
+    }
+}
+
+/// One amendment of a final meeting: the version it replaced and the version it made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Amendment {
+    /// 1 for the first amendment.
+    pub revision: i64,
+    /// When.
+    pub amended_at: String,
+    /// Who.
+    pub operator: String,
+    /// Why (更正原因).
+    pub reason: String,
+    /// The record before this amendment (for revision 1: the original as finalized).
+    pub previous: Meeting,
+    /// The record after it.
+    pub current: Meeting,
+}
+
+impl Writer<'_> {
+    /// Saves a new meeting record (draft or final).
+    pub fn create_meeting(&mut self, meeting: &Meeting) -> Result<MeetingId> {
+        self.check_meeting(meeting)?;
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO meetings(kind, branch_id, group_id, title, starts_at, ends_at, place, host, recorder, status)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        stmt.execute(params![
+            meeting.kind.code(),
+            meeting.branch.0,
+            meeting.group.map(|g| g.0),
+            meeting.title.trim(),
+            meeting.starts_at,
+            meeting.ends_at,
+            meeting.place.trim(),
+            meeting.host.trim(),
+            meeting.recorder.trim(),
+            codec::code(&meeting.status),
+        ])?;
+        drop(stmt);
+        let id = MeetingId(self.tx.last_insert_rowid());
+        self.insert_details(id, meeting)?;
+        let action = if meeting.status == MeetingStatus::Final { "（定稿）" } else { "" };
+        self.audit(AuditAction::Create, "meeting", Some(id.0), &format!("{}{action}", meeting.title.trim()))?;
+        Ok(id)
+    }
+
+    /// Replaces a draft meeting record. A final record is refused: use [`Writer::amend_meeting`].
+    pub fn update_meeting(&mut self, id: MeetingId, meeting: &Meeting) -> Result<()> {
+        if load_one(&self.tx, id)?.status == MeetingStatus::Final {
+            return Err(StoreError::Locked(id.0));
+        }
+        if meeting.status == MeetingStatus::Final {
+            return Err(ValidationError::new("会议状态", "请用“定稿”操作定稿", "final").into());
+        }
+        self.check_meeting(meeting)?;
+        self.replace(id, meeting, "status = 'draft'")?;
+        self.audit(AuditAction::Update, "meeting", Some(id.0), meeting.title.trim())
+    }
+
+    /// Finalizes a draft: from now on it is archived and can only be amended.
+    pub fn finalize_meeting(&mut self, id: MeetingId) -> Result<()> {
+        let meeting = load_one(&self.tx, id)?;
+        if meeting.status == MeetingStatus::Final {
+            return Err(StoreError::Locked(id.0));
+        }
+        self.tx.execute("UPDATE meetings SET status = 'final' WHERE id = ?1", [id.0])?;
+        self.audit(AuditAction::Finalize, "meeting", Some(id.0), &meeting.title)
+    }
+
+    /// Amends a final record: the new content replaces it and the replaced version is kept
+    /// in the amendment history with the reason. Returns the new revision number.
+    pub fn amend_meeting(&mut self, id: MeetingId, meeting: &Meeting, reason: &str) -> Result<i64> {
+        let previous = load_one(&self.tx, id)?;
+        if previous.status != MeetingStatus::Final {
+            return Err(StoreError::NotFinal(id.0));
+        }
+        crate::domain::require_text("更正原因", reason, 500)?;
+        let mut current = meeting.clone();
+        current.status = MeetingStatus::Final;
+        self.check_meeting(&current)?;
+        let revision: i64 =
+            self.tx.query_row("SELECT revision + 1 FROM meetings WHERE id = ?1", [id.0], |r| r.get(0))?;
+        self.replace(id, &current, &format!("revision = {revision}"))?;
+        self.tx.execute(
+            "INSERT INTO meeting_amendments(meeting_id, revision, amended_at, operator, reason, previous, current)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![id.0, revision, self.now, self.operator, reason.trim(), codec::to_json(&previous), codec::to_json(&current)],
+        )?;
+        self.audit(AuditAction::Amend, "meeting", Some(id.0), &format!("第{revision}次更正：{}", reason.trim()))?;
+        Ok(revision)
+    }
+
+    /// Deletes a draft record; a final record is archived and is never deleted.
+    pub fn delete_meeting(&mut self, id: MeetingId) -> Result<Meeting> {
+        let meeting = load_one(&self.tx, id)?;
+        if meeting.status == MeetingStatus::Final {
+            return Err(StoreError::Locked(id.0));
+        }
+        self.tx.execute("DELETE FROM meetings WHERE id = ?1", [id.0])?;
+        self.audit(AuditAction::Delete, "meeting", Some(id.0), &meeting.title)?;
+        Ok(meeting)
+    }
+
+    /// Rewrites the main row (the `extra` SET clause marks draft or the new revision) and the details.
+    fn replace(&mut self, id: MeetingId, meeting: &Meeting, extra: &str) -> Result<()> {
+        self.tx.execute(
+            &format!(
+                "UPDATE meetings SET kind = ?1, branch_id = ?2, group_id = ?3, title = ?4, starts_at = ?5, ends_at = ?6,
+                     place = ?7, host = ?8, recorder = ?9, {extra} WHERE id = ?10"
+            ),
+            params![
+                meeting.kind.code(),
+                meeting.branch.0,
+                meeting.group.map(|g| g.0),
+                meeting.title.trim(),
+                meeting.starts_at,
+                meeting.ends_at,
+                meeting.place.trim(),
+                meeting.host.trim(),
+                meeting.recorder.trim(),
+                id.0
+            ],
+        )?;
+        for table in ["meeting_attendance", "meeting_observers", "agenda_items", "speeches", "resolutions", "meeting_attachments"] {
+            self.tx.execute(&format!("DELETE FROM {table} WHERE meeting_id = ?1"), [id.0])?;
+        }
+        self.insert_details(id, meeting)
+    }
+
+    fn check_meeting(&self, meeting: &Meeting) -> Result<()> {
+        meeting.validate()?;
+        if super::org::org_kind(&self.tx, meeting.branch)? != OrgKind::Branch {
+            return Err(ValidationError::new("召开支部", "不是党支部", meeting.branch).into());
+        }
+        if let Some(group) = meeting.group {
+            let parent: Option<Option<i64>> = self
+                .tx
+                .prepare_cached("SELECT parent_id FROM organizations WHERE id = ?1 AND kind = 'group'")?
+                .query_row([group.0], |r| r.get(0))
+                .optional()?;
+            if parent != Some(Some(meeting.branch.0)) {
+                return Err(ValidationError::new("党小组", "不属于召开支部", group).into());
+            }
+        }
+        for entry in &meeting.attendance {
+            super::member::require_member(&self.tx, entry.member)?;
+        }
+        for attachment in &meeting.attachments {
+            let path = attachment_path(self.attachments_dir, &attachment.sha256);
+            if !path.is_file() {
+                return Err(ValidationError::new("附件", "文件未导入数据目录", &attachment.file_name).into());
+            }
+        }
+        Ok(())
+    }
+
+    fn insert_details(&mut self, id: MeetingId, meeting: &Meeting) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO meeting_attendance(meeting_id, position, member_id, presence, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for (i, entry) in meeting.attendance.iter().enumerate() {
+            let (presence, reason) = match &entry.presence {
+                Presence::Present => ("present", ""),
+                Presence::OnLeave { reason } => ("on_leave", reason.trim()),
+                Presence::Absent { reason } => ("absent", reason.trim()),
+            };
+            stmt.execute(params![id.0, i as i64, entry.member.0, presence, reason])?;
+        }
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO meeting_observers(meeting_id, position, name, affiliation) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (i, o) in meeting.observers.iter().enumerate() {
+            stmt.execute(params![id.0, i as i64, o.name.trim(), o.affiliation.trim()])?;
+        }
+        let mut stmt = self.tx.prepare_cached("INSERT INTO agenda_items(meeting_id, position, title) VALUES (?1, ?2, ?3)")?;
+        for (i, item) in meeting.agenda.iter().enumerate() {
+            stmt.execute(params![id.0, i as i64, item.title.trim()])?;
+        }
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO speeches(meeting_id, position, agenda_index, speaker, content) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for (i, s) in meeting.speeches.iter().enumerate() {
+            stmt.execute(params![id.0, i as i64, s.agenda_index, s.speaker.trim(), s.content.trim()])?;
+        }
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO resolutions(meeting_id, position, text, yes, no, abstain) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for (i, r) in meeting.resolutions.iter().enumerate() {
+            stmt.execute(params![id.0, i as i64, r.text.trim(), r.votes.yes, r.votes.no, r.votes.abstain])?;
+        }
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO meeting_attachments(meeting_id, position, file_name, sha256, size, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for (i, a) in meeting.attachments.iter().enumerate() {
+            stmt.execute(params![id.0, i as i64, a.file_name.trim(), a.sha256, a.size as i64, codec::code(&a.kind)])?;
+        }
+        Ok(())
+    }
+}
+
+/// Where the attachment with content hash `sha256` lives.
+fn attachment_path(dir: &Path, sha256: &str) -> PathBuf {
+    dir.join(sha256.get(..2).unwrap_or("00")).join(sha256)
+}
+
+/// Loads meetings matching `filter`, oldest first, with every detail.
+pub(super) fn load_meetings(conn: &Connection, filter: &MeetingFilter) -> Result<Vec<Stored<MeetingId, Meeting>>> {
+    const WHERE: &str = "(?1 IS NULL OR m.id = ?1) AND (?2 IS NULL OR m.branch_id = ?2) AND (?3 IS NULL OR m.kind = ?3)
+        AND (?4 IS NULL OR m.starts_at >= ?4) AND (?5 IS NULL OR m.starts_at < ?5)";
+    let until = filter.to.and_then(|d| d.succ_opt());
+    let args = params![filter.id.map(|i| i.0), filter.branch.map(|b| b.0), filter.kind.map(MeetingKind::code), filter.from, until];
+
+    let mut out: Vec<Stored<MeetingId, Meeting>> = Vec::new();
+    let mut index: HashMap<i64, usize> = HashMap::new();
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT m.id, m.kind, m.branch_id, m.group_id, m.title, m.starts_at, m.ends_at, m.place, m.host, m.recorder, m.status
+         FROM meetings m WHERE {WHERE} ORDER BY m.starts_at, m.id"
+    ))?;
+    let mut rows = stmt.query(args)?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let kind: String = r.get(1)?;
+        let kind = MeetingKind::from_code(&kind).ok_or(StoreError::Corrupt { what: "会议类型", value: kind })?;
+        index.insert(id, out.len());
+        out.push(Stored {
+            id: MeetingId(id),
+            record: Meeting {
+                kind,
+                branch: OrgId(r.get(2)?),
+                group: r.get::<_, Option<i64>>(3)?.map(OrgId),
+                title: r.get(4)?,
+                starts_at: r.get(5)?,
+                ends_at: r.get(6)?,
+                place: r.get(7)?,
+                host: r.get(8)?,
+                recorder: r.get(9)?,
+                status: codec::decode("会议状态", &r.get::<_, String>(10)?)?,
+                attendance: Vec::new(),
+                observers: Vec::new(),
+                agenda: Vec::new(),
+                speeches: Vec::new(),
+                resolutions: Vec::new(),
+                attachments: Vec::new(),
+            },
+        });
+    }
+    drop(rows);
+    if out.is_empty() {
+        return Ok(out);
+    }
+    let detail = |table: &str, columns: &str| {
+        format!("SELECT d.meeting_id, {columns} FROM {table} d JOIN meetings m ON m.id = d.meeting_id WHERE {WHERE} ORDER BY d.meeting_id, d.position")
+    };
+    let target = |id: i64| index.get(&id).copied();
+
+    let mut stmt = conn.prepare_cached(&detail("meeting_attendance", "d.member_id, d.presence, d.reason"))?;
+    let mut rows = stmt.query(args)?;
+    while let Some(r) = rows.next()? {
+        let Some(i) = target(r.get(0)?) else { continue };
+        let presence: String = r.get(2)?;
+        let reason: String = r.get(3)?;
+        let presence = match presence.as_str() {
+            "present" => Presence::Present,
+            "on_leave" => Presence::OnLeave { reason },
+            "absent" => Presence::Absent { reason },
+            _ => return Err(StoreError::Corrupt { what: "出席情况", value: presence }),
+        };
+        out[i].record.attendance.push(Attendance { member: MemberId(r.get(1)?), presence });
+    }
+    drop(rows);
+    let mut stmt = conn.prepare_cached(&detail("meeting_observers", "d.name, d.affiliation"))?;
+    let mut rows = stmt.query(args)?;
+    while let Some(r) = rows.next()? {
+        let Some(i) = target(r.get(0)?) else { continue };
+        out[i].record.observers.push(Observer { name: r.get(1)?, affiliation: r.get(2)? });
+    }
+    drop(rows);
+    let mut stmt = conn.prepare_cached(&detail("agenda_items", "d.title"))?;
+    let mut rows = stmt.query(args)?;
+    while let Some(r) = rows.next()? {
+        let Some(i) = target(r.get(0)?) else { continue };
+        out[i].record.agenda.push(AgendaItem { title: r.get(1)? });
+    }
+    drop(rows);
+    let mut stmt = conn.prepare_cached(&detail("speeches", "d.agenda_index, d.speaker, d.content"))?;
+    let mut rows = stmt.query(args)?;
+    while let Some(r) = rows.next()? {
+        let Some(i) = target(r.get(0)?) else { continue };
+        out[i].record.speeches.push(Speech { agenda_index: r.get(1)?, speaker: r.get(2)?, content: r.get(3)? });
+    }
+    drop(rows);
+    let mut stmt = conn.prepare_cached(&detail("resolutions", "d.text, d.yes, d.no, d.abstain"))?;
+    let mut rows = stmt.query(args)?;
+    while let Some(r) = rows.next()? {
+        let Some(i) = target(r.get(0)?) else { continue };
+        let votes = Votes { yes: r.get(2)?, no: r.get(3)?, abstain: r.get(4)? };
+        out[i].record.resolutions.push(Resolution { text: r.get(1)?, votes });
+    }
+    drop(rows);
+    let mut stmt = conn.prepare_cached(&detail("meeting_attachments", "d.file_name, d.sha256, d.size, d.kind"))?;
+    let mut rows = stmt.query(args)?;
+    while let Some(r) = rows.next()? {
+        let Some(i) = target(r.get(0)?) else { continue };
+        let kind: AttachmentKind = codec::decode("附件类型", &r.get::<_, String>(4)?)?;
+        out[i].record.attachments.push(Attachment {
+            file_name: r.get(1)?,
+            sha256: r.get(2)?,
+            size: r.get::<_, i64>(3)?.max(0) as u64,
+            kind,
+        });
+    }
+    Ok(out)
+}
+
+fn load_one(conn: &Connection, id: MeetingId) -> Result<Meeting> {
+    let filter = MeetingFilter { id: Some(id), ..MeetingFilter::default() };
+    load_meetings(conn, &filter)?.pop().map(|m| m.record).ok_or(StoreError::NotFound { kind: "会议记录", id: id.0 })
+}
+
+impl Store {
+    /// One meeting record with every detail.
+    pub fn meeting(&self, id: MeetingId) -> Result<Meeting> {
+        load_one(&self.conn, id)
+    }
+
+    /// Meetings matching `filter`, oldest first.
+    pub fn meetings(&self, filter: &MeetingFilter) -> Result<Vec<Stored<MeetingId, Meeting>>> {
+        load_meetings(&self.conn, filter)
+    }
+
+    /// The amendments of a final meeting, first first. The original is `amendments[0].previous`.
+    pub fn amendments(&self, id: MeetingId) -> Result<Vec<Amendment>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT revision, amended_at, operator, reason, previous, current FROM meeting_amendments
+             WHERE meeting_id = ?1 ORDER BY revision",
+        )?;
+        let rows = stmt.query_map([id.0], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, String>(4)?, r.get::<_, String>(5)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (revision, amended_at, operator, reason, previous, current) = row?;
+            out.push(Amendment {
+                revision,
+                amended_at,
+                operator,
+                reason,
+                previous: codec::from_json("更正前记录", &previous)?,
+                current: codec::from_json("更正后记录", &current)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Copies a file into the attachments folder under its SHA-256 (once per content) and
+    /// describes it for a meeting's attachment list.
+    pub fn import_attachment(&self, source: &Path, kind: AttachmentKind) -> Result<Attachment> {
+        let io = |source_err| StoreError::Attachment { path: source.to_owned(), source: source_err };
+        let bytes = std::fs::read(source).map_err(io)?;
+        let sha256: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let target = attachment_path(&self.attachments_dir, &sha256);
+        if !target.is_file() {
+            let dir = target.parent().unwrap_or(&self.attachments_dir);
+            std::fs::create_dir_all(dir).map_err(io)?;
+            // Write to a temporary name, sync, then rename: a crash never leaves a truncated
+            // file under a content hash it does not match.
+            let temp = dir.join(format!("{sha256}.part"));
+            let mut file = std::fs::File::create(&temp).map_err(io)?;
+            file.write_all(&bytes).and_then(|()| file.sync_all()).map_err(io)?;
+            std::fs::rename(&temp, &target).map_err(io)?;
+        }
+        let file_name = source
+            .file_name()
+            .map_or_else(|| "附件".to_owned(), |n| n.to_string_lossy().into_owned());
+        Ok(Attachment { file_name, sha256, size: bytes.len() as u64, kind })
+    }
+
+    /// The stored copy of an attachment.
+    pub fn attachment_file(&self, attachment: &Attachment) -> PathBuf {
+        attachment_path(&self.attachments_dir, &attachment.sha256)
+    }
+}

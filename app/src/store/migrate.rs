@@ -1,0 +1,46 @@
+//! Numbered, append-only schema migrations tracked by `PRAGMA user_version`.
+//!
+//! Each file in `app/migrations/` runs once, in order, inside one `BEGIN IMMEDIATE`
+//! transaction together with the version bump, so a failed migration leaves the
+//! previous version intact. Released files are never edited (a test checks their hashes).
+
+use super::{Result, StoreError};
+use rusqlite::Connection;
+use std::path::Path;
+
+/// `PRAGMA application_id` of a Zhibu database: the bytes "ZHBU".
+pub const APPLICATION_ID: i32 = 0x5A48_4255;
+
+/// The migrations, in order: (number, file name, SQL).
+pub const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "0001_initial.sql", include_str!("../../migrations/0001_initial.sql"))];
+
+/// The schema version this build creates.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.0)
+}
+
+/// Checks the file belongs to Zhibu and brings its schema up to date.
+pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    let app_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if app_id != APPLICATION_ID {
+        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+        if app_id != 0 || tables > 0 {
+            return Err(StoreError::ForeignDatabase { found: app_id, path: path.to_owned() });
+        }
+    }
+    if version > latest_version() {
+        return Err(StoreError::TooNew { found: version, supported: latest_version(), path: path.to_owned() });
+    }
+    for &(number, _, sql) in MIGRATIONS.iter().filter(|m| m.0 > version) {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let step = tx
+            .execute_batch(sql)
+            .and_then(|()| tx.pragma_update(None, "user_version", number))
+            .and_then(|()| tx.pragma_update(None, "application_id", APPLICATION_ID));
+        step.map_err(|source| StoreError::Migration { number, source })?;
+        tx.commit().map_err(|source| StoreError::Migration { number, source })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,142 @@
+//! The records store: one SQLite file per installation, reached only through this module.
+//!
+//! Opening a [`Store`] sets the pragmas (WAL, `synchronous=FULL`, foreign keys), checks
+//! the file is a Zhibu database and runs pending migrations. Reads are methods on
+//! [`Store`]; every write is a method on [`Writer`], which only exists inside
+//! [`Store::write`]: one `BEGIN IMMEDIATE` transaction that also appends an audit-log
+//! row per operation and is rolled back whole if any step fails. Records are validated
+//! (the domain's `validate`) before any SQL runs, so an invalid record writes nothing.
+
+mod audit;
+mod codec;
+mod error;
+mod evaluation;
+mod meeting;
+mod member;
+mod migrate;
+mod org;
+mod volunteer;
+
+pub use audit::{AuditAction, AuditEntry};
+pub use error::{Result, StoreError};
+pub use meeting::{Amendment, MeetingFilter};
+pub use migrate::{APPLICATION_ID, MIGRATIONS, latest_version};
+
+use crate::domain::Ledger;
+use chrono::NaiveDate;
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use std::path::{Path, PathBuf};
+
+/// An open database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    operator: String,
+    attachments_dir: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`; writes are logged under `operator`.
+    ///
+    /// Attachments live beside the database in `attachments/`.
+    pub fn open(path: &Path, operator: &str) -> Result<Self> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        Self::setup(conn, path.to_owned(), operator, dir.join("attachments"))
+    }
+
+    /// Opens a private in-memory database (tests, previews); attachments go to `attachments_dir`.
+    pub fn open_in_memory(operator: &str, attachments_dir: &Path) -> Result<Self> {
+        let conn = Connection::open_in_memory()?;
+        Self::setup(conn, PathBuf::from(":memory:"), operator, attachments_dir.to_owned())
+    }
+
+    fn setup(mut conn: Connection, path: PathBuf, operator: &str, attachments_dir: PathBuf) -> Result<Self> {
+        // WAL keeps readers working during a write; FULL makes each commit durable on power
+        // loss (an archive of record must not lose the last saved meeting).
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrate::migrate(&mut conn, &path)?;
+        Ok(Self { conn, path, operator: operator.trim().to_owned(), attachments_dir })
+    }
+
+    /// The database file (`:memory:` for an in-memory store).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The operator name recorded in the audit log.
+    pub fn operator(&self) -> &str {
+        &self.operator
+    }
+
+    /// Changes the operator name recorded from now on.
+    pub fn set_operator(&mut self, operator: &str) {
+        operator.trim().clone_into(&mut self.operator);
+    }
+
+    /// The folder holding attachment files by content hash.
+    pub fn attachments_dir(&self) -> &Path {
+        &self.attachments_dir
+    }
+
+    /// Runs `work` in one immediate transaction: all its writes are committed together, or,
+    /// if it returns an error, none are.
+    pub fn write<T>(&mut self, work: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let now = chrono::Local::now().naive_local().format("%Y-%m-%d %H:%M:%S").to_string();
+        let mut writer = Writer { tx, operator: &self.operator, now, attachments_dir: &self.attachments_dir };
+        let value = work(&mut writer)?;
+        writer.tx.commit()?;
+        Ok(value)
+    }
+
+    /// The schema version of the open file.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// The records the rules need for meetings and activities dated `from..=to`:
+    /// the whole organization tree, every term and member, and the meetings and
+    /// volunteer activities in range with all their details.
+    pub fn ledger(&self, from: NaiveDate, to: NaiveDate) -> Result<Ledger> {
+        Ok(Ledger {
+            organizations: org::organizations(&self.conn)?,
+            terms: org::terms(&self.conn, None)?,
+            members: member::members(&self.conn, None)?,
+            meetings: meeting::load_meetings(&self.conn, &MeetingFilter::between(from, to))?,
+            volunteer_activities: volunteer::activities(&self.conn, from, to)?,
+        })
+    }
+
+    /// A value from the settings table (unit name, operator, …).
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+}
+
+/// The write side of the store, alive for one transaction (see [`Store::write`]).
+pub struct Writer<'a> {
+    tx: rusqlite::Transaction<'a>,
+    operator: &'a str,
+    now: String,
+    attachments_dir: &'a Path,
+}
+
+impl Writer<'_> {
+    /// Sets a value in the settings table.
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        self.audit(AuditAction::Update, "setting", None, key)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,97 @@
+//! Volunteer activities and their participants in the store.
+
+use super::{AuditAction, Result, Store, StoreError, Writer, codec};
+use crate::domain::{ActivityId, MemberId, OrgId, Participant, Stored, VolunteerActivity};
+use chrono::NaiveDate;
+use rusqlite::{Connection, params};
+use std::collections::HashMap;
+
+impl Writer<'_> {
+    /// Saves a volunteer activity with its participants.
+    pub fn create_volunteer_activity(&mut self, activity: &VolunteerActivity) -> Result<ActivityId> {
+        activity.validate()?;
+        if let Some(org) = activity.organiser_org {
+            super::org::org_kind(&self.tx, org)?;
+        }
+        for p in &activity.participants {
+            super::member::require_member(&self.tx, p.member)?;
+        }
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO volunteer_activities(title, category, date, starts, ends, place, organiser, organiser_org_id, description)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?;
+        stmt.execute(params![
+            activity.title.trim(),
+            codec::code(&activity.category),
+            activity.date,
+            activity.starts.format("%H:%M").to_string(),
+            activity.ends.format("%H:%M").to_string(),
+            activity.place.trim(),
+            activity.organiser.trim(),
+            activity.organiser_org.map(|o| o.0),
+            activity.description.trim(),
+        ])?;
+        drop(stmt);
+        let id = self.tx.last_insert_rowid();
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO volunteer_participants(activity_id, position, member_id, hours) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (i, p) in activity.participants.iter().enumerate() {
+            stmt.execute(params![id, i as i64, p.member.0, p.hours])?;
+        }
+        drop(stmt);
+        self.audit(AuditAction::Create, "volunteer_activity", Some(id), activity.title.trim())?;
+        Ok(ActivityId(id))
+    }
+}
+
+/// Activities dated `from..=to`, oldest first, with participants.
+pub(super) fn activities(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<Stored<ActivityId, VolunteerActivity>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, title, category, date, starts, ends, place, organiser, organiser_org_id, description
+         FROM volunteer_activities WHERE date BETWEEN ?1 AND ?2 ORDER BY date, id",
+    )?;
+    let mut rows = stmt.query(params![from, to])?;
+    let mut out = Vec::new();
+    let time = |text: String| {
+        chrono::NaiveTime::parse_from_str(&text, "%H:%M").map_err(|_| StoreError::Corrupt { what: "活动时间", value: text })
+    };
+    while let Some(r) = rows.next()? {
+        out.push(Stored {
+            id: ActivityId(r.get(0)?),
+            record: VolunteerActivity {
+                title: r.get(1)?,
+                category: codec::decode("活动类别", &r.get::<_, String>(2)?)?,
+                date: r.get(3)?,
+                starts: time(r.get(4)?)?,
+                ends: time(r.get(5)?)?,
+                place: r.get(6)?,
+                organiser: r.get(7)?,
+                organiser_org: r.get::<_, Option<i64>>(8)?.map(OrgId),
+                description: r.get(9)?,
+                participants: Vec::new(),
+            },
+        });
+    }
+    drop(rows);
+    let index: HashMap<ActivityId, usize> = out.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.activity_id, p.member_id, p.hours FROM volunteer_participants p
+         JOIN volunteer_activities a ON a.id = p.activity_id
+         WHERE a.date BETWEEN ?1 AND ?2 ORDER BY p.activity_id, p.position",
+    )?;
+    let mut rows = stmt.query(params![from, to])?;
+    while let Some(r) = rows.next()? {
+        if let Some(&i) = index.get(&ActivityId(r.get(0)?)) {
+            out[i].record.participants.push(Participant { member: MemberId(r.get(1)?), hours: r.get(2)? });
+        }
+    }
+    Ok(out)
+}
+
+impl Store {
+    /// Volunteer activities dated `from..=to`, oldest first.
+    pub fn volunteer_activities(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<Stored<ActivityId, VolunteerActivity>>> {
+        activities(&self.conn, from, to)
+    }
+}
