@@ -31,6 +31,9 @@ pub enum StoreError {
     /// The operation needs a final record but this one is a draft.
     #[error("会议记录尚未定稿，请直接修改：会议{0}")]
     NotFinal(i64),
+    /// A command that reads records was pointed at a file that does not exist.
+    #[error("数据库文件不存在：{0}")]
+    NoDatabase(PathBuf),
     /// The file is an SQLite database of another program.
     #[error("不是支部工作台的数据库（application_id = {found}）：{path}")]
     ForeignDatabase {

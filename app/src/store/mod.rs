@@ -48,6 +48,14 @@ impl Store {
         Self::setup(conn, path.to_owned(), operator, dir.join("attachments"))
     }
 
+    /// Opens an existing database; unlike [`Store::open`] it never creates an empty file.
+    pub fn open_existing(path: &Path, operator: &str) -> Result<Self> {
+        if !path.is_file() {
+            return Err(StoreError::NoDatabase(path.to_owned()));
+        }
+        Self::open(path, operator)
+    }
+
     /// Opens a private in-memory database (tests, previews); attachments go to `attachments_dir`.
     pub fn open_in_memory(operator: &str, attachments_dir: &Path) -> Result<Self> {
         let conn = Connection::open_in_memory()?;
@@ -87,12 +95,15 @@ impl Store {
 
     /// Runs `work` in one immediate transaction: all its writes are committed together, or,
     /// if it returns an error, none are.
-    pub fn write<T>(&mut self, work: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    ///
+    /// The closure's error type may be any type a [`StoreError`] converts into, so a service
+    /// can run its own steps inside the transaction.
+    pub fn write<T, E: From<StoreError>>(&mut self, work: impl FnOnce(&mut Writer<'_>) -> Result<T, E>) -> Result<T, E> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
         let now = chrono::Local::now().naive_local().format("%Y-%m-%d %H:%M:%S").to_string();
         let mut writer = Writer { tx, operator: &self.operator, now, attachments_dir: &self.attachments_dir };
         let value = work(&mut writer)?;
-        writer.tx.commit()?;
+        writer.tx.commit().map_err(StoreError::from)?;
         Ok(value)
     }
 

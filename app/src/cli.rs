@@ -1,0 +1,181 @@
+//! The command line (`zhibu <subcommand>`): parses arguments with clap, calls the services
+//! and prints their results. Errors become one Chinese line on stderr and exit code 1.
+
+use crate::domain::{MeetingKind, OrgId};
+use crate::rules::{Frequency, RuleSet};
+use crate::services::compliance::{self, ComplianceReport};
+use crate::services::demo::{self, DemoOptions};
+use crate::store::Store;
+use anyhow::{Context as _, Result};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// 支部工作台：党支部会议、评议和志愿服务台账，规则核查与报表。
+#[derive(Debug, Parser)]
+#[command(name = "zhibu", version, about, arg_required_else_help = true)]
+pub struct Cli {
+    /// 数据库文件（默认：用户数据目录下的 zhibu.db；也可用环境变量 ZHIBU_DB）
+    #[arg(long, global = true, env = "ZHIBU_DB", value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// 记入审计日志的操作人姓名（也可用环境变量 ZHIBU_OPERATOR）
+    #[arg(long, global = true, env = "ZHIBU_OPERATOR", value_name = "NAME")]
+    pub operator: Option<String>,
+    /// 要执行的命令
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 生成演示数据（写入新的空数据库）
+    Demo {
+        /// 党支部数量
+        #[arg(long, default_value_t = DemoOptions::default().branches)]
+        branches: u32,
+        /// 每个支部的党员人数
+        #[arg(long, default_value_t = DemoOptions::default().members_per_branch)]
+        members_per_branch: u32,
+        /// 年数（截至 --last-year）
+        #[arg(long, default_value_t = DemoOptions::default().years)]
+        years: u32,
+        /// 最后一个年度
+        #[arg(long, default_value_t = DemoOptions::default().last_year)]
+        last_year: i32,
+        /// 随机种子：相同参数和种子生成相同数据
+        #[arg(long, default_value_t = DemoOptions::default().seed)]
+        seed: u64,
+    },
+    /// 按规则核查各支部某年度的组织生活情况
+    Compliance {
+        /// 年度
+        #[arg(long)]
+        year: i32,
+        /// 只核查该支部（组织编号）
+        #[arg(long, value_name = "ID")]
+        branch: Option<i64>,
+        /// 以 JSON 输出（格式见 docs/compliance-json.md）
+        #[arg(long)]
+        json: bool,
+        /// 统计截至日期（默认今天；过去年度按年末计）
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<NaiveDate>,
+        /// 本地规则文件（TOML），覆盖默认规则
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+    },
+}
+
+/// The default database: `zhibu.db` in the user's data directory.
+pub fn default_db_path() -> Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("cn", "Zhibu", "zhibu").context("无法确定用户数据目录，请用 --db 指定数据库文件")?;
+    Ok(dirs.data_dir().join("zhibu.db"))
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let db = match cli.db {
+        Some(db) => db,
+        None => default_db_path()?,
+    };
+    let operator = cli
+        .operator
+        .or_else(|| std::env::var("USERNAME").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "命令行".to_owned());
+    match cli.command {
+        Command::Demo { branches, members_per_branch, years, last_year, seed } => {
+            if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).with_context(|| format!("无法创建数据目录：{}", dir.display()))?;
+            }
+            let started = Instant::now();
+            let mut store = Store::open(&db, &operator)?;
+            let options = DemoOptions { branches, members_per_branch, years, last_year, seed };
+            let summary = demo::generate(&mut store, &options)?;
+            println!(
+                "已生成演示数据：{} 个党组织，{} 名党员，{} 次会议（{} 条出席记录），{} 份述职评议，{} 条民主评议，{} 条星级评定，{} 次志愿服务；{}—{}年；用时 {:.1} 秒\n数据库：{}",
+                summary.organizations,
+                summary.members,
+                summary.meetings,
+                summary.attendance,
+                summary.duty_reviews,
+                summary.appraisals,
+                summary.star_ratings,
+                summary.volunteer_activities,
+                last_year - years as i32 + 1,
+                last_year,
+                started.elapsed().as_secs_f64(),
+                db.display()
+            );
+        }
+        Command::Compliance { year, branch, json, as_of, rules } => {
+            let store = Store::open_existing(&db, &operator)?;
+            let rules = match rules {
+                Some(path) => RuleSet::load(&path)?,
+                None => RuleSet::default(),
+            };
+            let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let report = compliance::run(&store, &rules, year, as_of, branch.map(OrgId))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", compliance_text(&report));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The human-readable compliance summary.
+pub fn compliance_text(report: &ComplianceReport) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}年度组织生活核查（统计截至{}，规则版本 {}）",
+        report.year,
+        report.as_of.format("%Y年%-m月%-d日"),
+        report.rule_set
+    );
+    for branch in &report.branches {
+        let _ = writeln!(out);
+        let rate = branch.attendance_rate.map_or_else(|| "无出席记录".to_owned(), |r| format!("出席率{r}%"));
+        let _ = writeln!(
+            out,
+            "【{}】编号{}，{}，正式党员{}名、预备党员{}名，{}，志愿服务{}次共{}小时",
+            branch.name,
+            branch.branch,
+            branch.category.label(),
+            branch.full_members,
+            branch.probationary_members,
+            rate,
+            branch.volunteer_activities,
+            branch.volunteer_hours
+        );
+        for tally in &branch.meetings {
+            let status = if tally.missing.is_empty() { "✓".to_owned() } else { format!("缺 {}", tally.missing.join("、")) };
+            let _ = writeln!(
+                out,
+                "  {}（{}）：应开{}次，已开{}次  {}",
+                tally.label,
+                frequency_label(tally.frequency, tally.kind),
+                tally.required,
+                tally.held,
+                status
+            );
+        }
+        if branch.findings.is_empty() {
+            let _ = writeln!(out, "  未发现问题");
+        }
+        for finding in &branch.findings {
+            let _ = writeln!(out, "  [{}] {}（{}）", finding.severity.label(), finding.message, finding.clause);
+        }
+    }
+    out
+}
+
+fn frequency_label(frequency: Frequency, kind: MeetingKind) -> String {
+    if kind == MeetingKind::GroupMeeting { format!("每个党小组{}", frequency.label()) } else { frequency.label().to_owned() }
+}

@@ -1,0 +1,579 @@
+//! The evaluation: for each branch and a year (up to an `as_of` day), required meetings
+//! held vs missing, quorum and vote checks, term status, six-month participation, branch
+//! size and volunteer hours. Pure: same ledger, rules and day give the same result.
+
+use super::{Frequency, RuleSet};
+use crate::domain::{
+    BranchCategory, CommitteeTerm, Ledger, Meeting, MeetingId, MeetingKind, Member, MemberId, OrgId, OrgKind, Presence,
+};
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// 违规: a rule is broken (a required meeting is missing, a term is overdue).
+    Violation,
+    /// 预警: something needs action soon or needs checking (term expiring, member inactive).
+    Warning,
+    /// 提示: worth knowing.
+    Notice,
+}
+
+impl Severity {
+    /// The Chinese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Violation => "违规",
+            Self::Warning => "预警",
+            Self::Notice => "提示",
+        }
+    }
+}
+
+/// What a finding is about; stable codes for the JSON output and the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingCode {
+    /// A required meeting was not held in one or more elapsed periods.
+    MeetingMissing,
+    /// Fewer were present than the quorum requires.
+    QuorumNotMet,
+    /// A resolution was recorded without enough yes votes to pass.
+    MotionNotPassed,
+    /// A meeting that needs an attendance list has none.
+    AttendanceMissing,
+    /// The committee's term ends within the warning window.
+    TermExpiring,
+    /// The committee's term has ended without a recorded election.
+    TermOverdue,
+    /// No term or no election date is recorded.
+    TermDateMissing,
+    /// A member took part in no meeting for the rule's number of months.
+    InactiveMember,
+    /// Fewer full members than a branch needs.
+    BranchTooSmall,
+    /// More members than a branch generally has.
+    BranchTooLarge,
+    /// Enough full members for a committee, but none is recorded.
+    CommitteeMissing,
+    /// A committee smaller or larger than allowed.
+    CommitteeSize,
+}
+
+/// One thing the rules found, with the clause it rests on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable code.
+    pub code: FindingCode,
+    /// How serious.
+    pub severity: Severity,
+    /// The finding in Chinese, as a secretary reads it.
+    pub message: String,
+    /// The clause (`《中国共产党支部工作条例（试行）》第十二条`).
+    pub clause: String,
+    /// The meeting type concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meeting_kind: Option<MeetingKind>,
+    /// The meeting concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meeting: Option<MeetingId>,
+    /// The member concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<MemberId>,
+    /// The periods concerned (`2025-03`, `2025-Q2`, `2025`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub periods: Vec<String>,
+}
+
+/// A period of a meeting requirement and whether a meeting was held in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodMark {
+    /// `2025-03`, `2025-Q1` or `2025`; for group meetings prefixed by the group (`第一党小组 2025-03`).
+    pub period: String,
+    /// Meetings held in the period.
+    pub held: u32,
+    /// Whether the period has ended by the `as_of` day (only ended periods can be missing).
+    pub elapsed: bool,
+}
+
+/// One required meeting type of a branch for the year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeetingTally {
+    /// The type.
+    pub kind: MeetingKind,
+    /// Its Chinese name.
+    pub label: String,
+    /// How often it is required.
+    pub frequency: Frequency,
+    /// Periods elapsed by `as_of` (per group, for group meetings): the meetings required so far.
+    pub required: u32,
+    /// Meetings of the type held in the year up to `as_of`.
+    pub held: u32,
+    /// Elapsed periods with no meeting.
+    pub missing: Vec<String>,
+    /// Every period of the year with its count, for the dashboard's grid.
+    pub periods: Vec<PeriodMark>,
+    /// The clause requiring it.
+    pub clause: String,
+}
+
+/// The committee term in force on the `as_of` day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermStatus {
+    /// 第N届.
+    pub number: u32,
+    /// Election date, if recorded.
+    pub elected_on: Option<NaiveDate>,
+    /// Expiry (recorded, or election date + the term length for the branch's category).
+    pub ends_on: Option<NaiveDate>,
+    /// Committee size (role holders).
+    pub committee_size: u32,
+}
+
+/// Everything the rules say about one branch for one year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BranchCompliance {
+    /// The branch.
+    pub branch: OrgId,
+    /// Its name.
+    pub name: String,
+    /// Its category.
+    pub category: BranchCategory,
+    /// Full members on `as_of`.
+    pub full_members: u32,
+    /// Probationary members on `as_of`.
+    pub probationary_members: u32,
+    /// Required meeting types with counts.
+    pub meetings: Vec<MeetingTally>,
+    /// Present / expected over all the branch's meetings in the year up to `as_of`, in percent.
+    pub attendance_rate: Option<f64>,
+    /// Volunteer activities with a member of the branch taking part, in the year.
+    pub volunteer_activities: u32,
+    /// Volunteer hours served by the branch's members in the year.
+    pub volunteer_hours: f64,
+    /// The committee term in force.
+    pub term: Option<TermStatus>,
+    /// The findings, most serious first.
+    pub findings: Vec<Finding>,
+}
+
+/// The first day the ledger must cover to evaluate `year` (the participation rule looks back).
+pub fn needed_from(rules: &RuleSet, year: i32) -> NaiveDate {
+    let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN);
+    start.checked_sub_months(Months::new(rules.participation.months)).unwrap_or(start)
+}
+
+/// Evaluates every branch (or only `only`) for `year`, counting what happened up to `as_of`
+/// (clamped to the year's last day). The ledger must cover [`needed_from`]..=year end.
+pub fn evaluate(ledger: &Ledger, rules: &RuleSet, year: i32, as_of: NaiveDate, only: Option<OrgId>) -> Vec<BranchCompliance> {
+    let year_start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN);
+    let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX);
+    let as_of = as_of.min(year_end);
+    // Built once: per-member lookups below would otherwise rescan every meeting.
+    let members: HashMap<MemberId, &Member> = ledger.members.iter().map(|m| (m.id, &m.record)).collect();
+    let mut presence: HashMap<MemberId, Vec<NaiveDate>> = HashMap::new();
+    for meeting in ledger.meetings.iter().filter(|m| m.record.date() <= as_of) {
+        for entry in meeting.record.attendance.iter().filter(|a| a.presence == Presence::Present) {
+            presence.entry(entry.member).or_default().push(meeting.record.date());
+        }
+    }
+    for dates in presence.values_mut() {
+        dates.sort_unstable();
+    }
+    let context = Context { ledger, rules, year, year_start, as_of, ledger_from: needed_from(rules, year), members, presence };
+    ledger
+        .organizations
+        .iter()
+        .filter(|o| o.record.kind == OrgKind::Branch && only.is_none_or(|id| id == o.id))
+        .map(|o| context.branch(o.id, &o.record.name, o.record.category))
+        .collect()
+}
+
+struct Context<'a> {
+    ledger: &'a Ledger,
+    rules: &'a RuleSet,
+    year: i32,
+    year_start: NaiveDate,
+    as_of: NaiveDate,
+    ledger_from: NaiveDate,
+    members: HashMap<MemberId, &'a Member>,
+    presence: HashMap<MemberId, Vec<NaiveDate>>,
+}
+
+impl Context<'_> {
+    fn branch(&self, id: OrgId, name: &str, category: BranchCategory) -> BranchCompliance {
+        let members: Vec<_> = self.ledger.members.iter().filter(|m| m.record.branch == id).collect();
+        let full = members.iter().filter(|m| m.record.is_full_on(self.as_of)).count() as u32;
+        let probationary = members.len() as u32 - full;
+        let meetings: Vec<(MeetingId, &Meeting)> = self
+            .ledger
+            .meetings
+            .iter()
+            .filter(|m| m.record.branch == id && m.record.date() >= self.year_start && m.record.date() <= self.as_of)
+            .map(|m| (m.id, &m.record))
+            .collect();
+        let term = self.current_term(id);
+        let committee_size = term.map_or(0, |t| t.roles.len() as u32);
+        let groups: Vec<(OrgId, &str)> = self
+            .ledger
+            .organizations
+            .iter()
+            .filter(|o| o.record.kind == OrgKind::Group && o.record.parent == Some(id))
+            // Periods name the group the way the branch does: `第一党小组`, not the full name.
+            .map(|o| (o.id, o.record.name.strip_prefix(name).unwrap_or(&o.record.name)))
+            .collect();
+
+        let mut findings = Vec::new();
+        let mut tallies = Vec::new();
+        for (&kind, rule) in &self.rules.meetings {
+            if rule.frequency == Frequency::None
+                || (kind == MeetingKind::CommitteeMeeting && committee_size < self.rules.branch_size.committee_min)
+                || (kind == MeetingKind::GroupMeeting && groups.is_empty())
+            {
+                continue;
+            }
+            let tally = self.tally(kind, rule, &meetings, &groups);
+            if !tally.missing.is_empty() {
+                findings.push(Finding {
+                    code: FindingCode::MeetingMissing,
+                    severity: Severity::Violation,
+                    message: format!(
+                        "{}{}年应召开{}次（{}），截至{}实际召开{}次，{}未召开",
+                        tally.label,
+                        self.year,
+                        tally.required,
+                        rule.frequency.label(),
+                        self.as_of.format("%Y年%-m月%-d日"),
+                        tally.held,
+                        tally.missing.iter().map(|p| period_label(p)).collect::<Vec<_>>().join("、"),
+                    ),
+                    clause: rule.clause.clone(),
+                    meeting_kind: Some(kind),
+                    meeting: None,
+                    member: None,
+                    periods: tally.missing.clone(),
+                });
+            }
+            tallies.push(tally);
+        }
+        for &(meeting_id, meeting) in &meetings {
+            self.check_meeting(meeting_id, meeting, &mut findings);
+        }
+        self.check_term(category, term, &mut findings);
+        self.check_size(full, members.len() as u32, committee_size, &mut findings);
+        for member in &members {
+            self.check_participation(member.id, &member.record, &mut findings);
+        }
+        findings.sort_by(|a, b| a.severity.cmp(&b.severity).then(a.code.cmp(&b.code)));
+
+        let (expected, present) = meetings.iter().fold((0u32, 0u32), |(e, p), (_, m)| {
+            (e + m.attendance.len() as u32, p + m.present_count())
+        });
+        let member_set: std::collections::HashSet<MemberId> = members.iter().map(|m| m.id).collect();
+        let (mut activities, mut hours) = (0, 0.0);
+        for activity in &self.ledger.volunteer_activities {
+            let date = activity.record.date;
+            if date < self.year_start || date > self.as_of {
+                continue;
+            }
+            let served: f64 = activity.record.participants.iter().filter(|p| member_set.contains(&p.member)).map(|p| p.hours).sum();
+            if served > 0.0 {
+                activities += 1;
+                hours += served;
+            }
+        }
+        BranchCompliance {
+            branch: id,
+            name: name.to_owned(),
+            category,
+            full_members: full,
+            probationary_members: probationary,
+            meetings: tallies,
+            attendance_rate: (expected > 0).then(|| (f64::from(present) * 1000.0 / f64::from(expected)).round() / 10.0),
+            volunteer_activities: activities,
+            volunteer_hours: (hours * 10.0).round() / 10.0,
+            term: term.map(|t| TermStatus {
+                number: t.number,
+                elected_on: t.elected_on,
+                ends_on: self.term_end(category, t),
+                committee_size,
+            }),
+            findings,
+        }
+    }
+
+    /// Counts one meeting type per period of the year.
+    fn tally(&self, kind: MeetingKind, rule: &super::MeetingRule, meetings: &[(MeetingId, &Meeting)], groups: &[(OrgId, &str)]) -> MeetingTally {
+        let of_kind: Vec<&Meeting> = meetings.iter().filter(|(_, m)| m.kind == kind).map(|&(_, m)| m).collect();
+        let periods = periods_of(self.year, rule.frequency);
+        let mut marks = Vec::new();
+        // Group meetings are required per group; every other type once per branch.
+        let scopes: Vec<(Option<OrgId>, String)> = if kind == MeetingKind::GroupMeeting {
+            groups.iter().map(|&(g, name)| (Some(g), format!("{name} "))).collect()
+        } else {
+            vec![(None, String::new())]
+        };
+        for (group, prefix) in &scopes {
+            for (code, start, end) in &periods {
+                let held = of_kind
+                    .iter()
+                    .filter(|m| group.is_none_or(|g| m.group == Some(g)) && m.date() >= *start && m.date() <= *end)
+                    .count() as u32;
+                marks.push(PeriodMark { period: format!("{prefix}{code}"), held, elapsed: *end <= self.as_of });
+            }
+        }
+        let required = marks.iter().filter(|m| m.elapsed).count() as u32;
+        let missing = marks.iter().filter(|m| m.elapsed && m.held == 0).map(|m| m.period.clone()).collect();
+        MeetingTally {
+            kind,
+            label: kind.label().to_owned(),
+            frequency: rule.frequency,
+            required,
+            held: of_kind.len() as u32,
+            missing,
+            periods: marks,
+            clause: rule.clause.clone(),
+        }
+    }
+
+    fn check_meeting(&self, id: MeetingId, meeting: &Meeting, findings: &mut Vec<Finding>) {
+        let Some(rule) = self.rules.quorum.get(&meeting.kind) else { return };
+        let date = meeting.date();
+        let when = format!("{}{}", date.format("%Y年%-m月%-d日"), meeting.kind.label());
+        let finding = |code, severity, message: String| Finding {
+            code,
+            severity,
+            message,
+            clause: rule.clause.clone(),
+            meeting_kind: Some(meeting.kind),
+            meeting: Some(id),
+            member: None,
+            periods: Vec::new(),
+        };
+        if meeting.attendance.is_empty() {
+            findings.push(finding(FindingCode::AttendanceMissing, Severity::Warning, format!("{when}未记录应到、实到人员，无法核对是否达到法定人数")));
+            return;
+        }
+        // General meetings and elections count members with voting rights (full members);
+        // a committee meeting counts the committee members expected.
+        let voting_only = meeting.kind != MeetingKind::CommitteeMeeting;
+        let counts = |e: &&crate::domain::Attendance| {
+            !voting_only || self.members.get(&e.member).is_some_and(|m| m.is_full_on(date))
+        };
+        let expected = meeting.attendance.iter().filter(counts).count() as u32;
+        let present = meeting.attendance.iter().filter(counts).filter(|a| a.presence == Presence::Present).count() as u32;
+        let who = if voting_only { "有表决权的" } else { "" };
+        if !rule.present_more_than.exceeded_by(present, expected) {
+            findings.push(finding(
+                FindingCode::QuorumNotMet,
+                Severity::Violation,
+                format!(
+                    "{when}应到{who}{expected}人、实到{present}人，未超过应到人数的{}，会议不能有效召开",
+                    rule.present_more_than.label()
+                ),
+            ));
+        }
+        if let Some(threshold) = rule.yes_more_than {
+            for resolution in &meeting.resolutions {
+                if !threshold.exceeded_by(resolution.votes.yes, expected) {
+                    findings.push(finding(
+                        FindingCode::MotionNotPassed,
+                        Severity::Warning,
+                        format!(
+                            "{when}决议“{}”赞成{}票，未超过应到{who}{expected}人的{}，不能视为通过",
+                            resolution.text.chars().take(30).collect::<String>(),
+                            resolution.votes.yes,
+                            threshold.label()
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// The latest term elected on or before `as_of` (a term without a date counts as current
+    /// only when it is the latest).
+    fn current_term(&self, org: OrgId) -> Option<&CommitteeTerm> {
+        self.ledger
+            .terms
+            .iter()
+            .map(|t| &t.record)
+            .filter(|t| t.org == org && t.elected_on.is_none_or(|d| d <= self.as_of))
+            .max_by_key(|t| t.number)
+    }
+
+    fn term_end(&self, category: BranchCategory, term: &CommitteeTerm) -> Option<NaiveDate> {
+        term.ends_on.or_else(|| {
+            let years = self.rules.term_years(category);
+            term.elected_on.and_then(|d| d.checked_add_months(Months::new(years * 12)))
+        })
+    }
+
+    fn check_term(&self, category: BranchCategory, term: Option<&CommitteeTerm>, findings: &mut Vec<Finding>) {
+        let rule = &self.rules.terms;
+        let finding = |code, severity, message: String| Finding {
+            code,
+            severity,
+            message,
+            clause: rule.clause.clone(),
+            meeting_kind: Some(MeetingKind::TermChange),
+            meeting: None,
+            member: None,
+            periods: Vec::new(),
+        };
+        let Some(term) = term else {
+            findings.push(finding(FindingCode::TermDateMissing, Severity::Warning, "未录入支部委员会（书记）的届次和选举日期".to_owned()));
+            return;
+        };
+        let Some(end) = self.term_end(category, term) else {
+            findings.push(finding(
+                FindingCode::TermDateMissing,
+                Severity::Warning,
+                format!("第{}届支部委员会未录入选举（任职）日期，无法计算届满时间", term.number),
+            ));
+            return;
+        };
+        let end_text = end.format("%Y年%-m月%-d日");
+        if self.as_of >= end {
+            let months = months_between(end, self.as_of);
+            findings.push(finding(
+                FindingCode::TermOverdue,
+                Severity::Violation,
+                format!("第{}届支部委员会已于{end_text}届满，超期{months}个月未换届，应及时按期换届", term.number),
+            ));
+            return;
+        }
+        let mut windows = rule.warn_months.clone();
+        windows.sort_unstable();
+        if let Some(&months) = windows.iter().find(|&&m| end.checked_sub_months(Months::new(m)).is_some_and(|start| self.as_of >= start)) {
+            let severity = if months <= 3 { Severity::Warning } else { Severity::Notice };
+            findings.push(finding(
+                FindingCode::TermExpiring,
+                severity,
+                format!("第{}届支部委员会将于{end_text}届满（不足{months}个月），请做好换届准备", term.number),
+            ));
+        }
+    }
+
+    fn check_size(&self, full: u32, total: u32, committee: u32, findings: &mut Vec<Finding>) {
+        let rule = &self.rules.branch_size;
+        let mut push = |code, severity, message: String| {
+            findings.push(Finding {
+                code,
+                severity,
+                message,
+                clause: rule.clause.clone(),
+                meeting_kind: None,
+                meeting: None,
+                member: None,
+                periods: Vec::new(),
+            });
+        };
+        if full < rule.min_full_members {
+            push(FindingCode::BranchTooSmall, Severity::Violation, format!("正式党员{full}名，少于成立党支部所需的{}名", rule.min_full_members));
+        }
+        if total > rule.max_members {
+            push(FindingCode::BranchTooLarge, Severity::Notice, format!("党员{total}名，超过{}名，可考虑分设党支部或设立党总支", rule.max_members));
+        }
+        if full >= rule.committee_from_full_members && committee < rule.committee_min {
+            push(
+                FindingCode::CommitteeMissing,
+                Severity::Warning,
+                format!("正式党员{full}名（{}名以上），应设立支部委员会，现有委员{committee}名", rule.committee_from_full_members),
+            );
+        } else if committee > rule.committee_max {
+            push(FindingCode::CommitteeSize, Severity::Warning, format!("支部委员会{committee}人，超过{}人", rule.committee_max));
+        }
+    }
+
+    /// Flags (never decides) the longest stretch of at least `months` months in which the
+    /// member took part in no meeting, when that stretch reaches into the year.
+    fn check_participation(&self, id: MemberId, member: &Member, findings: &mut Vec<Finding>) {
+        let rule = &self.rules.participation;
+        let months = Months::new(rule.months);
+        let dates = self.presence.get(&id).map_or(&[][..], Vec::as_slice);
+        let mut previous = member.joined_on.max(self.ledger_from);
+        let mut worst: Option<(NaiveDate, Option<NaiveDate>)> = None;
+        let ends = dates.iter().map(|&d| (d, Some(d))).chain(std::iter::once((self.as_of, None)));
+        for (end, next) in ends {
+            let long = previous.checked_add_months(months).is_some_and(|limit| end >= limit);
+            if long && end >= self.year_start {
+                let longer = worst.is_none_or(|(start, stop)| months_between(previous, end) > months_between(start, stop.unwrap_or(self.as_of)));
+                if longer {
+                    worst = Some((previous, next));
+                }
+            }
+            previous = previous.max(end);
+        }
+        let Some((start, stop)) = worst else { return };
+        let message = match stop {
+            Some(stop) => format!(
+                "{}自{}至{}连续{}个月未参加组织生活，请核实原因",
+                member.name,
+                start.format("%Y年%-m月%-d日"),
+                stop.format("%Y年%-m月%-d日"),
+                months_between(start, stop)
+            ),
+            None => format!(
+                "{}自{}起已连续{}个月未参加组织生活，请核实原因",
+                member.name,
+                start.format("%Y年%-m月%-d日"),
+                months_between(start, self.as_of)
+            ),
+        };
+        findings.push(Finding {
+            code: FindingCode::InactiveMember,
+            severity: Severity::Warning,
+            message,
+            clause: rule.clause.clone(),
+            meeting_kind: None,
+            meeting: None,
+            member: Some(id),
+            periods: Vec::new(),
+        });
+    }
+}
+
+/// Whole months from `from` to `to` (a month counts once its day is reached).
+fn months_between(from: NaiveDate, to: NaiveDate) -> u32 {
+    let mut months = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
+    if to.day() < from.day() {
+        months -= 1;
+    }
+    months.max(0) as u32
+}
+
+/// The periods of `year` for a frequency: (code, first day, last day).
+fn periods_of(year: i32, frequency: Frequency) -> Vec<(String, NaiveDate, NaiveDate)> {
+    let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(year, m, d).unwrap_or(NaiveDate::MIN);
+    let month_end = |m: u32| {
+        if m == 12 { day(12, 31) } else { day(m + 1, 1).pred_opt().unwrap_or(NaiveDate::MIN) }
+    };
+    match frequency {
+        Frequency::Monthly => (1..=12).map(|m| (format!("{year}-{m:02}"), day(m, 1), month_end(m))).collect(),
+        Frequency::Quarterly => {
+            (1..=4).map(|q| (format!("{year}-Q{q}"), day(q * 3 - 2, 1), month_end(q * 3))).collect()
+        }
+        Frequency::Yearly => vec![(year.to_string(), day(1, 1), day(12, 31))],
+        Frequency::None => Vec::new(),
+    }
+}
+
+/// `2025-03` → `3月`, `2025-Q2` → `第二季度`, `2025` → `全年`; a group prefix is kept.
+fn period_label(code: &str) -> String {
+    let (prefix, code) = code.rsplit_once(' ').map_or(("", code), |(p, c)| (p, c));
+    let label = match code.split_once('-') {
+        Some((_, q)) if q.starts_with('Q') => {
+            let n = ["一", "二", "三", "四"];
+            let index = q[1..].parse::<usize>().unwrap_or(1).clamp(1, 4) - 1;
+            format!("第{}季度", n[index])
+        }
+        Some((_, m)) => format!("{}月", m.trim_start_matches('0')),
+        None => "全年".to_owned(),
+    };
+    format!("{prefix}{label}")
+}
+

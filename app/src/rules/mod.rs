@@ -1,0 +1,17 @@
+//! The rules engine: a versioned rule set (defaults from NORMS.md, overridable by a local
+//! TOML file) and a pure evaluation from a [`Ledger`](crate::domain::Ledger) and a period to
+//! findings, each citing its clause.
+//!
+//! Nothing here reads files other than the override file the caller names, opens the
+//! database or looks at the clock: the caller passes the records and the `as_of` day.
+
+mod evaluate;
+mod ruleset;
+
+pub use evaluate::{
+    BranchCompliance, Finding, FindingCode, MeetingTally, PeriodMark, Severity, TermStatus, evaluate, needed_from,
+};
+pub use ruleset::{
+    BranchSizeRules, Frequency, MeetingRule, ParticipationRule, QuorumRule, Ratio, RuleSet, RulesError, TermRules,
+    VolunteerStarRule,
+};
