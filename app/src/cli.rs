@@ -14,7 +14,7 @@ use std::time::Instant;
 
 /// 支部工作台：党支部会议、评议和志愿服务台账，规则核查与报表。
 #[derive(Debug, Parser)]
-#[command(name = "zhibu", version, about, arg_required_else_help = true)]
+#[command(name = "zhibu", version)]
 pub struct Cli {
     /// 数据库文件（默认：用户数据目录下的 zhibu.db；也可用环境变量 ZHIBU_DB）
     #[arg(long, global = true, env = "ZHIBU_DB", value_name = "FILE")]
@@ -22,9 +22,9 @@ pub struct Cli {
     /// 记入审计日志的操作人姓名（也可用环境变量 ZHIBU_OPERATOR）
     #[arg(long, global = true, env = "ZHIBU_OPERATOR", value_name = "NAME")]
     pub operator: Option<String>,
-    /// 要执行的命令
+    /// 要执行的命令（不带命令时显示帮助）
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// The subcommands.
@@ -70,7 +70,8 @@ pub enum Command {
 
 /// The default database: `zhibu.db` in the user's data directory.
 pub fn default_db_path() -> Result<PathBuf> {
-    let dirs = directories::ProjectDirs::from("cn", "Zhibu", "zhibu").context("无法确定用户数据目录，请用 --db 指定数据库文件")?;
+    let dirs = directories::ProjectDirs::from("cn", "Zhibu", "zhibu")
+        .context("无法确定用户数据目录，请用 --db 指定数据库文件")?;
     Ok(dirs.data_dir().join("zhibu.db"))
 }
 
@@ -85,7 +86,12 @@ pub fn run(cli: Cli) -> Result<()> {
         .or_else(|| std::env::var("USERNAME").ok())
         .or_else(|| std::env::var("USER").ok())
         .unwrap_or_else(|| "命令行".to_owned());
-    match cli.command {
+    let Some(command) = cli.command else {
+        use clap::CommandFactory as _;
+        println!("{}", Cli::command().render_long_help());
+        return Ok(());
+    };
+    match command {
         Command::Demo { branches, members_per_branch, years, last_year, seed } => {
             if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).with_context(|| format!("无法创建数据目录：{}", dir.display()))?;
@@ -155,7 +161,8 @@ pub fn compliance_text(report: &ComplianceReport) -> String {
             branch.volunteer_hours
         );
         for tally in &branch.meetings {
-            let status = if tally.missing.is_empty() { "✓".to_owned() } else { format!("缺 {}", tally.missing.join("、")) };
+            let status =
+                if tally.missing.is_empty() { "✓".to_owned() } else { format!("缺 {}", tally.missing.join("、")) };
             let _ = writeln!(
                 out,
                 "  {}（{}）：应开{}次，已开{}次  {}",
@@ -177,5 +184,9 @@ pub fn compliance_text(report: &ComplianceReport) -> String {
 }
 
 fn frequency_label(frequency: Frequency, kind: MeetingKind) -> String {
-    if kind == MeetingKind::GroupMeeting { format!("每个党小组{}", frequency.label()) } else { frequency.label().to_owned() }
+    if kind == MeetingKind::GroupMeeting {
+        format!("每个党小组{}", frequency.label())
+    } else {
+        frequency.label().to_owned()
+    }
 }

@@ -282,7 +282,11 @@ impl Meeting {
             ));
         }
         if self.ends_at - self.starts_at > chrono::Duration::hours(24) {
-            return Err(ValidationError::new("会议结束时间", "距开始时间超过24小时", self.ends_at.format("%Y-%m-%d %H:%M")));
+            return Err(ValidationError::new(
+                "会议结束时间",
+                "距开始时间超过24小时",
+                self.ends_at.format("%Y-%m-%d %H:%M"),
+            ));
         }
         require_text("会议地点", &self.place, 100)?;
         require_text("主持人", &self.host, 20)?;
@@ -314,7 +318,11 @@ impl Meeting {
             if let Some(index) = speech.agenda_index
                 && index as usize >= self.agenda.len()
             {
-                return Err(ValidationError::new("发言所属议题", format!("不存在（共{}项议题）", self.agenda.len()), index + 1));
+                return Err(ValidationError::new(
+                    "发言所属议题",
+                    format!("不存在（共{}项议题）", self.agenda.len()),
+                    index + 1,
+                ));
             }
         }
         let present = self.present_count();
@@ -325,13 +333,17 @@ impl Meeting {
                 return Err(ValidationError::new(
                     "表决票数",
                     format!("合计超过实到人数{present}人"),
-                    format!("赞成{}、反对{}、弃权{}，共{cast}票", resolution.votes.yes, resolution.votes.no, resolution.votes.abstain),
+                    format!(
+                        "赞成{}、反对{}、弃权{}，共{cast}票",
+                        resolution.votes.yes, resolution.votes.no, resolution.votes.abstain
+                    ),
                 ));
             }
         }
         for attachment in &self.attachments {
             require_text("附件名称", &attachment.file_name, 200)?;
-            let hash_ok = attachment.sha256.len() == 64 && attachment.sha256.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+            let hash_ok = attachment.sha256.len() == 64
+                && attachment.sha256.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
             if !hash_ok {
                 return Err(ValidationError::new("附件校验值", "格式不正确", &attachment.sha256));
             }

@@ -27,9 +27,8 @@ impl IdNumber {
         }
         let mut sum = 0;
         for (i, c) in chars.iter().take(17).enumerate() {
-            let digit = c
-                .to_digit(10)
-                .ok_or_else(|| ValidationError::new(FIELD, "前17位只能是数字", mask_text(&value)))?;
+            let digit =
+                c.to_digit(10).ok_or_else(|| ValidationError::new(FIELD, "前17位只能是数字", mask_text(&value)))?;
             sum += digit * ID_WEIGHTS[i];
         }
         let expected = ID_CHECK[(sum % 11) as usize];

@@ -17,20 +17,16 @@ mod review;
 mod volunteer;
 
 pub use error::ValidationError;
-pub use ids::{
-    ActivityId, AppraisalId, MeetingId, MemberId, OrgId, RatingId, ReviewId, SchemeId, Stored,
-    TermId,
-};
+pub use ids::{ActivityId, AppraisalId, MeetingId, MemberId, OrgId, RatingId, ReviewId, SchemeId, Stored, TermId};
 pub use ledger::Ledger;
 pub use meeting::{
-    AgendaItem, Attachment, AttachmentKind, Attendance, Meeting, MeetingKind, MeetingStatus,
-    Observer, Presence, Resolution, Speech, Votes,
+    AgendaItem, Attachment, AttachmentKind, Attendance, Meeting, MeetingKind, MeetingStatus, Observer, Presence,
+    Resolution, Speech, Votes,
 };
 pub use member::{DualRegistration, Gender, IdNumber, Member, MemberStatus, Phone};
 pub use org::{BranchCategory, CommitteeRole, CommitteeTerm, OrgKind, Organization, RoleAssignment};
 pub use rating::{
-    Indicator, IndicatorScore, Quota, RatingScheme, RatingSubjectKind, StarBand, StarRating,
-    star_string,
+    Indicator, IndicatorScore, Quota, RatingScheme, RatingSubjectKind, StarBand, StarRating, star_string,
 };
 pub use review::{AppraisalGrade, BallotTally, DutyReview, MemberAppraisal, ReportSection, ReviewGrade};
 pub use volunteer::{Participant, VolunteerActivity, VolunteerCategory};
@@ -45,11 +41,7 @@ pub(crate) fn require_text(field: &'static str, value: &str, max_chars: usize) -
     }
     let count = trimmed.chars().count();
     if count > max_chars {
-        return Err(ValidationError::new(
-            field,
-            format!("过长（最多{max_chars}字，现有{count}字）"),
-            shorten(trimmed),
-        ));
+        return Err(ValidationError::new(field, format!("过长（最多{max_chars}字，现有{count}字）"), shorten(trimmed)));
     }
     if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
         return Err(ValidationError::new(field, "含有不可见的控制字符", shorten(trimmed)));

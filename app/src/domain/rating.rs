@@ -106,7 +106,11 @@ impl RatingScheme {
                 return Err(ValidationError::new("星级", "应为1至5", band.stars));
             }
             if !(band.min_score.is_finite() && band.min_score >= 0.0 && band.min_score <= self.max_total()) {
-                return Err(ValidationError::new("星级分数线", format!("应在0至{}之间", self.max_total()), band.min_score));
+                return Err(ValidationError::new(
+                    "星级分数线",
+                    format!("应在0至{}之间", self.max_total()),
+                    band.min_score,
+                ));
             }
         }
         for quota in &self.quotas {

@@ -117,11 +117,7 @@ impl DutyReview {
         }
         let valid = self.ballots.total();
         if valid > self.voters_returned {
-            return Err(ValidationError::new(
-                "有效票数",
-                format!("超过实参评人数{}人", self.voters_returned),
-                valid,
-            ));
+            return Err(ValidationError::new("有效票数", format!("超过实参评人数{}人", self.voters_returned), valid));
         }
         check_text("上级点评", &self.higher_comment, 5000)?;
         Ok(())

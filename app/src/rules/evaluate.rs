@@ -168,7 +168,13 @@ pub fn needed_from(rules: &RuleSet, year: i32) -> NaiveDate {
 
 /// Evaluates every branch (or only `only`) for `year`, counting what happened up to `as_of`
 /// (clamped to the year's last day). The ledger must cover [`needed_from`]..=year end.
-pub fn evaluate(ledger: &Ledger, rules: &RuleSet, year: i32, as_of: NaiveDate, only: Option<OrgId>) -> Vec<BranchCompliance> {
+pub fn evaluate(
+    ledger: &Ledger,
+    rules: &RuleSet,
+    year: i32,
+    as_of: NaiveDate,
+    only: Option<OrgId>,
+) -> Vec<BranchCompliance> {
     let year_start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN);
     let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX);
     let as_of = as_of.min(year_end);
@@ -183,7 +189,8 @@ pub fn evaluate(ledger: &Ledger, rules: &RuleSet, year: i32, as_of: NaiveDate, o
     for dates in presence.values_mut() {
         dates.sort_unstable();
     }
-    let context = Context { ledger, rules, year, year_start, as_of, ledger_from: needed_from(rules, year), members, presence };
+    let context =
+        Context { ledger, rules, year, year_start, as_of, ledger_from: needed_from(rules, year), members, presence };
     ledger
         .organizations
         .iter()
@@ -269,9 +276,8 @@ impl Context<'_> {
         }
         findings.sort_by(|a, b| a.severity.cmp(&b.severity).then(a.code.cmp(&b.code)));
 
-        let (expected, present) = meetings.iter().fold((0u32, 0u32), |(e, p), (_, m)| {
-            (e + m.attendance.len() as u32, p + m.present_count())
-        });
+        let (expected, present) =
+            meetings.iter().fold((0u32, 0u32), |(e, p), (_, m)| (e + m.attendance.len() as u32, p + m.present_count()));
         let member_set: std::collections::HashSet<MemberId> = members.iter().map(|m| m.id).collect();
         let (mut activities, mut hours) = (0, 0.0);
         for activity in &self.ledger.volunteer_activities {
@@ -279,7 +285,8 @@ impl Context<'_> {
             if date < self.year_start || date > self.as_of {
                 continue;
             }
-            let served: f64 = activity.record.participants.iter().filter(|p| member_set.contains(&p.member)).map(|p| p.hours).sum();
+            let served: f64 =
+                activity.record.participants.iter().filter(|p| member_set.contains(&p.member)).map(|p| p.hours).sum();
             if served > 0.0 {
                 activities += 1;
                 hours += served;
@@ -306,7 +313,13 @@ impl Context<'_> {
     }
 
     /// Counts one meeting type per period of the year.
-    fn tally(&self, kind: MeetingKind, rule: &super::MeetingRule, meetings: &[(MeetingId, &Meeting)], groups: &[(OrgId, &str)]) -> MeetingTally {
+    fn tally(
+        &self,
+        kind: MeetingKind,
+        rule: &super::MeetingRule,
+        meetings: &[(MeetingId, &Meeting)],
+        groups: &[(OrgId, &str)],
+    ) -> MeetingTally {
         let of_kind: Vec<&Meeting> = meetings.iter().filter(|(_, m)| m.kind == kind).map(|&(_, m)| m).collect();
         let periods = periods_of(self.year, rule.frequency);
         let mut marks = Vec::new();
@@ -354,7 +367,11 @@ impl Context<'_> {
             periods: Vec::new(),
         };
         if meeting.attendance.is_empty() {
-            findings.push(finding(FindingCode::AttendanceMissing, Severity::Warning, format!("{when}未记录应到、实到人员，无法核对是否达到法定人数")));
+            findings.push(finding(
+                FindingCode::AttendanceMissing,
+                Severity::Warning,
+                format!("{when}未记录应到、实到人员，无法核对是否达到法定人数"),
+            ));
             return;
         }
         // General meetings and elections count members with voting rights (full members);
@@ -364,7 +381,8 @@ impl Context<'_> {
             !voting_only || self.members.get(&e.member).is_some_and(|m| m.is_full_on(date))
         };
         let expected = meeting.attendance.iter().filter(counts).count() as u32;
-        let present = meeting.attendance.iter().filter(counts).filter(|a| a.presence == Presence::Present).count() as u32;
+        let present =
+            meeting.attendance.iter().filter(counts).filter(|a| a.presence == Presence::Present).count() as u32;
         let who = if voting_only { "有表决权的" } else { "" };
         if !rule.present_more_than.exceeded_by(present, expected) {
             findings.push(finding(
@@ -425,7 +443,11 @@ impl Context<'_> {
             periods: Vec::new(),
         };
         let Some(term) = term else {
-            findings.push(finding(FindingCode::TermDateMissing, Severity::Warning, "未录入支部委员会（书记）的届次和选举日期".to_owned()));
+            findings.push(finding(
+                FindingCode::TermDateMissing,
+                Severity::Warning,
+                "未录入支部委员会（书记）的届次和选举日期".to_owned(),
+            ));
             return;
         };
         let Some(end) = self.term_end(category, term) else {
@@ -448,7 +470,9 @@ impl Context<'_> {
         }
         let mut windows = rule.warn_months.clone();
         windows.sort_unstable();
-        if let Some(&months) = windows.iter().find(|&&m| end.checked_sub_months(Months::new(m)).is_some_and(|start| self.as_of >= start)) {
+        if let Some(&months) =
+            windows.iter().find(|&&m| end.checked_sub_months(Months::new(m)).is_some_and(|start| self.as_of >= start))
+        {
             let severity = if months <= 3 { Severity::Warning } else { Severity::Notice };
             findings.push(finding(
                 FindingCode::TermExpiring,
@@ -473,19 +497,34 @@ impl Context<'_> {
             });
         };
         if full < rule.min_full_members {
-            push(FindingCode::BranchTooSmall, Severity::Violation, format!("正式党员{full}名，少于成立党支部所需的{}名", rule.min_full_members));
+            push(
+                FindingCode::BranchTooSmall,
+                Severity::Violation,
+                format!("正式党员{full}名，少于成立党支部所需的{}名", rule.min_full_members),
+            );
         }
         if total > rule.max_members {
-            push(FindingCode::BranchTooLarge, Severity::Notice, format!("党员{total}名，超过{}名，可考虑分设党支部或设立党总支", rule.max_members));
+            push(
+                FindingCode::BranchTooLarge,
+                Severity::Notice,
+                format!("党员{total}名，超过{}名，可考虑分设党支部或设立党总支", rule.max_members),
+            );
         }
         if full >= rule.committee_from_full_members && committee < rule.committee_min {
             push(
                 FindingCode::CommitteeMissing,
                 Severity::Warning,
-                format!("正式党员{full}名（{}名以上），应设立支部委员会，现有委员{committee}名", rule.committee_from_full_members),
+                format!(
+                    "正式党员{full}名（{}名以上），应设立支部委员会，现有委员{committee}名",
+                    rule.committee_from_full_members
+                ),
             );
         } else if committee > rule.committee_max {
-            push(FindingCode::CommitteeSize, Severity::Warning, format!("支部委员会{committee}人，超过{}人", rule.committee_max));
+            push(
+                FindingCode::CommitteeSize,
+                Severity::Warning,
+                format!("支部委员会{committee}人，超过{}人", rule.committee_max),
+            );
         }
     }
 
@@ -501,7 +540,9 @@ impl Context<'_> {
         for (end, next) in ends {
             let long = previous.checked_add_months(months).is_some_and(|limit| end >= limit);
             if long && end >= self.year_start {
-                let longer = worst.is_none_or(|(start, stop)| months_between(previous, end) > months_between(start, stop.unwrap_or(self.as_of)));
+                let longer = worst.is_none_or(|(start, stop)| {
+                    months_between(previous, end) > months_between(start, stop.unwrap_or(self.as_of))
+                });
                 if longer {
                     worst = Some((previous, next));
                 }
@@ -576,4 +617,3 @@ fn period_label(code: &str) -> String {
     };
     format!("{prefix}{label}")
 }
-

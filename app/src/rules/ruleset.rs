@@ -281,7 +281,8 @@ impl RuleSet {
     /// merged key by key (so a file may change one meeting type only), other values replace.
     /// Unknown settings are refused, so a misspelt key cannot silently do nothing.
     pub fn load(path: &Path) -> Result<Self, RulesError> {
-        let text = std::fs::read_to_string(path).map_err(|source| RulesError::Read { path: path.to_owned(), source })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| RulesError::Read { path: path.to_owned(), source })?;
         Self::from_override(&text).map_err(|message| match message {
             OverrideError::Parse(message) => RulesError::Parse { path: path.to_owned(), message },
             OverrideError::Invalid(e) => e,
@@ -290,11 +291,14 @@ impl RuleSet {
 
     /// The defaults overlaid with an override file's text.
     fn from_override(text: &str) -> Result<Self, OverrideError> {
-        let overlay: toml::Table = text.parse().map_err(|e: toml::de::Error| OverrideError::Parse(e.message().to_owned()))?;
+        let overlay: toml::Table =
+            text.parse().map_err(|e: toml::de::Error| OverrideError::Parse(e.message().to_owned()))?;
         let mut base = toml::Table::try_from(Self::default()).map_err(|e| OverrideError::Parse(e.to_string()))?;
         let local_version = overlay.get("version").and_then(|v| v.as_str()).map(str::to_owned);
         merge(&mut base, overlay);
-        let mut rules: Self = toml::Value::Table(base).try_into().map_err(|e: toml::de::Error| OverrideError::Parse(e.message().to_owned()))?;
+        let mut rules: Self = toml::Value::Table(base)
+            .try_into()
+            .map_err(|e: toml::de::Error| OverrideError::Parse(e.message().to_owned()))?;
         rules.version = match local_version {
             Some(local) => format!("{DEFAULT_VERSION}+{local}"),
             None => format!("{DEFAULT_VERSION}+local"),
@@ -305,7 +309,8 @@ impl RuleSet {
 
     /// Refuses values the evaluation cannot use.
     fn check(&self) -> Result<(), RulesError> {
-        let invalid = |field: &str, problem, value: String| RulesError::Invalid { field: field.to_owned(), problem, value };
+        let invalid =
+            |field: &str, problem, value: String| RulesError::Invalid { field: field.to_owned(), problem, value };
         if self.participation.months == 0 {
             return Err(invalid("participation.months", "应大于0", "0".into()));
         }
@@ -313,7 +318,11 @@ impl RuleSet {
             return Err(invalid("terms.years", "应在1至10年之间", category.label().into()));
         }
         if self.volunteer_stars.hours.windows(2).any(|w| w[0] >= w[1]) {
-            return Err(invalid("volunteer_stars.hours", "应从小到大排列", format!("{:?}", self.volunteer_stars.hours)));
+            return Err(invalid(
+                "volunteer_stars.hours",
+                "应从小到大排列",
+                format!("{:?}", self.volunteer_stars.hours),
+            ));
         }
         Ok(())
     }
@@ -352,13 +361,15 @@ mod tests {
 
     #[test]
     fn override_changes_one_meeting_type_and_keeps_the_rest() {
-        let rules = RuleSet::from_override(
-            "version = \"某区2026\"\n[meetings.party_lecture]\nfrequency = \"monthly\"\n",
-        )
-        .map_err(|_| "parse")
-        .unwrap();
+        let rules =
+            RuleSet::from_override("version = \"某区2026\"\n[meetings.party_lecture]\nfrequency = \"monthly\"\n")
+                .map_err(|_| "parse")
+                .unwrap();
         assert_eq!(rules.meetings[&MeetingKind::PartyLecture].frequency, Frequency::Monthly);
-        assert_eq!(rules.meetings[&MeetingKind::PartyLecture].clause, RuleSet::default().meetings[&MeetingKind::PartyLecture].clause);
+        assert_eq!(
+            rules.meetings[&MeetingKind::PartyLecture].clause,
+            RuleSet::default().meetings[&MeetingKind::PartyLecture].clause
+        );
         assert_eq!(rules.meetings[&MeetingKind::CommitteeMeeting].frequency, Frequency::Monthly);
         assert_eq!(rules.version, "zhibu-default-2026.1+某区2026");
     }

@@ -27,7 +27,13 @@ pub struct ComplianceReport {
 }
 
 /// Evaluates `year` for every branch, or only `branch`, counting up to `as_of`.
-pub fn run(store: &Store, rules: &RuleSet, year: i32, as_of: NaiveDate, branch: Option<OrgId>) -> Result<ComplianceReport, ServiceError> {
+pub fn run(
+    store: &Store,
+    rules: &RuleSet,
+    year: i32,
+    as_of: NaiveDate,
+    branch: Option<OrgId>,
+) -> Result<ComplianceReport, ServiceError> {
     if !(2000..=2100).contains(&year) {
         return Err(ServiceError::OutOfRange { what: "年度", min: 2000, max: 2100, value: i64::from(year) });
     }

@@ -9,11 +9,11 @@
 
 use super::{ServiceError, names};
 use crate::domain::{
-    AgendaItem, AppraisalGrade, Attendance, BallotTally, BranchCategory, CommitteeRole, CommitteeTerm, DualRegistration,
-    DutyReview, Gender, IdNumber, Indicator, IndicatorScore, Meeting, MeetingKind, MeetingStatus, Member, MemberAppraisal,
-    MemberId, MemberStatus, Observer, OrgId, OrgKind, Organization, Participant, Phone, Presence, Quota, RatingScheme,
-    RatingSubjectKind, ReportSection, Resolution, ReviewGrade, RoleAssignment, SchemeId, Speech, StarBand, StarRating,
-    VolunteerActivity, VolunteerCategory, Votes,
+    AgendaItem, AppraisalGrade, Attendance, BallotTally, BranchCategory, CommitteeRole, CommitteeTerm,
+    DualRegistration, DutyReview, Gender, IdNumber, Indicator, IndicatorScore, Meeting, MeetingKind, MeetingStatus,
+    Member, MemberAppraisal, MemberId, MemberStatus, Observer, OrgId, OrgKind, Organization, Participant, Phone,
+    Presence, Quota, RatingScheme, RatingSubjectKind, ReportSection, Resolution, ReviewGrade, RoleAssignment, SchemeId,
+    Speech, StarBand, StarRating, VolunteerActivity, VolunteerCategory, Votes,
 };
 use crate::store::{Store, Writer};
 use chrono::{Datelike, Months, NaiveDate, NaiveTime};
@@ -85,6 +85,7 @@ struct DemoMember {
 }
 
 struct Branch {
+    index: u32,
     id: OrgId,
     name: String,
     short: String,
@@ -131,7 +132,8 @@ pub fn generate(store: &mut Store, options: &DemoOptions) -> Result<DemoSummary,
 
     let mut branches = Vec::new();
     for index in 0..options.branches {
-        let mut branch_rng = ChaCha8Rng::seed_from_u64(options.seed ^ (u64::from(index) + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let mut branch_rng =
+            ChaCha8Rng::seed_from_u64(options.seed ^ (u64::from(index) + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let branch = store.write(|w| {
             let mut branch = create_branch(w, &mut branch_rng, index, root, enterprise_parent, options, &mut summary)?;
             create_terms(w, &mut branch_rng, &mut branch, options)?;
@@ -196,9 +198,9 @@ fn person_name(rng: &mut ChaCha8Rng, gender: Gender) -> String {
     let surname = names::SURNAMES[((r * r) * names::SURNAMES.len() as f64) as usize % names::SURNAMES.len()];
     let chars = if gender == Gender::Male { names::MALE_CHARS } else { names::FEMALE_CHARS };
     let mut name = surname.to_owned();
-    name.push_str(*pick(rng, chars));
+    name.push_str(pick::<&str>(rng, chars));
     if rng.random_bool(0.7) {
-        name.push_str(*pick(rng, chars));
+        name.push_str(pick::<&str>(rng, chars));
     }
     name
 }
@@ -248,7 +250,12 @@ fn create_branch(
     let lap = round / names::COMMUNITIES.len().min(names::VILLAGES.len()).min(names::ENTERPRISES.len());
     let short = if lap == 0 { stem } else { format!("{stem}第{}", names::ORDINALS[lap % names::ORDINALS.len()]) };
     let name = format!("{short}党支部");
-    let id = w.create_organization(&Organization { parent: Some(parent), kind: OrgKind::Branch, category, name: name.clone() })?;
+    let id = w.create_organization(&Organization {
+        parent: Some(parent),
+        kind: OrgKind::Branch,
+        category,
+        name: name.clone(),
+    })?;
     summary.organizations += 1;
 
     let group_count = match options.members_per_branch {
@@ -269,13 +276,12 @@ fn create_branch(
         summary.organizations += 1;
     }
 
-    let roll: f64 = rng.random();
-    let profile = if roll < 0.6 {
-        Profile { held: 0.995, made_up: 0.8, short: 0.01 }
-    } else if roll < 0.9 {
-        Profile { held: 0.96, made_up: 0.6, short: 0.04 }
-    } else {
-        Profile { held: 0.8, made_up: 0.4, short: 0.1 }
+    // Six branches in ten are diligent, three fairly good and one weak, in a fixed pattern so
+    // that even a small demo set shows every kind of finding.
+    let profile = match index % 10 {
+        1 | 5 | 8 => Profile { held: 0.96, made_up: 0.6, short: 0.04 },
+        3 => Profile { held: 0.8, made_up: 0.4, short: 0.1 },
+        _ => Profile { held: 0.995, made_up: 0.8, short: 0.01 },
     };
 
     let first_year = options.last_year - options.years as i32 + 1;
@@ -300,9 +306,14 @@ fn create_branch(
             name: name.clone(),
             gender,
             birth_date: birth,
-            ethnicity: if rng.random_bool(0.95) { "汉族".into() } else { (*pick(rng, &names::ETHNICITIES[1..])).to_owned() },
+            ethnicity: if rng.random_bool(0.95) {
+                "汉族".into()
+            } else {
+                (*pick(rng, &names::ETHNICITIES[1..])).to_owned()
+            },
             id_number: id_number(rng, birth, gender),
-            phone: Phone::parse(&format!("1{}{:09}", rng.random_range(3..=9), rng.random_range(0..1_000_000_000u32))).ok(),
+            phone: Phone::parse(&format!("1{}{:09}", rng.random_range(3..=9), rng.random_range(0..1_000_000_000u32)))
+                .ok(),
             status,
             joined_on,
             confirmed_on,
@@ -317,8 +328,8 @@ fn create_branch(
         };
         let member_id = w.create_member(&member)?;
         summary.members += 1;
-        // About one branch in six has a member away working elsewhere for most of a year.
-        let away = (m == options.members_per_branch - 1 && rng.random_bool(0.17)).then(|| {
+        // One branch in five has a member away working elsewhere for most of the last year.
+        let away = (m == options.members_per_branch - 1 && index % 5 == 1).then(|| {
             let start = date(options.last_year, rng.random_range(1..=4), rng.random_range(1..=28));
             (start, start.checked_add_months(Months::new(8)).unwrap_or(start))
         });
@@ -331,9 +342,11 @@ fn create_branch(
             away,
         });
     }
-    let full_members: Vec<usize> = (0..members.len()).filter(|&i| members[i].full && members[i].away.is_none()).collect();
+    let full_members: Vec<usize> =
+        (0..members.len()).filter(|&i| members[i].full && members[i].away.is_none()).collect();
     let committee_size = if full_members.len() >= 7 { 5.min(full_members.len()) } else { 1 };
     Ok(Branch {
+        index,
         id,
         name,
         short,
@@ -350,10 +363,20 @@ fn stem_community(short: &str) -> String {
     if short.ends_with("社区") { short.to_owned() } else { "金山社区".to_owned() }
 }
 
-fn create_terms(w: &mut Writer<'_>, rng: &mut ChaCha8Rng, branch: &mut Branch, options: &DemoOptions) -> Result<(), ServiceError> {
+fn create_terms(
+    w: &mut Writer<'_>,
+    rng: &mut ChaCha8Rng,
+    branch: &mut Branch,
+    options: &DemoOptions,
+) -> Result<(), ServiceError> {
     let years = if matches!(branch.category, BranchCategory::Community | BranchCategory::Village) { 5 } else { 3 };
     let year_end = date(options.last_year, 12, 28);
-    let months_back = rng.random_range(1..(years * 12 + 8));
+    // A fixed share of branches is overdue, about to expire or undated; the rest are mid-term.
+    let months_back = match branch.index % 4 {
+        2 => years * 12 + rng.random_range(2..8),
+        3 => years * 12 - rng.random_range(1..6),
+        _ => rng.random_range(6..years * 12 - 6),
+    };
     let elected = year_end.checked_sub_months(Months::new(months_back)).unwrap_or(year_end);
     let roles = [
         CommitteeRole::Secretary,
@@ -362,14 +385,30 @@ fn create_terms(w: &mut Writer<'_>, rng: &mut ChaCha8Rng, branch: &mut Branch, o
         CommitteeRole::PublicityOfficer,
         CommitteeRole::DisciplineOfficer,
     ];
-    let assignments: Vec<RoleAssignment> =
-        branch.committee.iter().zip(roles).map(|(&i, role)| RoleAssignment { member: branch.members[i].id, role }).collect();
+    let assignments: Vec<RoleAssignment> = branch
+        .committee
+        .iter()
+        .zip(roles)
+        .map(|(&i, role)| RoleAssignment { member: branch.members[i].id, role })
+        .collect();
     let number = rng.random_range(3..=9);
-    // One branch in twelve never recorded its election date.
-    let dated = rng.random_bool(11.0 / 12.0);
+    // One branch in six never recorded its election date.
+    let dated = branch.index % 6 != 4;
     let previous = elected.checked_sub_months(Months::new(years * 12)).unwrap_or(elected);
-    w.create_term(&CommitteeTerm { org: branch.id, number: number - 1, elected_on: Some(previous), ends_on: None, roles: assignments.clone() })?;
-    w.create_term(&CommitteeTerm { org: branch.id, number, elected_on: dated.then_some(elected), ends_on: None, roles: assignments })?;
+    w.create_term(&CommitteeTerm {
+        org: branch.id,
+        number: number - 1,
+        elected_on: Some(previous),
+        ends_on: None,
+        roles: assignments.clone(),
+    })?;
+    w.create_term(&CommitteeTerm {
+        org: branch.id,
+        number,
+        elected_on: dated.then_some(elected),
+        ends_on: None,
+        roles: assignments,
+    })?;
     let first_year = options.last_year - options.years as i32 + 1;
     if dated && elected.year() >= first_year {
         let secretary = branch.members[branch.committee[0]].name.clone();
@@ -386,9 +425,16 @@ fn create_terms(w: &mut Writer<'_>, rng: &mut ChaCha8Rng, branch: &mut Branch, o
             host: secretary.clone(),
             recorder: recorder_name(branch),
             attendance,
-            observers: vec![Observer { name: person_name(rng, Gender::Male), affiliation: "开发区党工委组织办".into() }],
+            observers: vec![Observer {
+                name: person_name(rng, Gender::Male),
+                affiliation: "开发区党工委组织办".into(),
+            }],
             agenda: vec![AgendaItem { title: "选举产生新一届支部委员会".into() }],
-            speeches: vec![Speech { agenda_index: Some(0), speaker: secretary, content: "作上一届支部委员会工作报告。".into() }],
+            speeches: vec![Speech {
+                agenda_index: Some(0),
+                speaker: secretary,
+                content: "作上一届支部委员会工作报告。".into(),
+            }],
             resolutions: vec![Resolution {
                 text: format!("选举产生第{number}届支部委员会"),
                 votes: Votes { yes: present.saturating_sub(1), no: 0, abstain: present.min(1) },
@@ -409,7 +455,14 @@ fn recorder_name(branch: &Branch) -> String {
 
 /// Attendance of the members `expected` selects who had joined by `day`: present with
 /// probability `rate`, otherwise on leave with a reason (or absent); members away are on leave.
-fn attend(rng: &mut ChaCha8Rng, branch: &Branch, day: NaiveDate, expected: impl Fn(&DemoMember) -> bool, _floor: f64, rate: f64) -> Vec<Attendance> {
+fn attend(
+    rng: &mut ChaCha8Rng,
+    branch: &Branch,
+    day: NaiveDate,
+    expected: impl Fn(&DemoMember) -> bool,
+    _floor: f64,
+    rate: f64,
+) -> Vec<Attendance> {
     branch
         .members
         .iter()
@@ -431,7 +484,14 @@ fn attend(rng: &mut ChaCha8Rng, branch: &Branch, day: NaiveDate, expected: impl 
 }
 
 /// The meetings, review, appraisals and volunteer activities of one branch and year.
-fn create_year(w: &mut Writer<'_>, rng: &mut ChaCha8Rng, branch: &Branch, year: i32, options: &DemoOptions, summary: &mut DemoSummary) -> Result<(), ServiceError> {
+fn create_year(
+    w: &mut Writer<'_>,
+    rng: &mut ChaCha8Rng,
+    branch: &Branch,
+    year: i32,
+    options: &DemoOptions,
+    summary: &mut DemoSummary,
+) -> Result<(), ServiceError> {
     let has_committee = branch.committee.len() >= 3;
     let mut plan: Vec<(MeetingKind, Option<usize>, NaiveDate)> = Vec::new();
     let monthly = |rng: &mut ChaCha8Rng, kind, group: Option<usize>, plan: &mut Vec<_>| {
@@ -458,7 +518,9 @@ fn create_year(w: &mut Writer<'_>, rng: &mut ChaCha8Rng, branch: &Branch, year: 
             }
         }
     }
-    for (kind, month) in [(MeetingKind::HeartToHeartTalk, 11), (MeetingKind::OrgLifeMeeting, 12), (MeetingKind::MemberAppraisal, 12)] {
+    for (kind, month) in
+        [(MeetingKind::HeartToHeartTalk, 11), (MeetingKind::OrgLifeMeeting, 12), (MeetingKind::MemberAppraisal, 12)]
+    {
         if rng.random_bool(branch.profile.held) {
             plan.push((kind, None, date(year, month, rng.random_range(5..=26))));
         }
@@ -517,7 +579,11 @@ fn create_year(w: &mut Writer<'_>, rng: &mut ChaCha8Rng, branch: &Branch, year: 
             date: day,
             starts: NaiveTime::from_hms_opt(start_hour, 0, 0).unwrap_or_default(),
             ends: NaiveTime::from_hms_opt(start_hour + span, 0, 0).unwrap_or_default(),
-            place: branch.place.replace("二楼会议室", "").replace("村委会议室", "文化礼堂").replace("三楼党员活动室", "厂区"),
+            place: branch
+                .place
+                .replace("二楼会议室", "")
+                .replace("村委会议室", "文化礼堂")
+                .replace("三楼党员活动室", "厂区"),
             organiser: branch.name.clone(),
             organiser_org: Some(branch.id),
             description: description.into(),
@@ -528,8 +594,16 @@ fn create_year(w: &mut Writer<'_>, rng: &mut ChaCha8Rng, branch: &Branch, year: 
     Ok(())
 }
 
-fn build_meeting(rng: &mut ChaCha8Rng, branch: &Branch, kind: MeetingKind, group: Option<usize>, day: NaiveDate, last_year: bool) -> Meeting {
-    let secretary = branch.committee.first().map_or_else(|| branch.members[0].name.clone(), |&i| branch.members[i].name.clone());
+fn build_meeting(
+    rng: &mut ChaCha8Rng,
+    branch: &Branch,
+    kind: MeetingKind,
+    group: Option<usize>,
+    day: NaiveDate,
+    last_year: bool,
+) -> Meeting {
+    let secretary =
+        branch.committee.first().map_or_else(|| branch.members[0].name.clone(), |&i| branch.members[i].name.clone());
     let short = rng.random_bool(branch.profile.short);
     let committee_ids: Vec<MemberId> = branch.committee.iter().map(|&i| branch.members[i].id).collect();
     let group_id = group.map(|g| branch.groups[g].0);
@@ -543,7 +617,8 @@ fn build_meeting(rng: &mut ChaCha8Rng, branch: &Branch, kind: MeetingKind, group
         // Exactly half the committee (rounded down) came: not more than half, so no quorum.
         let keep = attendance.len() / 2;
         for (i, entry) in attendance.iter_mut().enumerate() {
-            entry.presence = if i < keep { Presence::Present } else { Presence::OnLeave { reason: "外出开会".into() } };
+            entry.presence =
+                if i < keep { Presence::Present } else { Presence::OnLeave { reason: "外出开会".into() } };
         }
     }
     let present: Vec<&str> = attendance
@@ -573,11 +648,12 @@ fn build_meeting(rng: &mut ChaCha8Rng, branch: &Branch, kind: MeetingKind, group
             let topic = pick(rng, names::THEME_DAY_TOPICS);
             (format!("{}月主题党日：{topic}", day.month()), vec![(*topic).to_owned()])
         }
-        MeetingKind::OrgLifeMeeting => (
-            format!("{}年度组织生活会", day.year()),
-            vec!["支部班子对照检查".into(), "党员开展批评和自我批评".into()],
-        ),
-        MeetingKind::HeartToHeartTalk => (format!("{}年度谈心谈话", day.year()), vec!["支部书记与党员逐一谈心谈话".into()]),
+        MeetingKind::OrgLifeMeeting => {
+            (format!("{}年度组织生活会", day.year()), vec!["支部班子对照检查".into(), "党员开展批评和自我批评".into()])
+        }
+        MeetingKind::HeartToHeartTalk => {
+            (format!("{}年度谈心谈话", day.year()), vec!["支部书记与党员逐一谈心谈话".into()])
+        }
         _ => (format!("{}年度民主评议党员大会", day.year()), vec!["党员个人自评和互评".into(), "民主测评".into()]),
     };
     let agenda_items: Vec<AgendaItem> = agenda.iter().map(|t| AgendaItem { title: t.clone() }).collect();
@@ -591,7 +667,11 @@ fn build_meeting(rng: &mut ChaCha8Rng, branch: &Branch, kind: MeetingKind, group
         });
         if present.len() > 2 && rng.random_bool(0.6) {
             let other = (*pick(rng, &present[..])).to_owned();
-            speeches.push(Speech { agenda_index: Some(i as u32), speaker: other, content: "表示赞同，并就具体落实提出建议。".into() });
+            speeches.push(Speech {
+                agenda_index: Some(i as u32),
+                speaker: other,
+                content: "表示赞同，并就具体落实提出建议。".into(),
+            });
         }
     }
     let resolutions = match kind {
@@ -654,11 +734,15 @@ fn create_review(w: &mut Writer<'_>, rng: &mut ChaCha8Rng, branch: &Branch, year
     let sections = vec![
         ReportSection {
             heading: "履行第一责任人职责情况".into(),
-            body: format!("{year}年，本人认真履行抓基层党建第一责任人职责，坚持“三会一课”制度，带头讲党课，推动支部各项工作落实。"),
+            body: format!(
+                "{year}年，本人认真履行抓基层党建第一责任人职责，坚持“三会一课”制度，带头讲党课，推动支部各项工作落实。"
+            ),
         },
         ReportSection {
             heading: "主要工作及成效".into(),
-            body: "组织党员开展禁毒宣传、小区环境整治、平安巡逻和走访慰问独居老人等志愿服务，党员先锋模范作用进一步发挥。".into(),
+            body:
+                "组织党员开展禁毒宣传、小区环境整治、平安巡逻和走访慰问独居老人等志愿服务，党员先锋模范作用进一步发挥。"
+                    .into(),
         },
         ReportSection {
             heading: "存在问题及原因".into(),
@@ -684,10 +768,18 @@ fn create_review(w: &mut Writer<'_>, rng: &mut ChaCha8Rng, branch: &Branch, year
     Ok(())
 }
 
-fn rate_branches(w: &mut Writer<'_>, rng: &mut ChaCha8Rng, branches: &[Branch], scheme: SchemeId, year: i32, summary: &mut DemoSummary) -> Result<(), ServiceError> {
+fn rate_branches(
+    w: &mut Writer<'_>,
+    rng: &mut ChaCha8Rng,
+    branches: &[Branch],
+    scheme: SchemeId,
+    year: i32,
+    summary: &mut DemoSummary,
+) -> Result<(), ServiceError> {
     for branch in branches {
         let q = branch.profile.held;
-        let mut score = |max: f64| ((max * (q - 0.12 + rng.random_range(0.0..0.14))).clamp(0.0, max) * 2.0).round() / 2.0;
+        let mut score =
+            |max: f64| ((max * (q - 0.12 + rng.random_range(0.0..0.14))).clamp(0.0, max) * 2.0).round() / 2.0;
         let scores = vec![
             IndicatorScore { key: "organization".into(), score: score(20.0) },
             IndicatorScore { key: "institutions".into(), score: score(25.0) },

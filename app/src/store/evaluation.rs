@@ -34,7 +34,9 @@ impl Writer<'_> {
             )
             .optional()?;
         if exists.is_some() {
-            return Err(StoreError::Duplicate { what: "该书记本年度述职评议", value: review.year.to_string() });
+            return Err(StoreError::Duplicate {
+                what: "该书记本年度述职评议", value: review.year.to_string()
+            });
         }
         let b = review.ballots;
         self.tx.execute(
@@ -57,9 +59,9 @@ impl Writer<'_> {
             ],
         )?;
         let id = self.tx.last_insert_rowid();
-        let mut stmt = self
-            .tx
-            .prepare_cached("INSERT INTO duty_review_sections(review_id, position, heading, body) VALUES (?1, ?2, ?3, ?4)")?;
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO duty_review_sections(review_id, position, heading, body) VALUES (?1, ?2, ?3, ?4)",
+        )?;
         for (i, s) in review.sections.iter().enumerate() {
             stmt.execute(params![id, i as i64, s.heading.trim(), s.body.trim()])?;
         }
@@ -84,7 +86,9 @@ impl Writer<'_> {
         ])?;
         drop(stmt);
         if inserted == 0 {
-            return Err(StoreError::Duplicate { what: "该党员本年度评议结果", value: appraisal.year.to_string() });
+            return Err(StoreError::Duplicate {
+                what: "该党员本年度评议结果", value: appraisal.year.to_string()
+            });
         }
         let id = self.tx.last_insert_rowid();
         self.audit(AuditAction::Create, "member_appraisal", Some(id), &format!("{}年度民主评议", appraisal.year))?;
@@ -103,7 +107,13 @@ impl Writer<'_> {
         let inserted = self.tx.execute(
             "INSERT INTO rating_schemes(key, name, source, subject_kind, definition) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(key) DO NOTHING",
-            params![scheme.key.trim(), scheme.name.trim(), scheme.source, codec::code(&scheme.subject_kind), codec::to_json(&definition)],
+            params![
+                scheme.key.trim(),
+                scheme.name.trim(),
+                scheme.source,
+                codec::code(&scheme.subject_kind),
+                codec::to_json(&definition)
+            ],
         )?;
         if inserted == 0 {
             return Err(StoreError::Duplicate { what: "评定方案", value: scheme.key.clone() });
@@ -145,7 +155,12 @@ impl Writer<'_> {
             stmt.execute(params![id, i as i64, s.key, s.score])?;
         }
         drop(stmt);
-        self.audit(AuditAction::Create, "star_rating", Some(id), &format!("{}年度{}", rating.year, rating.subject_name.trim()))?;
+        self.audit(
+            AuditAction::Create,
+            "star_rating",
+            Some(id),
+            &format!("{}年度{}", rating.year, rating.subject_name.trim()),
+        )?;
         Ok(RatingId(id))
     }
 }
@@ -158,7 +173,8 @@ fn scheme(conn: &rusqlite::Connection, id: SchemeId) -> Result<RatingScheme> {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )
         .optional()?;
-    let (key, name, source, subject_kind, definition) = row.ok_or(StoreError::NotFound { kind: "评定方案", id: id.0 })?;
+    let (key, name, source, subject_kind, definition) =
+        row.ok_or(StoreError::NotFound { kind: "评定方案", id: id.0 })?;
     let definition: SchemeDefinition = codec::from_json("评定方案", &definition)?;
     Ok(RatingScheme {
         key,
@@ -238,7 +254,11 @@ impl Store {
 
     /// Every rating scheme.
     pub fn rating_schemes(&self) -> Result<Vec<Stored<SchemeId, RatingScheme>>> {
-        let ids: Vec<i64> = self.conn.prepare("SELECT id FROM rating_schemes ORDER BY id")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let ids: Vec<i64> = self
+            .conn
+            .prepare("SELECT id FROM rating_schemes ORDER BY id")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
         ids.into_iter().map(|id| Ok(Stored { id: SchemeId(id), record: scheme(&self.conn, SchemeId(id))? })).collect()
     }
 
@@ -269,7 +289,8 @@ impl Store {
              WHERE r.scheme_id = ?1 AND r.year = ?2 ORDER BY s.rating_id, s.position",
         )?;
         let mut rows = stmt.query(params![scheme.0, year])?;
-        let index: std::collections::HashMap<RatingId, usize> = out.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+        let index: std::collections::HashMap<RatingId, usize> =
+            out.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
         while let Some(r) = rows.next()? {
             if let Some(&i) = index.get(&RatingId(r.get(0)?)) {
                 out[i].record.scores.push(IndicatorScore { key: r.get(1)?, score: r.get(2)? });

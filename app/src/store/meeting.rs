@@ -121,7 +121,15 @@ impl Writer<'_> {
         self.tx.execute(
             "INSERT INTO meeting_amendments(meeting_id, revision, amended_at, operator, reason, previous, current)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![id.0, revision, self.now, self.operator, reason.trim(), codec::to_json(&previous), codec::to_json(&current)],
+            params![
+                id.0,
+                revision,
+                self.now,
+                self.operator,
+                reason.trim(),
+                codec::to_json(&previous),
+                codec::to_json(&current)
+            ],
         )?;
         self.audit(AuditAction::Amend, "meeting", Some(id.0), &format!("第{revision}次更正：{}", reason.trim()))?;
         Ok(revision)
@@ -158,7 +166,14 @@ impl Writer<'_> {
                 id.0
             ],
         )?;
-        for table in ["meeting_attendance", "meeting_observers", "agenda_items", "speeches", "resolutions", "meeting_attachments"] {
+        for table in [
+            "meeting_attendance",
+            "meeting_observers",
+            "agenda_items",
+            "speeches",
+            "resolutions",
+            "meeting_attachments",
+        ] {
             self.tx.execute(&format!("DELETE FROM {table} WHERE meeting_id = ?1"), [id.0])?;
         }
         self.insert_details(id, meeting)
@@ -209,7 +224,8 @@ impl Writer<'_> {
         for (i, o) in meeting.observers.iter().enumerate() {
             stmt.execute(params![id.0, i as i64, o.name.trim(), o.affiliation.trim()])?;
         }
-        let mut stmt = self.tx.prepare_cached("INSERT INTO agenda_items(meeting_id, position, title) VALUES (?1, ?2, ?3)")?;
+        let mut stmt =
+            self.tx.prepare_cached("INSERT INTO agenda_items(meeting_id, position, title) VALUES (?1, ?2, ?3)")?;
         for (i, item) in meeting.agenda.iter().enumerate() {
             stmt.execute(params![id.0, i as i64, item.title.trim()])?;
         }
@@ -245,7 +261,13 @@ pub(super) fn load_meetings(conn: &Connection, filter: &MeetingFilter) -> Result
     const WHERE: &str = "(?1 IS NULL OR m.id = ?1) AND (?2 IS NULL OR m.branch_id = ?2) AND (?3 IS NULL OR m.kind = ?3)
         AND (?4 IS NULL OR m.starts_at >= ?4) AND (?5 IS NULL OR m.starts_at < ?5)";
     let until = filter.to.and_then(|d| d.succ_opt());
-    let args = params![filter.id.map(|i| i.0), filter.branch.map(|b| b.0), filter.kind.map(MeetingKind::code), filter.from, until];
+    let args = params![
+        filter.id.map(|i| i.0),
+        filter.branch.map(|b| b.0),
+        filter.kind.map(MeetingKind::code),
+        filter.from,
+        until
+    ];
 
     let mut out: Vec<Stored<MeetingId, Meeting>> = Vec::new();
     let mut index: HashMap<i64, usize> = HashMap::new();
@@ -286,7 +308,9 @@ pub(super) fn load_meetings(conn: &Connection, filter: &MeetingFilter) -> Result
         return Ok(out);
     }
     let detail = |table: &str, columns: &str| {
-        format!("SELECT d.meeting_id, {columns} FROM {table} d JOIN meetings m ON m.id = d.meeting_id WHERE {WHERE} ORDER BY d.meeting_id, d.position")
+        format!(
+            "SELECT d.meeting_id, {columns} FROM {table} d JOIN meetings m ON m.id = d.meeting_id WHERE {WHERE} ORDER BY d.meeting_id, d.position"
+        )
     };
     let target = |id: i64| index.get(&id).copied();
 
@@ -406,9 +430,7 @@ impl Store {
             file.write_all(&bytes).and_then(|()| file.sync_all()).map_err(io)?;
             std::fs::rename(&temp, &target).map_err(io)?;
         }
-        let file_name = source
-            .file_name()
-            .map_or_else(|| "附件".to_owned(), |n| n.to_string_lossy().into_owned());
+        let file_name = source.file_name().map_or_else(|| "附件".to_owned(), |n| n.to_string_lossy().into_owned());
         Ok(Attachment { file_name, sha256, size: bytes.len() as u64, kind })
     }
 

@@ -1,9 +1,7 @@
 //! Members in the store: create, update, delete, look up by id or ID number.
 
 use super::{AuditAction, Result, Store, StoreError, Writer, codec};
-use crate::domain::{
-    DualRegistration, IdNumber, Member, MemberId, OrgId, OrgKind, Phone, Stored, ValidationError,
-};
+use crate::domain::{DualRegistration, IdNumber, Member, MemberId, OrgId, OrgKind, Phone, Stored, ValidationError};
 use rusqlite::{Connection, OptionalExtension, Row};
 
 const MEMBER_COLUMNS: &str = "id, name, gender, birth_date, ethnicity, id_number, phone, status, joined_on,
@@ -77,7 +75,9 @@ impl Writer<'_> {
         if let Some(group) = member.group {
             let parent: Option<Option<i64>> = self
                 .tx
-                .query_row("SELECT parent_id FROM organizations WHERE id = ?1 AND kind = 'group'", [group.0], |r| r.get(0))
+                .query_row("SELECT parent_id FROM organizations WHERE id = ?1 AND kind = 'group'", [group.0], |r| {
+                    r.get(0)
+                })
                 .optional()?;
             if parent != Some(Some(member.branch.0)) {
                 return Err(ValidationError::new("所在党小组", "不属于所在支部", group).into());
@@ -118,12 +118,13 @@ fn member_params(m: &Member) -> Vec<Box<dyn rusqlite::ToSql>> {
 fn member_from_row(r: &Row<'_>) -> Result<Stored<MemberId, Member>> {
     let id: i64 = r.get(0)?;
     let id_text: String = r.get(5)?;
-    let id_number =
-        IdNumber::parse(&id_text).map_err(|_| StoreError::Corrupt { what: "身份证号", value: format!("党员{id}") })?;
+    let id_number = IdNumber::parse(&id_text)
+        .map_err(|_| StoreError::Corrupt { what: "身份证号", value: format!("党员{id}") })?;
     let phone = match r.get::<_, Option<String>>(6)? {
-        Some(text) => {
-            Some(Phone::parse(&text).map_err(|_| StoreError::Corrupt { what: "手机号码", value: format!("党员{id}") })?)
-        }
+        Some(text) => Some(
+            Phone::parse(&text)
+                .map_err(|_| StoreError::Corrupt { what: "手机号码", value: format!("党员{id}") })?,
+        ),
         None => None,
     };
     let dual_registration = match (r.get::<_, Option<String>>(13)?, r.get::<_, Option<String>>(14)?, r.get(15)?) {
@@ -154,8 +155,9 @@ fn member_from_row(r: &Row<'_>) -> Result<Stored<MemberId, Member>> {
 
 /// Every member (of one branch, or all), ordered by id.
 pub(super) fn members(conn: &Connection, branch: Option<OrgId>) -> Result<Vec<Stored<MemberId, Member>>> {
-    let mut stmt = conn
-        .prepare_cached(&format!("SELECT {MEMBER_COLUMNS} FROM members WHERE ?1 IS NULL OR branch_id = ?1 ORDER BY id"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {MEMBER_COLUMNS} FROM members WHERE ?1 IS NULL OR branch_id = ?1 ORDER BY id"
+    ))?;
     let mut rows = stmt.query([branch.map(|b| b.0)])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {

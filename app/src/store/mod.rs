@@ -98,7 +98,10 @@ impl Store {
     ///
     /// The closure's error type may be any type a [`StoreError`] converts into, so a service
     /// can run its own steps inside the transaction.
-    pub fn write<T, E: From<StoreError>>(&mut self, work: impl FnOnce(&mut Writer<'_>) -> Result<T, E>) -> Result<T, E> {
+    pub fn write<T, E: From<StoreError>>(
+        &mut self,
+        work: impl FnOnce(&mut Writer<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
         let now = chrono::Local::now().naive_local().format("%Y-%m-%d %H:%M:%S").to_string();
         let mut writer = Writer { tx, operator: &self.operator, now, attachments_dir: &self.attachments_dir };

@@ -72,8 +72,9 @@ impl Writer<'_> {
             params![term.org.0, term.number, term.elected_on, term.ends_on],
         )?;
         let id = self.tx.last_insert_rowid();
-        let mut stmt =
-            self.tx.prepare_cached("INSERT INTO term_roles(term_id, position, member_id, role) VALUES (?1, ?2, ?3, ?4)")?;
+        let mut stmt = self
+            .tx
+            .prepare_cached("INSERT INTO term_roles(term_id, position, member_id, role) VALUES (?1, ?2, ?3, ?4)")?;
         for (position, role) in term.roles.iter().enumerate() {
             stmt.execute(params![id, position as i64, role.member.0, codec::code(&role.role)])?;
         }
@@ -97,7 +98,13 @@ pub(super) fn org_kind(conn: &Connection, id: OrgId) -> Result<OrgKind> {
 pub(super) fn organizations(conn: &Connection) -> Result<Vec<Stored<OrgId, Organization>>> {
     let mut stmt = conn.prepare_cached("SELECT id, parent_id, kind, category, name FROM organizations ORDER BY id")?;
     let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get(4)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, Option<i64>>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get(4)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {
@@ -138,11 +145,17 @@ pub(super) fn terms(conn: &Connection, org: Option<OrgId>) -> Result<Vec<Stored<
         "SELECT r.term_id, r.member_id, r.role FROM term_roles r JOIN committee_terms t ON t.id = r.term_id
          WHERE ?1 IS NULL OR t.org_id = ?1 ORDER BY r.term_id, r.position",
     )?;
-    let rows = stmt.query_map([org.map(|o| o.0)], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)))?;
+    let rows =
+        stmt.query_map([org.map(|o| o.0)], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)))?;
     for row in rows {
         let (term, member, role) = row?;
         if let Some(&i) = index.get(&term) {
-            out[i].record.roles.push(RoleAssignment { member: crate::domain::MemberId(member), role: codec::decode("职务", &role)? });
+            out[i]
+                .record
+                .roles
+                .push(RoleAssignment {
+                    member: crate::domain::MemberId(member), role: codec::decode("职务", &role)?
+                });
         }
     }
     Ok(out)

@@ -46,7 +46,11 @@ impl Writer<'_> {
 }
 
 /// Activities dated `from..=to`, oldest first, with participants.
-pub(super) fn activities(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<Stored<ActivityId, VolunteerActivity>>> {
+pub(super) fn activities(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Stored<ActivityId, VolunteerActivity>>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, title, category, date, starts, ends, place, organiser, organiser_org_id, description
          FROM volunteer_activities WHERE date BETWEEN ?1 AND ?2 ORDER BY date, id",
@@ -54,7 +58,8 @@ pub(super) fn activities(conn: &Connection, from: NaiveDate, to: NaiveDate) -> R
     let mut rows = stmt.query(params![from, to])?;
     let mut out = Vec::new();
     let time = |text: String| {
-        chrono::NaiveTime::parse_from_str(&text, "%H:%M").map_err(|_| StoreError::Corrupt { what: "活动时间", value: text })
+        chrono::NaiveTime::parse_from_str(&text, "%H:%M")
+            .map_err(|_| StoreError::Corrupt { what: "活动时间", value: text })
     };
     while let Some(r) = rows.next()? {
         out.push(Stored {
@@ -91,7 +96,11 @@ pub(super) fn activities(conn: &Connection, from: NaiveDate, to: NaiveDate) -> R
 
 impl Store {
     /// Volunteer activities dated `from..=to`, oldest first.
-    pub fn volunteer_activities(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<Stored<ActivityId, VolunteerActivity>>> {
+    pub fn volunteer_activities(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<Stored<ActivityId, VolunteerActivity>>> {
         activities(&self.conn, from, to)
     }
 }

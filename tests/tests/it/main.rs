@@ -1,1 +1,11 @@
+//! The one integration test binary: store, rules, demo data, command line and tidy checks.
+// Tests fail loudly on purpose: unwrap/expect report the failing step with its value.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod cli;
+mod demo;
+mod migrations;
+mod rules;
+mod store;
+mod tidy;
+mod validation;
