@@ -3,7 +3,7 @@
 use super::{AuditAction, Result, Store, StoreError, Writer, codec};
 use crate::domain::{
     AppraisalId, BallotTally, DutyReview, IndicatorScore, MemberAppraisal, MemberId, OrgId, RatingId, RatingScheme,
-    ReportSection, ReviewId, SchemeId, StarRating, Stored, ValidationError,
+    ReportSection, ReviewId, SchemeId, StarRating, Stored,
 };
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -21,9 +21,7 @@ impl Writer<'_> {
     /// Saves a duty review; one per secretary and year.
     pub fn create_duty_review(&mut self, review: &DutyReview) -> Result<ReviewId> {
         review.validate()?;
-        if super::org::org_kind(&self.tx, review.branch)? != crate::domain::OrgKind::Branch {
-            return Err(ValidationError::new("述职支部", "不是党支部", review.branch).into());
-        }
+        super::org::require_branch(&self.tx, review.branch, "述职支部")?;
         super::member::require_member(&self.tx, review.subject)?;
         let exists: Option<i64> = self
             .tx

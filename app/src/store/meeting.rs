@@ -4,7 +4,7 @@
 use super::{AuditAction, Result, Store, StoreError, Writer, codec};
 use crate::domain::{
     AgendaItem, Attachment, AttachmentKind, Attendance, Meeting, MeetingId, MeetingKind, MeetingStatus, MemberId,
-    Observer, OrgId, OrgKind, Presence, Resolution, Speech, Stored, ValidationError, Votes,
+    Observer, OrgId, Presence, Resolution, Speech, Stored, ValidationError, Votes,
 };
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -181,9 +181,7 @@ impl Writer<'_> {
 
     fn check_meeting(&self, meeting: &Meeting) -> Result<()> {
         meeting.validate()?;
-        if super::org::org_kind(&self.tx, meeting.branch)? != OrgKind::Branch {
-            return Err(ValidationError::new("召开支部", "不是党支部", meeting.branch).into());
-        }
+        super::org::require_branch(&self.tx, meeting.branch, "召开支部")?;
         if let Some(group) = meeting.group {
             let parent: Option<Option<i64>> = self
                 .tx

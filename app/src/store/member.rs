@@ -1,7 +1,7 @@
 //! Members in the store: create, update, delete, look up by id or ID number.
 
 use super::{AuditAction, Result, Store, StoreError, Writer, codec};
-use crate::domain::{DualRegistration, IdNumber, Member, MemberId, OrgId, OrgKind, Phone, Stored, ValidationError};
+use crate::domain::{DualRegistration, IdNumber, Member, MemberId, OrgId, Phone, Stored, ValidationError};
 use rusqlite::{Connection, OptionalExtension, Row};
 
 const MEMBER_COLUMNS: &str = "id, name, gender, birth_date, ethnicity, id_number, phone, status, joined_on,
@@ -68,10 +68,7 @@ impl Writer<'_> {
 
     fn check_member(&self, member: &Member, id: Option<MemberId>) -> Result<()> {
         member.validate()?;
-        let branch_kind = super::org::org_kind(&self.tx, member.branch)?;
-        if branch_kind != OrgKind::Branch {
-            return Err(ValidationError::new("所在支部", "不是党支部", member.branch).into());
-        }
+        super::org::require_branch(&self.tx, member.branch, "所在支部")?;
         if let Some(group) = member.group {
             let parent: Option<Option<i64>> = self
                 .tx

@@ -94,6 +94,16 @@ pub(super) fn org_kind(conn: &Connection, id: OrgId) -> Result<OrgKind> {
     }
 }
 
+/// Checks that `id` is a branch; the error names the form field (`召开支部`) holding the id.
+pub(super) fn require_branch(conn: &Connection, id: OrgId, field: &'static str) -> Result<()> {
+    match org_kind(conn, id) {
+        Ok(OrgKind::Branch) => Ok(()),
+        Ok(_) => Err(ValidationError::new(field, "不是党支部", id).into()),
+        Err(StoreError::NotFound { .. }) => Err(ValidationError::new(field, "不存在", id).into()),
+        Err(other) => Err(other),
+    }
+}
+
 /// Every organization, parents before children where ids allow (ordered by id).
 pub(super) fn organizations(conn: &Connection) -> Result<Vec<Stored<OrgId, Organization>>> {
     let mut stmt = conn.prepare_cached("SELECT id, parent_id, kind, category, name FROM organizations ORDER BY id")?;

@@ -52,7 +52,7 @@ fn bad_input_is_refused_with_the_field_named_and_nothing_written() {
             "会议结束时间应晚于开始时间 2025-04-03 09:00：2025-04-03 08:00",
             fx.store.write(|w| w.create_meeting(&ends_before_start)).map(|_| ()),
         ),
-        ("党组织不存在：999", fx.store.write(|w| w.create_meeting(&unknown_branch)).map(|_| ())),
+        ("召开支部不存在：999", fx.store.write(|w| w.create_meeting(&unknown_branch)).map(|_| ())),
         ("姓名不能为空： ", fx.store.write(|w| w.create_member(&bad_id)).map(|_| ())),
     ];
     for (expected, result) in cases {
