@@ -1,0 +1,138 @@
+//! The SDK for Zhibu report templates: the contract's types (generated from `wit/1.0.0`, the
+//! same WIT files the host reads), the [`Template`] trait, the [`export_template!`] macro,
+//! and builders so a template reads like the document it makes.
+//!
+//! A template is a crate of type `cdylib` + `rlib`: built for `wasm32-unknown-unknown` it is
+//! turned into a WebAssembly component the host runs in a sandbox; built natively its logic
+//! is unit-tested like any Rust code. See README.md beside this file.
+#![deny(missing_docs)]
+
+// The generated code names this crate by its own name, also from inside it.
+extern crate self as plugin_api;
+
+#[cfg(feature = "build")]
+pub mod build;
+mod builder;
+mod params;
+
+pub use builder::{DocumentBuilder, TableBuilder, cell, cell_text, para, stars, text};
+pub use params::RequestExt;
+
+/// The contract version this SDK implements (the WIT package version).
+pub const API_VERSION: &str = "1.0.0";
+
+/// Generated bindings; template authors use the re-exports at the crate root instead.
+#[doc(hidden)]
+#[allow(missing_docs, unsafe_code, clippy::all)] // generated ABI glue: documented in the WIT files
+pub mod bindings {
+    wit_bindgen::generate!({
+        path: "wit/1.0.0",
+        world: "plugin",
+        pub_export_macro: true,
+        export_macro_name: "__export_plugin",
+        default_bindings_module: "plugin_api::bindings",
+        runtime_path: "plugin_api::__rt",
+    });
+}
+
+#[doc(hidden)]
+pub use wit_bindgen::rt as __rt;
+
+pub use bindings::zhibu::plugin::host::LogLevel;
+pub use bindings::zhibu::plugin::types::{
+    Align, Appraisal, Attendance, Block, BranchCompliance, Cell, CommitteeTerm, DocStyle, Document, DutyReview,
+    Finding, Heading, Indicator, Meeting, MeetingTally, Member, Observer, Organization, Orientation, Paragraph, Param,
+    ParamKind, ParamSpec, Participant, Quota, RatingScheme, RecordKind, Records, RenderError, RenderRequest,
+    ReportSection, Resolution, RoleHolder, Row, Score, Section, Signature, Speech, StarBand, StarRating, Table,
+    TemplateInfo, TextRun, VolunteerActivity,
+};
+
+/// A report template. Implement [`Template::info`] and [`Template::render`]; the default
+/// [`Template::check`] validates parameters against the info before `render` runs.
+pub trait Template {
+    /// What the template is, which parameters it takes and which records it needs.
+    fn info() -> TemplateInfo;
+
+    /// Makes the document. Runs only after [`Template::check`] accepted the request.
+    fn render(request: &RenderRequest) -> Result<Document, RenderError>;
+
+    /// Checks the request's parameters against [`Template::info`]: required ones present, years,
+    /// numbers, dates and ids well-formed, choices among the allowed values. Override to add
+    /// checks of your own (call [`check_params`] first to keep these).
+    fn check(request: &RenderRequest) -> Result<(), RenderError> {
+        check_params(&Self::info().parameters, request)
+    }
+}
+
+/// The default parameter checks of [`Template::check`].
+pub fn check_params(specs: &[ParamSpec], request: &RenderRequest) -> Result<(), RenderError> {
+    for spec in specs {
+        let value = request.param(&spec.key).map(str::trim).filter(|v| !v.is_empty());
+        let Some(value) = value else {
+            if spec.required {
+                return Err(RenderError::InvalidParameter((spec.key.clone(), format!("请填写“{}”", spec.label))));
+            }
+            continue;
+        };
+        let bad =
+            |why: &str| Err(RenderError::InvalidParameter((spec.key.clone(), format!("{}{why}：{value}", spec.label))));
+        match spec.kind {
+            ParamKind::Year if !value.parse::<i32>().is_ok_and(|y| (2000..=2100).contains(&y)) => {
+                return bad("应为2000至2100之间的年份");
+            }
+            ParamKind::Number if value.parse::<f64>().map_or(true, |n| !n.is_finite()) => return bad("应为数字"),
+            ParamKind::Branch | ParamKind::Member if value.parse::<i64>().is_err() => return bad("应为编号"),
+            ParamKind::Date if !params::is_date(value) => return bad("应为日期（YYYY-MM-DD）"),
+            ParamKind::Choice if !spec.choices.iter().any(|c| c == value) => return bad("不在可选范围内"),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Writes a line to the host's plugin log (to stderr when the template runs natively in tests).
+pub fn log(level: LogLevel, message: &str) {
+    #[cfg(target_arch = "wasm32")]
+    bindings::zhibu::plugin::host::log(level, message);
+    #[cfg(not(target_arch = "wasm32"))]
+    eprintln!("[{level:?}] {message}");
+}
+
+/// Sends panic messages to the host's log, so the user sees why a template failed.
+/// Called by [`export_template!`]'s glue before every call into the template.
+pub fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|panic| log(LogLevel::Error, &format!("插件内部错误（panic）：{panic}"))));
+    });
+}
+
+/// Exports a [`Template`] implementation as the plugin's `template` interface.
+///
+/// ```ignore
+/// struct MyReport;
+/// impl plugin_api::Template for MyReport { /* info, render */ }
+/// plugin_api::export_template!(MyReport);
+/// ```
+#[macro_export]
+macro_rules! export_template {
+    ($template:ty) => {
+        #[doc(hidden)]
+        pub struct __ZhibuTemplateExport;
+
+        impl $crate::bindings::exports::zhibu::plugin::template::Guest for __ZhibuTemplateExport {
+            fn describe() -> $crate::TemplateInfo {
+                $crate::install_panic_hook();
+                <$template as $crate::Template>::info()
+            }
+
+            fn render(request: $crate::RenderRequest) -> Result<$crate::Document, $crate::RenderError> {
+                $crate::install_panic_hook();
+                <$template as $crate::Template>::check(&request)?;
+                <$template as $crate::Template>::render(&request)
+            }
+        }
+
+        $crate::bindings::__export_plugin!(__ZhibuTemplateExport with_types_in $crate::bindings);
+    };
+}
