@@ -117,9 +117,13 @@ pub fn install_panic_hook() {
 #[macro_export]
 macro_rules! export_template {
     ($template:ty) => {
+        // Only the wasm build exports: the native build (unit tests) would hand the linker
+        // symbol names with `:` in them, which native linkers reject.
+        #[cfg(target_arch = "wasm32")]
         #[doc(hidden)]
         pub struct __ZhibuTemplateExport;
 
+        #[cfg(target_arch = "wasm32")]
         impl $crate::bindings::exports::zhibu::plugin::template::Guest for __ZhibuTemplateExport {
             fn describe() -> $crate::TemplateInfo {
                 $crate::install_panic_hook();
@@ -133,6 +137,7 @@ macro_rules! export_template {
             }
         }
 
+        #[cfg(target_arch = "wasm32")]
         $crate::bindings::__export_plugin!(__ZhibuTemplateExport with_types_in $crate::bindings);
     };
 }
