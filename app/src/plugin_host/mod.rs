@@ -15,7 +15,7 @@ pub mod package;
 mod validate;
 
 pub use bindings::{
-    Align, Block, Cell, DocStyle, Document, Heading, LogLevel, Orientation, Paragraph, ParamKind, ParamSpec,
+    Align, Block, Cell, DocStyle, Document, Heading, LogLevel, Orientation, Paragraph, Param, ParamKind, ParamSpec,
     RecordKind, Records, RenderError, RenderRequest, Row, Section, Signature, Table, TemplateInfo, TextRun,
 };
 pub use error::PluginError;
@@ -426,6 +426,11 @@ fn check_info(info: &TemplateInfo) -> Result<(), PluginError> {
         }
     }
     Ok(())
+}
+
+/// The SHA-256 of `bytes`, lower-case hex.
+pub fn sha256_bytes(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The SHA-256 of a file, lower-case hex.

@@ -6,7 +6,10 @@
 pub mod compliance;
 pub mod demo;
 mod names;
+pub mod report;
+pub mod scaffold;
 
+use crate::plugin_host::PluginError;
 use crate::rules::RulesError;
 use crate::store::StoreError;
 
@@ -25,6 +28,17 @@ pub enum ServiceError {
     /// Demo data goes into an empty database only, so no real record is mixed with made-up ones.
     #[error("数据库中已有{0}个党组织，演示数据只能写入新的空数据库")]
     NotEmpty(usize),
+    /// A plugin failed to load or run, or its package is not trusted.
+    #[error(transparent)]
+    Plugin(#[from] PluginError),
+    /// A template parameter is unusable.
+    #[error("参数 {key} 不正确：{why}")]
+    Param {
+        /// The parameter's key.
+        key: String,
+        /// Why, in Chinese.
+        why: String,
+    },
     /// An option is outside what the service accepts.
     #[error("{what}应在{min}至{max}之间：{value}")]
     OutOfRange {

@@ -1,6 +1,8 @@
 //! The command line (`zhibu <subcommand>`): parses arguments with clap, calls the services
 //! and prints their results. Errors become one Chinese line on stderr and exit code 1.
 
+mod plugin;
+
 use crate::domain::{MeetingKind, OrgId};
 use crate::rules::{Frequency, RuleSet};
 use crate::services::compliance::{self, ComplianceReport};
@@ -22,6 +24,12 @@ pub struct Cli {
     /// 记入审计日志的操作人姓名（也可用环境变量 ZHIBU_OPERATOR）
     #[arg(long, global = true, env = "ZHIBU_OPERATOR", value_name = "NAME")]
     pub operator: Option<String>,
+    /// 已安装插件的目录（默认：用户数据目录下的 plugins；也可用环境变量 ZHIBU_PLUGINS_DIR）
+    #[arg(long, global = true, env = "ZHIBU_PLUGINS_DIR", value_name = "DIR")]
+    pub plugins_dir: Option<PathBuf>,
+    /// 插件编译缓存目录（默认：用户缓存目录；也可用环境变量 ZHIBU_CACHE_DIR）
+    #[arg(long, global = true, env = "ZHIBU_CACHE_DIR", value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
     /// 要执行的命令（不带命令时显示帮助）
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -66,13 +74,64 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         rules: Option<PathBuf>,
     },
+    /// 用报表模板生成文档
+    Report {
+        /// 模板标识（见 zhibu plugin list）
+        #[arg(long, value_name = "ID")]
+        template: String,
+        /// 模板参数，可重复：--param year=2025 --param branch=3
+        #[arg(long = "param", value_name = "KEY=VALUE")]
+        params: Vec<String>,
+        /// 输出文件
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// 输出文档模型 JSON（Word 导出随后提供）
+        #[arg(long)]
+        json: bool,
+        /// 文档生成时间（默认现在；固定它可得到完全相同的输出）
+        #[arg(long, value_name = "YYYY-MM-DDTHH:MM:SS")]
+        generated_at: Option<chrono::NaiveDateTime>,
+        /// 本地规则文件（TOML），覆盖默认规则
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+    },
+    /// 管理和开发报表插件
+    Plugin {
+        /// 插件命令
+        #[command(subcommand)]
+        command: plugin::PluginCommand,
+    },
+}
+
+fn project_dirs() -> Result<directories::ProjectDirs> {
+    directories::ProjectDirs::from("cn", "Zhibu", "zhibu").context("无法确定用户数据目录，请用 --db 等参数指定路径")
 }
 
 /// The default database: `zhibu.db` in the user's data directory.
 pub fn default_db_path() -> Result<PathBuf> {
-    let dirs = directories::ProjectDirs::from("cn", "Zhibu", "zhibu")
-        .context("无法确定用户数据目录，请用 --db 指定数据库文件")?;
-    Ok(dirs.data_dir().join("zhibu.db"))
+    Ok(project_dirs()?.data_dir().join("zhibu.db"))
+}
+
+/// The default folder of installed plugins: `plugins` in the user's data directory.
+pub fn default_plugins_dir() -> Result<PathBuf> {
+    Ok(project_dirs()?.data_dir().join("plugins"))
+}
+
+/// The default folder of compiled plugins: `components` in the user's cache directory.
+pub fn default_cache_dir() -> Result<PathBuf> {
+    Ok(project_dirs()?.cache_dir().join("components"))
+}
+
+/// Splits `KEY=VALUE` parameters.
+fn parse_params(params: &[String]) -> Result<Vec<(String, String)>> {
+    params
+        .iter()
+        .map(|p| {
+            p.split_once('=')
+                .map(|(k, v)| (k.trim().to_owned(), v.to_owned()))
+                .with_context(|| format!("参数应写成 KEY=VALUE：{p}"))
+        })
+        .collect()
 }
 
 /// Runs the parsed command line.
@@ -86,6 +145,14 @@ pub fn run(cli: Cli) -> Result<()> {
         .or_else(|| std::env::var("USERNAME").ok())
         .or_else(|| std::env::var("USER").ok())
         .unwrap_or_else(|| "命令行".to_owned());
+    let plugins_dir = match cli.plugins_dir {
+        Some(dir) => dir,
+        None => default_plugins_dir()?,
+    };
+    let cache_dir = match cli.cache_dir {
+        Some(dir) => dir,
+        None => default_cache_dir()?,
+    };
     let Some(command) = cli.command else {
         use clap::CommandFactory as _;
         println!("{}", Cli::command().render_long_help());
@@ -130,6 +197,28 @@ pub fn run(cli: Cli) -> Result<()> {
                 print!("{}", compliance_text(&report));
             }
         }
+        Command::Report { template, params, out, json, generated_at, rules } => {
+            let store = Store::open_existing(&db, &operator)?;
+            let rules = match rules {
+                Some(path) => RuleSet::load(&path)?,
+                None => RuleSet::default(),
+            };
+            let catalog = plugin::catalog(&plugins_dir, &cache_dir)?;
+            let params = parse_params(&params)?;
+            let generated_at = generated_at.unwrap_or_else(|| chrono::Local::now().naive_local());
+            let cancel = crate::plugin_host::CancelToken::new();
+            let outcome =
+                crate::services::report::render(&store, &rules, &catalog, &template, &params, generated_at, &cancel)?;
+            plugin::print_log(&outcome.log);
+            plugin::write_document(&outcome.document, &out, json)?;
+            println!(
+                "已生成：{}（{}，用时 {:.0} 毫秒）",
+                out.display(),
+                outcome.document.title,
+                outcome.elapsed.as_secs_f64() * 1000.0
+            );
+        }
+        Command::Plugin { command } => plugin::run(command, &plugins_dir, &cache_dir)?,
     }
     Ok(())
 }

@@ -1,0 +1,224 @@
+//! `zhibu plugin …`: list, install, remove, check, run (the author's harness), new (scaffold)
+//! and build (compile and package), plus the helpers `zhibu report` shares.
+
+use crate::plugin_host::package::{self, Source};
+use crate::plugin_host::{CancelToken, Document, Limits, PluginHost, PluginLog, RenderRequest};
+use crate::services::report::{self, Catalog};
+use crate::services::scaffold;
+use anyhow::{Context as _, Result, bail};
+use clap::Subcommand;
+use std::io::{BufRead as _, IsTerminal as _, Write as _};
+use std::path::{Path, PathBuf};
+
+/// The plugin subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PluginCommand {
+    /// 列出可用的报表模板
+    List,
+    /// 安装插件包（文件夹或 zip），安装前显示所需权限
+    Install {
+        /// 插件包：含 plugin.toml 和 .wasm 的文件夹或 zip
+        path: PathBuf,
+        /// 不询问，直接同意所列权限
+        #[arg(long)]
+        yes: bool,
+    },
+    /// 删除已安装的插件
+    Remove {
+        /// 模板标识
+        id: String,
+    },
+    /// 检查一个插件组件能否加载，并显示它的描述
+    Check {
+        /// 插件组件（.wasm）
+        file: PathBuf,
+    },
+    /// 用样例数据运行插件（开发用）：显示耗用、日志和错误
+    Run {
+        /// 插件组件（.wasm）
+        file: PathBuf,
+        /// 样例请求（JSON，zhibu plugin new 会生成 fixture.json）
+        #[arg(long, value_name = "F.json")]
+        fixture: PathBuf,
+        /// 输出文件（文档模型 JSON）
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// 新建一个可用的插件工程（含 SDK 副本和样例数据）
+    New {
+        /// 插件标识：小写字母、数字和连字符
+        name: String,
+        /// 在此目录下创建（默认当前目录）
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// 编译插件工程并打包到 dist/（plugin.toml、plugin.wasm 和 zip）
+    Build {
+        /// 插件工程目录
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+}
+
+/// The host with default limits and the compile cache.
+pub fn host(cache_dir: &Path) -> Result<PluginHost> {
+    Ok(PluginHost::new(Limits::default(), Some(cache_dir.to_owned()))?)
+}
+
+/// Every template: embedded ones and those installed in `plugins_dir`.
+pub fn catalog(plugins_dir: &Path, cache_dir: &Path) -> Result<Catalog> {
+    let catalog = Catalog::load(host(cache_dir)?, Some(plugins_dir))?;
+    for (id, error) in &catalog.broken {
+        eprintln!("警告：插件 {id} 未加载：{error}");
+    }
+    Ok(catalog)
+}
+
+/// Prints a plugin's log to stderr.
+pub fn print_log(log: &PluginLog) {
+    for line in &log.lines {
+        eprintln!("[插件 {}] {}", line.level, line.message);
+    }
+    if log.dropped > 0 {
+        eprintln!("[插件] 另有 {} 行日志超出上限未保留", log.dropped);
+    }
+}
+
+/// Writes the document model; Word output arrives with the export layer.
+pub fn write_document(document: &Document, out: &Path, json: bool) -> Result<()> {
+    let is_json = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if !json && !is_json {
+        bail!("目前只能输出文档模型 JSON：请加 --json 或使用 .json 文件名：{}", out.display());
+    }
+    let text = serde_json::to_string_pretty(document)?;
+    std::fs::write(out, text).with_context(|| format!("无法写入：{}", out.display()))
+}
+
+fn permissions_text(manifest: &package::Manifest) -> String {
+    manifest.granted().into_iter().map(package::permission_label).collect::<Vec<_>>().join("；")
+}
+
+/// Runs one plugin subcommand.
+pub fn run(command: PluginCommand, plugins_dir: &Path, cache_dir: &Path) -> Result<()> {
+    match command {
+        PluginCommand::List => {
+            let catalog = catalog(plugins_dir, cache_dir)?;
+            for template in &catalog.templates {
+                let m = &template.package.manifest;
+                let source = match &template.package.source {
+                    Source::Reference => "内置".to_owned(),
+                    Source::Installed(dir) | Source::External(dir) => dir.display().to_string(),
+                };
+                println!(
+                    "{}  {}  版本 {}  接口 {}  来源 {}\n    {}\n    权限：{}",
+                    template.plugin.info.id,
+                    template.plugin.info.name,
+                    template.plugin.info.version,
+                    template.plugin.api_version,
+                    source,
+                    template.plugin.info.description,
+                    permissions_text(m)
+                );
+            }
+        }
+        PluginCommand::Install { path, yes } => {
+            let package = package::read(&path)?;
+            println!(
+                "插件 {}（{}，版本 {}）请求读取以下数据：",
+                package.manifest.id, package.manifest.name, package.manifest.version
+            );
+            for kind in package.manifest.granted() {
+                println!("  · {}", package::permission_label(kind));
+            }
+            if !yes {
+                if !std::io::stdin().is_terminal() {
+                    bail!("安装需要确认权限：请在终端中运行，或加 --yes 表示同意");
+                }
+                print!("是否同意并安装？[y/N] ");
+                std::io::stdout().flush()?;
+                let mut answer = String::new();
+                std::io::stdin().lock().read_line(&mut answer)?;
+                if !matches!(answer.trim(), "y" | "Y" | "是") {
+                    println!("已取消安装");
+                    return Ok(());
+                }
+            }
+            let mut catalog = catalog(plugins_dir, cache_dir)?;
+            let manifest = report::install(&mut catalog, &path, plugins_dir)?;
+            println!("已安装：{}（{}）到 {}", manifest.id, manifest.name, plugins_dir.join(&manifest.id).display());
+        }
+        PluginCommand::Remove { id } => {
+            package::remove(plugins_dir, &id)?;
+            println!("已删除插件：{id}");
+        }
+        PluginCommand::Check { file } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("无法读取：{}", file.display()))?;
+            let plugin = host(cache_dir)?.load(&bytes, &file.display().to_string())?;
+            let info = &plugin.info;
+            println!("检查通过：{}（{}）版本 {}，接口版本 {}", info.id, info.name, info.version, plugin.api_version);
+            println!("说明：{}", info.description);
+            for p in &info.parameters {
+                let required = if p.required { "必填" } else { "选填" };
+                println!("  参数 {}（{}，{:?}，{required}）{}", p.key, p.label, p.kind, p.help);
+            }
+            let needs: Vec<&str> = info.needs.iter().map(|k| package::permission_label(*k)).collect();
+            println!("  需要数据：{}", needs.join("；"));
+            for scheme in &info.schemes {
+                println!("  提供评定方案：{}（{}，{}项指标）", scheme.name, scheme.key, scheme.indicators.len());
+            }
+            println!(
+                "  加载 {:.1} 毫秒（{}），describe {:.2} 毫秒",
+                plugin.load.compile.as_secs_f64() * 1000.0,
+                if plugin.load.cached { "来自缓存" } else { "编译" },
+                plugin.load.describe.as_secs_f64() * 1000.0
+            );
+        }
+        PluginCommand::Run { file, fixture, out } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("无法读取：{}", file.display()))?;
+            let text = std::fs::read_to_string(&fixture).with_context(|| format!("无法读取：{}", fixture.display()))?;
+            let request: RenderRequest =
+                serde_json::from_str(&text).with_context(|| format!("样例请求格式有误：{}", fixture.display()))?;
+            let host = host(cache_dir)?;
+            let plugin = host.load(&bytes, &file.display().to_string())?;
+            let result = host.render(&plugin, &request, &CancelToken::new());
+            match result {
+                Ok(outcome) => {
+                    print_log(&outcome.log);
+                    write_document(&outcome.document, &out, true)?;
+                    println!(
+                        "已生成：{}\n耗用燃料 {}，用时 {:.2} 毫秒（含实例化），加载 {:.1} 毫秒（{}）",
+                        out.display(),
+                        outcome.fuel_used,
+                        outcome.elapsed.as_secs_f64() * 1000.0,
+                        plugin.load.compile.as_secs_f64() * 1000.0,
+                        if plugin.load.cached { "来自缓存" } else { "编译" }
+                    );
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        PluginCommand::New { name, dir } => {
+            let parent = dir.unwrap_or_else(|| PathBuf::from("."));
+            let root = scaffold::create(&parent, &name)?;
+            println!("已创建插件工程：{}", root.display());
+            println!(
+                "下一步：cd {} && zhibu plugin build && zhibu plugin run dist/{name}/plugin.wasm --fixture fixture.json --out out.json",
+                root.display()
+            );
+        }
+        PluginCommand::Build { dir } => {
+            let host = host(cache_dir)?;
+            let built = scaffold::build(&dir, &host)?;
+            println!(
+                "已打包：{}（{} 版本 {}）\n  {}\n  {}\n  权限：{}",
+                built.manifest.id,
+                built.manifest.name,
+                built.manifest.version,
+                built.folder.display(),
+                built.zip.display(),
+                permissions_text(&built.manifest)
+            );
+        }
+    }
+    Ok(())
+}

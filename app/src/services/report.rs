@@ -1,0 +1,283 @@
+//! Report templates as a service: the catalog of templates (embedded reference ones and
+//! installed packages), and rendering one with the records it declared and was granted.
+
+use super::ServiceError;
+use crate::domain::{OrgKind, SchemeId};
+use crate::plugin_host::package::{self, Package, Source};
+use crate::plugin_host::{
+    CancelToken, ParamKind, Plugin, PluginError, PluginHost, RecordKind, Records, RenderOutcome, RenderRequest, convert,
+};
+use crate::rules::{self, RuleSet};
+use crate::store::{MeetingFilter, Store};
+use chrono::{NaiveDate, NaiveDateTime};
+use std::path::Path;
+
+/// A template ready to render, with its package.
+pub struct Template {
+    /// The package (manifest and where it came from).
+    pub package: Package,
+    /// The loaded component.
+    pub plugin: Plugin,
+}
+
+/// Every template the installation has.
+pub struct Catalog {
+    /// The sandbox they run in.
+    pub host: PluginHost,
+    /// Loaded templates, reference ones first.
+    pub templates: Vec<Template>,
+    /// Packages that failed to load (shown to the user, never run), with why.
+    pub broken: Vec<(String, PluginError)>,
+}
+
+impl Catalog {
+    /// Loads the embedded templates and every package installed in `plugins_dir`.
+    pub fn load(host: PluginHost, plugins_dir: Option<&Path>) -> Result<Self, ServiceError> {
+        let mut catalog = Self { host, templates: Vec::new(), broken: Vec::new() };
+        for package in package::reference()? {
+            catalog.add(package)?;
+        }
+        if let Some(dir) = plugins_dir {
+            for package in package::installed(dir) {
+                match package {
+                    Ok(package) => {
+                        let id = package.manifest.id.clone();
+                        if let Err(error) = catalog.add(package) {
+                            catalog.broken.push((id, plugin_error(error)));
+                        }
+                    }
+                    Err(error) => catalog.broken.push((String::new(), error)),
+                }
+            }
+        }
+        Ok(catalog)
+    }
+
+    /// Loads `package` into the catalog, checking its id against the manifest and the others.
+    pub fn add(&mut self, package: Package) -> Result<&Template, ServiceError> {
+        let plugin = self.host.load(&package.wasm, &package.manifest.id)?;
+        check_package(&package, &plugin)?;
+        if self.templates.iter().any(|t| t.plugin.info.id == plugin.info.id) {
+            return Err(PluginError::IdClash(plugin.info.id.clone()).into());
+        }
+        self.templates.push(Template { package, plugin });
+        Ok(&self.templates[self.templates.len() - 1])
+    }
+
+    /// The template with `id`.
+    pub fn get(&self, id: &str) -> Result<&Template, ServiceError> {
+        self.templates
+            .iter()
+            .find(|t| t.plugin.info.id == id)
+            .ok_or_else(|| PluginError::UnknownTemplate(id.to_owned()).into())
+    }
+
+    /// The ids in use (for install clashes).
+    pub fn ids(&self) -> Vec<String> {
+        self.templates.iter().map(|t| t.plugin.info.id.clone()).collect()
+    }
+}
+
+fn plugin_error(error: ServiceError) -> PluginError {
+    match error {
+        ServiceError::Plugin(e) => e,
+        other => PluginError::Engine(other.to_string()),
+    }
+}
+
+/// The manifest must describe the component it ships.
+pub fn check_package(package: &Package, plugin: &Plugin) -> Result<(), PluginError> {
+    let manifest = &package.manifest;
+    if manifest.id != plugin.info.id {
+        return Err(PluginError::InvalidInfo(format!(
+            "清单中的标识 {} 与插件自身的标识 {} 不一致",
+            manifest.id, plugin.info.id
+        )));
+    }
+    if manifest.api_version != plugin.api_version {
+        return Err(PluginError::InvalidInfo(format!(
+            "清单中的接口版本 {} 与插件实际的 {} 不一致",
+            manifest.api_version, plugin.api_version
+        )));
+    }
+    Ok(())
+}
+
+/// Installs the package at `path` into `plugins_dir` after loading it once (so a broken
+/// package is refused before it is copied). Returns the installed template's manifest.
+pub fn install(catalog: &mut Catalog, path: &Path, plugins_dir: &Path) -> Result<package::Manifest, ServiceError> {
+    let package = package::read(path)?;
+    let plugin = catalog.host.load(&package.wasm, &package.manifest.id)?;
+    check_package(&package, &plugin)?;
+    let dir = package::install(&package, plugins_dir, &catalog.ids())?;
+    let manifest = package.manifest.clone();
+    catalog.templates.push(Template { package: Package { source: Source::Installed(dir), ..package }, plugin });
+    Ok(manifest)
+}
+
+/// Parameter values with defaults filled in; unknown keys and missing required values refused.
+pub fn resolve_params(template: &Template, given: &[(String, String)]) -> Result<Vec<(String, String)>, ServiceError> {
+    let specs = &template.plugin.info.parameters;
+    if let Some((key, _)) = given.iter().find(|(key, _)| !specs.iter().any(|s| &s.key == key)) {
+        let known: Vec<&str> = specs.iter().map(|s| s.key.as_str()).collect();
+        return Err(ServiceError::Param {
+            key: key.clone(),
+            why: format!("模板没有这个参数（可用：{}）", known.join("、")),
+        });
+    }
+    let mut values = Vec::new();
+    for spec in specs {
+        let value = given
+            .iter()
+            .rev()
+            .find(|(key, _)| key == &spec.key)
+            .map(|(_, v)| v.clone())
+            .or_else(|| spec.default_value.clone());
+        match value {
+            Some(value) => values.push((spec.key.clone(), value)),
+            None if spec.required => {
+                return Err(ServiceError::Param {
+                    key: spec.key.clone(), why: format!("必须填写“{}”", spec.label)
+                });
+            }
+            None => {}
+        }
+    }
+    Ok(values)
+}
+
+/// Builds the request for `template`: parameters, the host's timestamp and unit name, and the
+/// records of the kinds the template declared, only if its package was granted them.
+pub fn build_request(
+    store: &Store,
+    rules: &RuleSet,
+    template: &Template,
+    params: Vec<(String, String)>,
+    generated_at: NaiveDateTime,
+) -> Result<RenderRequest, ServiceError> {
+    let granted = template.package.manifest.granted();
+    let needs = &template.plugin.info.needs;
+    let missing: Vec<&str> =
+        needs.iter().filter(|k| !granted.contains(k)).map(|k| package::permission_label(*k)).collect();
+    if !missing.is_empty() {
+        return Err(PluginError::NotPermitted(missing.join("、")).into());
+    }
+    let want = |kind: RecordKind| needs.contains(&kind);
+    let year_key = template.plugin.info.parameters.iter().find(|p| p.kind == ParamKind::Year).map(|p| p.key.clone());
+    let year = match &year_key {
+        Some(key) => params.iter().find(|(k, _)| k == key).and_then(|(_, v)| v.trim().parse::<i32>().ok()),
+        None => None,
+    };
+    for spec in template.plugin.info.parameters.iter().filter(|p| p.kind == ParamKind::Branch) {
+        if let Some((_, value)) = params.iter().find(|(k, _)| k == &spec.key) {
+            let id =
+                value.trim().parse::<i64>().map_err(|_| ServiceError::Param {
+                    key: spec.key.clone(),
+                    why: format!("应为党支部编号：{value}"),
+                })?;
+            let is_branch = store.organizations()?.iter().any(|o| o.id.0 == id && o.record.kind == OrgKind::Branch);
+            if !is_branch {
+                return Err(ServiceError::UnknownBranch(id));
+            }
+        }
+    }
+    let (from, to) = match year {
+        Some(year) => {
+            (rules::needed_from(rules, year), NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX))
+        }
+        None => (NaiveDate::MIN, NaiveDate::MAX),
+    };
+    let in_year = |date: NaiveDate| year.is_none_or(|y| chrono::Datelike::year(&date) == y);
+    let mut records = Records {
+        organizations: Vec::new(),
+        terms: Vec::new(),
+        members: Vec::new(),
+        meetings: Vec::new(),
+        duty_reviews: Vec::new(),
+        appraisals: Vec::new(),
+        schemes: Vec::new(),
+        star_ratings: Vec::new(),
+        volunteer_activities: Vec::new(),
+        compliance: Vec::new(),
+    };
+    let ledger = store.ledger(from, to)?;
+    if want(RecordKind::Organizations) {
+        records.organizations = ledger.organizations.iter().map(convert::organization).collect();
+        records.terms = ledger.terms.iter().map(|t| convert::term(&t.record)).collect();
+    }
+    if want(RecordKind::Members) {
+        records.members = ledger.members.iter().map(convert::member).collect();
+    }
+    if want(RecordKind::Meetings) {
+        let filter = MeetingFilter { from: Some(from), to: Some(to), ..MeetingFilter::default() };
+        records.meetings =
+            store.meetings(&filter)?.iter().filter(|m| in_year(m.record.date())).map(convert::meeting).collect();
+    }
+    if let Some(year) = year {
+        if want(RecordKind::DutyReviews) {
+            records.duty_reviews = store.duty_reviews(year)?.iter().map(convert::duty_review).collect();
+        }
+        if want(RecordKind::Appraisals) {
+            records.appraisals = store.appraisals(year)?.iter().map(|a| convert::appraisal(&a.record)).collect();
+        }
+        if want(RecordKind::StarRatings) {
+            for scheme in store.rating_schemes()? {
+                let ratings = store.star_ratings(SchemeId(scheme.id.0), year)?;
+                records
+                    .star_ratings
+                    .extend(ratings.iter().map(|r| convert::star_rating(&r.record, &scheme.record.key)));
+                records.schemes.push(convert::scheme(&scheme.record));
+            }
+        }
+        if want(RecordKind::Compliance) {
+            let as_of = generated_at.date().min(to);
+            records.compliance =
+                rules::evaluate(&ledger, rules, year, as_of, None).iter().map(convert::compliance).collect();
+        }
+    }
+    if want(RecordKind::VolunteerActivities) {
+        // From the beginning: certificates and star levels need cumulative hours.
+        let first = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(NaiveDate::MIN);
+        records.volunteer_activities =
+            store.volunteer_activities(first, to)?.iter().map(convert::volunteer_activity).collect();
+    }
+    Ok(RenderRequest {
+        params: params.into_iter().map(|(key, value)| crate::plugin_host::Param { key, value }).collect(),
+        generated_at: generated_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        unit_name: store.setting("unit_name")?.unwrap_or_else(|| "本单位".to_owned()),
+        records,
+    })
+}
+
+/// Renders `template_id` with `params` over the store's records.
+pub fn render(
+    store: &Store,
+    rules: &RuleSet,
+    catalog: &Catalog,
+    template_id: &str,
+    params: &[(String, String)],
+    generated_at: NaiveDateTime,
+    cancel: &CancelToken,
+) -> Result<RenderOutcome, ServiceError> {
+    let template = catalog.get(template_id)?;
+    let params = resolve_params(template, params)?;
+    let request = build_request(store, rules, template, params, generated_at)?;
+    Ok(catalog.host.render(&template.plugin, &request, cancel)?)
+}
+
+/// Stores the rating schemes templates provide, once per key, so the user can score with them.
+pub fn sync_schemes(store: &mut Store, catalog: &Catalog) -> Result<usize, ServiceError> {
+    let existing: Vec<String> = store.rating_schemes()?.into_iter().map(|s| s.record.key).collect();
+    let mut added = 0;
+    for template in &catalog.templates {
+        for scheme in &template.plugin.info.schemes {
+            if existing.contains(&scheme.key) {
+                continue;
+            }
+            let Some(scheme) = convert::scheme_from(scheme, &template.plugin.info.id) else { continue };
+            store.write(|w| w.create_rating_scheme(&scheme))?;
+            added += 1;
+        }
+    }
+    Ok(added)
+}
