@@ -5,6 +5,7 @@
 mod cli;
 mod demo;
 mod migrations;
+mod plugins;
 mod rules;
 mod store;
 mod tidy;

@@ -1,0 +1,338 @@
+//! The plugin host: the reference templates on demo data, and every way a hostile plugin can
+//! misbehave contained with a clear message while the host keeps working and no record changes.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+use tests::day;
+use zhibu::plugin_host::package::{self, Package, Source};
+use zhibu::plugin_host::{Block, CancelToken, Limits, PluginError, PluginHost, RenderRequest};
+use zhibu::rules::RuleSet;
+use zhibu::services::demo::{DemoOptions, generate};
+use zhibu::services::report::{self, Catalog};
+use zhibu::services::{ServiceError, compliance};
+use zhibu::store::Store;
+
+/// Tight limits so a runaway plugin is stopped quickly in tests.
+fn limits() -> Limits {
+    Limits { fuel: 400_000_000, timeout: Duration::from_secs(5), ..Limits::default() }
+}
+
+fn host() -> PluginHost {
+    PluginHost::new(limits(), None).unwrap()
+}
+
+fn hostile_bytes() -> Vec<u8> {
+    std::fs::read(env!("HOSTILE_WASM")).unwrap()
+}
+
+/// A demo database shared by the tests that only read it.
+fn demo_db() -> &'static std::path::Path {
+    static DB: OnceLock<(tempfile::TempDir, std::path::PathBuf)> = OnceLock::new();
+    let (_, path) = DB.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.db");
+        let mut store = Store::open(&path, "测试").unwrap();
+        generate(&mut store, &DemoOptions::default()).unwrap();
+        (dir, path)
+    });
+    path
+}
+
+fn text_of(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    for block in blocks {
+        match block {
+            Block::Heading(h) => out.push_str(&h.text),
+            Block::Paragraph(p) => p.runs.iter().for_each(|r| out.push_str(&r.text)),
+            Block::Bullets(items) | Block::Numbered(items) => {
+                items.iter().flat_map(|p| &p.runs).for_each(|r| out.push_str(&r.text))
+            }
+            Block::Table(t) => {
+                t.rows.iter().flat_map(|r| &r.cells).flat_map(|c| &c.paragraphs).flat_map(|p| &p.runs).for_each(|r| {
+                    out.push_str(&r.text);
+                    out.push('|');
+                })
+            }
+            Block::PageBreak => {}
+            Block::Signature(s) => s.lines.iter().chain([&s.date]).for_each(|l| out.push_str(l)),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn hostile_request(mode: &str) -> RenderRequest {
+    let json = format!(
+        r#"{{"params":[{{"key":"mode","value":"{mode}"}}],"generated_at":"2026-01-05T10:00:00","unit_name":"测试单位",
+        "records":{{"organizations":[],"terms":[],"members":[],"meetings":[],"duty_reviews":[],"appraisals":[],"schemes":[],
+        "star_ratings":[],"volunteer_activities":[],"compliance":[]}}}}"#
+    );
+    serde_json::from_str(&json).unwrap()
+}
+
+#[test]
+fn the_duty_review_shows_the_same_figures_as_compliance() {
+    let store = Store::open_existing(demo_db(), "测试").unwrap();
+    let catalog = Catalog::load(host(), None).unwrap();
+    let at = day(2026, 1, 5).and_hms_opt(10, 0, 0).unwrap();
+    let params = vec![("branch".to_owned(), "3".to_owned()), ("year".to_owned(), "2025".to_owned())];
+    let outcome =
+        report::render(&store, &RuleSet::default(), &catalog, "duty-review", &params, at, &CancelToken::new()).unwrap();
+    let doc = &outcome.document;
+    assert_eq!(doc.title, "金山社区党支部书记2025年度抓基层党建工作述职报告");
+    let text = text_of(&doc.sections[0].blocks);
+    let result =
+        compliance::run(&store, &RuleSet::default(), 2025, day(2025, 12, 31), Some(zhibu::domain::OrgId(3))).unwrap();
+    for tally in result.branches[0].meetings.iter().filter(|t| {
+        matches!(t.kind.code(), "general_meeting" | "committee_meeting" | "group_meeting" | "party_lecture")
+    }) {
+        let row = format!("{}|{}|{}|", tally.label, tally.required, tally.held);
+        assert!(text.contains(&row), "the table row {row} matches zhibu compliance:\n{text}");
+    }
+    for heading in ["一、履行职责情况", "二、存在的问题及原因", "三、下一步工作打算", "民主测评结果", "综合评价等次："]
+    {
+        assert!(text.contains(heading), "{heading} in\n{text}");
+    }
+    assert!(text.contains("述职人："), "signature block");
+    assert!(!text.contains("330784"), "no full ID number reaches the document");
+}
+
+#[test]
+fn the_star_rating_lists_every_rated_branch_with_stars_and_ranks() {
+    let store = Store::open_existing(demo_db(), "测试").unwrap();
+    let catalog = Catalog::load(host(), None).unwrap();
+    let at = day(2026, 1, 5).and_hms_opt(10, 0, 0).unwrap();
+    let params = vec![("year".to_owned(), "2025".to_owned()), ("contact_phone".to_owned(), "0570-8881234".to_owned())];
+    let outcome =
+        report::render(&store, &RuleSet::default(), &catalog, "star-rating", &params, at, &CancelToken::new()).unwrap();
+    let section = &outcome.document.sections[0];
+    let Some(Block::Table(table)) = section.blocks.iter().find(|b| matches!(b, Block::Table(_))) else {
+        panic!("a table")
+    };
+    assert_eq!(table.rows.len(), 1 + DemoOptions::default().branches as usize);
+    assert_eq!(table.header_rows, 1);
+    let text = text_of(&section.blocks);
+    assert!(text.contains("★"), "{text}");
+    assert!(text.contains("公示期为5个工作日（2026年1月5日至2026年1月9日）"), "{text}");
+    assert!(text.contains("名额比例核对"), "{text}");
+}
+
+#[test]
+fn the_same_input_gives_the_same_document() {
+    let host = host();
+    let plugin = host.load(&hostile_bytes(), "hostile").unwrap();
+    let a = host.render(&plugin, &hostile_request("echo"), &CancelToken::new()).unwrap();
+    let b = host.render(&plugin, &hostile_request("echo"), &CancelToken::new()).unwrap();
+    assert_eq!(serde_json::to_string(&a.document).unwrap(), serde_json::to_string(&b.document).unwrap());
+}
+
+/// Each hostile mode fails with its message; the same host then still renders a good request.
+#[test]
+fn hostile_render_modes_are_contained() {
+    let host = host();
+    let plugin = host.load(&hostile_bytes(), "hostile").unwrap();
+    let cases: &[(&str, &str)] = &[
+        ("loop", "插件计算量超出限制"),
+        ("memory", "插件内存用量超出限制"),
+        ("recursion", "插件递归过深"),
+        ("panic", "插件运行出错：插件内部错误（panic）：panicked at"),
+        ("huge", "插件返回的文档不合规（内容超过32 MB）"),
+        ("ragged", "插件返回的文档不合规（第1节第1块的表格第2行只有1列，应为2列）"),
+        ("heading", "的标题级别应为1至3，实为7"),
+        ("control", "含有控制字符 U+0001"),
+        ("err", "模板无法生成文档：模板拒绝生成：测试"),
+    ];
+    for (mode, expected) in cases {
+        let error = host.render(&plugin, &hostile_request(mode), &CancelToken::new()).unwrap_err();
+        assert!(error.to_string().contains(expected), "mode {mode}: {error}");
+        let ok = host.render(&plugin, &hostile_request("echo"), &CancelToken::new());
+        assert!(ok.is_ok(), "the host keeps working after {mode}");
+    }
+    let panic = host.render(&plugin, &hostile_request("panic"), &CancelToken::new()).unwrap_err();
+    assert!(panic.to_string().contains("故意的错误：测试用 panic"), "the panic message reaches the user: {panic}");
+}
+
+#[test]
+fn a_log_flood_is_cut_to_the_budget() {
+    let host = PluginHost::new(Limits { fuel: 5_000_000_000, ..limits() }, None).unwrap();
+    let plugin = host.load(&hostile_bytes(), "hostile").unwrap();
+    let outcome = host.render(&plugin, &hostile_request("log-flood"), &CancelToken::new()).unwrap();
+    assert_eq!(outcome.log.lines.len(), Limits::default().log_lines);
+    assert_eq!(outcome.log.dropped, 1_000_000 - Limits::default().log_lines as u64);
+}
+
+#[test]
+fn a_plugin_sees_no_files_environment_or_sockets() {
+    let host = host();
+    let plugin = host.load(&hostile_bytes(), "hostile").unwrap();
+    let outcome = host.render(&plugin, &hostile_request("read-file"), &CancelToken::new()).unwrap();
+    let text = text_of(&outcome.document.sections[0].blocks);
+    assert!(text.contains("file=Err(") && text.contains("env=Err(") && text.contains("socket=Err("), "{text}");
+    assert!(!text.contains("root:"), "no file content leaked: {text}");
+    // A component that asks for WASI at all is refused before it runs.
+    let wasi = wat::parse_str(r#"(component (import "wasi:filesystem/types@0.2.0" (instance)))"#).unwrap();
+    let error = host.load(&wasi, "wasi").map(|_| ()).unwrap_err();
+    assert!(error.to_string().contains("需要本程序不提供的接口 wasi:filesystem/types@0.2.0"), "{error}");
+    let socket = wat::parse_str(r#"(component (import "wasi:sockets/tcp@0.2.0" (instance)))"#).unwrap();
+    assert!(host.load(&socket, "socket").is_err());
+}
+
+#[test]
+fn hangs_before_render_are_contained() {
+    let host = host();
+    for (file, name) in
+        [(env!("HOSTILE_DESCRIBE_LOOP_WASM"), "describe"), (env!("HOSTILE_INIT_LOOP_WASM"), "instantiation")]
+    {
+        let bytes = std::fs::read(file).unwrap();
+        let error = host.load(&bytes, name).map(|_| ()).unwrap_err();
+        assert!(matches!(error, PluginError::OutOfFuel | PluginError::Timeout(_)), "{name}: {error}");
+    }
+    assert!(host.load(&hostile_bytes(), "hostile").is_ok(), "the host keeps working");
+}
+
+#[test]
+fn a_long_render_can_be_cancelled_from_another_thread() {
+    let host =
+        PluginHost::new(Limits { fuel: u64::MAX / 4, timeout: Duration::from_secs(60), ..limits() }, None).unwrap();
+    let plugin = host.load(&hostile_bytes(), "hostile").unwrap();
+    let cancel = CancelToken::new();
+    let remote = cancel.clone();
+    let started = std::time::Instant::now();
+    let canceller = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        remote.cancel();
+    });
+    let error = host.render(&plugin, &hostile_request("loop"), &cancel).unwrap_err();
+    canceller.join().unwrap();
+    assert!(matches!(error, PluginError::Cancelled), "{error}");
+    assert!(started.elapsed() < Duration::from_secs(10), "stopped soon after the cancel");
+}
+
+#[test]
+fn a_wall_clock_timeout_stops_a_plugin_with_fuel_to_spare() {
+    let host =
+        PluginHost::new(Limits { fuel: u64::MAX / 4, timeout: Duration::from_millis(300), ..limits() }, None).unwrap();
+    let plugin = host.load(&hostile_bytes(), "hostile").unwrap();
+    let error = host.render(&plugin, &hostile_request("loop"), &CancelToken::new()).unwrap_err();
+    assert!(matches!(error, PluginError::Timeout(_)), "{error}");
+}
+
+#[test]
+fn files_that_are_not_plugins_are_refused_clearly() {
+    let host = host();
+    let garbage = host.load(b"this is not wasm", "garbage.wasm").map(|_| ()).unwrap_err();
+    assert_eq!(garbage.to_string(), "不是 WebAssembly 插件文件（文件头不是 \\0asm）：garbage.wasm");
+    let core = wat::parse_str("(module)").unwrap();
+    let error = host.load(&core, "core.wasm").map(|_| ()).unwrap_err();
+    assert!(error.to_string().starts_with("这是 WebAssembly 核心模块而不是组件"), "{error}");
+    let empty = wat::parse_str("(component)").unwrap();
+    let error = host.load(&empty, "empty.wasm").map(|_| ()).unwrap_err();
+    assert_eq!(error.to_string(), "插件接口不符（没有导出 zhibu:plugin/template 接口）");
+    let future =
+        wat::parse_str(r#"(component (instance $i) (export "zhibu:plugin/template@2.0.0" (instance $i)))"#).unwrap();
+    let error = host.load(&future, "future.wasm").map(|_| ()).unwrap_err();
+    assert_eq!(error.to_string(), "插件接口版本 2.0.0 不受支持（本程序支持 1.0.x）");
+    let truncated = &hostile_bytes()[..2000];
+    assert!(host.load(truncated, "truncated.wasm").is_err());
+}
+
+fn write_package(dir: &std::path::Path, manifest: &str, wasm: &[u8]) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("plugin.toml"), manifest).unwrap();
+    std::fs::write(dir.join("plugin.wasm"), wasm).unwrap();
+}
+
+fn manifest_for(wasm: &[u8], extra: &str) -> String {
+    format!(
+        "id = \"hostile\"\nname = \"恶意测试模板\"\nversion = \"0.1.0\"\napi_version = \"1.0.0\"\nsha256 = \"{}\"\npermissions = [\"members\"]\n{extra}",
+        zhibu::plugin_host::sha256_bytes(wasm)
+    )
+}
+
+#[test]
+fn packages_are_checked_before_they_are_trusted() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = hostile_bytes();
+    let plugins = dir.path().join("installed");
+    let mut catalog = Catalog::load(host(), Some(&plugins)).unwrap();
+
+    let tampered = dir.path().join("tampered");
+    write_package(&tampered, &manifest_for(b"other bytes", ""), &wasm);
+    let error = package::read(&tampered).map(|_| ()).unwrap_err();
+    assert!(error.to_string().starts_with("插件文件校验值与清单不符"), "{error}");
+
+    let escaping = dir.path().join("escaping");
+    write_package(&escaping, &manifest_for(&wasm, "wasm = \"../plugin.wasm\"\n"), &wasm);
+    let error = package::read(&escaping).map(|_| ()).unwrap_err();
+    assert!(error.to_string().contains("wasm 文件路径越出插件目录"), "{error}");
+
+    let zip_path = dir.path().join("evil.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    zip.start_file("../evil.txt", zip::write::SimpleFileOptions::default()).unwrap();
+    std::io::Write::write_all(&mut zip, b"x").unwrap();
+    zip.finish().unwrap();
+    let error = package::read(&zip_path).map(|_| ()).unwrap_err();
+    assert!(error.to_string().contains("压缩包中的路径越出插件目录"), "{error}");
+
+    let good = dir.path().join("good");
+    write_package(&good, &manifest_for(&wasm, ""), &wasm);
+    let manifest = report::install(&mut catalog, &good, &plugins).unwrap();
+    assert_eq!(manifest.id, "hostile");
+    let error = report::install(&mut catalog, &good, &plugins).map(|_| ()).unwrap_err();
+    assert!(matches!(error, ServiceError::Plugin(PluginError::IdClash(_))), "{error}");
+    // An installed package whose wasm is replaced afterwards is refused at the next load.
+    std::fs::write(plugins.join("hostile/plugin.wasm"), b"\0asm tampered").unwrap();
+    let reloaded = Catalog::load(host(), Some(&plugins)).unwrap();
+    assert!(reloaded.templates.iter().all(|t| t.plugin.info.id != "hostile"));
+    assert!(reloaded.broken.iter().any(|(_, e)| e.to_string().starts_with("插件文件校验值与清单不符")));
+
+    // A package claiming a reference template's id clashes too.
+    let clash = Package {
+        manifest: package::Manifest { id: "duty-review".into(), ..manifest.clone() },
+        wasm: wasm.clone(),
+        source: Source::External(good.clone()),
+    };
+    let error = package::install(&clash, &plugins, &catalog.ids()).map(|_| ()).unwrap_err();
+    assert!(matches!(error, PluginError::IdClash(_)), "{error}");
+}
+
+#[test]
+fn a_template_gets_only_what_its_package_was_granted() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = hostile_bytes();
+    let plugins = dir.path().join("installed");
+    let mut catalog = Catalog::load(host(), Some(&plugins)).unwrap();
+    let ungranted = dir.path().join("ungranted");
+    write_package(&ungranted, &manifest_for(&wasm, "").replace("[\"members\"]", "[\"meetings\"]"), &wasm);
+    report::install(&mut catalog, &ungranted, &plugins).unwrap();
+    let store = Store::open_existing(demo_db(), "测试").unwrap();
+    let audit_before = store.audit_count().unwrap();
+    let at = day(2026, 1, 5).and_hms_opt(10, 0, 0).unwrap();
+    let params = vec![("mode".to_owned(), "echo".to_owned())];
+    let error = report::render(&store, &RuleSet::default(), &catalog, "hostile", &params, at, &CancelToken::new())
+        .map(|_| ())
+        .unwrap_err();
+    assert!(error.to_string().starts_with("模板需要未获授权的数据（党员名册"), "{error}");
+    assert_eq!(store.audit_count().unwrap(), audit_before, "no record changes");
+}
+
+#[test]
+fn compiled_components_are_cached_and_a_corrupt_entry_is_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let host = PluginHost::new(limits(), Some(cache.clone())).unwrap();
+    let wasm = hostile_bytes();
+    let first = host.load(&wasm, "hostile").unwrap();
+    assert!(!first.load.cached);
+    let second = host.load(&wasm, "hostile").unwrap();
+    assert!(second.load.cached, "the second load comes from the cache");
+    let entry = std::fs::read_dir(&cache).unwrap().next().unwrap().unwrap().path();
+    let mut bytes = std::fs::read(&entry).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xFF;
+    std::fs::write(&entry, &bytes).unwrap();
+    let third = host.load(&wasm, "hostile").unwrap();
+    assert!(!third.load.cached, "a corrupt entry is not trusted");
+    assert!(host.render(&third, &hostile_request("echo"), &CancelToken::new()).is_ok());
+    assert!(host.load(&wasm, "hostile").unwrap().load.cached, "and it was rebuilt");
+}
