@@ -4,11 +4,10 @@
 
 use super::bindings as wit;
 use crate::domain::{self, Stored};
-use crate::rules::BranchCompliance;
 use serde::Serialize;
 
 /// The snake_case code of a unit enum (the same text as in the database and JSON).
-fn code<T: Serialize>(value: &T) -> String {
+pub fn code<T: Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(text)) => text,
         _ => String::new(),
@@ -207,37 +206,5 @@ pub fn volunteer_activity(a: &Stored<domain::ActivityId, domain::VolunteerActivi
         organiser: r.organiser.clone(),
         description: r.description.clone(),
         participants: r.participants.iter().map(|p| wit::Participant { member: p.member.0, hours: p.hours }).collect(),
-    }
-}
-
-/// One branch's compliance result.
-pub fn compliance(c: &BranchCompliance) -> wit::BranchCompliance {
-    wit::BranchCompliance {
-        branch: c.branch.0,
-        meetings: c
-            .meetings
-            .iter()
-            .map(|t| wit::MeetingTally {
-                kind: t.kind.code().to_owned(),
-                label: t.label.clone(),
-                required: t.required,
-                held: t.held,
-                missing: t.missing.clone(),
-                clause: t.clause.clone(),
-            })
-            .collect(),
-        attendance_rate: c.attendance_rate,
-        volunteer_activities: c.volunteer_activities,
-        volunteer_hours: c.volunteer_hours,
-        findings: c
-            .findings
-            .iter()
-            .map(|f| wit::Finding {
-                code: code(&f.code),
-                severity: code(&f.severity),
-                message: f.message.clone(),
-                clause: f.clause.clone(),
-            })
-            .collect(),
     }
 }

@@ -15,8 +15,9 @@ pub mod package;
 mod validate;
 
 pub use bindings::{
-    Align, Block, Cell, DocStyle, Document, Heading, LogLevel, Orientation, Paragraph, Param, ParamKind, ParamSpec,
-    RecordKind, Records, RenderError, RenderRequest, Row, Section, Signature, Table, TemplateInfo, TextRun,
+    Align, Block, BranchCompliance, Cell, DocStyle, Document, Finding, Heading, LogLevel, MeetingTally, Orientation,
+    Paragraph, Param, ParamKind, ParamSpec, RecordKind, Records, RenderError, RenderRequest, Row, Section, Signature,
+    Table, TemplateInfo, TextRun,
 };
 pub use error::PluginError;
 pub use validate::validate_document;
@@ -302,9 +303,10 @@ impl PluginHost {
         let finished = AtomicBool::new(false);
         std::thread::scope(|scope| {
             // The ticker advances the epoch so the deadline callback can check time and cancel.
-            scope.spawn(|| {
+            // It parks between ticks so the end of the call can wake it at once.
+            let ticker = scope.spawn(|| {
                 while !finished.load(Ordering::SeqCst) {
-                    std::thread::sleep(Duration::from_millis(5));
+                    std::thread::park_timeout(Duration::from_millis(5));
                     self.engine.increment_epoch();
                 }
             });
@@ -361,6 +363,7 @@ impl PluginHost {
                 .map_err(|e| PluginError::Engine(e.to_string()))
                 .and_then(|handle| handle.join().map_err(|_| PluginError::Engine("插件线程异常退出".to_owned())));
             finished.store(true, Ordering::SeqCst);
+            ticker.thread().unpark();
             let (result, log, stop, fuel_used, elapsed) = joined?;
             match result {
                 Ok(value) => Ok((value, log, fuel_used, elapsed)),

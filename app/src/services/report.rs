@@ -5,7 +5,8 @@ use super::ServiceError;
 use crate::domain::{OrgKind, SchemeId};
 use crate::plugin_host::package::{self, Package, Source};
 use crate::plugin_host::{
-    CancelToken, ParamKind, Plugin, PluginError, PluginHost, RecordKind, Records, RenderOutcome, RenderRequest, convert,
+    self, CancelToken, ParamKind, Plugin, PluginError, PluginHost, RecordKind, Records, RenderOutcome, RenderRequest,
+    convert,
 };
 use crate::rules::{self, RuleSet};
 use crate::store::{MeetingFilter, Store};
@@ -232,7 +233,7 @@ pub fn build_request(
         if want(RecordKind::Compliance) {
             let as_of = generated_at.date().min(to);
             records.compliance =
-                rules::evaluate(&ledger, rules, year, as_of, None).iter().map(convert::compliance).collect();
+                rules::evaluate(&ledger, rules, year, as_of, None).iter().map(compliance_record).collect();
         }
     }
     if want(RecordKind::VolunteerActivities) {
@@ -280,4 +281,37 @@ pub fn sync_schemes(store: &mut Store, catalog: &Catalog) -> Result<usize, Servi
         }
     }
     Ok(added)
+}
+
+/// One branch's compliance result, as the contract passes it (a template's figures then match
+/// `zhibu compliance` exactly).
+fn compliance_record(c: &rules::BranchCompliance) -> plugin_host::BranchCompliance {
+    plugin_host::BranchCompliance {
+        branch: c.branch.0,
+        meetings: c
+            .meetings
+            .iter()
+            .map(|t| plugin_host::MeetingTally {
+                kind: t.kind.code().to_owned(),
+                label: t.label.clone(),
+                required: t.required,
+                held: t.held,
+                missing: t.missing.clone(),
+                clause: t.clause.clone(),
+            })
+            .collect(),
+        attendance_rate: c.attendance_rate,
+        volunteer_activities: c.volunteer_activities,
+        volunteer_hours: c.volunteer_hours,
+        findings: c
+            .findings
+            .iter()
+            .map(|f| plugin_host::Finding {
+                code: convert::code(&f.code),
+                severity: convert::code(&f.severity),
+                message: f.message.clone(),
+                clause: f.clause.clone(),
+            })
+            .collect(),
+    }
 }

@@ -65,8 +65,15 @@ fn layers_only_point_down() {
                 "wasmtime",
             ],
         ),
-        ("store", &["crate::rules", "crate::services", "crate::cli", "egui", "eframe", "wasmtime"]),
+        (
+            "store",
+            &["crate::rules", "crate::services", "crate::cli", "crate::plugin_host", "egui", "eframe", "wasmtime"],
+        ),
         ("rules", &["crate::store", "crate::services", "crate::cli", "rusqlite", "egui", "eframe", "wasmtime"]),
+        (
+            "plugin_host",
+            &["crate::store", "crate::rules", "crate::services", "crate::cli", "rusqlite", "egui", "eframe"],
+        ),
         ("services", &["crate::cli", "egui", "eframe"]),
     ];
     for (module, forbidden) in rules {
