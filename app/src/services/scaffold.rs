@@ -130,11 +130,46 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_roster_lists_the_branch() {
-        let text = include_str!("../fixture.json");
-        // The fixture holds the same request the host would send; only the branch id is needed here.
-        assert!(text.contains("\"branch\""));
-        assert_eq!(Roster::info().id, "{name}");
+    fn the_roster_lists_the_branch_members() {
+        use plugin_api::{Block, Member, Organization, Param, Records};
+        let member = |id: i64, name: &str| Member {
+            id,
+            name: name.into(),
+            gender: "male".into(),
+            birth_date: "1980-01-01".into(),
+            ethnicity: "汉族".into(),
+            id_number: "330784********0011".into(),
+            phone: None,
+            status: "full".into(),
+            joined_on: "2010-06-01".into(),
+            confirmed_on: None,
+            branch: 3,
+            group: None,
+            in_service: false,
+            dual_community: None,
+        };
+        let org = Organization { id: 3, parent: None, kind: "branch".into(), category: "community".into(), name: "金山社区党支部".into() };
+        let request = RenderRequest {
+            params: vec![Param { key: "branch".into(), value: "3".into() }],
+            generated_at: "2025-12-28T10:00:00".into(),
+            unit_name: "测试单位".into(),
+            records: Records {
+                organizations: vec![org],
+                terms: Vec::new(),
+                members: vec![member(1, "张三"), member(2, "李四")],
+                meetings: Vec::new(),
+                duty_reviews: Vec::new(),
+                appraisals: Vec::new(),
+                schemes: Vec::new(),
+                star_ratings: Vec::new(),
+                volunteer_activities: Vec::new(),
+                compliance: Vec::new(),
+            },
+        };
+        let doc = Roster::render(&request).unwrap();
+        assert_eq!(doc.title, "金山社区党支部党员名册");
+        let Block::Table(table) = &doc.sections[0].blocks[1] else { panic!("the second block is the table") };
+        assert_eq!(table.rows.len(), 3, "a header row and two members");
     }
 }
 "#;

@@ -1,4 +1,5 @@
-//! Migrations: each runs on an empty database, released ones are unchanged, and a file that
+//! Frozen files: each migration runs on an empty database and released ones are unchanged (so are
+//! released plugin-contract folders); a file that
 //! is not ours (or is newer than this build) is refused without being touched.
 
 use rusqlite::Connection;
@@ -98,4 +99,26 @@ fn a_newer_schema_is_refused() {
     drop(conn);
     let err = Store::open(&path, "测试员").map(|_| ()).unwrap_err();
     assert!(matches!(err, StoreError::TooNew { .. }), "{err}");
+}
+
+#[test]
+fn released_wit_folders_are_never_edited() {
+    let wit = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugin-api/wit");
+    let sums = std::fs::read_to_string(wit.join("SHA256SUMS")).unwrap();
+    let mut checked = 0;
+    for (sum, file) in sums.lines().filter_map(|l| l.split_once("  ")) {
+        assert_eq!(
+            sha256_hex(&wit.join(file)),
+            sum,
+            "released contract file {file} was edited: add a new version folder instead"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 1);
+    for folder in std::fs::read_dir(&wit).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()) {
+        for file in std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().path()) {
+            let relative = file.strip_prefix(&wit).unwrap().to_string_lossy().replace('\\', "/");
+            assert!(sums.contains(&relative), "{relative} is listed in plugin-api/wit/SHA256SUMS");
+        }
+    }
 }
