@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod domain;
+pub mod export;
 pub mod plugin_host;
 pub mod rules;
 pub mod services;

@@ -85,7 +85,7 @@ pub enum Command {
         /// 输出文件
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
-        /// 输出文档模型 JSON（Word 导出随后提供）
+        /// 输出文档模型 JSON 而不是 Word 文件
         #[arg(long)]
         json: bool,
         /// 文档生成时间（默认现在；固定它可得到完全相同的输出）
@@ -210,7 +210,11 @@ pub fn run(cli: Cli) -> Result<()> {
             let outcome =
                 crate::services::report::render(&store, &rules, &catalog, &template, &params, generated_at, &cancel)?;
             plugin::print_log(&outcome.log);
-            plugin::write_document(&outcome.document, &out, json)?;
+            let options = crate::export::ExportOptions {
+                author: store.setting("unit_name")?.unwrap_or_else(|| "本单位".to_owned()),
+                created: generated_at,
+            };
+            plugin::write_document(&outcome.document, &out, json, &options)?;
             println!(
                 "已生成：{}（{}，用时 {:.0} 毫秒）",
                 out.display(),

@@ -40,7 +40,7 @@ pub enum PluginCommand {
         /// 样例请求（JSON，zhibu plugin new 会生成 fixture.json）
         #[arg(long, value_name = "F.json")]
         fixture: PathBuf,
-        /// 输出文件（文档模型 JSON）
+        /// 输出文件：.docx（Word）或 .json（文档模型）
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
@@ -84,14 +84,24 @@ pub fn print_log(log: &PluginLog) {
     }
 }
 
-/// Writes the document model; Word output arrives with the export layer.
-pub fn write_document(document: &Document, out: &Path, json: bool) -> Result<()> {
+/// Writes the document: `.docx` through the Word export, the document model as JSON with
+/// `--json` or a `.json` file name.
+pub fn write_document(
+    document: &Document,
+    out: &Path,
+    json: bool,
+    options: &crate::export::ExportOptions,
+) -> Result<()> {
     let is_json = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    if !json && !is_json {
-        bail!("目前只能输出文档模型 JSON：请加 --json 或使用 .json 文件名：{}", out.display());
+    if json || is_json {
+        let text = serde_json::to_string_pretty(document)?;
+        return std::fs::write(out, text).with_context(|| format!("无法写入：{}", out.display()));
     }
-    let text = serde_json::to_string_pretty(document)?;
-    std::fs::write(out, text).with_context(|| format!("无法写入：{}", out.display()))
+    if !out.extension().is_some_and(|e| e.eq_ignore_ascii_case("docx")) {
+        bail!("输出文件应以 .docx 结尾（或加 --json 输出文档模型）：{}", out.display());
+    }
+    crate::export::write_docx(document, options, out)?;
+    Ok(())
 }
 
 fn permissions_text(manifest: &package::Manifest) -> String {
@@ -184,7 +194,12 @@ pub fn run(command: PluginCommand, plugins_dir: &Path, cache_dir: &Path) -> Resu
             match result {
                 Ok(outcome) => {
                     print_log(&outcome.log);
-                    write_document(&outcome.document, &out, true)?;
+                    let options = crate::export::ExportOptions {
+                        author: request.unit_name.clone(),
+                        created: chrono::NaiveDateTime::parse_from_str(&request.generated_at, "%Y-%m-%dT%H:%M:%S")
+                            .unwrap_or_default(),
+                    };
+                    write_document(&outcome.document, &out, false, &options)?;
                     println!(
                         "已生成：{}\n耗用燃料 {}，用时 {:.2} 毫秒（含实例化），加载 {:.1} 毫秒（{}）",
                         out.display(),

@@ -181,9 +181,11 @@ fn render(request: &RenderRequest) -> Result<Document, RenderError> {
 
     // Columns: 序号 | subject | one per indicator and bonus | 总分 | 星级 | 排名 (millimetres).
     let columns = scheme.indicators.iter().chain(&scheme.bonus).collect::<Vec<_>>();
-    let mut widths = vec![12.0, 46.0];
-    widths.extend(columns.iter().map(|_| 20.0));
-    widths.extend([16.0, 26.0, 12.0]);
+    // At the official table size (14 pt) a 24 mm column holds a four-character indicator name
+    // and 32 mm holds five stars on one line.
+    let mut widths = vec![14.0, 46.0];
+    widths.extend(columns.iter().map(|_| 24.0));
+    widths.extend([16.0, 32.0, 14.0]);
     let total_width: f64 = widths.iter().sum();
     let landscape = total_width > 156.0;
     if total_width > 243.0 {

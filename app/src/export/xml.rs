@@ -1,0 +1,320 @@
+//! Schema-order repair of docx-rs's XML: it writes the children of `w:pPr`, `w:rPr`, `w:tcPr`,
+//! `w:tblPr` and `w:sectPr` in an order the OOXML schema rejects (Word may then offer to repair
+//! the file). This pass re-sorts each property element's children by the schema's sequence and
+//! renumbers docx-rs's global paragraph ids per document, so output is reproducible.
+
+const PPR: &[&str] = &[
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+];
+const RPR: &[&str] = &[
+    "rStyle",
+    "rFonts",
+    "b",
+    "bCs",
+    "i",
+    "iCs",
+    "caps",
+    "smallCaps",
+    "strike",
+    "dstrike",
+    "outline",
+    "shadow",
+    "emboss",
+    "imprint",
+    "noProof",
+    "snapToGrid",
+    "vanish",
+    "webHidden",
+    "color",
+    "spacing",
+    "w",
+    "kern",
+    "position",
+    "sz",
+    "szCs",
+    "highlight",
+    "u",
+    "effect",
+    "bdr",
+    "shd",
+    "fitText",
+    "vertAlign",
+    "rtl",
+    "cs",
+    "em",
+    "lang",
+    "eastAsianLayout",
+    "specVanish",
+    "oMath",
+    "ins",
+    "del",
+    "rPrChange",
+];
+const TCPR: &[&str] = &[
+    "cnfStyle",
+    "tcW",
+    "gridSpan",
+    "hMerge",
+    "vMerge",
+    "tcBorders",
+    "shd",
+    "noWrap",
+    "tcMar",
+    "textDirection",
+    "tcFitText",
+    "vAlign",
+    "hideMark",
+];
+const TBLPR: &[&str] = &[
+    "tblStyle",
+    "tblpPr",
+    "tblOverlap",
+    "bidiVisual",
+    "tblStyleRowBandSize",
+    "tblStyleColBandSize",
+    "tblW",
+    "jc",
+    "tblCellSpacing",
+    "tblInd",
+    "tblBorders",
+    "shd",
+    "tblLayout",
+    "tblCellMar",
+    "tblLook",
+];
+const STYLE: &[&str] = &[
+    "name",
+    "aliases",
+    "basedOn",
+    "next",
+    "link",
+    "autoRedefine",
+    "uiPriority",
+    "semiHidden",
+    "unhideWhenUsed",
+    "qFormat",
+    "locked",
+    "personal",
+    "personalCompose",
+    "personalReply",
+    "rsid",
+    "pPr",
+    "rPr",
+    "tblPr",
+    "trPr",
+    "tcPr",
+    "tblStylePr",
+];
+const SETTINGS: &[&str] =
+    &["writeProtection", "view", "zoom", "defaultTabStop", "evenAndOddHeaders", "compat", "docVars", "rsids"];
+const SECTPR: &[&str] = &[
+    "headerReference",
+    "footerReference",
+    "footnotePr",
+    "endnotePr",
+    "type",
+    "pgSz",
+    "pgMar",
+    "paperSrc",
+    "pgBorders",
+    "lnNumType",
+    "pgNumType",
+    "cols",
+    "formProt",
+    "vAlign",
+    "noEndnote",
+    "titlePg",
+    "textDirection",
+    "bidi",
+    "rtlGutter",
+    "docGrid",
+    "printerSettings",
+];
+
+/// Applies every repair to a part's XML.
+pub(super) fn repair(xml: &str) -> String {
+    let mut text = xml.to_owned();
+    for (tag, order) in [
+        ("pPr", PPR),
+        ("rPr", RPR),
+        ("tcPr", TCPR),
+        ("tblPr", TBLPR),
+        ("sectPr", SECTPR),
+        ("style", STYLE),
+        ("settings", SETTINGS),
+    ] {
+        text = reorder(&text, tag, order);
+    }
+    // `w:type` is not an attribute of a grid column.
+    text = text.replace(" w:type=\"dxa\" />", " />");
+    renumber_paragraph_ids(&text)
+}
+
+/// The local name of the element starting at `s` (`<w:rFonts …` → `rFonts`).
+fn local_name(s: &str) -> &str {
+    let name =
+        s.trim_start_matches('<').split(|c: char| c.is_whitespace() || c == '/' || c == '>').next().unwrap_or("");
+    name.rsplit(':').next().unwrap_or(name)
+}
+
+/// Splits the content of an element into its top-level child elements.
+fn children(content: &str) -> Option<Vec<&str>> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut start = None;
+    let bytes = content.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'<' {
+            if depth == 0 && !bytes[i].is_ascii_whitespace() {
+                return None; // text directly inside a property element: leave it alone
+            }
+            i += 1;
+            continue;
+        }
+        let end = content[i..].find('>')? + i;
+        let tag = &content[i..=end];
+        let closing = tag.starts_with("</");
+        let self_closing = tag.ends_with("/>");
+        if depth == 0 && !closing {
+            start = Some(i);
+        }
+        if closing {
+            depth = depth.checked_sub(1)?;
+        } else if !self_closing {
+            depth += 1;
+        }
+        if depth == 0 {
+            out.push(&content[start?..=end]);
+        }
+        i = end + 1;
+    }
+    (depth == 0).then_some(out)
+}
+
+/// Re-sorts the children of every `<w:{tag}>…</w:{tag}>` by `order` (unknown names keep their place at the end).
+fn reorder(xml: &str, tag: &str, order: &[&str]) -> String {
+    let plain = format!("<w:{tag}>");
+    let with_attributes = format!("<w:{tag} ");
+    let close = format!("</w:{tag}>");
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    loop {
+        let start = match (rest.find(&plain), rest.find(&with_attributes)) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) | (None, Some(a)) => a,
+            (None, None) => break,
+        };
+        let Some(open_end) = rest[start..].find('>').map(|e| start + e + 1) else { break };
+        if rest[..open_end].ends_with("/>") {
+            out.push_str(&rest[..open_end]);
+            rest = &rest[open_end..];
+            continue;
+        }
+        out.push_str(&rest[..open_end]);
+        rest = &rest[open_end..];
+        // Property elements of the same name do not nest (a pPr holds an rPr, not a pPr).
+        let Some(end) = rest.find(&close) else { break };
+        let content = &rest[..end];
+        match children(content) {
+            Some(mut items) => {
+                items
+                    .sort_by_key(|item| order.iter().position(|name| *name == local_name(item)).unwrap_or(order.len()));
+                for item in items {
+                    out.push_str(item);
+                }
+            }
+            None => out.push_str(content),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The styles part: its paragraph properties (`CT_PPrGeneral`) may not hold run properties.
+pub(super) fn repair_styles(xml: &str) -> String {
+    repair(xml).replace("<w:pPr><w:rPr /></w:pPr>", "")
+}
+
+/// Numbers `w14:paraId` from 1 in document order (docx-rs counts across the whole process).
+fn renumber_paragraph_ids(xml: &str) -> String {
+    const ATTR: &str = "w14:paraId=\"";
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    let mut next = 1u32;
+    while let Some(start) = rest.find(ATTR) {
+        out.push_str(&rest[..start + ATTR.len()]);
+        rest = &rest[start + ATTR.len()..];
+        let end = rest.find('"').unwrap_or(0);
+        out.push_str(&format!("{next:08X}"));
+        next += 1;
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_properties_follow_the_schema_order() {
+        let xml = r#"<w:r><w:rPr><w:sz w:val="32" /><w:rFonts w:eastAsia="仿宋_GB2312" /><w:spacing w:val="-5" /></w:rPr></w:r>"#;
+        assert_eq!(
+            repair(xml),
+            r#"<w:r><w:rPr><w:rFonts w:eastAsia="仿宋_GB2312" /><w:spacing w:val="-5" /><w:sz w:val="32" /></w:rPr></w:r>"#
+        );
+    }
+
+    #[test]
+    fn paragraph_properties_keep_nested_elements_whole() {
+        let xml = r#"<w:pPr><w:rPr /><w:jc w:val="both" /><w:sectPr><w:pgMar w:top="1" /><w:footerReference r:id="a" /></w:sectPr><w:spacing w:line="579" /></w:pPr>"#;
+        assert_eq!(
+            repair(xml),
+            r#"<w:pPr><w:spacing w:line="579" /><w:jc w:val="both" /><w:rPr /><w:sectPr><w:footerReference r:id="a" /><w:pgMar w:top="1" /></w:sectPr></w:pPr>"#
+        );
+    }
+
+    #[test]
+    fn paragraph_ids_restart_per_document() {
+        let xml = r#"<w:p w14:paraId="0000002A"></w:p><w:p w14:paraId="0000002B"></w:p>"#;
+        assert_eq!(repair(xml), r#"<w:p w14:paraId="00000001"></w:p><w:p w14:paraId="00000002"></w:p>"#);
+    }
+}
