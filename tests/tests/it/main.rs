@@ -4,6 +4,7 @@
 
 mod cli;
 mod demo;
+mod export;
 mod migrations;
 mod plugins;
 mod rules;

@@ -1,0 +1,134 @@
+//! Word export: every reference template's output reopened from the zip and checked for what
+//! a reviewer's Word, WPS or LibreOffice relies on: text, East Asian fonts on every run, A4 and
+//! the GB/T 9704 margins, table grids with fixed layout and repeated headers, properties, and
+//! byte-identical output for the same input.
+
+use std::io::Read as _;
+use std::sync::OnceLock;
+use tests::day;
+use zhibu::export::{ExportOptions, to_docx};
+use zhibu::plugin_host::{CancelToken, Document, Limits, PluginHost};
+use zhibu::rules::RuleSet;
+use zhibu::services::demo::{DemoOptions, generate};
+use zhibu::services::report::{self, Catalog};
+use zhibu::store::Store;
+
+fn render(template: &str, params: &[(&str, &str)]) -> Document {
+    static DB: OnceLock<(tempfile::TempDir, std::path::PathBuf)> = OnceLock::new();
+    let (_, path) = DB.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.db");
+        generate(&mut Store::open(&path, "测试").unwrap(), &DemoOptions::default()).unwrap();
+        (dir, path)
+    });
+    let store = Store::open_existing(path, "测试").unwrap();
+    let catalog = Catalog::load(PluginHost::new(Limits::default(), None).unwrap(), None).unwrap();
+    let params: Vec<(String, String)> = params.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    let at = day(2026, 1, 5).and_hms_opt(10, 0, 0).unwrap();
+    report::render(&store, &RuleSet::default(), &catalog, template, &params, at, &CancelToken::new()).unwrap().document
+}
+
+fn options() -> ExportOptions {
+    ExportOptions {
+        author: "东湖经济开发区党工委".into(), created: day(2026, 1, 5).and_hms_opt(10, 0, 0).unwrap()
+    }
+}
+
+fn part(docx: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut entry = zip.by_name(name).unwrap();
+    assert_eq!(entry.compression(), zip::CompressionMethod::Deflated, "{name} is compressed");
+    let mut text = String::new();
+    entry.read_to_string(&mut text).unwrap();
+    text
+}
+
+/// The text of every `<w:t>`, paragraphs separated by newlines.
+fn text_dump(document: &str) -> String {
+    let mut out = String::new();
+    for paragraph in document.split("</w:p>") {
+        for piece in paragraph.split("<w:t xml:space=\"preserve\">").skip(1) {
+            out.push_str(piece.split("</w:t>").next().unwrap_or(""));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn check_common(docx: &[u8]) -> String {
+    let document = part(docx, "word/document.xml");
+    // Every run that holds text names its East Asian font.
+    for run in document.split("<w:r>").skip(1) {
+        let run = run.split("</w:r>").next().unwrap();
+        if run.contains("<w:t") {
+            assert!(run.contains("w:eastAsia=\""), "a run without an East Asian font: {run}");
+        }
+    }
+    // Every table has a grid and a fixed layout, and its cells are as wide as the grid says.
+    let tables = document.matches("<w:tbl>").count();
+    assert!(tables >= 1);
+    assert_eq!(document.matches("<w:tblGrid>").count(), tables);
+    assert_eq!(document.matches("<w:tblLayout w:type=\"fixed\" />").count(), tables);
+    assert!(document.contains("<w:tblHeader />"), "header rows repeat on every page");
+    assert!(
+        document.contains("<w:pgMar w:top=\"2098\" w:right=\"1474\" w:bottom=\"1984\" w:left=\"1587\""),
+        "GB/T 9704 margins"
+    );
+    assert!(!document.contains("w:val=\"justified\""), "no invalid alignment value");
+    let core = part(docx, "docProps/core.xml");
+    assert!(core.contains("<dc:creator>东湖经济开发区党工委</dc:creator>"), "{core}");
+    assert!(core.contains("2026-01-05T10:00:00Z"), "created = the host's timestamp: {core}");
+    let footer = part(docx, "word/footer1.xml");
+    assert!(footer.contains("PAGE") && footer.contains("— ") && footer.contains("w:eastAsia=\"宋体\""), "{footer}");
+    text_dump(&document)
+}
+
+#[test]
+fn the_duty_review_exports_as_an_official_document() {
+    let doc = render("duty-review", &[("branch", "3"), ("year", "2025")]);
+    let docx = to_docx(&doc, &options()).unwrap();
+    let text = check_common(&docx);
+    let document = part(&docx, "word/document.xml");
+    assert!(document.contains("<w:pgSz w:w=\"11906\" w:h=\"16838\""), "A4 portrait");
+    assert!(document.contains("w:eastAsia=\"方正小标宋简体\""), "title font");
+    assert!(
+        document.contains("w:eastAsia=\"黑体\"") && document.contains("w:eastAsia=\"楷体_GB2312\""),
+        "heading fonts"
+    );
+    assert!(document.contains("w:line=\"579\" w:lineRule=\"exact\""), "22 lines a page");
+    for expected in [
+        "金山社区党支部书记2025年度抓基层党建工作述职报告",
+        "一、履行职责情况",
+        "（二）组织建设",
+        "民主测评结果",
+        "述职人：",
+    ] {
+        assert!(text.contains(expected), "{expected} in\n{text}");
+    }
+    assert!(
+        part(&docx, "docProps/core.xml")
+            .contains("<dc:title>金山社区党支部书记2025年度抓基层党建工作述职报告</dc:title>")
+    );
+}
+
+#[test]
+fn the_star_rating_exports_landscape_with_a_grid_per_column() {
+    let doc = render("star-rating", &[("year", "2025")]);
+    let docx = to_docx(&doc, &options()).unwrap();
+    let text = check_common(&docx);
+    let document = part(&docx, "word/document.xml");
+    assert!(document.contains("<w:pgSz w:w=\"16838\" w:h=\"11906\" w:orient=\"landscape\""), "A4 landscape");
+    let grid = document.split("<w:tblGrid>").nth(1).unwrap().split("</w:tblGrid>").next().unwrap();
+    assert_eq!(grid.matches("<w:gridCol").count(), 10, "序号, 党支部, 5 indicators, 总分, 星级, 排名");
+    assert!(text.contains("★★★★☆"), "{text}");
+}
+
+#[test]
+fn the_same_document_gives_the_same_bytes() {
+    let doc = render("duty-review", &[("branch", "3"), ("year", "2025")]);
+    let first = to_docx(&doc, &options()).unwrap();
+    let other = render("star-rating", &[("year", "2025")]);
+    let _ = to_docx(&other, &options()).unwrap();
+    let again = to_docx(&doc, &options()).unwrap();
+    assert_eq!(first, again, "byte-identical, even after other documents in the same process");
+}
