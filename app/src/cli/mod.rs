@@ -94,6 +94,12 @@ pub enum Command {
         /// 本地规则文件（TOML），覆盖默认规则
         #[arg(long, value_name = "FILE")]
         rules: Option<PathBuf>,
+        /// 另外用已安装的 LibreOffice 转换出 PDF
+        #[arg(long)]
+        pdf: bool,
+        /// 批量：为该支部该年度的每次会议各生成一个文件（--out 为目录；模板须有 meeting 参数）
+        #[arg(long)]
+        each_meeting: bool,
     },
     /// 管理和开发报表插件
     Plugin {
@@ -197,7 +203,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 print!("{}", compliance_text(&report));
             }
         }
-        Command::Report { template, params, out, json, generated_at, rules } => {
+        Command::Report { template, params, out, json, generated_at, rules, pdf, each_meeting } => {
             let store = Store::open_existing(&db, &operator)?;
             let rules = match rules {
                 Some(path) => RuleSet::load(&path)?,
@@ -207,20 +213,62 @@ pub fn run(cli: Cli) -> Result<()> {
             let params = parse_params(&params)?;
             let generated_at = generated_at.unwrap_or_else(|| chrono::Local::now().naive_local());
             let cancel = crate::plugin_host::CancelToken::new();
-            let outcome =
-                crate::services::report::render(&store, &rules, &catalog, &template, &params, generated_at, &cancel)?;
-            plugin::print_log(&outcome.log);
             let options = crate::export::ExportOptions {
                 author: store.setting("unit_name")?.unwrap_or_else(|| "本单位".to_owned()),
                 created: generated_at,
             };
-            plugin::write_document(&outcome.document, &out, json, &options)?;
-            println!(
-                "已生成：{}（{}，用时 {:.0} 毫秒）",
-                out.display(),
-                outcome.document.title,
-                outcome.elapsed.as_secs_f64() * 1000.0
-            );
+            let mut written = Vec::new();
+            if each_meeting {
+                std::fs::create_dir_all(&out).with_context(|| format!("无法创建目录：{}", out.display()))?;
+                let batch = crate::services::report::render_each_meeting(
+                    &store,
+                    &rules,
+                    &catalog,
+                    &template,
+                    &params,
+                    generated_at,
+                    &cancel,
+                )?;
+                for (name, outcome) in batch {
+                    plugin::print_log(&outcome.log);
+                    let path = out.join(format!("{name}.docx"));
+                    plugin::write_document(&outcome.document, &path, false, &options)?;
+                    written.push(path);
+                }
+                println!("已生成 {} 个文件到 {}", written.len(), out.display());
+            } else {
+                let outcome = crate::services::report::render(
+                    &store,
+                    &rules,
+                    &catalog,
+                    &template,
+                    &params,
+                    generated_at,
+                    &cancel,
+                )?;
+                plugin::print_log(&outcome.log);
+                plugin::write_document(&outcome.document, &out, json, &options)?;
+                println!(
+                    "已生成：{}（{}，用时 {:.0} 毫秒）",
+                    out.display(),
+                    outcome.document.title,
+                    outcome.elapsed.as_secs_f64() * 1000.0
+                );
+                written.push(out.clone());
+            }
+            if pdf {
+                for docx in written.iter().filter(|p| p.extension().is_some_and(|e| e == "docx")) {
+                    let made = crate::export::pdf::convert(docx)?;
+                    println!("已转换：{}", made.display());
+                }
+            }
+            let mut store = store;
+            store.write(|w| {
+                for path in &written {
+                    w.record_export("report", None, &format!("{template}：{}", path.display()))?;
+                }
+                Ok::<_, crate::store::StoreError>(())
+            })?;
         }
         Command::Plugin { command } => plugin::run(command, &plugins_dir, &cache_dir)?,
     }

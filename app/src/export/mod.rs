@@ -8,6 +8,7 @@
 
 mod layout;
 mod package;
+pub mod pdf;
 mod xml;
 
 use crate::plugin_host::{Align, Block, Cell, DocStyle, Document, Orientation, Paragraph, Section, Table, TextRun};

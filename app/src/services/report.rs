@@ -266,6 +266,66 @@ pub fn render(
     Ok(catalog.host.render(&template.plugin, &request, cancel)?)
 }
 
+/// Renders a per-meeting template once for every meeting of the branch and year given in
+/// `params` (the template needs a `meeting` parameter), skipping meetings the template's own
+/// filters leave out. Each result is named `YYYY-MM-DD 会议名称` (made safe for file names).
+pub fn render_each_meeting(
+    store: &Store,
+    rules: &RuleSet,
+    catalog: &Catalog,
+    template_id: &str,
+    params: &[(String, String)],
+    generated_at: NaiveDateTime,
+    cancel: &CancelToken,
+) -> Result<Vec<(String, RenderOutcome)>, ServiceError> {
+    let template = catalog.get(template_id)?;
+    if !template.plugin.info.parameters.iter().any(|p| p.key == "meeting") {
+        return Err(ServiceError::Param {
+            key: "meeting".into(),
+            why: format!("模板 {template_id} 不能按会议逐个生成"),
+        });
+    }
+    let value = |key: &str| params.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_owned());
+    let branch = value("branch").and_then(|b| b.parse::<i64>().ok());
+    let year = value("year").and_then(|y| y.parse::<i32>().ok());
+    let (Some(branch), Some(year)) = (branch, year) else {
+        return Err(ServiceError::Param {
+            key: "branch".into(), why: "逐个生成须给出党支部和年度".into()
+        });
+    };
+    let filter = MeetingFilter {
+        branch: Some(crate::domain::OrgId(branch)),
+        from: NaiveDate::from_ymd_opt(year, 1, 1),
+        to: NaiveDate::from_ymd_opt(year, 12, 31),
+        ..MeetingFilter::default()
+    };
+    let mut results = Vec::new();
+    for meeting in store.meetings(&filter)? {
+        let mut these: Vec<(String, String)> = params.iter().filter(|(k, _)| k != "meeting").cloned().collect();
+        these.push(("meeting".into(), meeting.id.0.to_string()));
+        match render(store, rules, catalog, template_id, &these, generated_at, cancel) {
+            Ok(outcome) => {
+                let title: String = meeting
+                    .record
+                    .title
+                    .chars()
+                    .map(|c| {
+                        if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+                            '_'
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
+                results.push((format!("{} {title}", meeting.record.date()), outcome));
+            }
+            Err(ServiceError::Plugin(PluginError::Render(_))) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(results)
+}
+
 /// Stores the rating schemes templates provide, once per key, so the user can score with them.
 pub fn sync_schemes(store: &mut Store, catalog: &Catalog) -> Result<usize, ServiceError> {
     let existing: Vec<String> = store.rating_schemes()?.into_iter().map(|s| s.record.key).collect();
