@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Renders every reference template on the demo data to .docx, converts each file with headless
+# LibreOffice and checks the PDFs against GB/T 9704 (scripts/check_pdf.py): pages, CJK text,
+# 22 lines of at most 28 characters, margins. Also checks that a merged batch has exactly the
+# pages of its single files plus the cover (no blank page). Used by .ci/run.
+# Usage: scripts/check-documents.sh PATH/TO/zhibu
+set -euo pipefail
+zhibu=$(realpath "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export ZHIBU_PLUGINS_DIR="$work/plugins" ZHIBU_CACHE_DIR="$work/cache"
+db="$work/demo.db"
+"$zhibu" demo --db "$db" > /dev/null
+at=2026-01-05T10:00:00
+report() {
+    local name=$1
+    shift
+    "$zhibu" report --db "$db" --generated-at "$at" --out "$work/$name.docx" --pdf "$@" > /dev/null
+}
+report duty-review --template duty-review --param branch=3 --param year=2025
+report star-rating --template star-rating --param year=2025 --param contact_phone=0570-8881234
+report star-sheet --template star-rating --param year=2025 --param variant=评定表
+report minutes --template meeting-minutes --param branch=3 --param year=2025 --param month=3
+report certificate --template volunteer-certificate --param year=2025 --param member=20
+report hours --template volunteer-certificate --param year=2025 --param variant=年度汇总
+"$zhibu" report --db "$db" --generated-at "$at" --template meeting-minutes --param branch=3 --param year=2025 \
+    --param month=3 --each-meeting --out "$work/each" --pdf > /dev/null
+
+status=0
+check() {
+    python3 "$here/check_pdf.py" "$@" || status=1
+}
+check "$work/duty-review.docx" "$work/duty-review.pdf"
+check "$work/star-rating.docx" "$work/star-rating.pdf" --landscape
+check "$work/star-sheet.docx" "$work/star-sheet.pdf" --landscape
+check "$work/minutes.docx" "$work/minutes.pdf"
+check "$work/certificate.docx" "$work/certificate.pdf"
+check "$work/hours.docx" "$work/hours.pdf"
+singles=0
+for docx in "$work"/each/*.docx; do
+    check "$docx" "${docx%.docx}.pdf"
+    pages=$(pdfinfo "${docx%.docx}.pdf" | awk '/^Pages:/ {print $2}')
+    singles=$((singles + pages))
+done
+merged=$(pdfinfo "$work/minutes.pdf" | awk '/^Pages:/ {print $2}')
+if [ "$merged" -ne $((singles + 1)) ]; then
+    echo "merged minutes: $merged pages, expected $((singles + 1)) (cover + the single files)"
+    status=1
+else
+    echo "merged minutes: $merged pages = cover + $singles pages of the single files"
+fi
+exit $status
