@@ -26,6 +26,9 @@ pub enum ExportError {
     /// docx-rs could not serialise a part (a bug, reported with the part's name).
     #[error("生成 Word 文件失败（{0}）")]
     Build(String),
+    /// The document breaks the model's rules; nothing is written.
+    #[error(transparent)]
+    Invalid(#[from] crate::plugin_host::PluginError),
     /// Writing the file failed.
     #[error("无法写入文件（{source}）：{path}")]
     Io {
@@ -355,6 +358,9 @@ fn section_body(style: Style, section: &Section) -> Vec<Child> {
 
 /// Renders `doc` to `.docx` bytes.
 pub fn to_docx(doc: &Document, options: &ExportOptions) -> Result<Vec<u8>, ExportError> {
+    // The host validated the document already; checking again here means no caller can turn a
+    // malformed model into a corrupt file.
+    crate::plugin_host::validate_document(doc, usize::MAX)?;
     let style = Style { official: doc.style == DocStyle::Official };
     let mut docx = Docx::new()
         .default_fonts(Style::fonts(style.body_font()))

@@ -229,17 +229,19 @@ fn children(content: &str) -> Option<Vec<&str>> {
 
 /// Re-sorts the children of every `<w:{tag}>…</w:{tag}>` by `order` (unknown names keep their place at the end).
 fn reorder(xml: &str, tag: &str, order: &[&str]) -> String {
-    let plain = format!("<w:{tag}>");
-    let with_attributes = format!("<w:{tag} ");
+    // One forward scan for `<w:{tag}` followed by `>` or a space (`<w:rPrChange` is another element).
+    let prefix = format!("<w:{tag}");
     let close = format!("</w:{tag}>");
     let mut out = String::with_capacity(xml.len());
     let mut rest = xml;
-    loop {
-        let start = match (rest.find(&plain), rest.find(&with_attributes)) {
-            (Some(a), Some(b)) => a.min(b),
-            (Some(a), None) | (None, Some(a)) => a,
-            (None, None) => break,
-        };
+    while let Some(found) = rest.find(&prefix) {
+        let after = found + prefix.len();
+        if !matches!(rest.as_bytes().get(after), Some(b'>' | b' ')) {
+            out.push_str(&rest[..after]);
+            rest = &rest[after..];
+            continue;
+        }
+        let start = found;
         let Some(open_end) = rest[start..].find('>').map(|e| start + e + 1) else { break };
         if rest[..open_end].ends_with("/>") {
             out.push_str(&rest[..open_end]);

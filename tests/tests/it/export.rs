@@ -132,3 +132,62 @@ fn the_same_document_gives_the_same_bytes() {
     let again = to_docx(&doc, &options()).unwrap();
     assert_eq!(first, again, "byte-identical, even after other documents in the same process");
 }
+
+#[test]
+fn a_malformed_document_is_refused_and_no_file_appears() {
+    let mut doc = render("star-rating", &[("year", "2025")]);
+    if let Some(zhibu::plugin_host::Block::Table(table)) =
+        doc.sections[0].blocks.iter_mut().find(|b| matches!(b, zhibu::plugin_host::Block::Table(_)))
+    {
+        table.rows[1].cells.pop();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("坏文件.docx");
+    let error = zhibu::export::write_docx(&doc, &options(), &path).unwrap_err();
+    assert!(error.to_string().contains("的表格第2行只有9列，应为10列"), "{error}");
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "nothing written");
+}
+
+#[test]
+fn meeting_minutes_hold_every_field_the_norms_require() {
+    let doc = render("meeting-minutes", &[("branch", "3"), ("year", "2025")]);
+    assert!(doc.sections.len() >= 2, "a cover and one section per meeting");
+    let docx = to_docx(&doc, &options()).unwrap();
+    let text = check_common(&docx);
+    for field in [
+        "会议名称",
+        "会议时间",
+        "会议地点",
+        "主持人",
+        "记录人",
+        "应到人数",
+        "实到人数",
+        "请假人员及原因",
+        "缺席人员及原因",
+        "列席人员",
+        "一、会议议题",
+        "二、会议内容",
+        "三、决议事项",
+        "主持人（签字）",
+    ] {
+        assert!(text.contains(field), "{field} in\n{text}");
+    }
+    assert!(text.contains("表决情况：赞成"), "votes are recorded: {text}");
+    assert!(text.contains("会议有效") || text.contains("会议不能有效召开"), "the quorum line: {text}");
+    // Each meeting section but the last ends with a next-page section break; the last has none.
+    let document = part(&docx, "word/document.xml");
+    assert_eq!(document.matches("<w:sectPr>").count(), doc.sections.len(), "one section break per section");
+}
+
+#[test]
+fn the_volunteer_certificate_masks_the_id_number() {
+    let doc = render("volunteer-certificate", &[("year", "2025"), ("member", "20")]);
+    let docx = to_docx(&doc, &options()).unwrap();
+    let text = check_common(&docx);
+    assert!(text.contains("志愿服务记录证明") && text.contains("证明编号：DH-2025-001"), "{text}");
+    assert!(text.contains("证件类型：居民身份证") && text.contains("********"), "masked ID number: {text}");
+    assert!(text.contains("特此证明。") && text.contains("出具单位（盖章）"), "{text}");
+    let summary = render("volunteer-certificate", &[("year", "2025"), ("variant", "年度汇总")]);
+    let text = check_common(&to_docx(&summary, &options()).unwrap());
+    assert!(text.contains("各支部合计") && text.contains("累计时长"), "{text}");
+}
