@@ -101,6 +101,18 @@ pub enum Command {
         #[arg(long)]
         each_meeting: bool,
     },
+    /// 备份数据库（先做完整性检查，写入完成后再检查一次）
+    Backup {
+        /// 备份文件
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// 从备份恢复数据库（先检查备份；被替换的文件保留为 .replaced-时间）
+    Restore {
+        /// 备份文件
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+    },
     /// 管理和开发报表插件
     Plugin {
         /// 插件命令
@@ -170,6 +182,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 std::fs::create_dir_all(dir).with_context(|| format!("无法创建数据目录：{}", dir.display()))?;
             }
             let started = Instant::now();
+            let _lock = crate::store::InstanceLock::acquire(&db)?;
             let mut store = Store::open(&db, &operator)?;
             let options = DemoOptions { branches, members_per_branch, years, last_year, seed };
             let summary = demo::generate(&mut store, &options)?;
@@ -269,6 +282,21 @@ pub fn run(cli: Cli) -> Result<()> {
                 }
                 Ok::<_, crate::store::StoreError>(())
             })?;
+        }
+        Command::Backup { out } => {
+            let store = Store::open_existing(&db, &operator)?;
+            let started = Instant::now();
+            store.backup_to(&out)?;
+            let mut store = store;
+            store.write(|w| w.record_export("backup", None, &out.display().to_string()))?;
+            println!("已备份到：{}（用时 {:.2} 秒）", out.display(), started.elapsed().as_secs_f64());
+        }
+        Command::Restore { from } => {
+            let kept = crate::services::backup::restore(&db, &from)?;
+            println!("已从 {} 恢复：{}", from.display(), db.display());
+            if let Some(kept) = kept {
+                println!("被替换的数据库已保留为：{}", kept.display());
+            }
         }
         Command::Plugin { command } => plugin::run(command, &plugins_dir, &cache_dir)?,
     }

@@ -34,6 +34,19 @@ pub enum StoreError {
     /// A command that reads records was pointed at a file that does not exist.
     #[error("数据库文件不存在：{0}")]
     NoDatabase(PathBuf),
+    /// The file is damaged; it is left exactly as it was.
+    #[error(
+        "数据库文件已损坏（{detail}），程序没有改动它；请从备份恢复（zhibu restore --db 数据库 --from 备份文件）：{path}"
+    )]
+    Damaged {
+        /// What SQLite's check reported.
+        detail: String,
+        /// The database file.
+        path: PathBuf,
+    },
+    /// Another instance of the app has the database open.
+    #[error("数据库正被另一个支部工作台窗口或命令使用，请先关闭它再试：{0}")]
+    InUse(PathBuf),
     /// The file is an SQLite database of another program.
     #[error("不是支部工作台的数据库（application_id = {found}）：{path}")]
     ForeignDatabase {

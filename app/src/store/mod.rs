@@ -8,6 +8,7 @@
 //! (the domain's `validate`) before any SQL runs, so an invalid record writes nothing.
 
 mod audit;
+mod backup;
 mod codec;
 mod error;
 mod evaluation;
@@ -18,6 +19,7 @@ mod org;
 mod volunteer;
 
 pub use audit::{AuditAction, AuditEntry};
+pub use backup::{InstanceLock, check_backup, restore_from};
 pub use error::{Result, StoreError};
 pub use meeting::{Amendment, MeetingFilter};
 pub use migrate::{APPLICATION_ID, MIGRATIONS, latest_version};
@@ -63,6 +65,8 @@ impl Store {
     }
 
     fn setup(mut conn: Connection, path: PathBuf, operator: &str, attachments_dir: PathBuf) -> Result<Self> {
+        // Check before anything writes: a damaged file is reported and left untouched.
+        backup::quick_check(&conn, &path)?;
         // WAL keeps readers working during a write; FULL makes each commit durable on power
         // loss (an archive of record must not lose the last saved meeting).
         conn.pragma_update(None, "journal_mode", "WAL")?;

@@ -8,6 +8,7 @@ mod export;
 mod migrations;
 mod plugins;
 mod rules;
+mod safety;
 mod store;
 mod tidy;
 mod validation;
