@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod domain;
 pub mod export;
+pub mod import;
 pub mod plugin_host;
 pub mod rules;
 pub mod services;

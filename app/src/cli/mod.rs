@@ -101,6 +101,12 @@ pub enum Command {
         #[arg(long)]
         each_meeting: bool,
     },
+    /// 导入数据
+    Import {
+        /// 导入什么
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
     /// 备份数据库（先做完整性检查，写入完成后再检查一次）
     Backup {
         /// 备份文件
@@ -123,6 +129,29 @@ pub enum Command {
 
 fn project_dirs() -> Result<directories::ProjectDirs> {
     directories::ProjectDirs::from("cn", "Zhibu", "zhibu").context("无法确定用户数据目录，请用 --db 等参数指定路径")
+}
+
+/// What `zhibu import` imports.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// 导入党员名册（.xlsx、.xls 或 .csv）：按身份证号匹配，已有的更新，没有的新增；全部无误才写入
+    Members {
+        /// 名册文件
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// 只检查并逐行报告，不写入
+        #[arg(long)]
+        dry_run: bool,
+        /// CSV 编码：auto（自动识别）、utf-8 或 gbk
+        #[arg(long, default_value = "auto", value_parser = ["auto", "utf-8", "gbk"])]
+        encoding: String,
+        /// 表中没有“所在支部”列时，全部导入到这个支部（编号）
+        #[arg(long, value_name = "ID")]
+        branch: Option<i64>,
+        /// 不认识的表头对应到哪个字段，可重复：--map 证件号码=身份证号
+        #[arg(long = "map", value_name = "列名=字段")]
+        mapping: Vec<String>,
+    },
 }
 
 /// The default database: `zhibu.db` in the user's data directory.
@@ -283,6 +312,22 @@ pub fn run(cli: Cli) -> Result<()> {
                 Ok::<_, crate::store::StoreError>(())
             })?;
         }
+        Command::Import { what: ImportCommand::Members { file, dry_run, encoding, branch, mapping } } => {
+            let _lock = crate::store::InstanceLock::acquire(&db)?;
+            let mut store = Store::open_existing(&db, &operator)?;
+            let encoding = match encoding.as_str() {
+                "utf-8" => crate::import::table::Encoding::Utf8,
+                "gbk" => crate::import::table::Encoding::Gbk,
+                _ => crate::import::table::Encoding::Auto,
+            };
+            let mapping = parse_params(&mapping)?;
+            let result =
+                crate::services::import::members(&mut store, &file, encoding, &mapping, branch.map(OrgId), dry_run)?;
+            print!("{}", import_report(&result));
+            if !dry_run && !result.plan.problems.is_empty() {
+                anyhow::bail!("发现{}处问题，未导入任何记录；请按上面的行号修改后重新导入", result.plan.problems.len());
+            }
+        }
         Command::Backup { out } => {
             let store = Store::open_existing(&db, &operator)?;
             let started = Instant::now();
@@ -301,6 +346,45 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Plugin { command } => plugin::run(command, &plugins_dir, &cache_dir)?,
     }
     Ok(())
+}
+
+/// The row-by-row report of a roster import.
+pub fn import_report(result: &crate::services::import::MemberImport) -> String {
+    use crate::import::roster::Action;
+    use std::fmt::Write as _;
+    let plan = &result.plan;
+    let mut out = String::new();
+    for row in &plan.rows {
+        let action = match row.action {
+            Action::Create => "新增",
+            Action::Update(_) => "更新（身份证号已存在）",
+        };
+        let _ = writeln!(out, "第{}行  {action}  {}（{}）", row.row, row.member.name, row.member.id_number.masked());
+    }
+    for problem in &plan.problems {
+        let _ = writeln!(out, "{problem}");
+    }
+    if !plan.unknown_headers.is_empty() {
+        let _ =
+            writeln!(out, "未识别的表头（未导入）：{}；如需导入请用 --map 列名=字段", plan.unknown_headers.join("、"));
+    }
+    let created = plan.rows.iter().filter(|r| r.action == Action::Create).count();
+    let updated = plan.rows.len() - created;
+    let state = if result.applied {
+        "已导入"
+    } else if plan.problems.is_empty() {
+        "试运行（未写入）"
+    } else {
+        "未写入"
+    };
+    let _ = writeln!(
+        out,
+        "{state}：有效{}行（新增{created}、更新{updated}），问题{}处，空行{}行",
+        plan.rows.len(),
+        plan.problems.len(),
+        plan.blank_rows
+    );
+    out
 }
 
 /// The human-readable compliance summary.

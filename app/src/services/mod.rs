@@ -6,6 +6,7 @@
 pub mod backup;
 pub mod compliance;
 pub mod demo;
+pub mod import;
 mod names;
 pub mod report;
 pub mod scaffold;
@@ -32,6 +33,9 @@ pub enum ServiceError {
     /// A plugin failed to load or run, or its package is not trusted.
     #[error(transparent)]
     Plugin(#[from] PluginError),
+    /// The file to import could not be read as a sheet.
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
     /// A template parameter is unusable.
     #[error("参数 {key} 不正确：{why}")]
     Param {

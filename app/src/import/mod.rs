@@ -1,0 +1,53 @@
+//! Importing the Excel and CSV sheets secretaries already keep: the roster (`roster.rs`), read
+//! through `table.rs`. A dry run reports every problem by row, column and value; a real import
+//! is all or nothing, and importing the same sheet again updates instead of duplicating.
+
+pub mod roster;
+pub mod table;
+
+use std::path::PathBuf;
+
+/// Why a file could not be imported at all (row problems are reported in [`Problem`]s instead).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file could not be read.
+    #[error("无法读取文件（{source}）：{path}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The IO error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not a sheet this importer understands.
+    #[error("{0}")]
+    Format(String),
+    /// The file is larger than an import may be.
+    #[error("文件过大：{0}")]
+    TooLarge(String),
+    /// No header row with the needed columns was found.
+    #[error("找不到表头：前10行中没有同时含有“姓名”和“身份证号”的一行")]
+    NoHeader,
+    /// A column mapping names a field the importer does not know.
+    #[error("列对应关系有误（{0}）")]
+    Mapping(String),
+}
+
+/// One problem in one cell (or row) of the sheet.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    /// The row number as the spreadsheet shows it (1-based).
+    pub row: usize,
+    /// The column's header.
+    pub column: String,
+    /// The value found (personal data masked).
+    pub value: String,
+    /// What is wrong, in Chinese.
+    pub problem: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "第{}行「{}」{}：{}", self.row, self.column, self.problem, self.value)
+    }
+}

@@ -1,0 +1,48 @@
+//! Importing the roster: read the sheet, check every row against the stored organizations and
+//! members, and (unless it is a dry run, and only when no row has a problem) write all rows in
+//! one transaction — creating new members and updating those whose ID number is known.
+
+use super::ServiceError;
+use crate::domain::{MemberId, OrgId};
+use crate::import::roster::{self, Action, Plan};
+use crate::import::table::{self, Encoding};
+use crate::store::{Store, StoreError};
+use std::path::Path;
+
+/// What an import did.
+#[derive(Debug, Clone)]
+pub struct MemberImport {
+    /// The checked rows and problems.
+    pub plan: Plan,
+    /// Whether anything was written (never when there are problems or in a dry run).
+    pub applied: bool,
+}
+
+/// Imports the roster in `file`. `mapping` pairs unknown headers with field names
+/// (`证件号码` → `身份证号`); `default_branch` serves sheets without a branch column.
+pub fn members(
+    store: &mut Store,
+    file: &Path,
+    encoding: Encoding,
+    mapping: &[(String, String)],
+    default_branch: Option<OrgId>,
+    dry_run: bool,
+) -> Result<MemberImport, ServiceError> {
+    let rows = table::read(file, encoding)?;
+    let plan = roster::plan(&rows, mapping, &store.organizations()?, &store.members(None)?, default_branch)?;
+    if dry_run || !plan.problems.is_empty() || plan.rows.is_empty() {
+        return Ok(MemberImport { plan, applied: false });
+    }
+    store.write(|w| {
+        for row in &plan.rows {
+            match row.action {
+                Action::Create => {
+                    w.create_member(&row.member)?;
+                }
+                Action::Update(id) => w.update_member(MemberId(id), &row.member)?,
+            }
+        }
+        Ok::<_, StoreError>(())
+    })?;
+    Ok(MemberImport { plan, applied: true })
+}
