@@ -127,12 +127,12 @@ fn date_cell(cell: &Cell) -> Option<NaiveDate> {
     }
 }
 
+/// The header row's index, its recognised columns, and the headers it did not recognise.
+type Header = (usize, HashMap<usize, Field>, Vec<String>);
+
 /// Finds the header row (the first of the first ten that names both 姓名 and 身份证号) and
 /// maps its columns, `mapping` (header → field label) first.
-fn header_map(
-    rows: &[Vec<Cell>],
-    mapping: &[(String, String)],
-) -> Result<(usize, HashMap<usize, Field>, Vec<String>), ImportError> {
+fn header_map(rows: &[Vec<Cell>], mapping: &[(String, String)]) -> Result<Header, ImportError> {
     let mut extra: HashMap<String, Field> = HashMap::new();
     for (header, target) in mapping {
         let field = Field::from_header(target).ok_or_else(|| {
