@@ -97,6 +97,9 @@ pub enum Command {
         /// 另外用已安装的 LibreOffice 转换出 PDF
         #[arg(long)]
         pdf: bool,
+        /// 确认文档中可以出现完整的身份证号和手机号（模板参数 personal_data=显示 时需要）
+        #[arg(long)]
+        show_personal_data: bool,
         /// 批量：为该支部该年度的每次会议各生成一个文件（--out 为目录；模板须有 meeting 参数）
         #[arg(long)]
         each_meeting: bool,
@@ -245,7 +248,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 print!("{}", compliance_text(&report));
             }
         }
-        Command::Report { template, params, out, json, generated_at, rules, pdf, each_meeting } => {
+        Command::Report { template, params, out, json, generated_at, rules, pdf, show_personal_data, each_meeting } => {
             let store = Store::open_existing(&db, &operator)?;
             let rules = match rules {
                 Some(path) => RuleSet::load(&path)?,
@@ -279,7 +282,12 @@ pub fn run(cli: Cli) -> Result<()> {
                 }
                 println!("已生成 {} 个文件到 {}", written.len(), out.display());
             } else {
-                let outcome = crate::services::report::render(
+                let consent = if show_personal_data {
+                    crate::services::report::Consent::PersonalDataConfirmed
+                } else {
+                    crate::services::report::Consent::None
+                };
+                let outcome = crate::services::report::render_with_consent(
                     &store,
                     &rules,
                     &catalog,
@@ -287,6 +295,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     &params,
                     generated_at,
                     &cancel,
+                    consent,
                 )?;
                 plugin::print_log(&outcome.log);
                 plugin::write_document(&outcome.document, &out, json, &options)?;
@@ -304,10 +313,15 @@ pub fn run(cli: Cli) -> Result<()> {
                     println!("已转换：{}", made.display());
                 }
             }
+            let shown = params.iter().any(|(k, v)| {
+                k == crate::services::report::PERSONAL_DATA_PARAM
+                    && v.trim() == crate::services::report::PERSONAL_DATA_SHOW
+            });
+            let note = if shown { "（含完整身份证号、手机号）" } else { "" };
             let mut store = store;
             store.write(|w| {
                 for path in &written {
-                    w.record_export("report", None, &format!("{template}：{}", path.display()))?;
+                    w.record_export("report", None, &format!("{template}{note}：{}", path.display()))?;
                 }
                 Ok::<_, crate::store::StoreError>(())
             })?;

@@ -1,6 +1,6 @@
 //! Conversions from domain records (and compliance results) to the contract's record types.
-//! Personal data leaves the host masked: ID numbers and phones are passed only as
-//! [`IdNumber::masked`](crate::domain::IdNumber::masked) and [`Phone::masked`](crate::domain::Phone::masked).
+//! Personal data leaves the host masked ([`IdNumber::masked`](crate::domain::IdNumber::masked),
+//! [`Phone::masked`](crate::domain::Phone::masked)) unless the user confirmed a template's request.
 
 use super::bindings as wit;
 use crate::domain::{self, Stored};
@@ -40,8 +40,8 @@ pub fn term(t: &domain::CommitteeTerm) -> wit::CommitteeTerm {
     }
 }
 
-/// A member, with ID and phone numbers masked.
-pub fn member(m: &Stored<domain::MemberId, domain::Member>) -> wit::Member {
+/// A member; ID and phone numbers masked unless `unmasked` (the user confirmed a template's request).
+pub fn member(m: &Stored<domain::MemberId, domain::Member>, unmasked: bool) -> wit::Member {
     let r = &m.record;
     wit::Member {
         id: m.id.0,
@@ -49,8 +49,8 @@ pub fn member(m: &Stored<domain::MemberId, domain::Member>) -> wit::Member {
         gender: code(&r.gender),
         birth_date: r.birth_date.to_string(),
         ethnicity: r.ethnicity.clone(),
-        id_number: r.id_number.masked(),
-        phone: r.phone.as_ref().map(domain::Phone::masked),
+        id_number: if unmasked { r.id_number.as_str().to_owned() } else { r.id_number.masked() },
+        phone: r.phone.as_ref().map(|p| if unmasked { p.as_str().to_owned() } else { p.masked() }),
         status: code(&r.status),
         joined_on: r.joined_on.to_string(),
         confirmed_on: r.confirmed_on.map(|d| d.to_string()),

@@ -147,15 +147,40 @@ pub fn resolve_params(template: &Template, given: &[(String, String)]) -> Result
     Ok(values)
 }
 
+/// The parameter by which a template asks for full ID and phone numbers, and its values.
+pub const PERSONAL_DATA_PARAM: &str = "personal_data";
+/// The value of [`PERSONAL_DATA_PARAM`] that asks for full numbers.
+pub const PERSONAL_DATA_SHOW: &str = "显示";
+
+/// Whether the user confirmed that full ID and phone numbers may go into this document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consent {
+    /// No confirmation: numbers stay masked, and a template asking for them is refused.
+    None,
+    /// The user confirmed (the app's dialog, or `--show-personal-data`).
+    PersonalDataConfirmed,
+}
+
 /// Builds the request for `template`: parameters, the host's timestamp and unit name, and the
-/// records of the kinds the template declared, only if its package was granted them.
+/// records of the kinds the template declared, only if its package was granted them. ID and
+/// phone numbers are masked unless the template's `personal_data` parameter asks for them and
+/// `consent` confirms it.
 pub fn build_request(
     store: &Store,
     rules: &RuleSet,
     template: &Template,
     params: Vec<(String, String)>,
     generated_at: NaiveDateTime,
+    consent: Consent,
 ) -> Result<RenderRequest, ServiceError> {
+    let asks = params.iter().any(|(k, v)| k == PERSONAL_DATA_PARAM && v.trim() == PERSONAL_DATA_SHOW);
+    if asks && consent != Consent::PersonalDataConfirmed {
+        return Err(ServiceError::Param {
+            key: PERSONAL_DATA_PARAM.into(),
+            why: "模板要求显示完整的身份证号和手机号，须经确认（命令行加 --show-personal-data）".into(),
+        });
+    }
+    let unmasked = asks && consent == Consent::PersonalDataConfirmed;
     let granted = template.package.manifest.granted();
     let needs = &template.plugin.info.needs;
     let missing: Vec<&str> =
@@ -207,7 +232,7 @@ pub fn build_request(
         records.terms = ledger.terms.iter().map(|t| convert::term(&t.record)).collect();
     }
     if want(RecordKind::Members) {
-        records.members = ledger.members.iter().map(convert::member).collect();
+        records.members = ledger.members.iter().map(|m| convert::member(m, unmasked)).collect();
     }
     if want(RecordKind::Meetings) {
         let filter = MeetingFilter { from: Some(from), to: Some(to), ..MeetingFilter::default() };
@@ -250,7 +275,7 @@ pub fn build_request(
     })
 }
 
-/// Renders `template_id` with `params` over the store's records.
+/// Renders `template_id` with `params` over the store's records, personal data masked.
 pub fn render(
     store: &Store,
     rules: &RuleSet,
@@ -260,9 +285,24 @@ pub fn render(
     generated_at: NaiveDateTime,
     cancel: &CancelToken,
 ) -> Result<RenderOutcome, ServiceError> {
+    render_with_consent(store, rules, catalog, template_id, params, generated_at, cancel, Consent::None)
+}
+
+/// [`render`] with the user's answer about personal data.
+#[allow(clippy::too_many_arguments)] // one call site per front end; a struct would only rename them
+pub fn render_with_consent(
+    store: &Store,
+    rules: &RuleSet,
+    catalog: &Catalog,
+    template_id: &str,
+    params: &[(String, String)],
+    generated_at: NaiveDateTime,
+    cancel: &CancelToken,
+    consent: Consent,
+) -> Result<RenderOutcome, ServiceError> {
     let template = catalog.get(template_id)?;
     let params = resolve_params(template, params)?;
-    let request = build_request(store, rules, template, params, generated_at)?;
+    let request = build_request(store, rules, template, params, generated_at, consent)?;
     Ok(catalog.host.render(&template.plugin, &request, cancel)?)
 }
 

@@ -246,7 +246,7 @@ fn sample_request() -> Result<RenderRequest, ServiceError> {
     let records = Records {
         organizations: organizations.iter().map(convert::organization).collect(),
         terms: Vec::new(),
-        members: store.members(None)?.iter().map(convert::member).collect(),
+        members: store.members(None)?.iter().map(|m| convert::member(m, false)).collect(),
         meetings: Vec::new(),
         duty_reviews: Vec::new(),
         appraisals: Vec::new(),

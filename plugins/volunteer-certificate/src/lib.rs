@@ -45,6 +45,15 @@ impl Template for VolunteerCertificate {
             "时长证明：一名志愿者；年度汇总：全部志愿者",
         );
         variant.choices = vec!["时长证明".into(), "年度汇总".into()];
+        let mut personal = spec(
+            "personal_data",
+            "证件号码",
+            ParamKind::Choice,
+            false,
+            Some("隐藏"),
+            "默认隐去中间位；选“显示”须经用户确认，主程序才会提供完整号码",
+        );
+        personal.choices = vec!["隐藏".into(), "显示".into()];
         TemplateInfo {
             id: "volunteer-certificate".into(),
             name: "志愿服务证明".into(),
@@ -61,6 +70,7 @@ impl Template for VolunteerCertificate {
                 spec("responsible", "负责人", ParamKind::Text, false, None, ""),
                 spec("handler", "经办人", ParamKind::Text, false, None, ""),
                 spec("contact", "联系电话", ParamKind::Text, false, None, ""),
+                personal,
             ],
             needs: vec![RecordKind::Organizations, RecordKind::Members, RecordKind::VolunteerActivities],
             schemes: Vec::new(),

@@ -191,3 +191,42 @@ fn the_volunteer_certificate_masks_the_id_number() {
     let text = check_common(&to_docx(&summary, &options()).unwrap());
     assert!(text.contains("各支部合计") && text.contains("累计时长"), "{text}");
 }
+
+#[test]
+fn full_id_numbers_appear_only_when_the_template_asks_and_the_user_confirms() {
+    use zhibu::services::report::{Consent, render_with_consent};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    generate(&mut Store::open(&path, "测试").unwrap(), &DemoOptions { branches: 1, ..DemoOptions::default() }).unwrap();
+    let store = Store::open_existing(&path, "测试").unwrap();
+    let member = store.members(None).unwrap()[0].clone();
+    let full = member.record.id_number.as_str().to_owned();
+    let catalog = Catalog::load(PluginHost::new(Limits::default(), None).unwrap(), None).unwrap();
+    let at = day(2026, 1, 5).and_hms_opt(10, 0, 0).unwrap();
+    let params = |show: &str| {
+        vec![
+            ("year".to_owned(), "2025".to_owned()),
+            ("member".to_owned(), member.id.0.to_string()),
+            ("personal_data".to_owned(), show.to_owned()),
+        ]
+    };
+    let text_of = |consent, show| {
+        let outcome = render_with_consent(
+            &store,
+            &RuleSet::default(),
+            &catalog,
+            "volunteer-certificate",
+            &params(show),
+            at,
+            &CancelToken::new(),
+            consent,
+        )?;
+        Ok::<_, zhibu::services::ServiceError>(serde_json::to_string(&outcome.document).unwrap())
+    };
+    let masked = text_of(Consent::PersonalDataConfirmed, "隐藏").unwrap();
+    assert!(!masked.contains(&full) && masked.contains(&member.record.id_number.masked()), "masked by default");
+    let refused = text_of(Consent::None, "显示").unwrap_err();
+    assert!(refused.to_string().contains("须经确认"), "{refused}");
+    let shown = text_of(Consent::PersonalDataConfirmed, "显示").unwrap();
+    assert!(shown.contains(&full), "shown once asked and confirmed");
+}
