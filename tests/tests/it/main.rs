@@ -5,6 +5,7 @@
 mod cli;
 mod demo;
 mod export;
+mod fuzz;
 mod import;
 mod migrations;
 mod plugins;
