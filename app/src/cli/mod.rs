@@ -155,6 +155,29 @@ pub enum ImportCommand {
         #[arg(long = "map", value_name = "列名=字段")]
         mapping: Vec<String>,
     },
+    /// 导入“三会一课”登记表为会议记录草稿（出席情况按名册和请假、缺席人员生成）；已导入的行跳过
+    Meetings {
+        /// 登记表文件
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// 会议所属支部（编号）
+        #[arg(long, value_name = "ID")]
+        branch: i64,
+        /// 只检查并逐行报告，不写入
+        #[arg(long)]
+        dry_run: bool,
+        /// CSV 编码：auto、utf-8 或 gbk
+        #[arg(long, default_value = "auto", value_parser = ["auto", "utf-8", "gbk"])]
+        encoding: String,
+    },
+}
+
+fn encoding_arg(encoding: &str) -> crate::import::table::Encoding {
+    match encoding {
+        "utf-8" => crate::import::table::Encoding::Utf8,
+        "gbk" => crate::import::table::Encoding::Gbk,
+        _ => crate::import::table::Encoding::Auto,
+    }
 }
 
 /// The default database: `zhibu.db` in the user's data directory.
@@ -329,15 +352,29 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import { what: ImportCommand::Members { file, dry_run, encoding, branch, mapping } } => {
             let _lock = crate::store::InstanceLock::acquire(&db)?;
             let mut store = Store::open_existing(&db, &operator)?;
-            let encoding = match encoding.as_str() {
-                "utf-8" => crate::import::table::Encoding::Utf8,
-                "gbk" => crate::import::table::Encoding::Gbk,
-                _ => crate::import::table::Encoding::Auto,
-            };
+            let encoding = encoding_arg(&encoding);
             let mapping = parse_params(&mapping)?;
             let result =
                 crate::services::import::members(&mut store, &file, encoding, &mapping, branch.map(OrgId), dry_run)?;
             print!("{}", import_report(&result));
+            if !dry_run && !result.plan.problems.is_empty() {
+                anyhow::bail!("发现{}处问题，未导入任何记录；请按上面的行号修改后重新导入", result.plan.problems.len());
+            }
+        }
+        Command::Import { what: ImportCommand::Meetings { file, branch, dry_run, encoding } } => {
+            let _lock = crate::store::InstanceLock::acquire(&db)?;
+            let mut store = Store::open_existing(&db, &operator)?;
+            let result =
+                crate::services::import::meetings(&mut store, &file, encoding_arg(&encoding), OrgId(branch), dry_run)?;
+            for row in &result.plan.rows {
+                let note = if row.duplicate { "已导入过，跳过" } else { "新增（草稿）" };
+                println!("第{}行  {note}  {} {}", row.row, row.meeting.starts_at.format("%Y-%m-%d"), row.meeting.title);
+            }
+            for problem in &result.plan.problems {
+                println!("{problem}");
+            }
+            let state = if result.applied { "已导入" } else { "未写入" };
+            println!("{state}：有效{}行，问题{}处", result.plan.rows.len(), result.plan.problems.len());
             if !dry_run && !result.plan.problems.is_empty() {
                 anyhow::bail!("发现{}处问题，未导入任何记录；请按上面的行号修改后重新导入", result.plan.problems.len());
             }

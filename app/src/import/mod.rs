@@ -2,6 +2,7 @@
 //! through `table.rs`. A dry run reports every problem by row, column and value; a real import
 //! is all or nothing, and importing the same sheet again updates instead of duplicating.
 
+pub mod register;
 pub mod roster;
 pub mod table;
 

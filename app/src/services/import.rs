@@ -46,3 +46,40 @@ pub fn members(
     })?;
     Ok(MemberImport { plan, applied: true })
 }
+
+/// What a register import did.
+#[derive(Debug, Clone)]
+pub struct MeetingImport {
+    /// The checked rows and problems.
+    pub plan: crate::import::register::RegisterPlan,
+    /// Whether anything was written.
+    pub applied: bool,
+}
+
+/// Imports a 三会一课 register for `branch` as draft meetings; rows already imported are skipped.
+pub fn meetings(
+    store: &mut Store,
+    file: &Path,
+    encoding: Encoding,
+    branch: OrgId,
+    dry_run: bool,
+) -> Result<MeetingImport, ServiceError> {
+    use crate::import::register;
+    if !store.organizations()?.iter().any(|o| o.id == branch && o.record.kind == crate::domain::OrgKind::Branch) {
+        return Err(ServiceError::UnknownBranch(branch.0));
+    }
+    let rows = table::read(file, encoding)?;
+    let filter =
+        crate::store::MeetingFilter { branch: Some(branch), from: Some(register::earliest()), ..Default::default() };
+    let plan = register::plan(&rows, branch, &store.members(Some(branch))?, &store.meetings(&filter)?)?;
+    if dry_run || !plan.problems.is_empty() || plan.rows.iter().all(|r| r.duplicate) {
+        return Ok(MeetingImport { plan, applied: false });
+    }
+    store.write(|w| {
+        for row in plan.rows.iter().filter(|r| !r.duplicate) {
+            w.create_meeting(&row.meeting)?;
+        }
+        Ok::<_, StoreError>(())
+    })?;
+    Ok(MeetingImport { plan, applied: true })
+}

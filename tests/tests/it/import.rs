@@ -123,3 +123,48 @@ fn an_xlsx_with_a_merged_title_numeric_ids_and_an_unknown_header() {
     assert_eq!(dry.plan.problems[0].row, 4);
     assert!(dry.plan.problems[0].problem.contains("被 Excel 存成了数字"), "{}", dry.plan.problems[0]);
 }
+
+#[test]
+fn a_three_meetings_register_becomes_draft_meetings_once() {
+    let mut fx = Fixture::new().unwrap();
+    let ids = fx.add_members(4).unwrap();
+    let names: Vec<String> = ids.iter().map(|id| fx.store.member(*id).unwrap().name).collect();
+    let path = fx.dir.path().join("三会一课登记表.csv");
+    let lines = [
+        "序号,日期,会议类型,会议主题,地点,主持人,记录人,应到人数,实到人数,请假人员,缺席人员".to_owned(),
+        format!(
+            "1,2025-03-12,支委会,研究发展党员工作,党群服务中心,{},{},4,3,{}（出差）,",
+            names[0], names[1], names[3]
+        ),
+        format!("2,2025/4/2,支部党员大会,通报一季度工作,党群服务中心,{},{},4,4,,", names[0], names[1]),
+        "3,2025年4月,党课,专题党课,,,,4,4,,".to_owned(),
+        format!("4,2025-05-06,座谈会,情况通报,,,,4,2,,{}", "不在名册"),
+    ];
+    gbk(&path, &lines);
+    let dry = zhibu::services::import::meetings(&mut fx.store, &path, Encoding::Auto, fx.branch, true).unwrap();
+    let problems: Vec<String> = dry.plan.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        vec![
+            "第4行「日期」不是完整的日期（例：2025-03-12）：2025年4月".to_owned(),
+            "第5行「会议类型」不是可识别的会议类型（如支委会、支部党员大会、党小组会、党课）：座谈会".to_owned(),
+            "第5行「缺席人员」不是本支部党员：不在名册".to_owned(),
+            "第5行「实到人数」与请假、缺席人员不符（应为3人）：2".to_owned(),
+        ]
+    );
+    // Rows 4 and 5 fixed: drop them, import, import again.
+    gbk(&path, &lines[..3]);
+    let done = zhibu::services::import::meetings(&mut fx.store, &path, Encoding::Auto, fx.branch, false).unwrap();
+    assert!(done.applied);
+    let stored = fx.store.meetings(&zhibu::store::MeetingFilter::default()).unwrap();
+    assert_eq!(stored.len(), 2);
+    let committee = &stored[0].record;
+    assert_eq!(committee.status, zhibu::domain::MeetingStatus::Draft, "imported records are drafts to review");
+    assert_eq!(committee.present_count(), 3);
+    assert!(
+        committee.attendance.iter().any(|a| a.presence == zhibu::domain::Presence::OnLeave { reason: "出差".into() })
+    );
+    let again = zhibu::services::import::meetings(&mut fx.store, &path, Encoding::Auto, fx.branch, false).unwrap();
+    assert!(!again.applied && again.plan.rows.iter().all(|r| r.duplicate), "a second import adds nothing");
+    assert_eq!(fx.store.meetings(&zhibu::store::MeetingFilter::default()).unwrap().len(), 2);
+}
