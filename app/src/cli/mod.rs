@@ -195,6 +195,40 @@ pub fn default_cache_dir() -> Result<PathBuf> {
     Ok(project_dirs()?.cache_dir().join("components"))
 }
 
+/// The folder of automatic daily backups: `backups` in the user's data directory.
+pub fn default_backup_dir() -> Result<PathBuf> {
+    Ok(project_dirs()?.data_dir().join("backups"))
+}
+
+/// Today's automatic backup (once a day, newest 7 kept) before a command changes many records.
+fn automatic_backup(store: &Store) -> Result<()> {
+    let dir = default_backup_dir()?;
+    if let Some(written) = crate::services::backup::automatic(store, &dir, chrono::Local::now().date_naive(), 7)? {
+        eprintln!("已自动备份：{}", written.display());
+    }
+    Ok(())
+}
+
+/// Opens an existing database; when it is damaged, names the newest good automatic backup.
+fn open_checked(db: &std::path::Path, operator: &str) -> Result<Store> {
+    match Store::open_existing(db, operator) {
+        Ok(store) => Ok(store),
+        Err(error @ crate::store::StoreError::Damaged { .. }) => {
+            let hint = default_backup_dir().ok().and_then(|dir| crate::services::backup::newest_good(&dir));
+            match hint {
+                Some(backup) => Err(anyhow::anyhow!(
+                    "{error}\n最近的完好备份：{}（zhibu restore --db {} --from {}）",
+                    backup.display(),
+                    db.display(),
+                    backup.display()
+                )),
+                None => Err(error.into()),
+            }
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
 /// Splits `KEY=VALUE` parameters.
 fn parse_params(params: &[String]) -> Result<Vec<(String, String)>> {
     params
@@ -258,7 +292,7 @@ pub fn run(cli: Cli) -> Result<()> {
             );
         }
         Command::Compliance { year, branch, json, as_of, rules } => {
-            let store = Store::open_existing(&db, &operator)?;
+            let store = open_checked(&db, &operator)?;
             let rules = match rules {
                 Some(path) => RuleSet::load(&path)?,
                 None => RuleSet::default(),
@@ -272,7 +306,7 @@ pub fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Report { template, params, out, json, generated_at, rules, pdf, show_personal_data, each_meeting } => {
-            let store = Store::open_existing(&db, &operator)?;
+            let store = open_checked(&db, &operator)?;
             let rules = match rules {
                 Some(path) => RuleSet::load(&path)?,
                 None => RuleSet::default(),
@@ -351,9 +385,12 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Import { what: ImportCommand::Members { file, dry_run, encoding, branch, mapping } } => {
             let _lock = crate::store::InstanceLock::acquire(&db)?;
-            let mut store = Store::open_existing(&db, &operator)?;
+            let mut store = open_checked(&db, &operator)?;
             let encoding = encoding_arg(&encoding);
             let mapping = parse_params(&mapping)?;
+            if !dry_run {
+                automatic_backup(&store)?;
+            }
             let result =
                 crate::services::import::members(&mut store, &file, encoding, &mapping, branch.map(OrgId), dry_run)?;
             print!("{}", import_report(&result));
@@ -363,7 +400,10 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Import { what: ImportCommand::Meetings { file, branch, dry_run, encoding } } => {
             let _lock = crate::store::InstanceLock::acquire(&db)?;
-            let mut store = Store::open_existing(&db, &operator)?;
+            let mut store = open_checked(&db, &operator)?;
+            if !dry_run {
+                automatic_backup(&store)?;
+            }
             let result =
                 crate::services::import::meetings(&mut store, &file, encoding_arg(&encoding), OrgId(branch), dry_run)?;
             for row in &result.plan.rows {
@@ -380,7 +420,7 @@ pub fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Backup { out } => {
-            let store = Store::open_existing(&db, &operator)?;
+            let store = open_checked(&db, &operator)?;
             let started = Instant::now();
             store.backup_to(&out)?;
             let mut store = store;
