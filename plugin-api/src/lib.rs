@@ -16,7 +16,7 @@ mod builder;
 mod params;
 
 pub use builder::{DocumentBuilder, TableBuilder, cell, cell_text, para, stars, text};
-pub use params::RequestExt;
+pub use params::{RequestExt, chinese_date, param};
 
 /// The contract version this SDK implements (the WIT package version).
 pub const API_VERSION: &str = "1.0.0";

@@ -1,6 +1,29 @@
 //! Reading a request: parameters by key and typed, with errors the host shows as they are.
 
-use crate::{RenderError, RenderRequest};
+use crate::{ParamKind, ParamSpec, RenderError, RenderRequest};
+
+/// A parameter for [`TemplateInfo::parameters`](crate::TemplateInfo): `key`, the form's `label`,
+/// its `kind`, whether it is `required`, its `default` and a line of `help`.
+pub fn param(key: &str, label: &str, kind: ParamKind, required: bool, default: Option<&str>, help: &str) -> ParamSpec {
+    ParamSpec {
+        key: key.to_owned(),
+        label: label.to_owned(),
+        kind,
+        required,
+        default_value: default.map(str::to_owned),
+        choices: Vec::new(),
+        help: help.to_owned(),
+    }
+}
+
+/// A date as documents print it, in Arabic numerals: `2025-12-08` (or a timestamp) → `2025年12月8日`.
+pub fn chinese_date(date: &str) -> String {
+    let mut parts = date.get(..10).unwrap_or(date).split('-').map(|p| p.trim_start_matches('0'));
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(y), Some(m), Some(d)) if !y.is_empty() && !m.is_empty() && !d.is_empty() => format!("{y}年{m}月{d}日"),
+        _ => date.to_owned(),
+    }
+}
 
 /// Convenience accessors on [`RenderRequest`].
 pub trait RequestExt {

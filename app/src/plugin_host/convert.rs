@@ -14,6 +14,22 @@ pub fn code<T: Serialize>(value: &T) -> String {
     }
 }
 
+/// A record set with nothing in it, to be filled with the kinds a template may see.
+pub fn empty_records() -> wit::Records {
+    wit::Records {
+        organizations: Vec::new(),
+        terms: Vec::new(),
+        members: Vec::new(),
+        meetings: Vec::new(),
+        duty_reviews: Vec::new(),
+        appraisals: Vec::new(),
+        schemes: Vec::new(),
+        star_ratings: Vec::new(),
+        volunteer_activities: Vec::new(),
+        compliance: Vec::new(),
+    }
+}
+
 /// An organization.
 pub fn organization(o: &Stored<domain::OrgId, domain::Organization>) -> wit::Organization {
     wit::Organization {

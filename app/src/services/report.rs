@@ -5,8 +5,7 @@ use super::ServiceError;
 use crate::domain::{OrgKind, SchemeId};
 use crate::plugin_host::package::{self, Package, Source};
 use crate::plugin_host::{
-    self, CancelToken, ParamKind, Plugin, PluginError, PluginHost, RecordKind, Records, RenderOutcome, RenderRequest,
-    convert,
+    self, CancelToken, ParamKind, Plugin, PluginError, PluginHost, RecordKind, RenderOutcome, RenderRequest, convert,
 };
 use crate::rules::{self, RuleSet};
 use crate::store::{MeetingFilter, Store};
@@ -214,18 +213,7 @@ pub fn build_request(
         None => (NaiveDate::MIN, NaiveDate::MAX),
     };
     let in_year = |date: NaiveDate| year.is_none_or(|y| chrono::Datelike::year(&date) == y);
-    let mut records = Records {
-        organizations: Vec::new(),
-        terms: Vec::new(),
-        members: Vec::new(),
-        meetings: Vec::new(),
-        duty_reviews: Vec::new(),
-        appraisals: Vec::new(),
-        schemes: Vec::new(),
-        star_ratings: Vec::new(),
-        volunteer_activities: Vec::new(),
-        compliance: Vec::new(),
-    };
+    let mut records = convert::empty_records();
     let ledger = store.ledger(from, to)?;
     if want(RecordKind::Organizations) {
         records.organizations = ledger.organizations.iter().map(convert::organization).collect();

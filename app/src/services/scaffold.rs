@@ -5,7 +5,7 @@
 use super::ServiceError;
 use super::demo::{DemoOptions, generate};
 use crate::plugin_host::package::{self, Manifest};
-use crate::plugin_host::{PluginError, PluginHost, RecordKind, Records, RenderRequest, convert};
+use crate::plugin_host::{PluginError, PluginHost, RecordKind, RenderRequest, convert};
 use crate::store::Store;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -243,18 +243,9 @@ fn sample_request() -> Result<RenderRequest, ServiceError> {
         .find(|o| o.record.kind == crate::domain::OrgKind::Branch)
         .map(|o| o.id.0)
         .unwrap_or_default();
-    let records = Records {
-        organizations: organizations.iter().map(convert::organization).collect(),
-        terms: Vec::new(),
-        members: store.members(None)?.iter().map(|m| convert::member(m, false)).collect(),
-        meetings: Vec::new(),
-        duty_reviews: Vec::new(),
-        appraisals: Vec::new(),
-        schemes: Vec::new(),
-        star_ratings: Vec::new(),
-        volunteer_activities: Vec::new(),
-        compliance: Vec::new(),
-    };
+    let mut records = convert::empty_records();
+    records.organizations = organizations.iter().map(convert::organization).collect();
+    records.members = store.members(None)?.iter().map(|m| convert::member(m, false)).collect();
     Ok(RenderRequest {
         params: vec![crate::plugin_host::Param { key: "branch".into(), value: branch.to_string() }],
         generated_at: "2025-12-28T10:00:00".into(),

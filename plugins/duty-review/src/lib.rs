@@ -3,26 +3,14 @@
 //! volunteer hours, open findings), the ballot table with shares, and the overall grade.
 
 use plugin_api::{
-    Document, DocumentBuilder, DutyReview, Meeting, ParamKind, ParamSpec, RecordKind, RenderError, RenderRequest,
-    RequestExt, TableBuilder, Template, TemplateInfo,
+    Document, DocumentBuilder, DutyReview, Meeting, ParamKind, RecordKind, RenderError, RenderRequest, RequestExt,
+    TableBuilder, Template, TemplateInfo, chinese_date, param,
 };
 
 /// The template.
 pub struct DutyReviewTemplate;
 
 plugin_api::export_template!(DutyReviewTemplate);
-
-fn spec(key: &str, label: &str, kind: ParamKind, required: bool, default: Option<&str>, help: &str) -> ParamSpec {
-    ParamSpec {
-        key: key.to_owned(),
-        label: label.to_owned(),
-        kind,
-        required,
-        default_value: default.map(str::to_owned),
-        choices: Vec::new(),
-        help: help.to_owned(),
-    }
-}
 
 impl Template for DutyReviewTemplate {
     fn info() -> TemplateInfo {
@@ -32,9 +20,9 @@ impl Template for DutyReviewTemplate {
             version: "1.0.0".into(),
             description: "党支部书记年度抓基层党建工作述职报告，附民主测评结果和综合评价等次。".into(),
             parameters: vec![
-                spec("branch", "党支部", ParamKind::Branch, true, None, "述职的党支部"),
-                spec("year", "年度", ParamKind::Year, true, None, "述职年度"),
-                spec(
+                param("branch", "党支部", ParamKind::Branch, true, None, "述职的党支部"),
+                param("year", "年度", ParamKind::Year, true, None, "述职年度"),
+                param(
                     "superior",
                     "上级党组织",
                     ParamKind::Text,
@@ -42,7 +30,7 @@ impl Template for DutyReviewTemplate {
                     None,
                     "发出述职通知的上级党组织；默认为本单位名称",
                 ),
-                spec(
+                param(
                     "excellent_share",
                     "评为“好”所需好票占比（%）",
                     ParamKind::Number,
@@ -50,7 +38,7 @@ impl Template for DutyReviewTemplate {
                     Some("60"),
                     "好票占有效票的比例达到该值，且差票低于下一项时，评为“好”",
                 ),
-                spec(
+                param(
                     "poor_share",
                     "评为“好”允许的差票占比上限（%）",
                     ParamKind::Number,
@@ -82,15 +70,6 @@ const THREE_MEETINGS: [&str; 4] = ["general_meeting", "committee_meeting", "grou
 /// Percent with one decimal, `—` when there is nothing to divide.
 fn percent(part: f64, whole: f64) -> String {
     if whole > 0.0 { format!("{:.1}%", part * 100.0 / whole) } else { "—".to_owned() }
-}
-
-/// `2025-12-28` → `2025年12月28日`.
-fn chinese_date(date: &str) -> String {
-    let mut parts = date.get(..10).unwrap_or(date).split('-').map(|p| p.trim_start_matches('0'));
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(y), Some(m), Some(d)) => format!("{y}年{m}月{d}日"),
-        _ => date.to_owned(),
-    }
 }
 
 fn attendance_rate(meetings: &[&Meeting]) -> String {

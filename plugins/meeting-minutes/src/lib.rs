@@ -5,26 +5,14 @@
 //! votes and whether they passed, the quorum result, attachments and signature lines.
 
 use plugin_api::{
-    Cell, Document, DocumentBuilder, Meeting, Member, ParamKind, ParamSpec, RecordKind, RenderError, RenderRequest,
-    RequestExt, TableBuilder, Template, TemplateInfo, cell_text, para,
+    Cell, Document, DocumentBuilder, Meeting, Member, ParamKind, RecordKind, RenderError, RenderRequest, RequestExt,
+    TableBuilder, Template, TemplateInfo, cell_text, chinese_date, para, param,
 };
 
 /// The template.
 pub struct MeetingMinutes;
 
 plugin_api::export_template!(MeetingMinutes);
-
-fn spec(key: &str, label: &str, kind: ParamKind, required: bool, help: &str) -> ParamSpec {
-    ParamSpec {
-        key: key.to_owned(),
-        label: label.to_owned(),
-        kind,
-        required,
-        default_value: None,
-        choices: Vec::new(),
-        help: help.to_owned(),
-    }
-}
 
 /// Meeting types and the name minutes use for them.
 const KINDS: [(&str, &str); 12] = [
@@ -44,7 +32,7 @@ const KINDS: [(&str, &str); 12] = [
 
 impl Template for MeetingMinutes {
     fn info() -> TemplateInfo {
-        let mut kind = spec("kind", "会议类型", ParamKind::Choice, false, "批量时只输出这一类会议；不选为全部");
+        let mut kind = param("kind", "会议类型", ParamKind::Choice, false, None, "批量时只输出这一类会议；不选为全部");
         kind.choices = KINDS.iter().map(|(_, label)| (*label).to_owned()).collect();
         TemplateInfo {
             id: "meeting-minutes".into(),
@@ -53,11 +41,18 @@ impl Template for MeetingMinutes {
             description: "一次会议或一个时期全部会议的会议记录，含出席、发言、决议表决和法定人数核对；批量时带封面。"
                 .into(),
             parameters: vec![
-                spec("branch", "党支部", ParamKind::Branch, true, "召开会议的党支部"),
-                spec("year", "年度", ParamKind::Year, true, "会议所在年度"),
-                spec("meeting", "会议编号", ParamKind::Number, false, "只输出这一次会议；不填则输出该年度全部会议"),
+                param("branch", "党支部", ParamKind::Branch, true, None, "召开会议的党支部"),
+                param("year", "年度", ParamKind::Year, true, None, "会议所在年度"),
+                param(
+                    "meeting",
+                    "会议编号",
+                    ParamKind::Number,
+                    false,
+                    None,
+                    "只输出这一次会议；不填则输出该年度全部会议",
+                ),
                 kind,
-                spec("month", "月份", ParamKind::Number, false, "批量时只输出这个月（1—12）"),
+                param("month", "月份", ParamKind::Number, false, None, "批量时只输出这个月（1—12）"),
             ],
             needs: vec![RecordKind::Organizations, RecordKind::Members, RecordKind::Meetings],
             schemes: Vec::new(),
@@ -92,15 +87,6 @@ pub fn time_span(starts: &str, ends: &str) -> String {
         format!("{} {}—{}", date(starts), clock(starts), clock(ends))
     } else {
         format!("{} {}—{} {}", date(starts), clock(starts), date(ends), clock(ends))
-    }
-}
-
-/// `2026-01-05` → `2026年1月5日`.
-fn chinese_date(date: &str) -> String {
-    let mut parts = date.get(..10).unwrap_or(date).split('-').map(|p| p.trim_start_matches('0'));
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(y), Some(m), Some(d)) => format!("{y}年{m}月{d}日"),
-        _ => date.to_owned(),
     }
 }
 

@@ -4,26 +4,14 @@
 //! either the publicity notice or the assessors' working sheet.
 
 use plugin_api::{
-    Document, DocumentBuilder, Indicator, ParamKind, ParamSpec, Quota, RatingScheme, RecordKind, RenderError,
-    RenderRequest, RequestExt, StarBand, StarRating, TableBuilder, Template, TemplateInfo, stars,
+    Document, DocumentBuilder, Indicator, ParamKind, Quota, RatingScheme, RecordKind, RenderError, RenderRequest,
+    RequestExt, StarBand, StarRating, TableBuilder, Template, TemplateInfo, param, stars,
 };
 
 /// The template.
 pub struct StarRatingTemplate;
 
 plugin_api::export_template!(StarRatingTemplate);
-
-fn spec(key: &str, label: &str, kind: ParamKind, required: bool, default: Option<&str>, help: &str) -> ParamSpec {
-    ParamSpec {
-        key: key.to_owned(),
-        label: label.to_owned(),
-        kind,
-        required,
-        default_value: default.map(str::to_owned),
-        choices: Vec::new(),
-        help: help.to_owned(),
-    }
-}
 
 /// The indicator sheet this template provides (DOCUMENTS.md's example sheet).
 pub fn branch_scheme() -> RatingScheme {
@@ -49,7 +37,7 @@ pub fn branch_scheme() -> RatingScheme {
 
 impl Template for StarRatingTemplate {
     fn info() -> TemplateInfo {
-        let mut variant = spec(
+        let mut variant = param(
             "variant",
             "文书类型",
             ParamKind::Choice,
@@ -65,13 +53,13 @@ impl Template for StarRatingTemplate {
             description: "按评定方案汇总各评定对象的指标得分、总分、星级和排名，核对名额比例，生成结果公示或评定表。"
                 .into(),
             parameters: vec![
-                spec("year", "年度", ParamKind::Year, true, None, "评定年度"),
-                spec("scheme", "评定方案", ParamKind::Text, false, Some("branch-star"), "评定方案标识"),
+                param("year", "年度", ParamKind::Year, true, None, "评定年度"),
+                param("scheme", "评定方案", ParamKind::Text, false, Some("branch-star"), "评定方案标识"),
                 variant,
-                spec("publicity_start", "公示开始日期", ParamKind::Date, false, None, "默认为生成当日"),
-                spec("publicity_days", "公示工作日数", ParamKind::Number, false, Some("5"), "公示期（工作日）"),
-                spec("contact_phone", "联系电话", ParamKind::Text, false, None, "受理异议的电话"),
-                spec("issuer", "发布单位", ParamKind::Text, false, None, "默认为本单位名称"),
+                param("publicity_start", "公示开始日期", ParamKind::Date, false, None, "默认为生成当日"),
+                param("publicity_days", "公示工作日数", ParamKind::Number, false, Some("5"), "公示期（工作日）"),
+                param("contact_phone", "联系电话", ParamKind::Text, false, None, "受理异议的电话"),
+                param("issuer", "发布单位", ParamKind::Text, false, None, "默认为本单位名称"),
             ],
             needs: vec![RecordKind::Organizations, RecordKind::StarRatings],
             schemes: vec![branch_scheme()],

@@ -4,8 +4,8 @@
 //! and the yearly hours summary of every volunteer with cumulative hours and star levels.
 
 use plugin_api::{
-    Document, DocumentBuilder, Member, ParamKind, ParamSpec, RecordKind, RenderError, RenderRequest, RequestExt,
-    TableBuilder, Template, TemplateInfo, VolunteerActivity, cell_text, stars,
+    Document, DocumentBuilder, Member, ParamKind, RecordKind, RenderError, RenderRequest, RequestExt, TableBuilder,
+    Template, TemplateInfo, VolunteerActivity, cell_text, chinese_date, param, stars,
 };
 use std::collections::BTreeMap;
 
@@ -22,21 +22,9 @@ pub fn star_level(hours: f64) -> u8 {
     STAR_HOURS.iter().filter(|&&h| hours >= h).count() as u8
 }
 
-fn spec(key: &str, label: &str, kind: ParamKind, required: bool, default: Option<&str>, help: &str) -> ParamSpec {
-    ParamSpec {
-        key: key.to_owned(),
-        label: label.to_owned(),
-        kind,
-        required,
-        default_value: default.map(str::to_owned),
-        choices: Vec::new(),
-        help: help.to_owned(),
-    }
-}
-
 impl Template for VolunteerCertificate {
     fn info() -> TemplateInfo {
-        let mut variant = spec(
+        let mut variant = param(
             "variant",
             "文书类型",
             ParamKind::Choice,
@@ -45,7 +33,7 @@ impl Template for VolunteerCertificate {
             "时长证明：一名志愿者；年度汇总：全部志愿者",
         );
         variant.choices = vec!["时长证明".into(), "年度汇总".into()];
-        let mut personal = spec(
+        let mut personal = param(
             "personal_data",
             "证件号码",
             ParamKind::Choice,
@@ -61,15 +49,15 @@ impl Template for VolunteerCertificate {
             description: "志愿服务记录证明（民政部令第67号所列事项，身份证号隐去中间位）和年度志愿服务时长汇总表（含累计时长和星级）。".into(),
             parameters: vec![
                 variant,
-                spec("year", "年度", ParamKind::Year, true, None, "证明或汇总的年度"),
-                spec("member", "志愿者", ParamKind::Member, false, None, "出具证明的党员（时长证明必填）"),
-                spec("serial", "证明序号", ParamKind::Number, false, Some("1"), "证明编号的序号部分"),
-                spec("unit_code", "单位代码", ParamKind::Text, false, Some("DH"), "证明编号的单位代码部分"),
-                spec("volunteer_no", "志愿者编号", ParamKind::Text, false, None, "默认按党员编号生成"),
-                spec("issuer", "出具单位", ParamKind::Text, false, None, "默认为本单位名称"),
-                spec("responsible", "负责人", ParamKind::Text, false, None, ""),
-                spec("handler", "经办人", ParamKind::Text, false, None, ""),
-                spec("contact", "联系电话", ParamKind::Text, false, None, ""),
+                param("year", "年度", ParamKind::Year, true, None, "证明或汇总的年度"),
+                param("member", "志愿者", ParamKind::Member, false, None, "出具证明的党员（时长证明必填）"),
+                param("serial", "证明序号", ParamKind::Number, false, Some("1"), "证明编号的序号部分"),
+                param("unit_code", "单位代码", ParamKind::Text, false, Some("DH"), "证明编号的单位代码部分"),
+                param("volunteer_no", "志愿者编号", ParamKind::Text, false, None, "默认按党员编号生成"),
+                param("issuer", "出具单位", ParamKind::Text, false, None, "默认为本单位名称"),
+                param("responsible", "负责人", ParamKind::Text, false, None, ""),
+                param("handler", "经办人", ParamKind::Text, false, None, ""),
+                param("contact", "联系电话", ParamKind::Text, false, None, ""),
                 personal,
             ],
             needs: vec![RecordKind::Organizations, RecordKind::Members, RecordKind::VolunteerActivities],
@@ -84,14 +72,6 @@ impl Template for VolunteerCertificate {
 
 fn hours_text(hours: f64) -> String {
     if (hours - hours.round()).abs() < 1e-9 { format!("{hours:.0}") } else { format!("{hours:.1}") }
-}
-
-fn chinese_date(date: &str) -> String {
-    let mut parts = date.get(..10).unwrap_or(date).split('-').map(|p| p.trim_start_matches('0'));
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(y), Some(m), Some(d)) => format!("{y}年{m}月{d}日"),
-        _ => date.to_owned(),
-    }
 }
 
 fn optional<'a>(request: &'a RenderRequest, key: &str) -> Option<&'a str> {
