@@ -16,7 +16,7 @@ pub struct Ledger {
     pub terms: Vec<Stored<TermId, CommitteeTerm>>,
     /// Every member.
     pub members: Vec<Stored<MemberId, Member>>,
-    /// Meetings in the loaded date range, oldest first.
+    /// Meetings in the loaded date range, oldest first (attendance and resolutions only).
     pub meetings: Vec<Stored<MeetingId, Meeting>>,
     /// Volunteer activities in the loaded date range, oldest first.
     pub volunteer_activities: Vec<Stored<ActivityId, VolunteerActivity>>,

@@ -193,6 +193,9 @@ pub fn build_request(
         Some(key) => params.iter().find(|(k, _)| k == key).and_then(|(_, v)| v.trim().parse::<i32>().ok()),
         None => None,
     };
+    // A template with a branch parameter sees that branch's records only (less to pass, and
+    // nothing of other branches' members).
+    let mut scope: Option<crate::domain::OrgId> = None;
     for spec in template.plugin.info.parameters.iter().filter(|p| p.kind == ParamKind::Branch) {
         if let Some((_, value)) = params.iter().find(|(k, _)| k == &spec.key) {
             let id =
@@ -204,6 +207,7 @@ pub fn build_request(
             if !is_branch {
                 return Err(ServiceError::UnknownBranch(id));
             }
+            scope = Some(crate::domain::OrgId(id));
         }
     }
     let (from, to) = match year {
@@ -214,7 +218,7 @@ pub fn build_request(
     };
     let in_year = |date: NaiveDate| year.is_none_or(|y| chrono::Datelike::year(&date) == y);
     let mut records = convert::empty_records();
-    let ledger = store.ledger(from, to)?;
+    let ledger = store.ledger_for(from, to, scope)?;
     if want(RecordKind::Organizations) {
         records.organizations = ledger.organizations.iter().map(convert::organization).collect();
         records.terms = ledger.terms.iter().map(|t| convert::term(&t.record)).collect();
@@ -223,13 +227,18 @@ pub fn build_request(
         records.members = ledger.members.iter().map(|m| convert::member(m, unmasked)).collect();
     }
     if want(RecordKind::Meetings) {
-        let filter = MeetingFilter { from: Some(from), to: Some(to), ..MeetingFilter::default() };
+        let filter = MeetingFilter { from: Some(from), to: Some(to), branch: scope, ..MeetingFilter::default() };
         records.meetings =
             store.meetings(&filter)?.iter().filter(|m| in_year(m.record.date())).map(convert::meeting).collect();
     }
     if let Some(year) = year {
         if want(RecordKind::DutyReviews) {
-            records.duty_reviews = store.duty_reviews(year)?.iter().map(convert::duty_review).collect();
+            records.duty_reviews = store
+                .duty_reviews(year)?
+                .iter()
+                .filter(|d| scope.is_none_or(|b| d.record.branch == b))
+                .map(convert::duty_review)
+                .collect();
         }
         if want(RecordKind::Appraisals) {
             records.appraisals = store.appraisals(year)?.iter().map(|a| convert::appraisal(&a.record)).collect();

@@ -27,6 +27,9 @@ pub struct MeetingFilter {
     pub from: Option<NaiveDate>,
     /// Only meetings starting on or before this day.
     pub to: Option<NaiveDate>,
+    /// Load only attendance and resolutions (what the rules read), not agenda, speeches,
+    /// observers or attachments.
+    pub summary: bool,
 }
 
 impl MeetingFilter {
@@ -327,6 +330,27 @@ pub(super) fn load_meetings(conn: &Connection, filter: &MeetingFilter) -> Result
         out[i].record.attendance.push(Attendance { member: MemberId(r.get(1)?), presence });
     }
     drop(rows);
+    if !filter.summary {
+        load_extra_details(conn, &detail, args, &target, &mut out)?;
+    }
+    let mut stmt = conn.prepare_cached(&detail("resolutions", "d.text, d.yes, d.no, d.abstain"))?;
+    let mut rows = stmt.query(args)?;
+    while let Some(r) = rows.next()? {
+        let Some(i) = target(r.get(0)?) else { continue };
+        let votes = Votes { yes: r.get(2)?, no: r.get(3)?, abstain: r.get(4)? };
+        out[i].record.resolutions.push(Resolution { text: r.get(1)?, votes });
+    }
+    Ok(out)
+}
+
+/// Agenda, speeches, observers and attachments of the meetings in `out`.
+fn load_extra_details(
+    conn: &Connection,
+    detail: &dyn Fn(&str, &str) -> String,
+    args: &[&dyn rusqlite::ToSql],
+    target: &dyn Fn(i64) -> Option<usize>,
+    out: &mut [Stored<MeetingId, Meeting>],
+) -> Result<()> {
     let mut stmt = conn.prepare_cached(&detail("meeting_observers", "d.name, d.affiliation"))?;
     let mut rows = stmt.query(args)?;
     while let Some(r) = rows.next()? {
@@ -348,14 +372,6 @@ pub(super) fn load_meetings(conn: &Connection, filter: &MeetingFilter) -> Result
         out[i].record.speeches.push(Speech { agenda_index: r.get(1)?, speaker: r.get(2)?, content: r.get(3)? });
     }
     drop(rows);
-    let mut stmt = conn.prepare_cached(&detail("resolutions", "d.text, d.yes, d.no, d.abstain"))?;
-    let mut rows = stmt.query(args)?;
-    while let Some(r) = rows.next()? {
-        let Some(i) = target(r.get(0)?) else { continue };
-        let votes = Votes { yes: r.get(2)?, no: r.get(3)?, abstain: r.get(4)? };
-        out[i].record.resolutions.push(Resolution { text: r.get(1)?, votes });
-    }
-    drop(rows);
     let mut stmt = conn.prepare_cached(&detail("meeting_attachments", "d.file_name, d.sha256, d.size, d.kind"))?;
     let mut rows = stmt.query(args)?;
     while let Some(r) = rows.next()? {
@@ -368,7 +384,7 @@ pub(super) fn load_meetings(conn: &Connection, filter: &MeetingFilter) -> Result
             kind,
         });
     }
-    Ok(out)
+    Ok(())
 }
 
 fn load_one(conn: &Connection, id: MeetingId) -> Result<Meeting> {

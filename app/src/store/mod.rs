@@ -119,15 +119,23 @@ impl Store {
         Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
-    /// The records the rules need for meetings and activities dated `from..=to`:
-    /// the whole organization tree, every term and member, and the meetings and
-    /// volunteer activities in range with all their details.
+    /// The records the rules need for meetings and activities dated `from..=to`: the whole
+    /// organization tree, every term and member, the volunteer activities in range, and the
+    /// meetings in range with their attendance and resolutions (agenda, speeches, observers and
+    /// attachments are not loaded: the rules never read them; use [`Store::meetings`] for those).
     pub fn ledger(&self, from: NaiveDate, to: NaiveDate) -> Result<Ledger> {
+        self.ledger_for(from, to, None)
+    }
+
+    /// [`Store::ledger`] limited to one branch's members and meetings (the tree, terms and
+    /// volunteer activities stay whole: they are small and cross branches).
+    pub fn ledger_for(&self, from: NaiveDate, to: NaiveDate, branch: Option<crate::domain::OrgId>) -> Result<Ledger> {
+        let filter = MeetingFilter { branch, summary: true, ..MeetingFilter::between(from, to) };
         Ok(Ledger {
             organizations: org::organizations(&self.conn)?,
             terms: org::terms(&self.conn, None)?,
-            members: member::members(&self.conn, None)?,
-            meetings: meeting::load_meetings(&self.conn, &MeetingFilter::between(from, to))?,
+            members: member::members(&self.conn, branch)?,
+            meetings: meeting::load_meetings(&self.conn, &filter)?,
             volunteer_activities: volunteer::activities(&self.conn, from, to)?,
         })
     }
