@@ -310,7 +310,10 @@ pub(super) fn load_meetings(conn: &Connection, filter: &MeetingFilter) -> Result
     }
     let detail = |table: &str, columns: &str| {
         format!(
-            "SELECT d.meeting_id, {columns} FROM {table} d JOIN meetings m ON m.id = d.meeting_id WHERE {WHERE} ORDER BY d.meeting_id, d.position"
+            // The subquery runs once; each detail table is then read through its primary key
+            // (meeting_id first) instead of being scanned whole.
+            "SELECT d.meeting_id, {columns} FROM {table} d WHERE d.meeting_id IN (SELECT m.id FROM meetings m WHERE {WHERE})
+             ORDER BY d.meeting_id, d.position"
         )
     };
     let target = |id: i64| index.get(&id).copied();
