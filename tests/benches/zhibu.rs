@@ -58,7 +58,8 @@ fn python_baseline(root: &Path, db: &Path, out: &Path, branches: &[i64]) -> Opti
 
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let out_file = std::env::args().skip_while(|a| a != "--out").nth(1).map(PathBuf::from);
+    // cargo runs benchmarks in the package folder: a relative --out is taken from the workspace root.
+    let out_file = std::env::args().skip_while(|a| a != "--out").nth(1).map(|p| root.join(p));
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("big.db");
     let mut rows = Vec::new();
