@@ -123,3 +123,14 @@ pub fn meeting(branch: OrgId, kind: MeetingKind, date: NaiveDate, expected: &[Me
         status: MeetingStatus::Final,
     }
 }
+
+/// The names of every table of `conn`'s database, in name order.
+pub fn table_names(conn: &rusqlite::Connection) -> Vec<String> {
+    let names = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .and_then(|mut stmt| stmt.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>());
+    match names {
+        Ok(names) => names,
+        Err(e) => panic!("cannot list the tables: {e}"),
+    }
+}

@@ -319,6 +319,11 @@ pub fn run(cli: Cli) -> Result<()> {
                 author: store.setting("unit_name")?.unwrap_or_else(|| "本单位".to_owned()),
                 created: generated_at,
             };
+            let consent = if show_personal_data {
+                crate::services::report::Consent::PersonalDataConfirmed
+            } else {
+                crate::services::report::Consent::None
+            };
             let mut written = Vec::new();
             if each_meeting {
                 std::fs::create_dir_all(&out).with_context(|| format!("无法创建目录：{}", out.display()))?;
@@ -330,6 +335,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     &params,
                     generated_at,
                     &cancel,
+                    consent,
                 )?;
                 for (name, outcome) in batch {
                     plugin::print_log(&outcome.log);
@@ -339,11 +345,6 @@ pub fn run(cli: Cli) -> Result<()> {
                 }
                 println!("已生成 {} 个文件到 {}", written.len(), out.display());
             } else {
-                let consent = if show_personal_data {
-                    crate::services::report::Consent::PersonalDataConfirmed
-                } else {
-                    crate::services::report::Consent::None
-                };
                 let outcome = crate::services::report::render_with_consent(
                     &store,
                     &rules,

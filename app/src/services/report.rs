@@ -306,6 +306,7 @@ pub fn render_with_consent(
 /// Renders a per-meeting template once for every meeting of the branch and year given in
 /// `params` (the template needs a `meeting` parameter), skipping meetings the template's own
 /// filters leave out. Each result is named `YYYY-MM-DD 会议名称` (made safe for file names).
+#[allow(clippy::too_many_arguments)] // the same inputs as render_with_consent
 pub fn render_each_meeting(
     store: &Store,
     rules: &RuleSet,
@@ -314,6 +315,7 @@ pub fn render_each_meeting(
     params: &[(String, String)],
     generated_at: NaiveDateTime,
     cancel: &CancelToken,
+    consent: Consent,
 ) -> Result<Vec<(String, RenderOutcome)>, ServiceError> {
     let template = catalog.get(template_id)?;
     if !template.plugin.info.parameters.iter().any(|p| p.key == "meeting") {
@@ -340,7 +342,7 @@ pub fn render_each_meeting(
     for meeting in store.meetings(&filter)? {
         let mut these: Vec<(String, String)> = params.iter().filter(|(k, _)| k != "meeting").cloned().collect();
         these.push(("meeting".into(), meeting.id.0.to_string()));
-        match render(store, rules, catalog, template_id, &these, generated_at, cancel) {
+        match render_with_consent(store, rules, catalog, template_id, &these, generated_at, cancel, consent) {
             Ok(outcome) => {
                 let title: String = meeting
                     .record

@@ -13,13 +13,7 @@ use zhibu::store::{InstanceLock, Store, StoreError};
 /// Every row of every table, in a stable order: what "the same database" means to a user.
 fn dump(path: &Path) -> Vec<String> {
     let conn = rusqlite::Connection::open(path).unwrap();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let tables = tests::table_names(&conn);
     let mut rows = Vec::new();
     for table in tables {
         let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY rowid")).unwrap();

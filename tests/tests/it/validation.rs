@@ -7,13 +7,7 @@ use zhibu::store::StoreError;
 /// Row counts of every table plus the audit log, to prove a refused write changed nothing.
 fn snapshot(fx: &Fixture) -> Vec<i64> {
     let conn = rusqlite::Connection::open(fx.dir.path().join("test.db")).unwrap();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let tables = tests::table_names(&conn);
     tables.iter().map(|t| conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0)).unwrap()).collect()
 }
 
