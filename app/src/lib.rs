@@ -11,3 +11,4 @@ pub mod plugin_host;
 pub mod rules;
 pub mod services;
 pub mod store;
+pub mod ui;

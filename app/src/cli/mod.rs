@@ -30,7 +30,13 @@ pub struct Cli {
     /// 插件编译缓存目录（默认：用户缓存目录；也可用环境变量 ZHIBU_CACHE_DIR）
     #[arg(long, global = true, env = "ZHIBU_CACHE_DIR", value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
-    /// 要执行的命令（不带命令时显示帮助）
+    /// 打开窗口，把各页面截图保存到此目录后关闭（供脚本检查界面）
+    #[arg(long, value_name = "DIR")]
+    pub screenshots: Option<PathBuf>,
+    /// 用 OpenGL（glow）绘制窗口，而不是 wgpu（远程桌面等环境）
+    #[arg(long)]
+    pub glow: bool,
+    /// 要执行的命令（不带命令时打开窗口）
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -247,6 +253,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(db) => db,
         None => default_db_path()?,
     };
+    // The window asks for the operator once and keeps it; only an explicit name overrides that.
+    let explicit_operator = cli.operator.clone();
     let operator = cli
         .operator
         .or_else(|| std::env::var("USERNAME").ok())
@@ -261,9 +269,9 @@ pub fn run(cli: Cli) -> Result<()> {
         None => default_cache_dir()?,
     };
     let Some(command) = cli.command else {
-        use clap::CommandFactory as _;
-        println!("{}", Cli::command().render_long_help());
-        return Ok(());
+        let paths = crate::ui::Paths { db, plugins_dir, cache_dir, backup_dir: default_backup_dir()? };
+        let launch = crate::ui::LaunchOptions { screenshots: cli.screenshots, glow: cli.glow };
+        return crate::ui::run(paths, explicit_operator, launch);
     };
     match command {
         Command::Demo { branches, members_per_branch, years, last_year, seed } => {

@@ -199,6 +199,30 @@ pub fn evaluate(
         .collect()
 }
 
+/// The quorum and vote findings for one meeting being edited (the editor shows them live):
+/// the same check a compliance run makes, over the roster the meeting's attendance names.
+pub fn check_meeting(
+    rules: &RuleSet,
+    meeting: &Meeting,
+    roster: &[crate::domain::Stored<MemberId, Member>],
+) -> Vec<Finding> {
+    let ledger = Ledger::default();
+    let year = meeting.date().year();
+    let context = Context {
+        ledger: &ledger,
+        rules,
+        year,
+        year_start: meeting.date(),
+        as_of: meeting.date(),
+        ledger_from: meeting.date(),
+        members: roster.iter().map(|m| (m.id, &m.record)).collect(),
+        presence: HashMap::new(),
+    };
+    let mut findings = Vec::new();
+    context.check_meeting(MeetingId(0), meeting, &mut findings);
+    findings
+}
+
 struct Context<'a> {
     ledger: &'a Ledger,
     rules: &'a RuleSet,

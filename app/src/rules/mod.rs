@@ -9,7 +9,8 @@ mod evaluate;
 mod ruleset;
 
 pub use evaluate::{
-    BranchCompliance, Finding, FindingCode, MeetingTally, PeriodMark, Severity, TermStatus, evaluate, needed_from,
+    BranchCompliance, Finding, FindingCode, MeetingTally, PeriodMark, Severity, TermStatus, check_meeting, evaluate,
+    needed_from,
 };
 pub use ruleset::{
     BranchSizeRules, Frequency, MeetingRule, ParticipationRule, QuorumRule, Ratio, RuleSet, RulesError, TermRules,

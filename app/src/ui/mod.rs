@@ -1,0 +1,81 @@
+//! The desktop window (egui/eframe): the only module that draws. Screens emit [`app::Command`]s;
+//! `App::logic` carries them out through the store and the services, so no screen writes to
+//! the database or runs a template itself.
+
+pub mod app;
+mod dashboard;
+pub mod fonts;
+mod jobs;
+mod meetings;
+mod members;
+mod orgs;
+mod plugins;
+mod reports;
+mod reviews;
+mod settings;
+mod volunteer;
+mod widgets;
+
+pub use app::{App, Paths, Screen};
+
+use anyhow::{Context as _, Result};
+use std::path::PathBuf;
+
+/// How the window is started (from `zhibu` without a subcommand).
+#[derive(Debug, Clone, Default)]
+pub struct LaunchOptions {
+    /// Save a screenshot of each listed screen to this folder, then close (used by scripts/screenshots.sh).
+    pub screenshots: Option<PathBuf>,
+    /// Force the glow (OpenGL) renderer instead of wgpu.
+    pub glow: bool,
+}
+
+/// Opens the main window and runs it until the user closes it.
+///
+/// wgpu is tried first; if it cannot start (no adapter on a remote-desktop session, say) the
+/// program starts itself again with glow, since one process can create only one event loop.
+pub fn run(paths: Paths, operator: Option<String>, launch: LaunchOptions) -> Result<()> {
+    let renderer = if launch.glow || std::env::var_os("ZHIBU_RENDERER").is_some_and(|r| r == "glow") {
+        eframe::Renderer::Glow
+    } else {
+        eframe::Renderer::Wgpu
+    };
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("支部工作台")
+            .with_inner_size([1280.0, 760.0])
+            .with_min_inner_size([960.0, 600.0]),
+        renderer,
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        "支部工作台",
+        options,
+        Box::new(move |cc| {
+            fonts::install(&cc.egui_ctx);
+            let mut app = App::open(paths, operator);
+            if let Some(dir) = launch.screenshots.clone() {
+                app.start_screenshot_tour(dir);
+            }
+            Ok(Box::new(app))
+        }),
+    );
+    match result {
+        Ok(()) => Ok(()),
+        Err(error) if renderer == eframe::Renderer::Wgpu && std::env::var_os("ZHIBU_RENDERER").is_none() => {
+            tracing_fallback(&error);
+            let exe = std::env::current_exe().context("找不到程序自身的路径")?;
+            let status = std::process::Command::new(exe)
+                .args(std::env::args_os().skip(1))
+                .env("ZHIBU_RENDERER", "glow")
+                .status()
+                .context("无法以 OpenGL 方式重新启动")?;
+            if status.success() { Ok(()) } else { anyhow::bail!("窗口无法启动（OpenGL 方式也失败）") }
+        }
+        Err(error) => Err(anyhow::anyhow!("窗口无法启动：{error}")),
+    }
+}
+
+fn tracing_fallback(error: &eframe::Error) {
+    eprintln!("wgpu 无法启动（{error}），改用 OpenGL 重新启动");
+}

@@ -1,0 +1,303 @@
+//! 评议: duty reviews with ballot entry (the total checked against ballots returned, live),
+//! member appraisals, and star ratings scored against a scheme a plugin provides.
+
+use super::app::{Command, Data, Workspace};
+use super::widgets::{self, multiline_ui};
+use crate::domain::{
+    AppraisalGrade, BallotTally, DutyReview, IndicatorScore, MemberAppraisal, MemberId, OrgId, ReviewGrade, SchemeId,
+    StarRating, star_string,
+};
+use egui::Ui;
+
+/// Which part of the screen is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    /// 述职评议.
+    #[default]
+    Duty,
+    /// 民主评议党员.
+    Appraisal,
+    /// 星级评定.
+    Stars,
+}
+
+/// The review screen's state.
+#[derive(Default)]
+pub struct State {
+    /// The tab shown.
+    pub tab: Tab,
+    /// Duty review form: branch, subject, ballots, expected, returned, overall grade, comment.
+    pub branch: Option<OrgId>,
+    /// The secretary reviewed.
+    pub subject: Option<MemberId>,
+    /// 好 / 较好 / 一般 / 差 ballots.
+    pub ballots: [u32; 4],
+    /// 应参评人数.
+    pub expected: u32,
+    /// 实参评人数.
+    pub returned: u32,
+    /// 综合评定.
+    pub grade: Option<ReviewGrade>,
+    /// 上级点评.
+    pub comment: String,
+    /// Appraisal form.
+    pub appraisal_member: Option<MemberId>,
+    /// Appraisal grade.
+    pub appraisal_grade: Option<AppraisalGrade>,
+    /// 个人自评.
+    pub self_assessment: String,
+    /// Star rating form: scheme, subject, scores by indicator key.
+    pub scheme: Option<SchemeId>,
+    /// Rated branch.
+    pub rating_org: Option<OrgId>,
+    /// Scores as typed.
+    pub scores: Vec<(String, f64)>,
+    /// Why the last form was refused.
+    pub error: Option<String>,
+}
+
+impl State {
+    /// After a duty review was saved: clear the ballots.
+    pub fn saved(&mut self) {
+        self.ballots = [0; 4];
+        self.comment.clear();
+        self.error = None;
+    }
+}
+
+/// Draws the review screen.
+pub fn reviews_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Command>) {
+    let data = &workspace.data;
+    let year = workspace.year;
+    let state = &mut workspace.reviews;
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut state.tab, Tab::Duty, "述职评议");
+        ui.selectable_value(&mut state.tab, Tab::Appraisal, "民主评议党员");
+        ui.selectable_value(&mut state.tab, Tab::Stars, "星级评定");
+    });
+    ui.separator();
+    egui::ScrollArea::vertical().id_salt("reviews").show(ui, |ui| match state.tab {
+        Tab::Duty => duty_ui(ui, state, data, year, commands),
+        Tab::Appraisal => appraisal_ui(ui, state, data, year, commands),
+        Tab::Stars => stars_ui(ui, state, data, year, commands),
+    });
+}
+
+fn duty_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands: &mut Vec<Command>) {
+    ui.heading(format!("{year}年度 党支部书记抓基层党建述职评议"));
+    egui::Grid::new("duty-list").striped(true).show(ui, |ui| {
+        for title in ["支部", "述职人", "好", "较好", "一般", "差", "应参评/实参评", "综合评定"] {
+            ui.strong(title);
+        }
+        ui.end_row();
+        for review in &data.duty_reviews {
+            let r = &review.record;
+            ui.label(data.org_name(r.branch));
+            ui.label(data.member_name(r.subject));
+            for grade in ReviewGrade::ALL {
+                ui.label(r.ballots.count(grade).to_string());
+            }
+            ui.label(format!("{}/{}", r.voters_expected, r.voters_returned));
+            ui.label(r.overall_grade.map_or("—", ReviewGrade::label));
+            ui.end_row();
+        }
+    });
+    ui.separator();
+    ui.strong("录入评议票");
+    egui::Grid::new("duty-form").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
+        let branches: Vec<_> = data.branches().map(|b| (Some(b.id), b.record.name.clone())).collect();
+        widgets::choice_ui(ui, "支部", &mut state.branch, &branches);
+        let members: Vec<_> = data
+            .members
+            .iter()
+            .filter(|m| Some(m.record.branch) == state.branch)
+            .map(|m| (Some(m.id), m.record.name.clone()))
+            .collect();
+        widgets::choice_ui(ui, "述职人", &mut state.subject, &members);
+        let label = ui.label("应参评人数");
+        ui.add(egui::DragValue::new(&mut state.expected).range(0..=10_000)).labelled_by(label.id);
+        ui.end_row();
+        let label = ui.label("实参评人数（收回票数）");
+        ui.add(egui::DragValue::new(&mut state.returned).range(0..=10_000)).labelled_by(label.id);
+        ui.end_row();
+        for (i, grade) in ReviewGrade::ALL.iter().enumerate() {
+            let label = ui.label(format!("“{}”票", grade.label()));
+            ui.add(egui::DragValue::new(&mut state.ballots[i]).range(0..=10_000)).labelled_by(label.id);
+            ui.end_row();
+        }
+        let mut grades = vec![(None, "（未评定）".to_owned())];
+        grades.extend(ReviewGrade::ALL.iter().map(|g| (Some(*g), g.label().to_owned())));
+        widgets::choice_ui(ui, "综合评定", &mut state.grade, &grades);
+        multiline_ui(ui, "上级点评", &mut state.comment);
+    });
+    let total: u32 = state.ballots.iter().sum();
+    let check = if state.returned > state.expected {
+        Err(format!("实参评人数 {} 超过应参评人数 {}", state.returned, state.expected))
+    } else if total > state.returned {
+        Err(format!("有效票合计 {total} 超过收回票数 {}，请核对", state.returned))
+    } else {
+        Ok(format!("有效票合计 {total}，收回 {}，废票或弃权 {}", state.returned, state.returned - total))
+    };
+    match &check {
+        Ok(text) => {
+            ui.label(text);
+        }
+        Err(text) => widgets::error_text_ui(ui, text),
+    }
+    if let Some(error) = &state.error {
+        widgets::error_text_ui(ui, error);
+    }
+    if ui.add_enabled(check.is_ok(), egui::Button::new("保存述职评议")).clicked() {
+        match (state.branch, state.subject) {
+            (Some(branch), Some(subject)) => {
+                let review = DutyReview {
+                    year,
+                    branch,
+                    subject,
+                    held_on: None,
+                    sections: Vec::new(),
+                    ballots: BallotTally {
+                        excellent: state.ballots[0],
+                        good: state.ballots[1],
+                        fair: state.ballots[2],
+                        poor: state.ballots[3],
+                    },
+                    voters_expected: state.expected,
+                    voters_returned: state.returned,
+                    higher_comment: state.comment.trim().to_owned(),
+                    overall_grade: state.grade,
+                };
+                match review.validate() {
+                    Ok(()) => commands.push(Command::SaveDutyReview(Box::new(review))),
+                    Err(error) => state.error = Some(error.to_string()),
+                }
+            }
+            _ => state.error = Some("请选择支部和述职人".into()),
+        }
+    }
+}
+
+fn appraisal_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands: &mut Vec<Command>) {
+    ui.heading(format!("{year}年度 民主评议党员"));
+    let mut counts = [0usize; 4];
+    for appraisal in &data.appraisals {
+        counts[appraisal.record.grade as usize] += 1;
+    }
+    ui.label(format!(
+        "已评定 {} 人：优秀 {}，合格 {}，基本合格 {}，不合格 {}",
+        data.appraisals.len(),
+        counts[0],
+        counts[1],
+        counts[2],
+        counts[3]
+    ));
+    ui.separator();
+    egui::Grid::new("appraisal-form").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
+        let branches: Vec<_> = data.branches().map(|b| (Some(b.id), b.record.name.clone())).collect();
+        widgets::choice_ui(ui, "支部", &mut state.branch, &branches);
+        let members: Vec<_> = data
+            .members
+            .iter()
+            .filter(|m| Some(m.record.branch) == state.branch)
+            .map(|m| (Some(m.id), m.record.name.clone()))
+            .collect();
+        widgets::choice_ui(ui, "党员", &mut state.appraisal_member, &members);
+        let grades = [
+            AppraisalGrade::Outstanding,
+            AppraisalGrade::Qualified,
+            AppraisalGrade::BasicallyQualified,
+            AppraisalGrade::Unqualified,
+        ]
+        .map(|g| (Some(g), g.label().to_owned()));
+        widgets::choice_ui(ui, "评定结果", &mut state.appraisal_grade, &grades);
+        multiline_ui(ui, "个人自评", &mut state.self_assessment);
+    });
+    if ui.button("保存民主评议").clicked() {
+        match (state.appraisal_member, state.appraisal_grade) {
+            (Some(member), Some(grade)) => {
+                let appraisal =
+                    MemberAppraisal { year, member, self_assessment: state.self_assessment.trim().to_owned(), grade };
+                match appraisal.validate() {
+                    Ok(()) => {
+                        state.self_assessment.clear();
+                        commands.push(Command::SaveAppraisal(Box::new(appraisal)));
+                    }
+                    Err(error) => state.error = Some(error.to_string()),
+                }
+            }
+            _ => state.error = Some("请选择党员和评定结果".into()),
+        }
+    }
+    if let Some(error) = &state.error {
+        widgets::error_text_ui(ui, error);
+    }
+}
+
+fn stars_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands: &mut Vec<Command>) {
+    ui.heading(format!("{year}年度 星级评定"));
+    if data.schemes.is_empty() {
+        ui.label("没有评分方案。评分方案由报表插件提供（如内置的“星级评定公示”）。");
+        return;
+    }
+    let schemes: Vec<_> = data.schemes.iter().map(|s| (Some(s.id), s.record.name.clone())).collect();
+    let before = state.scheme;
+    egui::Grid::new("scheme-pick").num_columns(2).show(ui, |ui| {
+        widgets::choice_ui(ui, "评分方案", &mut state.scheme, &schemes);
+    });
+    let Some(scheme) = state.scheme.and_then(|id| data.schemes.iter().find(|s| s.id == id)) else { return };
+    if before != state.scheme || state.scores.len() != scheme.record.indicators.len() + scheme.record.bonus.len() {
+        state.scores =
+            scheme.record.indicators.iter().chain(&scheme.record.bonus).map(|i| (i.key.clone(), 0.0)).collect();
+    }
+    ui.label(format!("来源：{}", scheme.record.source));
+    egui::Grid::new("ratings").striped(true).show(ui, |ui| {
+        ui.strong("评定对象");
+        ui.strong("总分");
+        ui.strong("星级");
+        ui.end_row();
+        for rating in data.ratings.iter().filter(|r| r.record.scheme == scheme.id) {
+            ui.label(&rating.record.subject_name);
+            ui.label(format!("{:.1}", rating.record.total()));
+            ui.label(star_string(scheme.record.stars_for(rating.record.total())));
+            ui.end_row();
+        }
+    });
+    ui.separator();
+    ui.strong("新增评定");
+    egui::Grid::new("rating-form").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
+        let branches: Vec<_> = data.branches().map(|b| (Some(b.id), b.record.name.clone())).collect();
+        widgets::choice_ui(ui, "评定对象", &mut state.rating_org, &branches);
+        for (indicator, (_, score)) in
+            scheme.record.indicators.iter().chain(&scheme.record.bonus).zip(state.scores.iter_mut())
+        {
+            let label = ui.label(format!("{}（满分{}）", indicator.name, indicator.max_score));
+            ui.add(egui::DragValue::new(score).range(0.0..=indicator.max_score).speed(0.5)).labelled_by(label.id);
+            ui.end_row();
+        }
+    });
+    let scores: Vec<IndicatorScore> =
+        state.scores.iter().map(|(key, score)| IndicatorScore { key: key.clone(), score: *score }).collect();
+    let total: f64 = scores.iter().map(|s| s.score).sum();
+    ui.label(format!("总分 {total:.1}，{}", star_string(scheme.record.stars_for(total))));
+    if ui.button("保存星级评定").clicked() {
+        let Some(org) = state.rating_org else {
+            state.error = Some("请选择评定对象".into());
+            return;
+        };
+        let rating = StarRating {
+            scheme: scheme.id,
+            year,
+            subject_name: data.org_name(org),
+            subject_org: Some(org),
+            subject_member: None,
+            scores,
+        };
+        match rating.validate(&scheme.record) {
+            Ok(()) => commands.push(Command::SaveStarRating(Box::new(rating))),
+            Err(error) => state.error = Some(error.to_string()),
+        }
+    }
+    if let Some(error) = &state.error {
+        widgets::error_text_ui(ui, error);
+    }
+}
