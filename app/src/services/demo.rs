@@ -111,6 +111,9 @@ pub fn generate(store: &mut Store, options: &DemoOptions) -> Result<DemoSummary,
     let mut summary = DemoSummary::default();
     let first_year = options.last_year - options.years as i32 + 1;
 
+    // The star-rating template provides the same scheme; the app registers it at start, so reuse it.
+    let scheme_key = branch_scheme().key;
+    let provided = store.rating_schemes()?.into_iter().find(|s| s.record.key == scheme_key).map(|s| s.id);
     let (root, enterprise_parent, scheme) = store.write(|w| {
         w.set_setting("unit_name", "东湖经济开发区党工委")?;
         let root = w.create_organization(&Organization {
@@ -125,7 +128,10 @@ pub fn generate(store: &mut Store, options: &DemoOptions) -> Result<DemoSummary,
             category: BranchCategory::Enterprise,
             name: "开发区非公企业党总支".into(),
         })?;
-        let scheme = w.create_rating_scheme(&branch_scheme())?;
+        let scheme = match provided {
+            Some(id) => id,
+            None => w.create_rating_scheme(&branch_scheme())?,
+        };
         Ok::<_, ServiceError>((root, general, scheme))
     })?;
     summary.organizations += 2;

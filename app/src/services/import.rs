@@ -83,3 +83,42 @@ pub fn meetings(
     })?;
     Ok(MeetingImport { plan, applied: true })
 }
+
+/// The row-by-row report of a roster import.
+pub fn report_text(result: &MemberImport) -> String {
+    use crate::import::roster::Action;
+    use std::fmt::Write as _;
+    let plan = &result.plan;
+    let mut out = String::new();
+    for row in &plan.rows {
+        let action = match row.action {
+            Action::Create => "新增",
+            Action::Update(_) => "更新（身份证号已存在）",
+        };
+        let _ = writeln!(out, "第{}行  {action}  {}（{}）", row.row, row.member.name, row.member.id_number.masked());
+    }
+    for problem in &plan.problems {
+        let _ = writeln!(out, "{problem}");
+    }
+    if !plan.unknown_headers.is_empty() {
+        let _ =
+            writeln!(out, "未识别的表头（未导入）：{}；如需导入请用 --map 列名=字段", plan.unknown_headers.join("、"));
+    }
+    let created = plan.rows.iter().filter(|r| r.action == Action::Create).count();
+    let updated = plan.rows.len() - created;
+    let state = if result.applied {
+        "已导入"
+    } else if plan.problems.is_empty() {
+        "试运行（未写入）"
+    } else {
+        "未写入"
+    };
+    let _ = writeln!(
+        out,
+        "{state}：有效{}行（新增{created}、更新{updated}），问题{}处，空行{}行",
+        plan.rows.len(),
+        plan.problems.len(),
+        plan.blank_rows
+    );
+    out
+}

@@ -831,7 +831,7 @@ impl Workspace {
                     dry_run,
                 )
                 .map_err(|e| format!("导入失败：{e}"))?;
-                let report = crate::cli::import_report(&result);
+                let report = crate::services::import::report_text(&result);
                 let problems = result.plan.problems.len();
                 self.members.import_report = Some((file, report));
                 if !dry_run {
@@ -872,7 +872,12 @@ impl Workspace {
 
     fn poll_job(&mut self) -> Option<Result<String, String>> {
         let outcome = self.job.as_ref()?.poll()?;
-        self.job = None;
+        let request = self.job.take().map(|job| job.request)?;
+        let note = if request.consent == crate::services::report::Consent::PersonalDataConfirmed {
+            "（含完整身份证号、手机号）"
+        } else {
+            ""
+        };
         Some(match outcome {
             JobOutcome::Preview(document, log) => {
                 self.reports.preview = Some(*document);
@@ -883,7 +888,7 @@ impl Workspace {
                 self.reports.log = log;
                 let audit = self.store.write(|w| {
                     for path in &paths {
-                        w.record_export("report", None, &path.display().to_string())?;
+                        w.record_export("report", None, &format!("{}{note}：{}", request.template, path.display()))?;
                     }
                     Ok::<_, StoreError>(())
                 });

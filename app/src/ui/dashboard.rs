@@ -104,19 +104,13 @@ pub fn dashboard_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<C
         branches.iter().map(|b| b.findings.len()).sum::<usize>() - violations,
     ));
     let height = ui.available_height();
-    ui.horizontal_top(|ui| {
-        ui.vertical(|ui| {
-            ui.set_width((ui.available_width() * 0.62).max(400.0));
-            egui::ScrollArea::vertical().id_salt("grid").max_height(height * 0.55).show(ui, |ui| {
-                grid_ui(ui, &branches);
-            });
-            ui.separator();
-            charts_ui(ui, state, height * 0.38);
-        });
-        ui.separator();
-        ui.vertical(|ui| {
-            egui::ScrollArea::vertical().id_salt("follow-up").show(ui, |ui| follow_up_ui(ui, &branches, data));
-        });
+    egui::ScrollArea::both().id_salt("grid").max_height(height * 0.5).auto_shrink([false, true]).show(ui, |ui| {
+        grid_ui(ui, &branches);
+    });
+    ui.separator();
+    ui.columns(3, |columns| {
+        charts_ui(columns, state, height * 0.4);
+        egui::ScrollArea::vertical().id_salt("follow-up").show(&mut columns[2], |ui| follow_up_ui(ui, &branches, data));
     });
 }
 
@@ -176,8 +170,8 @@ fn tally_ui(ui: &mut Ui, tally: &MeetingTally) {
     });
 }
 
-fn charts_ui(ui: &mut Ui, state: &State, height: f32) {
-    ui.columns(2, |columns| {
+fn charts_ui(columns: &mut [Ui], state: &State, height: f32) {
+    {
         columns[0].label("各月出席率（%）");
         let bars: Vec<Bar> = state
             .attendance_by_month
@@ -191,9 +185,22 @@ fn charts_ui(ui: &mut Ui, state: &State, height: f32) {
             .allow_drag(false)
             .allow_zoom(false)
             .allow_scroll(false)
-            .x_axis_formatter(|mark, _| format!("{}月", mark.value.round()))
+            .x_axis_formatter(|mark, _| {
+                let month = mark.value.round();
+                if (mark.value - month).abs() > 1e-6 || !(1.0..=12.0).contains(&month) {
+                    String::new()
+                } else {
+                    format!("{month}月")
+                }
+            })
             .show(&mut columns[0], |plot| plot.bar_chart(BarChart::new("出席率", bars).color(HELD)));
         columns[1].label("各支部志愿服务时长（小时）");
+        // Axis labels: the branch name without the common suffix, so six fit under the bars.
+        let names: Vec<String> = state
+            .hours_by_branch
+            .iter()
+            .map(|(name, _)| name.trim_end_matches("党支部").chars().take(4).collect())
+            .collect();
         let bars: Vec<Bar> = state
             .hours_by_branch
             .iter()
@@ -206,10 +213,17 @@ fn charts_ui(ui: &mut Ui, state: &State, height: f32) {
             .allow_drag(false)
             .allow_zoom(false)
             .allow_scroll(false)
+            .x_axis_formatter(move |mark, _| {
+                if (mark.value - mark.value.round()).abs() > 1e-6 {
+                    return String::new();
+                }
+                let index = mark.value.round() as usize;
+                names.get(index.wrapping_sub(1)).cloned().unwrap_or_default()
+            })
             .show(&mut columns[1], |plot| {
                 plot.bar_chart(BarChart::new("志愿服务时长", bars).color(Color32::from_rgb(0xd9, 0x7a, 0x1e)))
             });
-    });
+    }
 }
 
 fn follow_up_ui(ui: &mut Ui, branches: &[&BranchCompliance], data: &Data) {

@@ -379,6 +379,8 @@ pub fn meetings_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Co
     ui.separator();
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
     let mut open = None;
+    // A click anywhere on a row opens it; selectable text would swallow the click.
+    ui.style_mut().interaction.selectable_labels = false;
     TableBuilder::new(ui)
         .striped(true)
         .sense(egui::Sense::click())
@@ -677,7 +679,7 @@ fn quorum_ui(ui: &mut Ui, editor: &Editor, data: &Data, rules: &RuleSet) {
             let findings = crate::rules::check_meeting(rules, &meeting, &data.members);
             if findings.is_empty() {
                 if rules.quorum.contains_key(&meeting.kind) {
-                    ui.colored_label(egui::Color32::from_rgb(0x2e, 0x8b, 0x57), "✔ 到会人数和表决票数符合规定");
+                    ui.colored_label(egui::Color32::from_rgb(0x2e, 0x8b, 0x57), "√ 到会人数和表决票数符合规定");
                 } else {
                     ui.label("这类会议没有法定人数要求。");
                 }

@@ -286,6 +286,8 @@ pub fn table_ui(ui: &mut Ui, state: &mut State, data: &Data) {
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
     let selected = state.form.as_ref().and_then(|(f, _)| f.id);
     let mut clicked = None;
+    // A click anywhere on a row opens it; selectable text would swallow the click.
+    ui.style_mut().interaction.selectable_labels = false;
     TableBuilder::new(ui)
         .striped(true)
         .sense(egui::Sense::click())

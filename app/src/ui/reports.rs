@@ -26,6 +26,31 @@ pub struct State {
     pub written: Vec<PathBuf>,
     /// A job waiting for the personal-data confirmation.
     pub pending_consent: Option<JobRequest>,
+    /// Where exports go: a folder (the file is named after the template) or a .docx path.
+    pub save_to: String,
+    /// Why the last export could not start.
+    pub error: Option<String>,
+}
+
+/// The file an export writes: `save_to` itself when it names a .docx, else `<template name>.docx` in
+/// that folder (the user's documents folder when empty).
+fn export_path(save_to: &str, template_name: &str) -> Result<PathBuf, String> {
+    let save_to = save_to.trim();
+    let base = if save_to.is_empty() {
+        directories::UserDirs::new()
+            .and_then(|d| d.document_dir().map(std::path::Path::to_path_buf))
+            .or_else(|| directories::UserDirs::new().map(|d| d.home_dir().to_path_buf()))
+            .ok_or("找不到“文档”文件夹，请在“保存到”中填写")?
+    } else {
+        PathBuf::from(save_to)
+    };
+    if base.extension().is_some_and(|e| e.eq_ignore_ascii_case("docx")) {
+        return Ok(base);
+    }
+    if !base.is_dir() {
+        return Err(format!("“保存到”的文件夹不存在：{}", base.display()));
+    }
+    Ok(base.join(format!("{}.docx", sanitize(template_name))))
 }
 
 /// Draws the report centre.
@@ -72,6 +97,27 @@ pub fn reports_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
                     param_ui(ui, spec, &mut state.values, data);
                 }
             });
+            ui.horizontal(|ui| {
+                let label = ui.label("保存到");
+                ui.add(
+                    egui::TextEdit::singleline(&mut state.save_to)
+                        .hint_text("文件夹或 .docx 文件")
+                        .desired_width(250.0),
+                )
+                .labelled_by(label.id);
+                if ui.button("浏览……").clicked()
+                    && let Some(path) = rfd::FileDialog::new()
+                        .set_title("导出到")
+                        .add_filter("Word 文档", &["docx"])
+                        .set_file_name(format!("{}.docx", sanitize(&info.name)))
+                        .save_file()
+                {
+                    state.save_to = path.display().to_string();
+                }
+            });
+            if let Some(error) = &state.error {
+                widgets::error_text_ui(ui, error);
+            }
             ui.add_space(6.0);
             let params: Vec<(String, String)> = info
                 .parameters
@@ -91,15 +137,10 @@ pub fn reports_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
                 if ui.add_enabled(!running, egui::Button::new("预览")).clicked() {
                     submit(request(Target::Preview), state, commands);
                 }
-                if ui.add_enabled(!running, egui::Button::new("导出 Word……")).clicked() {
-                    let name = format!("{}.docx", sanitize(&info.name));
-                    if let Some(path) = rfd::FileDialog::new()
-                        .set_title("导出到")
-                        .add_filter("Word 文档", &["docx"])
-                        .set_file_name(name)
-                        .save_file()
-                    {
-                        submit(request(Target::File(path)), state, commands);
+                if ui.add_enabled(!running, egui::Button::new("导出 Word")).clicked() {
+                    match export_path(&state.save_to, &info.name) {
+                        Ok(path) => submit(request(Target::File(path)), state, commands),
+                        Err(error) => state.error = Some(error),
                     }
                 }
                 if info.parameters.iter().any(|p| p.key == "meeting")
@@ -149,6 +190,7 @@ pub fn reports_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
 }
 
 fn submit(request: JobRequest, state: &mut State, commands: &mut Vec<Command>) {
+    state.error = None;
     let asks = request.params.iter().any(|(k, v)| k == PERSONAL_DATA_PARAM && v.trim() == PERSONAL_DATA_SHOW);
     state.written.clear();
     if asks {

@@ -4,10 +4,13 @@
 use super::app::{Command, Data, Workspace};
 use super::widgets::{self, multiline_ui};
 use crate::domain::{
-    AppraisalGrade, BallotTally, DutyReview, IndicatorScore, MemberAppraisal, MemberId, OrgId, ReviewGrade, SchemeId,
-    StarRating, star_string,
+    AppraisalGrade, BallotTally, DutyReview, IndicatorScore, MemberAppraisal, MemberId, OrgId, ReportSection,
+    ReviewGrade, SchemeId, StarRating, star_string,
 };
 use egui::Ui;
+
+/// The parts of a duty report, in the order the template prints them (it finds each by its heading).
+pub const SECTIONS: [&str; 4] = ["履行第一责任人职责情况", "主要工作及成效", "存在问题及原因", "下一步打算"];
 
 /// Which part of the screen is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -40,6 +43,8 @@ pub struct State {
     pub grade: Option<ReviewGrade>,
     /// 上级点评.
     pub comment: String,
+    /// The four parts of the secretary's report, by [`SECTIONS`].
+    pub sections: [String; 4],
     /// Appraisal form.
     pub appraisal_member: Option<MemberId>,
     /// Appraisal grade.
@@ -61,6 +66,7 @@ impl State {
     pub fn saved(&mut self) {
         self.ballots = [0; 4];
         self.comment.clear();
+        self.sections = Default::default();
         self.error = None;
     }
 }
@@ -103,7 +109,7 @@ fn duty_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands: &mu
         }
     });
     ui.separator();
-    ui.strong("录入评议票");
+    ui.strong("录入述职报告和评议票（述职评议报告由“报表”页生成）");
     egui::Grid::new("duty-form").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
         let branches: Vec<_> = data.branches().map(|b| (Some(b.id), b.record.name.clone())).collect();
         widgets::choice_ui(ui, "支部", &mut state.branch, &branches);
@@ -129,6 +135,9 @@ fn duty_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands: &mu
         grades.extend(ReviewGrade::ALL.iter().map(|g| (Some(*g), g.label().to_owned())));
         widgets::choice_ui(ui, "综合评定", &mut state.grade, &grades);
         multiline_ui(ui, "上级点评", &mut state.comment);
+        for (heading, body) in SECTIONS.iter().zip(state.sections.iter_mut()) {
+            multiline_ui(ui, heading, body);
+        }
     });
     let total: u32 = state.ballots.iter().sum();
     let check = if state.returned > state.expected {
@@ -155,7 +164,15 @@ fn duty_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands: &mu
                     branch,
                     subject,
                     held_on: None,
-                    sections: Vec::new(),
+                    sections: SECTIONS
+                        .iter()
+                        .zip(&state.sections)
+                        .filter(|(_, body)| !body.trim().is_empty())
+                        .map(|(heading, body)| ReportSection {
+                            heading: (*heading).to_owned(),
+                            body: body.trim().to_owned(),
+                        })
+                        .collect(),
                     ballots: BallotTally {
                         excellent: state.ballots[0],
                         good: state.ballots[1],

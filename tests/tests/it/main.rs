@@ -1,4 +1,4 @@
-//! The one integration test binary: store, rules, demo data, command line and tidy checks.
+//! The one integration test binary: store, rules, demo data, command line, the window and tidy checks.
 // Tests fail loudly on purpose: unwrap/expect report the failing step with its value.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -13,4 +13,5 @@ mod rules;
 mod safety;
 mod store;
 mod tidy;
+mod ui;
 mod validation;

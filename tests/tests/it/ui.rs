@@ -1,0 +1,206 @@
+//! The window, driven the way a secretary uses it (egui_kittest, through the accessibility tree):
+//! add a member, record a meeting with attendance and a resolution, see the dashboard change,
+//! enter the duty review and export the report to a file. The harness panics on a missing glyph,
+//! so every screen visited is also a check that the bundled font covers its Chinese text.
+
+use chrono::Datelike;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable};
+use std::path::Path;
+use tests::Fixture;
+use zhibu::ui::{App, Paths};
+
+fn paths(dir: &Path) -> Paths {
+    Paths {
+        db: dir.join("test.db"),
+        plugins_dir: dir.join("plugins"),
+        cache_dir: dir.join("cache"),
+        backup_dir: dir.join("backups"),
+    }
+}
+
+fn harness(app: App) -> Harness<'static, App> {
+    Harness::builder()
+        .with_size([1360.0, 900.0])
+        .with_context_setup(zhibu::ui::fonts::install)
+        .build_eframe(move |_| app)
+}
+
+/// Clicks the widget named `label` and lets the frame settle.
+fn click(harness: &mut Harness<'_, App>, label: &str) {
+    harness.get_by_label(label).click();
+    harness.run_steps(3);
+}
+
+/// Types `text` into the text box named `label` (after what it already holds).
+fn type_into(harness: &mut Harness<'_, App>, label: &str, text: &str) {
+    let text_box = |harness: &Harness<'_, App>| {
+        let mut boxes = harness
+            .get_all_by_label(label)
+            .filter(|n| matches!(n.accesskit_node().role(), Role::TextInput | Role::MultilineTextInput));
+        let found = boxes.next().unwrap_or_else(|| panic!("no text box named {label}"));
+        assert!(boxes.next().is_none(), "two text boxes named {label}");
+        found.rect().center()
+    };
+    let centre = text_box(harness);
+    harness.get_all_by_label(label).find(|n| n.rect().center() == centre).unwrap().click();
+    harness.run_steps(2);
+    harness.get_all_by_label(label).find(|n| n.rect().center() == centre).unwrap().type_text(text);
+    harness.run_steps(2);
+}
+
+/// Opens the combo box named `label` and picks `option`.
+fn choose(harness: &mut Harness<'_, App>, label: &str, option: &str) {
+    harness.get_all_by_label(label).find(|n| n.accesskit_node().role() == Role::ComboBox).unwrap().click();
+    harness.run_steps(3);
+    click(harness, option);
+}
+
+fn notice(harness: &Harness<'_, App>) -> String {
+    harness.state().notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
+}
+
+#[test]
+fn a_secretary_records_a_month_and_exports_the_duty_review() {
+    let mut fixture = Fixture::new().unwrap();
+    fixture.add_members(4).unwrap();
+    let dir = fixture.dir.path().to_owned();
+    drop(fixture.store);
+    let app = App::open(paths(&dir), Some("测试员".into()));
+    assert!(!app.offer_demo, "a database with records does not offer the demo");
+    let mut harness = harness(app);
+    harness.run_steps(3);
+
+    // The dashboard: no general meeting held yet this year, so no ● under 支部党员大会.
+    let held_before = harness.query_all_by_label_contains("●").count();
+
+    // 党员: a new member through the form.
+    click(&mut harness, "党员");
+    click(&mut harness, "＋ 新增党员（Ctrl+N）");
+    type_into(&mut harness, "姓名", "王建国");
+    type_into(&mut harness, "身份证号", "11010519491231002X");
+    type_into(&mut harness, "入党时间", "2015-07-01");
+    type_into(&mut harness, "转正时间", "2016-07-01");
+    click(&mut harness, "保存（Ctrl+S）");
+    assert_eq!(notice(&harness), "已保存党员：王建国", "the form saved");
+    let workspace = harness.state().workspace().unwrap();
+    let saved = workspace.data.members.iter().find(|m| m.record.name == "王建国").unwrap();
+    assert_eq!(saved.record.gender.label(), "女", "gender comes from the ID number");
+    assert!(harness.query_all_by_label("110105********002X").next().is_some(), "the roster shows the ID masked");
+    assert!(harness.query_all_by_label_contains("11010519491231002X").next().is_none(), "and never in full");
+
+    // 会议: a general meeting with one member on leave and a resolution.
+    click(&mut harness, "会议");
+    click(&mut harness, "＋ 记录会议（Ctrl+N）");
+    choose(&mut harness, "会议类型", "支部党员大会");
+    type_into(&mut harness, "会议名称", "第四季度支部党员大会");
+    type_into(&mut harness, "地点", "党群服务中心");
+    type_into(&mut harness, "主持人", "党员0");
+    type_into(&mut harness, "记录人", "党员1");
+    type_into(&mut harness, "议题1", "学习贯彻党的二十届四中全会精神");
+    // The grid lists the branch in roster order; 党员3 is the fourth row.
+    harness.get_all_by_label("请假").nth(3).unwrap().click();
+    harness.run_steps(2);
+    click(&mut harness, "＋ 决议");
+    type_into(&mut harness, "决议1", "同意王建国同志转为正式党员");
+    assert!(
+        harness.query_by_label_contains("到会人数和表决票数符合规定").is_some(),
+        "the quorum check passes live: 4 of 5 present"
+    );
+    click(&mut harness, "保存草稿（Ctrl+S）");
+    assert_eq!(notice(&harness), "已保存会议：第四季度支部党员大会");
+    let workspace = harness.state().workspace().unwrap();
+    let meeting = workspace.data.meetings.iter().find(|m| m.record.title == "第四季度支部党员大会").unwrap();
+    assert_eq!((meeting.record.attendance.len(), meeting.record.present_count()), (5, 4));
+    assert_eq!(meeting.record.resolutions[0].votes.yes, 4, "yes votes start at those present");
+
+    // 首页: the quarter's mark for the general meeting is now held.
+    click(&mut harness, "← 返回列表");
+    click(&mut harness, "首页");
+    let held_after = harness.query_all_by_label_contains("●").count();
+    assert!(held_after > held_before, "the dashboard shows the meeting ({held_before} → {held_after} held marks)");
+
+    // 评议: the secretary's duty report and the ballots.
+    click(&mut harness, "评议");
+    choose(&mut harness, "支部", "金山社区党支部");
+    choose(&mut harness, "述职人", "党员0");
+    type_into(&mut harness, "主要工作及成效", "全年召开支部党员大会，按时发展党员。");
+    click(&mut harness, "保存述职评议");
+    assert_eq!(notice(&harness), "已保存述职评议");
+
+    // 报表: export the duty review into the test folder.
+    click(&mut harness, "报表");
+    click(&mut harness, "年度述职评议");
+    type_into(&mut harness, "保存到", &dir.display().to_string());
+    click(&mut harness, "导出 Word");
+    for _ in 0..600 {
+        if harness.state().workspace().unwrap().job.is_none() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        harness.step();
+    }
+    harness.run_steps(2);
+    let file = dir.join("年度述职评议.docx");
+    assert_eq!(notice(&harness), format!("已导出：{}", file.display()));
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&file).unwrap()).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    let year = chrono::Local::now().year();
+    assert!(xml.contains(&format!("金山社区党支部书记{year}年度抓基层党建工作述职报告")), "the title");
+    assert!(xml.contains("全年召开支部党员大会，按时发展党员。"), "the section typed in the form");
+
+    // Everything went through the audit log under the operator's name.
+    let store = zhibu::store::Store::open_existing(&dir.join("test.db"), "检查").unwrap();
+    let log = store.audit_log(50).unwrap();
+    let exports: Vec<_> =
+        log.iter().filter(|e| e.action == zhibu::store::AuditAction::Export && e.operator == "测试员").collect();
+    assert_eq!(exports.len(), 1, "the export is audited");
+    assert!(exports[0].summary.starts_with("duty-review："), "{}", exports[0].summary);
+    let exports = exports.len();
+    assert_eq!(exports, 1, "the export is audited");
+}
+
+#[test]
+fn an_empty_database_offers_the_demo_and_a_second_window_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(paths(dir.path()), Some("测试员".into()));
+    assert!(app.offer_demo, "first start offers the demo data");
+    let second = App::open(paths(dir.path()), Some("另一人".into()));
+    assert!(second.workspace().is_none(), "the database is held by the first window");
+    let mut harness = harness(app);
+    harness.run_steps(3);
+    click(&mut harness, "载入演示数据");
+    harness.run_steps(3);
+    assert!(notice(&harness).starts_with("已载入演示数据"), "{}", notice(&harness));
+    let workspace = harness.state().workspace().unwrap();
+    assert!(workspace.data.branches().count() >= 3, "the demo's branches are on the dashboard");
+    assert!(harness.query_by_label_contains("组织生活落实情况").is_some());
+}
+
+#[test]
+fn deleting_a_member_can_be_undone_and_unsaved_changes_are_guarded() {
+    let mut fixture = Fixture::new().unwrap();
+    fixture.add_members(2).unwrap();
+    let dir = fixture.dir.path().to_owned();
+    drop(fixture.store);
+    let mut harness = harness(App::open(paths(&dir), Some("测试员".into())));
+    harness.run_steps(3);
+    click(&mut harness, "党员");
+    click(&mut harness, "党员1");
+    type_into(&mut harness, "民族", "族");
+    click(&mut harness, "首页");
+    assert!(
+        harness.query_by_label("离开此页将丢失尚未保存的修改。").is_some(),
+        "leaving with unsaved changes asks first"
+    );
+    click(&mut harness, "留在此页");
+    click(&mut harness, "删除");
+    click(&mut harness, "确定删除");
+    assert!(notice(&harness).starts_with("已删除党员：党员1"), "{}", notice(&harness));
+    assert_eq!(harness.state().workspace().unwrap().data.members.len(), 1);
+    click(&mut harness, "撤销删除");
+    assert_eq!(notice(&harness), "已恢复党员：党员1");
+    assert_eq!(harness.state().workspace().unwrap().data.members.len(), 2);
+}
