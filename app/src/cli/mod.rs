@@ -249,6 +249,7 @@ fn parse_params(params: &[String]) -> Result<Vec<(String, String)>> {
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
+    let started = Instant::now();
     let db = match cli.db {
         Some(db) => db,
         None => default_db_path()?,
@@ -270,7 +271,7 @@ pub fn run(cli: Cli) -> Result<()> {
     };
     let Some(command) = cli.command else {
         let paths = crate::ui::Paths { db, plugins_dir, cache_dir, backup_dir: default_backup_dir()? };
-        let launch = crate::ui::LaunchOptions { screenshots: cli.screenshots, glow: cli.glow };
+        let launch = crate::ui::LaunchOptions { screenshots: cli.screenshots, glow: cli.glow, started: Some(started) };
         return crate::ui::run(paths, explicit_operator, launch);
     };
     match command {

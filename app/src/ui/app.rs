@@ -370,7 +370,8 @@ impl App {
     }
 
     /// Photographs each screen into `dir` (PNG), then closes the window.
-    pub fn start_screenshot_tour(&mut self, dir: PathBuf) {
+    /// `started` is when the program started; the time to the first frame is printed from it.
+    pub fn start_screenshot_tour(&mut self, dir: PathBuf, started: Option<std::time::Instant>) {
         let screens = vec![
             Screen::Settings,
             Screen::Plugins,
@@ -384,7 +385,7 @@ impl App {
         ];
         self.offer_demo = false;
         self.ask_operator = None;
-        self.tour = Some(Tour { dir, screens, frames: 0, shot: Arc::default() });
+        self.tour = Some(Tour { dir, screens, frames: 0, shot: Arc::default(), started, drawn: 0 });
     }
 
     /// The workspace, when the database is open.
@@ -484,10 +485,18 @@ impl App {
 
     fn tour_step(&mut self, ctx: &egui::Context) {
         let Some(tour) = &mut self.tour else { return };
+        // The second `logic` call comes after the first frame was drawn and presented.
+        tour.drawn += 1;
+        if tour.drawn == 2
+            && let Some(started) = tour.started
+        {
+            eprintln!("首帧用时：{:.0} 毫秒", started.elapsed().as_secs_f64() * 1000.0);
+        }
         // The picture arrives through the callback some frames after it was asked for.
         let shot = tour.shot.lock().ok().and_then(|mut slot| slot.take());
         if let Some(image) = shot {
-            let path = tour.dir.join(format!("{:02}-{}.png", tour.screens.len(), screen_file(self.screen)));
+            let number = Screen::ALL.iter().position(|s| *s == self.screen).map_or(0, |i| i + 1);
+            let path = tour.dir.join(format!("{number:02}-{}.png", screen_file(self.screen)));
             if let Err(error) = save_png(&path, &image) {
                 eprintln!("截图保存失败（{error}）：{}", path.display());
             }
@@ -522,6 +531,8 @@ struct Tour {
     screens: Vec<Screen>,
     frames: u32,
     shot: Arc<std::sync::Mutex<Option<Arc<egui::ColorImage>>>>,
+    started: Option<std::time::Instant>,
+    drawn: u32,
 }
 
 fn screen_file(screen: Screen) -> &'static str {

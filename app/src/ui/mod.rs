@@ -28,6 +28,8 @@ pub struct LaunchOptions {
     pub screenshots: Option<PathBuf>,
     /// Force the glow (OpenGL) renderer instead of wgpu.
     pub glow: bool,
+    /// When the program started: with `screenshots`, the time to the first frame is printed.
+    pub started: Option<std::time::Instant>,
 }
 
 /// Opens the main window and runs it until the user closes it.
@@ -55,7 +57,7 @@ pub fn run(paths: Paths, operator: Option<String>, launch: LaunchOptions) -> Res
             fonts::install(&cc.egui_ctx);
             let mut app = App::open(paths, operator);
             if let Some(dir) = launch.screenshots.clone() {
-                app.start_screenshot_tour(dir);
+                app.start_screenshot_tour(dir, launch.started);
             }
             Ok(Box::new(app))
         }),

@@ -34,8 +34,7 @@ pub fn multiline_ui(ui: &mut Ui, label: &str, value: &mut String) -> Response {
 /// A labelled whole-number box.
 pub fn number_ui(ui: &mut Ui, label: &str, value: &mut u32) -> Response {
     let label = ui.label(label);
-    let response = ui.add(egui::DragValue::new(value).range(0..=100_000)).labelled_by(label.id);
-    response
+    ui.add(egui::DragValue::new(value).range(0..=100_000)).labelled_by(label.id)
 }
 
 /// A combo box choosing one of `options` (value, text), named by `label`.
