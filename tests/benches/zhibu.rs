@@ -1,7 +1,8 @@
 //! The benchmark run behind BENCHMARKS.md (`scripts/bench.sh`): builds the large demo set once
 //! and measures, against baselines taken in the same run, the duty review end to end (vs a
 //! python-docx script), plugin loading, store inserts (vs raw prepared statements), the
-//! compliance query and roster imports. Reports medians; asserts nothing about time.
+//! compliance query, roster imports and the window (first frame, peak memory, a frame of the
+//! 100,000-row roster while scrolling). Reports medians; asserts nothing about time.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark stops loudly on any failure
 
 use std::fmt::Write as _;
@@ -29,7 +30,9 @@ fn timed(f: impl FnOnce()) -> Duration {
 }
 
 fn ms(d: Duration) -> String {
-    if d.as_secs_f64() >= 1.0 {
+    if d.is_zero() {
+        "—".to_owned()
+    } else if d.as_secs_f64() >= 1.0 {
         format!("{:.2} s", d.as_secs_f64())
     } else {
         format!("{:.2} ms", d.as_secs_f64() * 1000.0)
@@ -194,6 +197,8 @@ fn main() {
         });
     }
 
+    app_benchmarks(dir.path(), &options, &mut rows);
+
     let report = render_report(&rows);
     print!("{report}");
     if let Some(path) = out_file {
@@ -351,4 +356,142 @@ fn render_report(rows: &[Row]) -> String {
          time and memory (the desktop app is issue 5)."
     );
     out
+}
+
+/// This thread's CPU time (user + system) from /proc, in 10 ms clock ticks.
+fn thread_cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let fields: Vec<&str> = stat.rsplit_once(')').unwrap().1.split_whitespace().collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    Duration::from_millis(ticks * 10)
+}
+
+/// The window: start to first frame and peak memory on the 50-branch set (the real binary under
+/// Xvfb, when `ZHIBU_BIN` names it and xvfb-run exists), and the CPU time of one frame of the
+/// roster screen while scrolling 100,000 members vs 100 (headless egui, via egui_kittest).
+fn app_benchmarks(dir: &Path, options: &DemoOptions, rows: &mut Vec<Row>) {
+    use chrono::Datelike;
+    let this_year = chrono::Local::now().year();
+    let app_db = dir.join("app.db");
+    generate(&mut Store::open(&app_db, "bench").unwrap(), &DemoOptions { last_year: this_year, ..*options }).unwrap();
+    let xvfb = std::process::Command::new("xvfb-run").arg("--help").output().is_ok();
+    match std::env::var_os("ZHIBU_BIN") {
+        Some(bin) if xvfb => {
+            let mut firsts = Vec::new();
+            let mut peaks = Vec::new();
+            for run in 0..3 {
+                let shots = dir.join(format!("shots{run}"));
+                let output = std::process::Command::new("xvfb-run")
+                    .args(["-a", "-s", "-screen 0 1366x768x24", "/usr/bin/time", "-f", "peak-kb %M"])
+                    .arg(&bin)
+                    .arg("--db")
+                    .arg(&app_db)
+                    .args(["--operator", "bench", "--screenshots"])
+                    .arg(&shots)
+                    .env("HOME", dir)
+                    .env("XDG_DATA_HOME", dir.join("data"))
+                    .env("XDG_CACHE_HOME", dir.join("cache"))
+                    .output()
+                    .unwrap();
+                let text = String::from_utf8_lossy(&output.stderr);
+                let number = |prefix: &str| {
+                    text.lines().find_map(|l| l.strip_prefix(prefix)).and_then(|r| {
+                        r.trim().trim_end_matches("毫秒").trim().parse::<f64>().ok()
+                    })
+                };
+                match (number("首帧用时："), number("peak-kb ")) {
+                    (Some(first), Some(peak)) => {
+                        firsts.push(Duration::from_secs_f64(first / 1000.0));
+                        peaks.push(peak);
+                    }
+                    _ => eprintln!("window run failed: {text}"),
+                }
+            }
+            if !firsts.is_empty() {
+                firsts.sort();
+                peaks.sort_by(f64::total_cmp);
+                let first = firsts[firsts.len() / 2];
+                rows.push(Row {
+                    name: "app: start to first frame, 50-branch set (Xvfb, Mesa software GL)".into(),
+                    ours: first,
+                    baseline: None,
+                    target: "< 1 s".into(),
+                    met: Some(first < Duration::from_secs(1)),
+                });
+                eprintln!("peak memory of the window with the 50-branch set: {:.0} MB", peaks[peaks.len() / 2] / 1024.0);
+                rows.push(Row {
+                    name: format!(
+                        "app: peak resident memory, 50-branch set, every screen visited: {:.0} MB",
+                        peaks[peaks.len() / 2] / 1024.0
+                    ),
+                    ours: Duration::ZERO,
+                    baseline: None,
+                    target: "(reported)".into(),
+                    met: None,
+                });
+            }
+        }
+        _ => eprintln!("window start not measured: set ZHIBU_BIN to the release zhibu and install xvfb"),
+    }
+
+    let frame = |members: u32| {
+        let folder = dir.join(format!("roster{members}"));
+        std::fs::create_dir_all(&folder).unwrap();
+        let db = folder.join("roster.db");
+        let mut store = Store::open(&db, "bench").unwrap();
+        store
+            .write(|w| {
+                let root = w.create_organization(&tests::org(None, zhibu::domain::OrgKind::Committee, "党委"))?;
+                let branch =
+                    w.create_organization(&tests::org(Some(root), zhibu::domain::OrgKind::Branch, "第一党支部"))?;
+                for i in 0..members {
+                    let birth = tests::day(1950, 1, 1) + chrono::Duration::days(i64::from(i / 499));
+                    let mut member = tests::member(branch, i);
+                    member.birth_date = birth;
+                    member.id_number = tests::id_number(birth, (i % 499) * 2 + 1);
+                    w.create_member(&member)?;
+                }
+                Ok::<_, zhibu::store::StoreError>(())
+            })
+            .unwrap();
+        drop(store);
+        let paths = zhibu::ui::Paths {
+            db,
+            plugins_dir: folder.join("plugins"),
+            cache_dir: folder.join("cache"),
+            backup_dir: folder.join("backups"),
+        };
+        let app = zhibu::ui::App::open(paths, Some("bench".into()));
+        let mut harness = egui_kittest::Harness::builder()
+            .with_size([1366.0, 768.0])
+            .with_context_setup(zhibu::ui::fonts::install)
+            .build_eframe(move |_| app);
+        harness.state_mut().screen = zhibu::ui::Screen::Members;
+        harness.run_steps(5);
+        harness.hover_at(egui::pos2(500.0, 450.0));
+        harness.run_steps(2);
+        let frames = 400;
+        let before = thread_cpu();
+        for _ in 0..frames {
+            harness.event(egui::Event::MouseWheel {
+                unit: egui::MouseWheelUnit::Line,
+                delta: egui::vec2(0.0, -3.0),
+                phase: egui::TouchPhase::Move,
+                source: egui::MouseWheelSource::Unknown,
+                modifiers: egui::Modifiers::NONE,
+            });
+            harness.step();
+        }
+        (thread_cpu() - before) / frames
+    };
+    let small = frame(100);
+    let large = frame(100_000);
+    rows.push(Row {
+        name: "app: CPU per frame scrolling the roster, 100,000 members (headless egui)".into(),
+        ours: large,
+        baseline: Some(("same screen with 100 members".into(), small)),
+        target: "< 4 ms".into(),
+        met: Some(large < Duration::from_millis(4)),
+    });
 }
