@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Reproduces BENCHMARKS.md: installs the Python baseline's dependency (python-docx) and runs the
-# benchmark target, which builds the 50-branch demo set once and writes the markdown table.
+# Reproduces BENCHMARKS.md: installs the Python baseline's dependency (python-docx) and Xvfb for the
+# window's start-up figures, builds the release binary, and runs the benchmark target, which builds
+# the 50-branch demo set once and writes the markdown table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m pip install -q -r benchmarks/requirements.txt
+if ! command -v xvfb-run > /dev/null; then
+    apt-get install -y -q xvfb xauth > /dev/null
+fi
+cargo build --release --locked -p app
+export ZHIBU_BIN="${CARGO_TARGET_DIR:-$PWD/target}/release/zhibu"
 cargo bench --locked -p tests --bench zhibu -- --out BENCHMARKS.md
