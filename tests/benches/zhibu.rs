@@ -396,9 +396,9 @@ fn app_benchmarks(dir: &Path, options: &DemoOptions, rows: &mut Vec<Row>) {
                     .unwrap();
                 let text = String::from_utf8_lossy(&output.stderr);
                 let number = |prefix: &str| {
-                    text.lines().find_map(|l| l.strip_prefix(prefix)).and_then(|r| {
-                        r.trim().trim_end_matches("毫秒").trim().parse::<f64>().ok()
-                    })
+                    text.lines()
+                        .find_map(|l| l.strip_prefix(prefix))
+                        .and_then(|r| r.trim().trim_end_matches("毫秒").trim().parse::<f64>().ok())
                 };
                 match (number("首帧用时："), number("peak-kb ")) {
                     (Some(first), Some(peak)) => {
@@ -419,7 +419,10 @@ fn app_benchmarks(dir: &Path, options: &DemoOptions, rows: &mut Vec<Row>) {
                     target: "< 1 s".into(),
                     met: Some(first < Duration::from_secs(1)),
                 });
-                eprintln!("peak memory of the window with the 50-branch set: {:.0} MB", peaks[peaks.len() / 2] / 1024.0);
+                eprintln!(
+                    "peak memory of the window with the 50-branch set: {:.0} MB",
+                    peaks[peaks.len() / 2] / 1024.0
+                );
                 rows.push(Row {
                     name: format!(
                         "app: peak resident memory, 50-branch set, every screen visited: {:.0} MB",

@@ -28,6 +28,8 @@ pub struct State {
     pub import_report: Option<(PathBuf, String)>,
     /// Extra header mappings for the import (`表头=字段` per line).
     pub mapping: String,
+    /// Another row was clicked while the form had unsaved changes.
+    pub switch_refused: bool,
     filter_key: (String, Option<OrgId>, Option<MemberStatus>, usize),
 }
 
@@ -336,10 +338,12 @@ pub fn table_ui(ui: &mut Ui, state: &mut State, data: &Data) {
                 }
             });
         });
+    state.switch_refused |= clicked.is_some() && state.is_dirty();
     if let Some(id) = clicked
         && !state.is_dirty()
         && let Some(stored) = data.members.iter().find(|m| m.id == id)
     {
+        state.switch_refused = false;
         let form = MemberForm::from_member(stored.id, &stored.record);
         state.form = Some((form.clone(), form));
         state.import_report = None;
@@ -408,6 +412,9 @@ fn form_ui(ui: &mut Ui, state: &mut State, data: &Data, commands: &mut Vec<Comma
             widgets::warning_text_ui(ui, "有未保存的修改");
         }
     });
+    if dirty && state.switch_refused {
+        widgets::warning_text_ui(ui, "请先保存或关闭当前表单，再打开其他党员。");
+    }
     if close {
         state.form = None;
         return;

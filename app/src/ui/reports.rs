@@ -6,7 +6,7 @@ use super::app::{Command, Data, Workspace};
 use super::jobs::{JobRequest, Target};
 use super::widgets;
 use crate::plugin_host::{Align, Block, Document, Paragraph, ParamKind, ParamSpec, PluginLog};
-use crate::services::report::{Consent, PERSONAL_DATA_PARAM, PERSONAL_DATA_SHOW};
+use crate::services::report::{Catalog, Consent, PERSONAL_DATA_PARAM, PERSONAL_DATA_SHOW};
 use egui::{RichText, Ui};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -76,12 +76,7 @@ pub fn reports_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
                     )
                     .on_hover_text(&info.description);
                 if response.clicked() && !selected {
-                    state.template = Some(info.id.clone());
-                    state.values.clear();
-                    state.preview = None;
-                    for spec in &info.parameters {
-                        state.values.insert(spec.key.clone(), default_value(spec, data, workspace.year));
-                    }
+                    select_template(state, &catalog, &info.id, data, workspace.year);
                 }
             }
             ui.separator();
@@ -187,6 +182,20 @@ pub fn reports_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
             }
         });
     });
+}
+
+/// Chooses template `id` with its default parameters; returns the request that previews it.
+pub fn select_template(state: &mut State, catalog: &Catalog, id: &str, data: &Data, year: i32) -> Option<JobRequest> {
+    let info = &catalog.get(id).ok()?.plugin.info;
+    state.template = Some(info.id.clone());
+    state.values.clear();
+    state.preview = None;
+    for spec in &info.parameters {
+        state.values.insert(spec.key.clone(), default_value(spec, data, year));
+    }
+    let params =
+        state.values.iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| (k.clone(), v.clone())).collect();
+    Some(JobRequest { template: info.id.clone(), params, consent: Consent::None, target: Target::Preview })
 }
 
 fn submit(request: JobRequest, state: &mut State, commands: &mut Vec<Command>) {

@@ -204,3 +204,34 @@ fn deleting_a_member_can_be_undone_and_unsaved_changes_are_guarded() {
     assert_eq!(notice(&harness), "已恢复党员：党员1");
     assert_eq!(harness.state().workspace().unwrap().data.members.len(), 2);
 }
+
+#[test]
+fn a_damaged_database_is_left_alone_and_the_newest_good_backup_is_offered() {
+    let mut fixture = Fixture::new().unwrap();
+    fixture.add_members(3).unwrap();
+    let dir = fixture.dir.path().to_owned();
+    let paths = paths(&dir);
+    let today = chrono::Local::now().date_naive();
+    zhibu::services::backup::automatic(&fixture.store, &paths.backup_dir, today, 7).unwrap().unwrap();
+    drop(fixture.store);
+    let _ = std::fs::remove_file(dir.join("test.db-wal"));
+    std::fs::write(&paths.db, b"not a database any more").unwrap();
+
+    let mut harness = harness(App::open(paths.clone(), Some("测试员".into())));
+    harness.run_steps(3);
+    assert!(harness.state().workspace().is_none(), "nothing opens a damaged file");
+    assert!(harness.query_by_label("数据库已损坏").is_some());
+    assert!(harness.query_by_label("程序没有改动这个文件。").is_some());
+    assert_eq!(std::fs::read(&paths.db).unwrap(), b"not a database any more", "the damaged file is untouched");
+
+    click(&mut harness, "从这个备份恢复");
+    let workspace = harness.state().workspace().expect("the restored database opens");
+    assert_eq!(workspace.data.members.len(), 3, "the backup's records are back");
+    assert!(notice(&harness).starts_with("已从"), "{}", notice(&harness));
+    let kept: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| std::fs::read(e.path()).is_ok_and(|b| b == b"not a database any more"))
+        .collect();
+    assert_eq!(kept.len(), 1, "the damaged file is kept beside the restored one");
+}
