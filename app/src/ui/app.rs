@@ -179,6 +179,8 @@ pub struct Data {
     pub volunteer: Vec<Stored<ActivityId, VolunteerActivity>>,
     /// The unit name setting.
     pub unit_name: String,
+    /// Each organization's committee members (its newest term's role holders).
+    pub committees: std::collections::HashMap<OrgId, Vec<MemberId>>,
 }
 
 impl Data {
@@ -643,8 +645,17 @@ impl Workspace {
             for scheme in &schemes {
                 ratings.extend(store.star_ratings(scheme.id, self.year)?);
             }
+            let orgs = store.organizations()?;
+            let mut committees = std::collections::HashMap::new();
+            for org in &orgs {
+                let terms = store.terms(org.id)?;
+                if let Some(term) = terms.iter().max_by_key(|t| t.record.number) {
+                    committees.insert(org.id, term.record.roles.iter().map(|r| r.member).collect());
+                }
+            }
             Ok(Data {
-                orgs: store.organizations()?,
+                orgs,
+                committees,
                 members: store.members(None)?,
                 meetings: store.meetings(&MeetingFilter { summary: true, ..MeetingFilter::between(from, to) })?,
                 compliance: Some(compliance),

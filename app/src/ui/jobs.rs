@@ -18,6 +18,8 @@ pub enum Target {
     Preview,
     /// Write one .docx file.
     File(PathBuf),
+    /// Write one .docx into a folder, named after the document's title.
+    Folder(PathBuf),
     /// Write one .docx per meeting into a folder.
     EachMeeting(PathBuf),
 }
@@ -152,15 +154,20 @@ fn run(
             Ok(outcome) => JobOutcome::Preview(Box::new(outcome.document), outcome.log),
             Err(error) => JobOutcome::Failed(format!("生成失败：{error}")),
         },
-        Target::File(path) => {
+        Target::File(_) | Target::Folder(_) => {
             let outcome = match render() {
                 Ok(outcome) => outcome,
                 Err(error) => return JobOutcome::Failed(format!("生成失败：{error}")),
             };
-            match crate::export::write_docx(&outcome.document, &options, path) {
+            let path = match &request.target {
+                Target::Folder(dir) => dir.join(format!("{}.docx", file_name(&outcome.document.title))),
+                Target::File(path) => path.clone(),
+                _ => return JobOutcome::Failed("导出目标无效".into()),
+            };
+            match crate::export::write_docx(&outcome.document, &options, &path) {
                 Ok(()) => {
                     done.store(1, Ordering::Relaxed);
-                    JobOutcome::Written(vec![path.clone()], outcome.log)
+                    JobOutcome::Written(vec![path], outcome.log)
                 }
                 Err(error) => JobOutcome::Failed(format!("写出文件失败：{error}")),
             }
@@ -200,4 +207,12 @@ fn run(
             JobOutcome::Written(written, log)
         }
     }
+}
+
+/// A file name from a document title: no path separators or characters Windows refuses.
+pub fn file_name(title: &str) -> String {
+    let name: String =
+        title.chars().map(|c| if "\\/:*?\"<>|".contains(c) || c.is_control() { '_' } else { c }).collect();
+    let name = name.trim().trim_end_matches('.').to_owned();
+    if name.is_empty() { "报表".to_owned() } else { name }
 }

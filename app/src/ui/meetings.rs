@@ -183,20 +183,26 @@ impl Editor {
         editor
     }
 
-    /// Lists the branch's members, everyone marked present (the usual case; the secretary marks
-    /// the exceptions).
+    /// Lists the branch's members, everyone expected and marked present (the usual case; the
+    /// secretary marks the exceptions). A committee meeting expects only the committee members.
     fn fill_roster(&mut self, data: &Data) {
+        let committee = self
+            .branch
+            .filter(|_| self.kind == MeetingKind::CommitteeMeeting)
+            .and_then(|b| data.committees.get(&b))
+            .filter(|c| !c.is_empty());
         self.attendance = data
             .members
             .iter()
             .filter(|m| Some(m.record.branch) == self.branch)
-            .map(|m| AttendanceRow {
-                member: m.id,
-                name: m.record.name.clone(),
-                mark: Mark::Present,
-                reason: String::new(),
+            .map(|m| {
+                let expected = committee.is_none_or(|c| c.contains(&m.id));
+                let mark = if expected { Mark::Present } else { Mark::NotExpected };
+                AttendanceRow { member: m.id, name: m.record.name.clone(), mark, reason: String::new() }
             })
             .collect();
+        // Expected members first, so the committee sits at the top of the grid.
+        self.attendance.sort_by_key(|row| row.mark == Mark::NotExpected);
     }
 
     /// The record the editor describes, or the first problem in Chinese.
@@ -536,13 +542,17 @@ fn editor_ui(
 fn basics_ui(ui: &mut Ui, editor: &mut Editor, data: &Data) {
     egui::Grid::new("meeting-basics").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
         let kinds: Vec<_> = MeetingKind::ALL.iter().map(|k| (*k, k.label().to_owned())).collect();
+        let kind_before = editor.kind;
         widgets::choice_ui(ui, "会议类型", &mut editor.kind, &kinds);
         let branches: Vec<_> = data.branches().map(|b| (Some(b.id), b.record.name.clone())).collect();
         let before = editor.branch;
         widgets::choice_ui(ui, "支部", &mut editor.branch, &branches);
         if before != editor.branch {
-            editor.fill_roster(data);
             editor.group = None;
+        }
+        // A new meeting's expected list follows its type and branch; a saved one keeps its record.
+        if editor.id.is_none() && (before != editor.branch || kind_before != editor.kind) {
+            editor.fill_roster(data);
         }
         if editor.kind == MeetingKind::GroupMeeting {
             let groups: Vec<_> = data

@@ -32,9 +32,9 @@ pub struct State {
     pub error: Option<String>,
 }
 
-/// The file an export writes: `save_to` itself when it names a .docx, else `<template name>.docx` in
-/// that folder (the user's documents folder when empty).
-fn export_path(save_to: &str, template_name: &str) -> Result<PathBuf, String> {
+/// Where an export goes: `save_to` itself when it names a .docx, else a file named after the
+/// document's title in that folder (the user's documents folder when empty).
+fn export_target(save_to: &str) -> Result<Target, String> {
     let save_to = save_to.trim();
     let base = if save_to.is_empty() {
         directories::UserDirs::new()
@@ -45,12 +45,12 @@ fn export_path(save_to: &str, template_name: &str) -> Result<PathBuf, String> {
         PathBuf::from(save_to)
     };
     if base.extension().is_some_and(|e| e.eq_ignore_ascii_case("docx")) {
-        return Ok(base);
+        return Ok(Target::File(base));
     }
     if !base.is_dir() {
         return Err(format!("“保存到”的文件夹不存在：{}", base.display()));
     }
-    Ok(base.join(format!("{}.docx", sanitize(template_name))))
+    Ok(Target::Folder(base))
 }
 
 /// Draws the report centre.
@@ -104,7 +104,7 @@ pub fn reports_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
                     && let Some(path) = rfd::FileDialog::new()
                         .set_title("导出到")
                         .add_filter("Word 文档", &["docx"])
-                        .set_file_name(format!("{}.docx", sanitize(&info.name)))
+                        .set_file_name(format!("{}.docx", super::jobs::file_name(&info.name)))
                         .save_file()
                 {
                     state.save_to = path.display().to_string();
@@ -133,8 +133,8 @@ pub fn reports_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
                     submit(request(Target::Preview), state, commands);
                 }
                 if ui.add_enabled(!running, egui::Button::new("导出 Word")).clicked() {
-                    match export_path(&state.save_to, &info.name) {
-                        Ok(path) => submit(request(Target::File(path)), state, commands),
+                    match export_target(&state.save_to) {
+                        Ok(target) => submit(request(target), state, commands),
                         Err(error) => state.error = Some(error),
                     }
                 }
@@ -394,9 +394,4 @@ fn paragraph_ui(ui: &mut Ui, paragraph: &Paragraph, prefix: &str) {
         _ => egui::Layout::top_down(egui::Align::Min),
     };
     ui.with_layout(layout, |ui| ui.label(job));
-}
-
-/// A file name from a template name (no path separators or reserved characters).
-fn sanitize(name: &str) -> String {
-    name.chars().map(|c| if "\\/:*?\"<>|".contains(c) { '_' } else { c }).collect()
 }

@@ -142,12 +142,12 @@ fn a_secretary_records_a_month_and_exports_the_duty_review() {
         harness.step();
     }
     harness.run_steps(2);
-    let file = dir.join("年度述职评议.docx");
-    assert_eq!(notice(&harness), format!("已导出：{}", file.display()));
+    let year = chrono::Local::now().year();
+    let file = dir.join(format!("金山社区党支部书记{year}年度抓基层党建工作述职报告.docx"));
+    assert_eq!(notice(&harness), format!("已导出：{}", file.display()), "named after the document's title");
     let mut archive = zip::ZipArchive::new(std::fs::File::open(&file).unwrap()).unwrap();
     let mut xml = String::new();
     std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
-    let year = chrono::Local::now().year();
     assert!(xml.contains(&format!("金山社区党支部书记{year}年度抓基层党建工作述职报告")), "the title");
     assert!(xml.contains("全年召开支部党员大会，按时发展党员。"), "the section typed in the form");
 
