@@ -58,11 +58,14 @@ impl State {
     }
 }
 
-/// The modification time of the package's wasm file (named in its plugin.toml).
+/// The later modification time of the package's wasm file (named in its plugin.toml) and of the
+/// manifest: a build writes both (the manifest carries the wasm's hash), in either order.
 fn wasm_stamp(folder: &Path) -> Option<SystemTime> {
-    let text = std::fs::read_to_string(folder.join("plugin.toml")).ok()?;
-    let manifest = Manifest::parse(&text, &folder.join("plugin.toml")).ok()?;
-    std::fs::metadata(folder.join(manifest.wasm)).and_then(|m| m.modified()).ok()
+    let manifest_path = folder.join("plugin.toml");
+    let text = std::fs::read_to_string(&manifest_path).ok()?;
+    let manifest = Manifest::parse(&text, &manifest_path).ok()?;
+    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    modified(&folder.join(manifest.wasm)).max(modified(&manifest_path))
 }
 
 /// Draws the plugin manager.

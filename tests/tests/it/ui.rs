@@ -235,3 +235,42 @@ fn a_damaged_database_is_left_alone_and_the_newest_good_backup_is_offered() {
         .collect();
     assert_eq!(kept.len(), 1, "the damaged file is kept beside the restored one");
 }
+
+#[test]
+fn a_watched_developer_folder_is_reloaded_when_its_wasm_changes() {
+    let fixture = Fixture::new().unwrap();
+    let dir = fixture.dir.path().to_owned();
+    drop(fixture.store);
+    let dev = dir.join("dev");
+    std::fs::create_dir_all(&dev).unwrap();
+    let wasm = std::fs::read(env!("HOSTILE_WASM")).unwrap();
+    std::fs::write(dev.join("plugin.wasm"), &wasm).unwrap();
+    let manifest = format!(
+        "id = \"hostile\"\nname = \"开发中的模板\"\nversion = \"0.1.0\"\napi_version = \"1.0.0\"\nsha256 = \"{}\"\npermissions = [\"members\"]\n",
+        zhibu::plugin_host::sha256_bytes(&wasm)
+    );
+    std::fs::write(dev.join("plugin.toml"), manifest).unwrap();
+    let mut harness = harness(App::open(paths(&dir), Some("测试员".into())));
+    harness.run_steps(2);
+    click(&mut harness, "插件");
+    // The folder comes from the native dialog in the window; here the command it sends is given directly.
+    harness.state_mut().commands.push(zhibu::ui::app::Command::WatchDevFolder(Some(dev.clone())));
+    harness.run_steps(3);
+    assert!(notice(&harness).starts_with("已加载开发目录中的插件"), "{}", notice(&harness));
+    assert!(harness.query_by_label("开发中的模板").is_some(), "listed with its source");
+    assert_eq!(harness.query_all_by_label("开发目录").count(), 2, "the heading and the template's source");
+
+    // The author rebuilds: the wasm changes on disk and the window reloads it by itself.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    std::fs::write(dev.join("plugin.wasm"), &wasm).unwrap();
+    let filetime = std::fs::File::options().write(true).open(dev.join("plugin.wasm")).unwrap();
+    filetime.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5)).unwrap();
+    for _ in 0..40 {
+        harness.step();
+        if notice(&harness).starts_with("开发目录中的插件已变化") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(notice(&harness), "开发目录中的插件已变化，已重新加载");
+}
