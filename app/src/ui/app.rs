@@ -194,6 +194,20 @@ impl Data {
         self.members.iter().find(|m| m.id == id).map_or_else(|| format!("党员{}", id.0), |m| m.record.name.clone())
     }
 
+    /// The branches as choices for a combo box.
+    pub fn branch_choices(&self) -> Vec<(Option<OrgId>, String)> {
+        self.branches().map(|b| (Some(b.id), b.record.name.clone())).collect()
+    }
+
+    /// The members of `branch` as choices for a combo box.
+    pub fn member_choices(&self, branch: Option<OrgId>) -> Vec<(Option<MemberId>, String)> {
+        self.members
+            .iter()
+            .filter(|m| Some(m.record.branch) == branch)
+            .map(|m| (Some(m.id), m.record.name.clone()))
+            .collect()
+    }
+
     /// Branches (not committees or groups), by id.
     pub fn branches(&self) -> impl Iterator<Item = &Stored<OrgId, Organization>> {
         self.orgs.iter().filter(|o| o.record.kind == crate::domain::OrgKind::Branch)

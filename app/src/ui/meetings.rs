@@ -544,7 +544,7 @@ fn basics_ui(ui: &mut Ui, editor: &mut Editor, data: &Data) {
         let kinds: Vec<_> = MeetingKind::ALL.iter().map(|k| (*k, k.label().to_owned())).collect();
         let kind_before = editor.kind;
         widgets::choice_ui(ui, "会议类型", &mut editor.kind, &kinds);
-        let branches: Vec<_> = data.branches().map(|b| (Some(b.id), b.record.name.clone())).collect();
+        let branches = data.branch_choices();
         let before = editor.branch;
         widgets::choice_ui(ui, "支部", &mut editor.branch, &branches);
         if before != editor.branch {

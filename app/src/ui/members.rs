@@ -387,7 +387,7 @@ fn form_ui(ui: &mut Ui, state: &mut State, data: &Data, commands: &mut Vec<Comma
         widgets::choice_ui(ui, "党员状态", &mut form.status, &statuses);
         hinted_field_ui(ui, "入党时间", &mut form.joined_on, "2021-07-01");
         hinted_field_ui(ui, "转正时间", &mut form.confirmed_on, "预备党员不填");
-        let branches: Vec<_> = data.branches().map(|b| (Some(b.id), b.record.name.clone())).collect();
+        let branches = data.branch_choices();
         widgets::choice_ui(ui, "所在支部", &mut form.branch, &branches);
         ui.label("");
         ui.checkbox(&mut form.in_service, "在职党员");

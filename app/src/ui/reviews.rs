@@ -111,14 +111,9 @@ fn duty_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands: &mu
     ui.separator();
     ui.strong("录入述职报告和评议票（述职评议报告由“报表”页生成）");
     egui::Grid::new("duty-form").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
-        let branches: Vec<_> = data.branches().map(|b| (Some(b.id), b.record.name.clone())).collect();
+        let branches = data.branch_choices();
         widgets::choice_ui(ui, "支部", &mut state.branch, &branches);
-        let members: Vec<_> = data
-            .members
-            .iter()
-            .filter(|m| Some(m.record.branch) == state.branch)
-            .map(|m| (Some(m.id), m.record.name.clone()))
-            .collect();
+        let members = data.member_choices(state.branch);
         widgets::choice_ui(ui, "述职人", &mut state.subject, &members);
         let label = ui.label("应参评人数");
         ui.add(egui::DragValue::new(&mut state.expected).range(0..=10_000)).labelled_by(label.id);
@@ -210,14 +205,9 @@ fn appraisal_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands
     ));
     ui.separator();
     egui::Grid::new("appraisal-form").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
-        let branches: Vec<_> = data.branches().map(|b| (Some(b.id), b.record.name.clone())).collect();
+        let branches = data.branch_choices();
         widgets::choice_ui(ui, "支部", &mut state.branch, &branches);
-        let members: Vec<_> = data
-            .members
-            .iter()
-            .filter(|m| Some(m.record.branch) == state.branch)
-            .map(|m| (Some(m.id), m.record.name.clone()))
-            .collect();
+        let members = data.member_choices(state.branch);
         widgets::choice_ui(ui, "党员", &mut state.appraisal_member, &members);
         let grades = [
             AppraisalGrade::Outstanding,
@@ -282,7 +272,7 @@ fn stars_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands: &m
     ui.separator();
     ui.strong("新增评定");
     egui::Grid::new("rating-form").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
-        let branches: Vec<_> = data.branches().map(|b| (Some(b.id), b.record.name.clone())).collect();
+        let branches = data.branch_choices();
         widgets::choice_ui(ui, "评定对象", &mut state.rating_org, &branches);
         for (indicator, (_, score)) in
             scheme.record.indicators.iter().chain(&scheme.record.bonus).zip(state.scores.iter_mut())

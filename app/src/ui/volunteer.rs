@@ -145,7 +145,7 @@ fn form_ui(ui: &mut Ui, state: &mut State, data: &Data, commands: &mut Vec<Comma
         field_ui(ui, "地点", &mut state.place);
         field_ui(ui, "组织单位", &mut state.organiser);
         multiline_ui(ui, "服务内容", &mut state.description);
-        let branches: Vec<_> = data.branches().map(|b| (Some(b.id), b.record.name.clone())).collect();
+        let branches = data.branch_choices();
         widgets::choice_ui(ui, "参加支部", &mut state.branch, &branches);
     });
     ui.strong("参加党员（每人按活动时长计）");
