@@ -322,18 +322,13 @@ pub(super) fn load_meetings(conn: &Connection, filter: &MeetingFilter) -> Result
     let mut rows = stmt.query(args)?;
     while let Some(r) = rows.next()? {
         let Some(i) = target(r.get(0)?) else { continue };
-        // Borrowed, not allocated: this loop runs for every attendance row of a compliance year,
-        // and most members are simply present with no reason.
-        let text = |column: usize| {
-            r.get_ref(column)?.as_str().map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(e))
-            })
-        };
-        let presence = match text(2)? {
+        let presence: String = r.get(2)?;
+        let reason: String = r.get(3)?;
+        let presence = match presence.as_str() {
             "present" => Presence::Present,
-            "on_leave" => Presence::OnLeave { reason: text(3)?.to_owned() },
-            "absent" => Presence::Absent { reason: text(3)?.to_owned() },
-            other => return Err(StoreError::Corrupt { what: "出席情况", value: other.to_owned() }),
+            "on_leave" => Presence::OnLeave { reason },
+            "absent" => Presence::Absent { reason },
+            _ => return Err(StoreError::Corrupt { what: "出席情况", value: presence }),
         };
         out[i].record.attendance.push(Attendance { member: MemberId(r.get(1)?), presence });
     }
