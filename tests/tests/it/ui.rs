@@ -274,3 +274,45 @@ fn a_watched_developer_folder_is_reloaded_when_its_wasm_changes() {
     }
     assert_eq!(notice(&harness), "开发目录中的插件已变化，已重新加载");
 }
+
+#[test]
+fn a_roster_is_checked_then_imported_from_the_window() {
+    let fixture = Fixture::new().unwrap();
+    let dir = fixture.dir.path().to_owned();
+    drop(fixture.store);
+    let good = tests::id_number(tests::day(1980, 5, 12), 31);
+    let bad = format!("{}{}", &good.as_str()[..17], if good.as_str().ends_with('1') { '2' } else { '1' });
+    let header = "姓名,性别,身份证号,联系电话,党员状态,入党时间,转正时间,所在支部";
+    let file = dir.join("花名册.csv");
+    let rows = |id: &str| {
+        format!(
+            "{header}\n张伟,男,{},13800138000,正式党员,2005-07-01,2006-07-01,金山社区党支部\n赵刚,男,{id},,正式党员,1999-07-01,2000-07-01,金山社区党支部\n",
+            good.as_str()
+        )
+    };
+    std::fs::write(&file, rows(&bad)).unwrap();
+
+    let mut harness = harness(App::open(paths(&dir), Some("测试员".into())));
+    harness.run_steps(2);
+    click(&mut harness, "党员");
+    // The file comes from the native dialog in the window; here the command it sends is given directly.
+    harness.state_mut().commands.push(zhibu::ui::app::Command::ImportMembers(file.clone(), true));
+    harness.run_steps(3);
+    assert_eq!(notice(&harness), "检查完毕：1处问题，见报告");
+    assert!(
+        harness.query_by_label_contains("第3行「身份证号」校验位不正确").is_some(),
+        "the report names row and column"
+    );
+    click(&mut harness, "导入（全部成功才写入）");
+    assert!(notice(&harness).starts_with("发现1处问题，未导入任何记录"), "{}", notice(&harness));
+    assert!(harness.state().workspace().unwrap().data.members.is_empty(), "nothing partial is written");
+
+    // The secretary fixes the sheet and imports it.
+    let fixed = tests::id_number(tests::day(1972, 3, 8), 11);
+    std::fs::write(&file, rows(fixed.as_str())).unwrap();
+    click(&mut harness, "重新检查");
+    assert_eq!(notice(&harness), "检查完毕：没有问题，可以导入");
+    click(&mut harness, "导入（全部成功才写入）");
+    assert_eq!(notice(&harness), "导入完成");
+    assert_eq!(harness.state().workspace().unwrap().data.members.len(), 2);
+}
