@@ -58,6 +58,10 @@ pub enum BranchCategory {
 }
 
 impl BranchCategory {
+    /// Every category, in the order forms list them.
+    pub const ALL: [BranchCategory; 5] =
+        [Self::Community, Self::Village, Self::Enterprise, Self::Institution, Self::Other];
+
     /// The Chinese label.
     pub fn label(self) -> &'static str {
         match self {

@@ -139,6 +139,10 @@ pub enum AppraisalGrade {
 }
 
 impl AppraisalGrade {
+    /// Every grade, best first.
+    pub const ALL: [AppraisalGrade; 4] =
+        [Self::Outstanding, Self::Qualified, Self::BasicallyQualified, Self::Unqualified];
+
     /// The Chinese label.
     pub fn label(self) -> &'static str {
         match self {

@@ -24,6 +24,10 @@ pub enum VolunteerCategory {
 }
 
 impl VolunteerCategory {
+    /// Every category, in the order forms list them.
+    pub const ALL: [VolunteerCategory; 6] =
+        [Self::AntiDrug, Self::CleanUp, Self::Patrol, Self::ElderlyCare, Self::Publicity, Self::Other];
+
     /// The Chinese label.
     pub fn label(self) -> &'static str {
         match self {

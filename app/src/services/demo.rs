@@ -560,14 +560,7 @@ fn create_year(
     let activities = rng.random_range(5..=10);
     for _ in 0..activities {
         let &(category, title, description) = pick(rng, names::ACTIVITIES);
-        let category = [
-            VolunteerCategory::AntiDrug,
-            VolunteerCategory::CleanUp,
-            VolunteerCategory::Patrol,
-            VolunteerCategory::ElderlyCare,
-            VolunteerCategory::Publicity,
-            VolunteerCategory::Other,
-        ][category];
+        let category = VolunteerCategory::ALL[category];
         let day = date(year, rng.random_range(1..=12), rng.random_range(1..=28));
         let start_hour = *pick(rng, &[8u32, 9, 14, 19]);
         let span = rng.random_range(2..=4);

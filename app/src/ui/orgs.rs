@@ -132,14 +132,7 @@ fn form_ui(ui: &mut Ui, state: &mut State, data: &Data, commands: &mut Vec<Comma
                 .map(|o| (Some(o.id), o.record.name.clone())),
         );
         widgets::choice_ui(ui, "上级组织", &mut state.parent, &parents);
-        let categories = [
-            BranchCategory::Community,
-            BranchCategory::Village,
-            BranchCategory::Enterprise,
-            BranchCategory::Institution,
-            BranchCategory::Other,
-        ]
-        .map(|c| (c, c.label().to_owned()));
+        let categories = BranchCategory::ALL.map(|c| (c, c.label().to_owned()));
         widgets::choice_ui(ui, "所在领域", &mut state.category, &categories);
         field_ui(ui, "全称", &mut state.name);
     });

@@ -209,13 +209,7 @@ fn appraisal_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands
         widgets::choice_ui(ui, "支部", &mut state.branch, &branches);
         let members = data.member_choices(state.branch);
         widgets::choice_ui(ui, "党员", &mut state.appraisal_member, &members);
-        let grades = [
-            AppraisalGrade::Outstanding,
-            AppraisalGrade::Qualified,
-            AppraisalGrade::BasicallyQualified,
-            AppraisalGrade::Unqualified,
-        ]
-        .map(|g| (Some(g), g.label().to_owned()));
+        let grades = AppraisalGrade::ALL.map(|g| (Some(g), g.label().to_owned()));
         widgets::choice_ui(ui, "评定结果", &mut state.appraisal_grade, &grades);
         multiline_ui(ui, "个人自评", &mut state.self_assessment);
     });

@@ -129,15 +129,7 @@ fn form_ui(ui: &mut Ui, state: &mut State, data: &Data, commands: &mut Vec<Comma
     ui.heading("记录志愿服务");
     egui::Grid::new("volunteer-form-grid").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
         field_ui(ui, "活动名称", &mut state.title);
-        let categories = [
-            VolunteerCategory::AntiDrug,
-            VolunteerCategory::CleanUp,
-            VolunteerCategory::Patrol,
-            VolunteerCategory::ElderlyCare,
-            VolunteerCategory::Publicity,
-            VolunteerCategory::Other,
-        ]
-        .map(|c| (c, c.label().to_owned()));
+        let categories = VolunteerCategory::ALL.map(|c| (c, c.label().to_owned()));
         widgets::choice_ui(ui, "服务类别", &mut state.category, &categories);
         hinted_field_ui(ui, "日期", &mut state.date, "2025-03-05");
         hinted_field_ui(ui, "开始时间", &mut state.starts, "09:00");
