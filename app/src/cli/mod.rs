@@ -325,7 +325,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let generated_at = generated_at.unwrap_or_else(|| chrono::Local::now().naive_local());
             let cancel = crate::plugin_host::CancelToken::new();
             let options = crate::export::ExportOptions {
-                author: store.setting("unit_name")?.unwrap_or_else(|| "本单位".to_owned()),
+                author: crate::services::report::unit_name(&store)?,
                 created: generated_at,
             };
             let consent = if show_personal_data {
@@ -380,18 +380,8 @@ pub fn run(cli: Cli) -> Result<()> {
                     println!("已转换：{}", made.display());
                 }
             }
-            let shown = params.iter().any(|(k, v)| {
-                k == crate::services::report::PERSONAL_DATA_PARAM
-                    && v.trim() == crate::services::report::PERSONAL_DATA_SHOW
-            });
-            let note = if shown { "（含完整身份证号、手机号）" } else { "" };
             let mut store = store;
-            store.write(|w| {
-                for path in &written {
-                    w.record_export("report", None, &format!("{template}{note}：{}", path.display()))?;
-                }
-                Ok::<_, crate::store::StoreError>(())
-            })?;
+            crate::services::report::record_exports(&mut store, &template, &params, &written)?;
         }
         Command::Import { what: ImportCommand::Members { file, dry_run, encoding, branch, mapping } } => {
             let _lock = crate::store::InstanceLock::acquire(&db)?;

@@ -151,6 +151,33 @@ pub const PERSONAL_DATA_PARAM: &str = "personal_data";
 /// The value of [`PERSONAL_DATA_PARAM`] that asks for full numbers.
 pub const PERSONAL_DATA_SHOW: &str = "显示";
 
+/// Whether `params` ask the template for full ID and phone numbers (which then needs [`Consent`]).
+pub fn asks_personal_data(params: &[(String, String)]) -> bool {
+    params.iter().any(|(k, v)| k == PERSONAL_DATA_PARAM && v.trim() == PERSONAL_DATA_SHOW)
+}
+
+/// The unit documents are issued under: the `unit_name` setting, `本单位` until it is set.
+pub fn unit_name(store: &Store) -> Result<String, ServiceError> {
+    Ok(store.setting("unit_name")?.unwrap_or_else(|| "本单位".to_owned()))
+}
+
+/// Records in the audit log, one row per file, that `template` was exported with `params` to
+/// `paths`, noting when full ID and phone numbers went into the documents.
+pub fn record_exports(
+    store: &mut Store,
+    template: &str,
+    params: &[(String, String)],
+    paths: &[std::path::PathBuf],
+) -> Result<(), ServiceError> {
+    let note = if asks_personal_data(params) { "（含完整身份证号、手机号）" } else { "" };
+    store.write(|w| {
+        for path in paths {
+            w.record_export("report", None, &format!("{template}{note}：{}", path.display()))?;
+        }
+        Ok::<_, ServiceError>(())
+    })
+}
+
 /// Whether the user confirmed that full ID and phone numbers may go into this document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Consent {
@@ -172,7 +199,7 @@ pub fn build_request(
     generated_at: NaiveDateTime,
     consent: Consent,
 ) -> Result<RenderRequest, ServiceError> {
-    let asks = params.iter().any(|(k, v)| k == PERSONAL_DATA_PARAM && v.trim() == PERSONAL_DATA_SHOW);
+    let asks = asks_personal_data(&params);
     if asks && consent != Consent::PersonalDataConfirmed {
         return Err(ServiceError::Param {
             key: PERSONAL_DATA_PARAM.into(),
@@ -267,7 +294,7 @@ pub fn build_request(
     Ok(RenderRequest {
         params: params.into_iter().map(|(key, value)| crate::plugin_host::Param { key, value }).collect(),
         generated_at: generated_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
-        unit_name: store.setting("unit_name")?.unwrap_or_else(|| "本单位".to_owned()),
+        unit_name: unit_name(store)?,
         records,
     })
 }

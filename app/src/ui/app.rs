@@ -956,11 +956,6 @@ impl Workspace {
     fn poll_job(&mut self) -> Option<Result<String, String>> {
         let outcome = self.job.as_ref()?.poll()?;
         let request = self.job.take().map(|job| job.request)?;
-        let note = if request.consent == crate::services::report::Consent::PersonalDataConfirmed {
-            "（含完整身份证号、手机号）"
-        } else {
-            ""
-        };
         Some(match outcome {
             JobOutcome::Preview(document, log) => {
                 self.reports.preview = Some(*document);
@@ -969,12 +964,12 @@ impl Workspace {
             }
             JobOutcome::Written(paths, log) => {
                 self.reports.log = log;
-                let audit = self.store.write(|w| {
-                    for path in &paths {
-                        w.record_export("report", None, &format!("{}{note}：{}", request.template, path.display()))?;
-                    }
-                    Ok::<_, StoreError>(())
-                });
+                let audit = crate::services::report::record_exports(
+                    &mut self.store,
+                    &request.template,
+                    &request.params,
+                    &paths,
+                );
                 self.reports.written.clone_from(&paths);
                 match audit {
                     Ok(()) => Ok(match paths.as_slice() {

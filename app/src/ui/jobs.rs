@@ -133,10 +133,11 @@ fn run(
         Err(error) => return JobOutcome::Failed(format!("无法打开数据库：{error}")),
     };
     let generated_at = chrono::Local::now().naive_local();
-    let options = ExportOptions {
-        author: store.setting("unit_name").ok().flatten().unwrap_or_else(|| "本单位".to_owned()),
-        created: generated_at,
+    let author = match report::unit_name(&store) {
+        Ok(name) => name,
+        Err(error) => return JobOutcome::Failed(format!("读取单位名称失败：{error}")),
     };
+    let options = ExportOptions { author, created: generated_at };
     let render = || {
         report::render_with_consent(
             &store,

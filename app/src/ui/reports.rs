@@ -6,7 +6,7 @@ use super::app::{Command, Data, Workspace};
 use super::jobs::{JobRequest, Target};
 use super::widgets;
 use crate::plugin_host::{Align, Block, Document, Paragraph, ParamKind, ParamSpec, PluginLog};
-use crate::services::report::{Catalog, Consent, PERSONAL_DATA_PARAM, PERSONAL_DATA_SHOW};
+use crate::services::report::{Catalog, Consent};
 use egui::{RichText, Ui};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -200,7 +200,7 @@ pub fn select_template(state: &mut State, catalog: &Catalog, id: &str, data: &Da
 
 fn submit(request: JobRequest, state: &mut State, commands: &mut Vec<Command>) {
     state.error = None;
-    let asks = request.params.iter().any(|(k, v)| k == PERSONAL_DATA_PARAM && v.trim() == PERSONAL_DATA_SHOW);
+    let asks = crate::services::report::asks_personal_data(&request.params);
     state.written.clear();
     if asks {
         state.pending_consent = Some(request);
