@@ -36,8 +36,7 @@ pub fn automatic(store: &Store, dir: &Path, today: NaiveDate, keep: usize) -> Re
     let written = if target.exists() {
         None
     } else {
-        std::fs::create_dir_all(dir)
-            .map_err(|source| store::StoreError::Attachment { path: dir.to_owned(), source })?;
+        std::fs::create_dir_all(dir).map_err(|source| store::StoreError::File { path: dir.to_owned(), source })?;
         store.backup_to(&target)?;
         Some(target)
     };

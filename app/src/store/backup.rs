@@ -65,7 +65,7 @@ pub fn check_backup(file: &Path) -> Result<()> {
 /// Copies the open database `conn` to `target` through the online backup API: to a temporary
 /// name first, synced, checked, then renamed, so `target` is complete or absent.
 pub(super) fn copy_to(conn: &Connection, target: &Path) -> Result<()> {
-    let io = |source| StoreError::Attachment { path: target.to_owned(), source };
+    let io = |source| StoreError::File { path: target.to_owned(), source };
     let temp = target.with_extension("part");
     let _ = std::fs::remove_file(&temp);
     conn.backup(rusqlite::MAIN_DB, &temp, None::<fn(rusqlite::backup::Progress)>)?;
@@ -74,7 +74,9 @@ pub(super) fn copy_to(conn: &Connection, target: &Path) -> Result<()> {
         let copy = Connection::open(&temp)?;
         copy.pragma_update(None, "journal_mode", "DELETE")?;
     }
-    std::fs::File::open(&temp).and_then(|f| f.sync_all()).map_err(io)?;
+    // Opened for writing: Windows flushes only through a handle with write access (a read-only
+    // handle fails with "Access denied", found under Wine).
+    std::fs::OpenOptions::new().write(true).open(&temp).and_then(|f| f.sync_all()).map_err(io)?;
     check_backup(&temp)?;
     std::fs::rename(&temp, target).map_err(io)?;
     Ok(())
@@ -103,7 +105,7 @@ pub fn restore_from(database: &Path, from: &Path) -> Result<Option<PathBuf>> {
     check_backup(from)?;
     let io = |path: &Path| {
         let path = path.to_owned();
-        move |source| StoreError::Attachment { path, source }
+        move |source| StoreError::File { path, source }
     };
     let mut kept = None;
     if database.exists() {
@@ -152,11 +154,11 @@ impl InstanceLock {
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(|source| StoreError::Attachment { path: path.clone(), source })?;
+            .map_err(|source| StoreError::File { path: path.clone(), source })?;
         match file.try_lock() {
             Ok(()) => Ok(Self { _file: file, path }),
             Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::InUse(database.to_owned())),
-            Err(std::fs::TryLockError::Error(source)) => Err(StoreError::Attachment { path, source }),
+            Err(std::fs::TryLockError::Error(source)) => Err(StoreError::File { path, source }),
         }
     }
 

@@ -91,6 +91,15 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    /// Reading, writing or locking a database, backup or lock file failed.
+    #[error("文件读写失败（{source}）：{path}")]
+    File {
+        /// The file or folder involved.
+        path: PathBuf,
+        /// The IO error.
+        #[source]
+        source: std::io::Error,
+    },
     /// SQLite reported an error (disk full, file locked, …).
     #[error("数据库操作失败：{0}")]
     Sqlite(#[from] rusqlite::Error),

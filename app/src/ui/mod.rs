@@ -46,7 +46,8 @@ pub fn run(paths: Paths, operator: Option<String>, launch: LaunchOptions) -> Res
         viewport: egui::ViewportBuilder::default()
             .with_title("支部工作台")
             .with_inner_size([1280.0, 760.0])
-            .with_min_inner_size([960.0, 600.0]),
+            .with_min_inner_size([960.0, 600.0])
+            .with_icon(window_icon()),
         renderer,
         ..Default::default()
     };
@@ -76,6 +77,22 @@ pub fn run(paths: Paths, operator: Option<String>, launch: LaunchOptions) -> Res
         }
         Err(error) => Err(anyhow::anyhow!("窗口无法启动：{error}")),
     }
+}
+
+/// The window and taskbar icon: the same drawing as zhibu.exe's resource icon (scripts/make-icon.sh).
+fn window_icon() -> egui::IconData {
+    decode_icon(include_bytes!("../../assets/icon/zhibu-256.png")).unwrap_or_default()
+}
+
+/// RGBA pixels of a PNG; `None` for anything but 8-bit RGBA (then eframe shows no icon rather than failing).
+fn decode_icon(bytes: &[u8]) -> Option<egui::IconData> {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().ok()?;
+    let mut rgba = vec![0; reader.output_buffer_size()?];
+    let info = reader.next_frame(&mut rgba).ok()?;
+    (info.color_type == png::ColorType::Rgba && info.bit_depth == png::BitDepth::Eight).then(|| {
+        rgba.truncate(info.buffer_size());
+        egui::IconData { rgba, width: info.width, height: info.height }
+    })
 }
 
 fn tracing_fallback(error: &eframe::Error) {
