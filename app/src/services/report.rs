@@ -245,7 +245,13 @@ pub fn build_request(
     };
     let in_year = |date: NaiveDate| year.is_none_or(|y| chrono::Datelike::year(&date) == y);
     let mut records = convert::empty_records();
-    let ledger = store.ledger_for(from, to, scope)?;
+    // Meetings with every detail when the template reads them: the rules need only a summary,
+    // and loading the same meetings twice was a third of a duty review's time.
+    let ledger = if want(RecordKind::Meetings) {
+        store.detailed_ledger_for(from, to, scope)?
+    } else {
+        store.ledger_for(from, to, scope)?
+    };
     if want(RecordKind::Organizations) {
         records.organizations = ledger.organizations.iter().map(convert::organization).collect();
         records.terms = ledger.terms.iter().map(|t| convert::term(&t.record)).collect();
@@ -254,9 +260,7 @@ pub fn build_request(
         records.members = ledger.members.iter().map(|m| convert::member(m, unmasked)).collect();
     }
     if want(RecordKind::Meetings) {
-        let filter = MeetingFilter { from: Some(from), to: Some(to), branch: scope, ..MeetingFilter::default() };
-        records.meetings =
-            store.meetings(&filter)?.iter().filter(|m| in_year(m.record.date())).map(convert::meeting).collect();
+        records.meetings = ledger.meetings.iter().filter(|m| in_year(m.record.date())).map(convert::meeting).collect();
     }
     if let Some(year) = year {
         if want(RecordKind::DutyReviews) {
@@ -268,7 +272,11 @@ pub fn build_request(
                 .collect();
         }
         if want(RecordKind::Appraisals) {
-            records.appraisals = store.appraisals(year)?.iter().map(|a| convert::appraisal(&a.record)).collect();
+            let appraisals = match scope {
+                Some(branch) => store.branch_appraisals(year, branch)?,
+                None => store.appraisals(year)?,
+            };
+            records.appraisals = appraisals.iter().map(|a| convert::appraisal(&a.record)).collect();
         }
         if want(RecordKind::StarRatings) {
             for scheme in store.rating_schemes()? {
@@ -281,15 +289,20 @@ pub fn build_request(
         }
         if want(RecordKind::Compliance) {
             let as_of = generated_at.date().min(to);
+            // A branch's ledger holds only its own meetings: other branches would look empty.
             records.compliance =
-                rules::evaluate(&ledger, rules, year, as_of, None).iter().map(compliance_record).collect();
+                rules::evaluate(&ledger, rules, year, as_of, scope).iter().map(compliance_record).collect();
         }
     }
     if want(RecordKind::VolunteerActivities) {
         // From the beginning: certificates and star levels need cumulative hours.
         let first = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(NaiveDate::MIN);
-        records.volunteer_activities =
-            store.volunteer_activities(first, to)?.iter().map(convert::volunteer_activity).collect();
+        let activities = match scope {
+            // A branch's template sees the activities its members took part in.
+            Some(branch) => store.branch_volunteer_activities(branch, first, to)?,
+            None => store.volunteer_activities(first, to)?,
+        };
+        records.volunteer_activities = activities.iter().map(convert::volunteer_activity).collect();
     }
     Ok(RenderRequest {
         params: params.into_iter().map(|(key, value)| crate::plugin_host::Param { key, value }).collect(),

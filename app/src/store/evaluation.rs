@@ -231,23 +231,21 @@ impl Store {
 
     /// Member appraisals of `year`, by member.
     pub fn appraisals(&self, year: i32) -> Result<Vec<Stored<AppraisalId, MemberAppraisal>>> {
-        let mut stmt = self.conn.prepare(
+        let stmt = self.conn.prepare_cached(
             "SELECT id, member_id, self_assessment, grade FROM member_appraisals WHERE year = ?1 ORDER BY member_id",
         )?;
-        let mut rows = stmt.query([year])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            out.push(Stored {
-                id: AppraisalId(r.get(0)?),
-                record: MemberAppraisal {
-                    year,
-                    member: MemberId(r.get(1)?),
-                    self_assessment: r.get(2)?,
-                    grade: codec::decode("评议等次", &r.get::<_, String>(3)?)?,
-                },
-            });
-        }
-        Ok(out)
+        appraisal_rows(stmt, params![year], year)
+    }
+
+    /// Member appraisals of `year` of the members of `branch`, by member.
+    pub fn branch_appraisals(&self, year: i32, branch: OrgId) -> Result<Vec<Stored<AppraisalId, MemberAppraisal>>> {
+        // Through the branch's members and UNIQUE (year, member_id): a branch's 40 rows, not the year's thousands.
+        let stmt = self.conn.prepare_cached(
+            "SELECT a.id, a.member_id, a.self_assessment, a.grade FROM members m
+             JOIN member_appraisals a ON a.year = ?1 AND a.member_id = m.id
+             WHERE m.branch_id = ?2 ORDER BY a.member_id",
+        )?;
+        appraisal_rows(stmt, params![year, branch.0], year)
     }
 
     /// Every rating scheme.
@@ -296,4 +294,25 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+fn appraisal_rows(
+    mut stmt: rusqlite::CachedStatement<'_>,
+    args: impl rusqlite::Params,
+    year: i32,
+) -> Result<Vec<Stored<AppraisalId, MemberAppraisal>>> {
+    let mut rows = stmt.query(args)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(Stored {
+            id: AppraisalId(r.get(0)?),
+            record: MemberAppraisal {
+                year,
+                member: MemberId(r.get(1)?),
+                self_assessment: r.get(2)?,
+                grade: codec::decode("评议等次", &r.get::<_, String>(3)?)?,
+            },
+        });
+    }
+    Ok(out)
 }

@@ -7,7 +7,8 @@ use crate::domain::{
     Observer, OrgId, Presence, Resolution, Speech, Stored, ValidationError, Votes,
 };
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -259,24 +260,39 @@ fn attachment_path(dir: &Path, sha256: &str) -> PathBuf {
 
 /// Loads meetings matching `filter`, oldest first, with every detail.
 pub(super) fn load_meetings(conn: &Connection, filter: &MeetingFilter) -> Result<Vec<Stored<MeetingId, Meeting>>> {
-    const WHERE: &str = "(?1 IS NULL OR m.id = ?1) AND (?2 IS NULL OR m.branch_id = ?2) AND (?3 IS NULL OR m.kind = ?3)
-        AND (?4 IS NULL OR m.starts_at >= ?4) AND (?5 IS NULL OR m.starts_at < ?5)";
-    let until = filter.to.and_then(|d| d.succ_opt());
-    let args = params![
-        filter.id.map(|i| i.0),
-        filter.branch.map(|b| b.0),
-        filter.kind.map(MeetingKind::code),
-        filter.from,
-        until
-    ];
+    // Only the conditions the filter sets: SQLite cannot use an index through `(?1 IS NULL OR …)`,
+    // which made every load scan all meetings (and again for each detail table).
+    let mut conditions: Vec<&str> = Vec::new();
+    let mut values: Vec<Value> = Vec::new();
+    let mut condition = |sql: &'static str, value: Value| {
+        conditions.push(sql);
+        values.push(value);
+    };
+    if let Some(id) = filter.id {
+        condition("m.id = ?", Value::Integer(id.0));
+    }
+    if let Some(branch) = filter.branch {
+        condition("m.branch_id = ?", Value::Integer(branch.0));
+    }
+    if let Some(kind) = filter.kind {
+        condition("m.kind = ?", Value::Text(kind.code().to_owned()));
+    }
+    if let Some(from) = filter.from {
+        condition("m.starts_at >= ?", Value::Text(from.format("%Y-%m-%d").to_string()));
+    }
+    if let Some(until) = filter.to.and_then(|d| d.succ_opt()) {
+        condition("m.starts_at < ?", Value::Text(until.format("%Y-%m-%d").to_string()));
+    }
+    let where_clause = if conditions.is_empty() { "1".to_owned() } else { conditions.join(" AND ") };
+    let args = values.as_slice();
 
     let mut out: Vec<Stored<MeetingId, Meeting>> = Vec::new();
     let mut index: HashMap<i64, usize> = HashMap::new();
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT m.id, m.kind, m.branch_id, m.group_id, m.title, m.starts_at, m.ends_at, m.place, m.host, m.recorder, m.status
-         FROM meetings m WHERE {WHERE} ORDER BY m.starts_at, m.id"
+         FROM meetings m WHERE {where_clause} ORDER BY m.starts_at, m.id"
     ))?;
-    let mut rows = stmt.query(args)?;
+    let mut rows = stmt.query(params_from_iter(args))?;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
         let kind: String = r.get(1)?;
@@ -312,14 +328,14 @@ pub(super) fn load_meetings(conn: &Connection, filter: &MeetingFilter) -> Result
         format!(
             // The subquery runs once; each detail table is then read through its primary key
             // (meeting_id first) instead of being scanned whole.
-            "SELECT d.meeting_id, {columns} FROM {table} d WHERE d.meeting_id IN (SELECT m.id FROM meetings m WHERE {WHERE})
+            "SELECT d.meeting_id, {columns} FROM {table} d WHERE d.meeting_id IN (SELECT m.id FROM meetings m WHERE {where_clause})
              ORDER BY d.meeting_id, d.position"
         )
     };
     let target = |id: i64| index.get(&id).copied();
 
     let mut stmt = conn.prepare_cached(&detail("meeting_attendance", "d.member_id, d.presence, d.reason"))?;
-    let mut rows = stmt.query(args)?;
+    let mut rows = stmt.query(params_from_iter(args))?;
     while let Some(r) = rows.next()? {
         let Some(i) = target(r.get(0)?) else { continue };
         let presence: String = r.get(2)?;
@@ -337,7 +353,7 @@ pub(super) fn load_meetings(conn: &Connection, filter: &MeetingFilter) -> Result
         load_extra_details(conn, &detail, args, &target, &mut out)?;
     }
     let mut stmt = conn.prepare_cached(&detail("resolutions", "d.text, d.yes, d.no, d.abstain"))?;
-    let mut rows = stmt.query(args)?;
+    let mut rows = stmt.query(params_from_iter(args))?;
     while let Some(r) = rows.next()? {
         let Some(i) = target(r.get(0)?) else { continue };
         let votes = Votes { yes: r.get(2)?, no: r.get(3)?, abstain: r.get(4)? };
@@ -350,33 +366,33 @@ pub(super) fn load_meetings(conn: &Connection, filter: &MeetingFilter) -> Result
 fn load_extra_details(
     conn: &Connection,
     detail: &dyn Fn(&str, &str) -> String,
-    args: &[&dyn rusqlite::ToSql],
+    args: &[Value],
     target: &dyn Fn(i64) -> Option<usize>,
     out: &mut [Stored<MeetingId, Meeting>],
 ) -> Result<()> {
     let mut stmt = conn.prepare_cached(&detail("meeting_observers", "d.name, d.affiliation"))?;
-    let mut rows = stmt.query(args)?;
+    let mut rows = stmt.query(params_from_iter(args))?;
     while let Some(r) = rows.next()? {
         let Some(i) = target(r.get(0)?) else { continue };
         out[i].record.observers.push(Observer { name: r.get(1)?, affiliation: r.get(2)? });
     }
     drop(rows);
     let mut stmt = conn.prepare_cached(&detail("agenda_items", "d.title"))?;
-    let mut rows = stmt.query(args)?;
+    let mut rows = stmt.query(params_from_iter(args))?;
     while let Some(r) = rows.next()? {
         let Some(i) = target(r.get(0)?) else { continue };
         out[i].record.agenda.push(AgendaItem { title: r.get(1)? });
     }
     drop(rows);
     let mut stmt = conn.prepare_cached(&detail("speeches", "d.agenda_index, d.speaker, d.content"))?;
-    let mut rows = stmt.query(args)?;
+    let mut rows = stmt.query(params_from_iter(args))?;
     while let Some(r) = rows.next()? {
         let Some(i) = target(r.get(0)?) else { continue };
         out[i].record.speeches.push(Speech { agenda_index: r.get(1)?, speaker: r.get(2)?, content: r.get(3)? });
     }
     drop(rows);
     let mut stmt = conn.prepare_cached(&detail("meeting_attachments", "d.file_name, d.sha256, d.size, d.kind"))?;
-    let mut rows = stmt.query(args)?;
+    let mut rows = stmt.query(params_from_iter(args))?;
     while let Some(r) = rows.next()? {
         let Some(i) = target(r.get(0)?) else { continue };
         let kind: AttachmentKind = codec::decode("附件类型", &r.get::<_, String>(4)?)?;

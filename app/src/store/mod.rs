@@ -127,16 +127,37 @@ impl Store {
         self.ledger_for(from, to, None)
     }
 
-    /// [`Store::ledger`] limited to one branch's members and meetings (the tree, terms and
-    /// volunteer activities stay whole: they are small and cross branches).
+    /// [`Store::ledger`] limited to one branch's members, meetings and the volunteer activities
+    /// its members took part in (the tree and terms stay whole: they are small).
     pub fn ledger_for(&self, from: NaiveDate, to: NaiveDate, branch: Option<crate::domain::OrgId>) -> Result<Ledger> {
-        let filter = MeetingFilter { branch, summary: true, ..MeetingFilter::between(from, to) };
+        self.load_ledger(from, to, branch, true)
+    }
+
+    /// [`Store::ledger_for`] with every meeting detail (agenda, speeches, observers, attachments),
+    /// for a caller that needs both the rules' view and the full meeting records.
+    pub fn detailed_ledger_for(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        branch: Option<crate::domain::OrgId>,
+    ) -> Result<Ledger> {
+        self.load_ledger(from, to, branch, false)
+    }
+
+    fn load_ledger(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        branch: Option<crate::domain::OrgId>,
+        summary: bool,
+    ) -> Result<Ledger> {
+        let filter = MeetingFilter { branch, summary, ..MeetingFilter::between(from, to) };
         Ok(Ledger {
             organizations: org::organizations(&self.conn)?,
             terms: org::terms(&self.conn, None)?,
             members: member::members(&self.conn, branch)?,
             meetings: meeting::load_meetings(&self.conn, &filter)?,
-            volunteer_activities: volunteer::activities(&self.conn, from, to)?,
+            volunteer_activities: volunteer::activities(&self.conn, from, to, branch)?,
         })
     }
 

@@ -50,12 +50,18 @@ pub(super) fn activities(
     conn: &Connection,
     from: NaiveDate,
     to: NaiveDate,
+    branch: Option<OrgId>,
 ) -> Result<Vec<Stored<ActivityId, VolunteerActivity>>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, title, category, date, starts, ends, place, organiser, organiser_org_id, description
-         FROM volunteer_activities WHERE date BETWEEN ?1 AND ?2 ORDER BY date, id",
-    )?;
-    let mut rows = stmt.query(params![from, to])?;
+    // With a branch: only activities one of its members took part in (each still with all its
+    // participants), read through the member and participant indexes instead of every activity.
+    const IN_BRANCH: &str = "(?3 IS NULL OR a.id IN (SELECT p.activity_id FROM volunteer_participants p
+         JOIN members mb ON mb.id = p.member_id WHERE mb.branch_id = ?3))";
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT a.id, a.title, a.category, a.date, a.starts, a.ends, a.place, a.organiser, a.organiser_org_id, a.description
+         FROM volunteer_activities a WHERE a.date BETWEEN ?1 AND ?2 AND {IN_BRANCH} ORDER BY a.date, a.id"
+    ))?;
+    let scope = branch.map(|b| b.0);
+    let mut rows = stmt.query(params![from, to, scope])?;
     let mut out = Vec::new();
     let time = |text: String| {
         chrono::NaiveTime::parse_from_str(&text, "%H:%M")
@@ -80,12 +86,12 @@ pub(super) fn activities(
     }
     drop(rows);
     let index: HashMap<ActivityId, usize> = out.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT p.activity_id, p.member_id, p.hours FROM volunteer_participants p
          JOIN volunteer_activities a ON a.id = p.activity_id
-         WHERE a.date BETWEEN ?1 AND ?2 ORDER BY p.activity_id, p.position",
-    )?;
-    let mut rows = stmt.query(params![from, to])?;
+         WHERE a.date BETWEEN ?1 AND ?2 AND {IN_BRANCH} ORDER BY p.activity_id, p.position"
+    ))?;
+    let mut rows = stmt.query(params![from, to, scope])?;
     while let Some(r) = rows.next()? {
         if let Some(&i) = index.get(&ActivityId(r.get(0)?)) {
             out[i].record.participants.push(Participant { member: MemberId(r.get(1)?), hours: r.get(2)? });
@@ -101,6 +107,17 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<Stored<ActivityId, VolunteerActivity>>> {
-        activities(&self.conn, from, to)
+        activities(&self.conn, from, to, None)
+    }
+
+    /// Volunteer activities dated `from..=to` that a member of `branch` took part in (with all
+    /// their participants), oldest first.
+    pub fn branch_volunteer_activities(
+        &self,
+        branch: OrgId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<Stored<ActivityId, VolunteerActivity>>> {
+        activities(&self.conn, from, to, Some(branch))
     }
 }

@@ -89,3 +89,53 @@ fn demo_data_only_goes_into_an_empty_database() {
     let err = generate(&mut store, &DemoOptions { branches: 0, ..DemoOptions::default() }).unwrap_err();
     assert_eq!(err.to_string(), "支部数应在1至500之间：0");
 }
+
+/// The branch-scoped reads a branch's report uses return exactly the branch's share of the
+/// whole reads, for every branch and every combination of meeting filters.
+#[test]
+fn branch_scoped_reads_match_the_whole_reads_filtered() {
+    use zhibu::domain::{MeetingKind, OrgKind};
+    use zhibu::store::MeetingFilter;
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo(dir.path(), "scoped.db", &DemoOptions { branches: 3, ..DemoOptions::default() });
+    let (from, to) = (tests::day(2024, 7, 1), tests::day(2025, 12, 31));
+    let members = store.members(None).unwrap();
+    let branch_of = |member| members.iter().find(|m| m.id == member).map(|m| m.record.branch);
+    let all_meetings = store.meetings(&MeetingFilter::default()).unwrap();
+    let all_activities = store.volunteer_activities(from, to).unwrap();
+    let all_appraisals = store.appraisals(2025).unwrap();
+    let branches: Vec<_> =
+        store.organizations().unwrap().into_iter().filter(|o| o.record.kind == OrgKind::Branch).map(|o| o.id).collect();
+    let mut seen = 0;
+    for &branch in &branches {
+        for kind in [None, Some(MeetingKind::CommitteeMeeting)] {
+            for (lo, hi) in [(None, None), (Some(from), Some(to)), (Some(tests::day(2025, 3, 1)), None)] {
+                let filter = MeetingFilter { branch: Some(branch), kind, from: lo, to: hi, ..MeetingFilter::default() };
+                let scoped: Vec<_> = store.meetings(&filter).unwrap().into_iter().map(|m| m.id).collect();
+                let expected: Vec<_> = all_meetings
+                    .iter()
+                    .filter(|m| m.record.branch == branch && kind.is_none_or(|k| m.record.kind == k))
+                    .filter(|m| lo.is_none_or(|d| m.record.date() >= d) && hi.is_none_or(|d| m.record.date() <= d))
+                    .map(|m| m.id)
+                    .collect();
+                assert_eq!(scoped, expected, "{branch:?} {kind:?} {lo:?}..{hi:?}");
+                seen += scoped.len();
+            }
+        }
+        let scoped = store.branch_volunteer_activities(branch, from, to).unwrap();
+        let expected: Vec<_> = all_activities
+            .iter()
+            .filter(|a| a.record.participants.iter().any(|p| branch_of(p.member) == Some(branch)))
+            .collect();
+        assert!(!expected.is_empty());
+        assert_eq!(scoped.iter().collect::<Vec<_>>(), expected, "volunteer activities of {branch:?}");
+        let scoped = store.branch_appraisals(2025, branch).unwrap();
+        let expected: Vec<_> =
+            all_appraisals.iter().filter(|a| branch_of(a.record.member) == Some(branch)).cloned().collect();
+        assert!(!expected.is_empty());
+        assert_eq!(scoped, expected, "appraisals of {branch:?}");
+    }
+    assert!(seen > 0);
+    let one = store.meetings(&MeetingFilter { id: Some(all_meetings[5].id), ..MeetingFilter::default() }).unwrap();
+    assert_eq!(one, vec![all_meetings[5].clone()]);
+}
