@@ -12,8 +12,10 @@ use std::path::Path;
 pub const APPLICATION_ID: i32 = 0x5A48_4255;
 
 /// The migrations, in order: (number, file name, SQL).
-pub const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "0001_initial.sql", include_str!("../../migrations/0001_initial.sql"))];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "0001_initial.sql", include_str!("../../migrations/0001_initial.sql")),
+    (2, "0002_attendance_by_position.sql", include_str!("../../migrations/0002_attendance_by_position.sql")),
+];
 
 /// The schema version this build creates.
 pub fn latest_version() -> i64 {

@@ -122,3 +122,36 @@ fn released_wit_folders_are_never_edited() {
         }
     }
 }
+
+#[test]
+fn a_version_1_database_with_records_is_upgraded_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.db");
+    let mut fx_store = Store::open(&path, "测试员").unwrap();
+    zhibu::services::demo::generate(
+        &mut fx_store,
+        &zhibu::services::demo::DemoOptions { branches: 2, years: 1, ..Default::default() },
+    )
+    .unwrap();
+    let before = fx_store.meetings(&zhibu::store::MeetingFilter::default()).unwrap();
+    drop(fx_store);
+    // Turn the file back into what version 1 wrote: no attendance index, user_version 1.
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch("DROP INDEX meeting_attendance_by_position; PRAGMA user_version = 1;").unwrap();
+    drop(conn);
+
+    let store = Store::open(&path, "测试员").unwrap();
+    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.meetings(&zhibu::store::MeetingFilter::default()).unwrap(), before);
+    assert!(store.full_check().unwrap().is_empty());
+    drop(store);
+    let conn = Connection::open(&path).unwrap();
+    let plan: String = conn
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT d.member_id, d.presence FROM meeting_attendance d WHERE d.meeting_id = 1 ORDER BY d.position",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("COVERING INDEX meeting_attendance_by_position"), "{plan}");
+}
