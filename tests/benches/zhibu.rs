@@ -5,6 +5,9 @@
 //! 100,000-row roster while scrolling). Reports medians; asserts nothing about time.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark stops loudly on any failure
 
+#[path = "support/native.rs"]
+mod native;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -142,6 +145,26 @@ fn main() {
             met: None,
         });
     }
+    // The same template logic called natively: the request converted once, outside the timing.
+    let native_request = native::request(&request);
+    let native_document = <duty_review::DutyReviewTemplate as plugin_api::Template>::render(&native_request).unwrap();
+    assert_eq!(
+        format!("{native_document:?}"),
+        format!("{:?}", rendered.document),
+        "native and wasm renders make the same document"
+    );
+    let wasm_render =
+        median(15, || timed(|| drop(catalog.host.render(&template.plugin, &request, &CancelToken::new()).unwrap())));
+    let native_render = median(15, || {
+        timed(|| drop(<duty_review::DutyReviewTemplate as plugin_api::Template>::render(&native_request).unwrap()))
+    });
+    rows.push(Row {
+        name: "duty-review render: through wasmtime (fresh instance, request copied in) vs native call".into(),
+        ours: wasm_render,
+        baseline: Some(("native".into(), native_render)),
+        target: "≤ 2× native".into(),
+        met: Some(wasm_render.as_secs_f64() <= native_render.as_secs_f64() * 2.0),
+    });
     let all = median(3, || timed(|| branches.iter().for_each(|b| review(*b, &out))));
     let base_all = (0..3).filter_map(|_| python_baseline(&root, &db, &out, &[])).min();
     let met = base_all.map(|b| all < Duration::from_secs(1) && b.as_secs_f64() / all.as_secs_f64() >= 20.0);
@@ -387,7 +410,12 @@ fn render_report(rows: &[Row]) -> String {
     for row in rows {
         let (baseline, ratio) = match &row.baseline {
             Some((name, time)) => {
-                (format!("{} ({name})", ms(*time)), format!("{:.1}×", time.as_secs_f64() / row.ours.as_secs_f64()))
+                {
+                    let ratio = time.as_secs_f64() / row.ours.as_secs_f64();
+                    // A small ratio keeps its digits: 0.02× says "50 times slower", 0.0× says nothing.
+                    let ratio = if ratio < 0.1 { format!("{ratio:.3}×") } else { format!("{ratio:.1}×") };
+                    (format!("{} ({name})", ms(*time)), ratio)
+                }
             }
             None => ("—".into(), "—".into()),
         };
@@ -411,8 +439,13 @@ fn render_report(rows: &[Row]) -> String {
          the remaining ~10 ms. Fixed in this round: meeting reads used no index (`?1 IS NULL OR …`\n\
          conditions), a branch's report read every branch's volunteer activities and appraisals, loaded its\n\
          meetings twice and evaluated all 50 branches on a one-branch ledger (2.1 s → about 0.5 s for 50).\n\
-         Not yet measured: plugin render through wasmtime vs the same template called natively (the SDK's\n\
-         types carry no serde, so the native path needs a request converter).\n\
+         The native row calls the duty-review crate (an rlib too) with the same request, converted once\n\
+         outside the timing, and checks both make the same document. The template's own work is tens of\n\
+         microseconds; the wasm figure is fixed cost: a fresh instance per call (the \"instantiate\" rows),\n\
+         the worker and epoch threads, and copying the branch's records (thousands of attendance entries,\n\
+         three strings each) into the guest and the document out. Within 2× of native would be below the\n\
+         cost of instantiating alone; a fresh instance per call is kept on purpose (ARCHITECTURE: no state\n\
+         survives between calls), so this target stays missed by design.\n\
          The window rows: first frame and peak memory are the release binary's own (`--screenshots`\n\
          tour under Xvfb, /usr/bin/time); the frame row is this thread's CPU time over 400 scrolled frames\n\
          of the roster screen in egui_kittest (egui pass and AccessKit tree, no GPU), 100,000 members vs 100."
