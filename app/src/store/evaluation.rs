@@ -296,6 +296,7 @@ impl Store {
     }
 }
 
+/// Reads appraisal rows (id, member, self-assessment, grade) of `year` from a prepared query.
 fn appraisal_rows(
     mut stmt: rusqlite::CachedStatement<'_>,
     args: impl rusqlite::Params,
