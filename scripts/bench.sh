@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Reproduces BENCHMARKS.md: installs the Python baseline's dependency (python-docx) and Xvfb for the
 # window's start-up figures, builds the release binary, and runs the benchmark target, which builds
-# the 50-branch demo set once and writes the markdown table.
+# the 50-branch demo set once and writes the markdown table; then appends the build times
+# (scripts/build-times.sh: fresh builds in throwaway target directories, most of an hour).
+# `--no-build-times` leaves them out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m pip install -q -r benchmarks/requirements.txt
@@ -11,3 +13,6 @@ fi
 cargo build --release --locked -p app
 export ZHIBU_BIN="${CARGO_TARGET_DIR:-$PWD/target}/release/zhibu"
 cargo bench --locked -p tests --bench zhibu -- --out BENCHMARKS.md
+if [ "${1:-}" != "--no-build-times" ]; then
+    scripts/build-times.sh >> BENCHMARKS.md
+fi

@@ -1,14 +1,8 @@
-//! 支部工作台 (Zhibu): records, rules, plugins and documents for grassroots Party-building work.
+//! 支部工作台 (Zhibu): the window and the command line over the layers below.
 //!
-//! Layers, top to bottom: [`cli`] → [`services`] → [`rules`] / [`store`] → [`domain`].
-//! See ARCHITECTURE.md for the map and the invariants.
+//! [`ui`] (egui) and [`cli`] (clap) call the services of `zhibu-core` (records, rules, imports,
+//! backups, the demo) and `zhibu-report` (templates, documents, Word export). anyhow lives here
+//! only. See ARCHITECTURE.md for the map and the invariants.
 
 pub mod cli;
-pub mod domain;
-pub mod export;
-pub mod import;
-pub mod plugin_host;
-pub mod rules;
-pub mod services;
-pub mod store;
 pub mod ui;

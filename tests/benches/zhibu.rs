@@ -11,14 +11,14 @@ mod native;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use zhibu::export::{ExportOptions, to_docx, write_docx};
-use zhibu::import::table::Encoding;
-use zhibu::plugin_host::{CancelToken, Limits, PluginHost};
-use zhibu::rules::RuleSet;
-use zhibu::services::demo::{DemoOptions, generate};
-use zhibu::services::report::{self, Catalog};
-use zhibu::services::{compliance, import};
-use zhibu::store::Store;
+use zhibu_core::import::table::Encoding;
+use zhibu_core::rules::RuleSet;
+use zhibu_core::services::demo::{DemoOptions, generate};
+use zhibu_core::services::{compliance, import};
+use zhibu_core::store::Store;
+use zhibu_report::export::{ExportOptions, to_docx, write_docx};
+use zhibu_report::plugin_host::{CancelToken, ComponentCache, Limits, PluginHost};
+use zhibu_report::services::report::{self, Catalog};
 
 fn median(runs: usize, mut f: impl FnMut() -> Duration) -> Duration {
     let mut times: Vec<Duration> = (0..runs).map(|_| f()).collect();
@@ -84,6 +84,7 @@ fn main() {
 
     let store = Store::open_existing(&db, "bench").unwrap();
     let cache = dir.path().join("cache");
+    let cache = ComponentCache::open(cache, &dir.path().join("component-cache.key")).unwrap();
     let catalog = Catalog::load(PluginHost::new(Limits::default(), Some(cache.clone())).unwrap(), None).unwrap();
     let at = tests::day(2026, 1, 5).and_hms_opt(10, 0, 0).unwrap();
     let export_options = ExportOptions { author: "东湖经济开发区党工委".into(), created: at };
@@ -91,7 +92,7 @@ fn main() {
         .organizations()
         .unwrap()
         .into_iter()
-        .filter(|o| o.record.kind == zhibu::domain::OrgKind::Branch)
+        .filter(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
         .map(|o| o.id.0)
         .collect();
     let review = |branch: i64, out: &Path| {
@@ -202,8 +203,12 @@ fn main() {
     });
 
     for id in ["duty-review", "star-rating", "meeting-minutes", "volunteer-certificate"] {
-        let wasm =
-            zhibu::plugin_host::package::reference().unwrap().into_iter().find(|p| p.manifest.id == id).unwrap().wasm;
+        let wasm = zhibu_report::plugin_host::package::reference()
+            .unwrap()
+            .into_iter()
+            .find(|p| p.manifest.id == id)
+            .unwrap()
+            .wasm;
         let fresh = median(3, || {
             let host = PluginHost::new(Limits::default(), None).unwrap();
             host.load(&wasm, id).unwrap().load.compile
@@ -233,12 +238,12 @@ fn main() {
             compliance::run(&store, &RuleSet::default(), 2025, tests::day(2025, 12, 31), None).unwrap();
         })
     });
-    let from = zhibu::rules::needed_from(&RuleSet::default(), 2025);
+    let from = zhibu_core::rules::needed_from(&RuleSet::default(), 2025);
     let ledger_time = median(7, || timed(|| drop(store.ledger(from, tests::day(2025, 12, 31)).unwrap())));
     let ledger = store.ledger(from, tests::day(2025, 12, 31)).unwrap();
     let attendance: usize = ledger.meetings.iter().map(|m| m.record.attendance.len()).sum();
     let evaluate_time = median(7, || {
-        timed(|| drop(zhibu::rules::evaluate(&ledger, &RuleSet::default(), 2025, tests::day(2025, 12, 31), None)))
+        timed(|| drop(zhibu_core::rules::evaluate(&ledger, &RuleSet::default(), 2025, tests::day(2025, 12, 31), None)))
     });
     rows.push(Row {
         name: "compliance, all branches, one year".into(),
@@ -280,8 +285,13 @@ fn main() {
                     .unwrap();
             let branch = fresh
                 .write(|w| {
-                    let root = w.create_organization(&tests::org(None, zhibu::domain::OrgKind::Committee, "党工委"))?;
-                    w.create_organization(&tests::org(Some(root), zhibu::domain::OrgKind::Branch, "金山社区党支部"))
+                    let root =
+                        w.create_organization(&tests::org(None, zhibu_core::domain::OrgKind::Committee, "党工委"))?;
+                    w.create_organization(&tests::org(
+                        Some(root),
+                        zhibu_core::domain::OrgKind::Branch,
+                        "金山社区党支部",
+                    ))
                 })
                 .unwrap();
             let _ = branch;
@@ -310,17 +320,17 @@ fn main() {
 }
 
 fn insert_benchmark(dir: &Path) -> (Duration, Duration) {
-    use zhibu::domain::{Attendance, Meeting, MeetingKind, MeetingStatus, Presence};
+    use zhibu_core::domain::{Attendance, Meeting, MeetingKind, MeetingStatus, Presence};
     let db = dir.join("insert.db");
     let mut store = Store::open(&db, "bench").unwrap();
     let (branch, members) = store
         .write(|w| {
-            let root = w.create_organization(&tests::org(None, zhibu::domain::OrgKind::Committee, "党工委"))?;
+            let root = w.create_organization(&tests::org(None, zhibu_core::domain::OrgKind::Committee, "党工委"))?;
             let branch =
-                w.create_organization(&tests::org(Some(root), zhibu::domain::OrgKind::Branch, "金山社区党支部"))?;
+                w.create_organization(&tests::org(Some(root), zhibu_core::domain::OrgKind::Branch, "金山社区党支部"))?;
             let members: Vec<_> =
                 (0..40).map(|i| w.create_member(&tests::member(branch, i))).collect::<Result<_, _>>()?;
-            Ok::<_, zhibu::store::StoreError>((branch, members))
+            Ok::<_, zhibu_core::store::StoreError>((branch, members))
         })
         .unwrap();
     let meeting = |i: u32| Meeting {
@@ -335,7 +345,7 @@ fn insert_benchmark(dir: &Path) -> (Duration, Duration) {
                 for m in &meetings {
                     w.create_meeting(m)?;
                 }
-                Ok::<_, zhibu::store::StoreError>(())
+                Ok::<_, zhibu_core::store::StoreError>(())
             })
             .unwrap();
     });
@@ -567,9 +577,9 @@ fn app_benchmarks(dir: &Path, options: &DemoOptions, rows: &mut Vec<Row>) {
         let mut store = Store::open(&db, "bench").unwrap();
         store
             .write(|w| {
-                let root = w.create_organization(&tests::org(None, zhibu::domain::OrgKind::Committee, "党委"))?;
+                let root = w.create_organization(&tests::org(None, zhibu_core::domain::OrgKind::Committee, "党委"))?;
                 let branch =
-                    w.create_organization(&tests::org(Some(root), zhibu::domain::OrgKind::Branch, "第一党支部"))?;
+                    w.create_organization(&tests::org(Some(root), zhibu_core::domain::OrgKind::Branch, "第一党支部"))?;
                 for i in 0..members {
                     let birth = tests::day(1950, 1, 1) + chrono::Duration::days(i64::from(i / 499));
                     let mut member = tests::member(branch, i);
@@ -577,7 +587,7 @@ fn app_benchmarks(dir: &Path, options: &DemoOptions, rows: &mut Vec<Row>) {
                     member.id_number = tests::id_number(birth, (i % 499) * 2 + 1);
                     w.create_member(&member)?;
                 }
-                Ok::<_, zhibu::store::StoreError>(())
+                Ok::<_, zhibu_core::store::StoreError>(())
             })
             .unwrap();
         drop(store);

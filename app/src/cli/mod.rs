@@ -3,16 +3,17 @@
 
 mod plugin;
 
-use crate::domain::{MeetingKind, OrgId};
-use crate::rules::{Frequency, RuleSet};
-use crate::services::compliance::{self, ComplianceReport};
-use crate::services::demo::{self, DemoOptions};
-use crate::store::Store;
 use anyhow::{Context as _, Result};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::time::Instant;
+use zhibu_core::domain::{MeetingKind, OrgId};
+use zhibu_core::rules::{Frequency, RuleSet};
+use zhibu_core::services::compliance::{self, ComplianceReport};
+use zhibu_core::services::demo::{self, DemoOptions};
+use zhibu_core::store::Store;
+use zhibu_report::services::export;
 
 /// 支部工作台：党支部会议、评议和志愿服务台账，规则核查与报表。
 #[derive(Debug, Parser)]
@@ -178,11 +179,11 @@ pub enum ImportCommand {
     },
 }
 
-fn encoding_arg(encoding: &str) -> crate::import::table::Encoding {
+fn encoding_arg(encoding: &str) -> zhibu_core::import::table::Encoding {
     match encoding {
-        "utf-8" => crate::import::table::Encoding::Utf8,
-        "gbk" => crate::import::table::Encoding::Gbk,
-        _ => crate::import::table::Encoding::Auto,
+        "utf-8" => zhibu_core::import::table::Encoding::Utf8,
+        "gbk" => zhibu_core::import::table::Encoding::Gbk,
+        _ => zhibu_core::import::table::Encoding::Auto,
     }
 }
 
@@ -209,7 +210,7 @@ pub fn default_backup_dir() -> Result<PathBuf> {
 /// Today's automatic backup (once a day, newest 7 kept) before a command changes many records.
 fn automatic_backup(store: &Store) -> Result<()> {
     let dir = default_backup_dir()?;
-    if let Some(written) = crate::services::backup::automatic(store, &dir, chrono::Local::now().date_naive(), 7)? {
+    if let Some(written) = zhibu_core::services::backup::automatic(store, &dir, chrono::Local::now().date_naive(), 7)? {
         eprintln!("已自动备份：{}", written.display());
     }
     Ok(())
@@ -219,8 +220,8 @@ fn automatic_backup(store: &Store) -> Result<()> {
 fn open_checked(db: &std::path::Path, operator: &str) -> Result<Store> {
     match Store::open_existing(db, operator) {
         Ok(store) => Ok(store),
-        Err(error @ crate::store::StoreError::Damaged { .. }) => {
-            let hint = default_backup_dir().ok().and_then(|dir| crate::services::backup::newest_good(&dir));
+        Err(error @ zhibu_core::store::StoreError::Damaged { .. }) => {
+            let hint = default_backup_dir().ok().and_then(|dir| zhibu_core::services::backup::newest_good(&dir));
             match hint {
                 Some(backup) => Err(anyhow::anyhow!(
                     "{error}\n最近的完好备份：{}（zhibu restore --db {} --from {}）",
@@ -280,7 +281,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 std::fs::create_dir_all(dir).with_context(|| format!("无法创建数据目录：{}", dir.display()))?;
             }
             let started = Instant::now();
-            let _lock = crate::store::InstanceLock::acquire(&db)?;
+            let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
             let mut store = Store::open(&db, &operator)?;
             let options = DemoOptions { branches, members_per_branch, years, last_year, seed };
             let summary = demo::generate(&mut store, &options)?;
@@ -315,97 +316,80 @@ pub fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Report { template, params, out, json, generated_at, rules, pdf, show_personal_data, each_meeting } => {
-            let store = open_checked(&db, &operator)?;
+            // The audit rows are writes: one writer at a time on a database.
+            let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
+            let mut store = open_checked(&db, &operator)?;
             let rules = match rules {
                 Some(path) => RuleSet::load(&path)?,
                 None => RuleSet::default(),
             };
             let catalog = plugin::catalog(&plugins_dir, &cache_dir)?;
-            let params = parse_params(&params)?;
-            let generated_at = generated_at.unwrap_or_else(|| chrono::Local::now().naive_local());
-            let cancel = crate::plugin_host::CancelToken::new();
-            let options = crate::export::ExportOptions {
-                author: crate::services::report::unit_name(&store)?,
-                created: generated_at,
-            };
-            let consent = if show_personal_data {
-                crate::services::report::Consent::PersonalDataConfirmed
+            let destination = if each_meeting {
+                export::Destination::EachMeeting(out.clone())
             } else {
-                crate::services::report::Consent::None
+                export::Destination::File { path: out.clone(), json }
             };
-            let mut written = Vec::new();
-            if each_meeting {
-                std::fs::create_dir_all(&out).with_context(|| format!("无法创建目录：{}", out.display()))?;
-                let batch = crate::services::report::render_each_meeting(
-                    &store,
-                    &rules,
-                    &catalog,
-                    &template,
-                    &params,
-                    generated_at,
-                    &cancel,
-                    consent,
-                )?;
-                for (name, outcome) in batch {
-                    plugin::print_log(&outcome.log);
-                    let path = out.join(format!("{name}.docx"));
-                    plugin::write_document(&outcome.document, &path, false, &options)?;
-                    written.push(path);
-                }
-                println!("已生成 {} 个文件到 {}", written.len(), out.display());
-            } else {
-                let outcome = crate::services::report::render_with_consent(
-                    &store,
-                    &rules,
-                    &catalog,
-                    &template,
-                    &params,
-                    generated_at,
-                    &cancel,
-                    consent,
-                )?;
-                plugin::print_log(&outcome.log);
-                plugin::write_document(&outcome.document, &out, json, &options)?;
-                println!(
+            let request = export::ExportRequest {
+                template,
+                params: parse_params(&params)?,
+                consent: if show_personal_data {
+                    zhibu_report::services::report::Consent::PersonalDataConfirmed
+                } else {
+                    zhibu_report::services::report::Consent::None
+                },
+                generated_at: generated_at.unwrap_or_else(|| chrono::Local::now().naive_local()),
+                destination,
+                pdf,
+            };
+            let exported = export::run(&mut store, &rules, &catalog, &request, &export::Progress::new())?;
+            plugin::print_log(&exported.log);
+            match exported.files.as_slice() {
+                [one] if !each_meeting => println!(
                     "已生成：{}（{}，用时 {:.0} 毫秒）",
-                    out.display(),
-                    outcome.document.title,
-                    outcome.elapsed.as_secs_f64() * 1000.0
-                );
-                written.push(out.clone());
+                    one.display(),
+                    exported.titles.first().map(String::as_str).unwrap_or_default(),
+                    exported.render_time.as_secs_f64() * 1000.0
+                ),
+                files => println!("已生成 {} 个文件到 {}", files.len(), out.display()),
             }
-            if pdf {
-                for docx in written.iter().filter(|p| p.extension().is_some_and(|e| e == "docx")) {
-                    let made = crate::export::pdf::convert(docx)?;
-                    println!("已转换：{}", made.display());
-                }
+            for made in &exported.pdfs {
+                println!("已转换：{}", made.display());
             }
-            let mut store = store;
-            crate::services::report::record_exports(&mut store, &template, &params, &written)?;
         }
         Command::Import { what: ImportCommand::Members { file, dry_run, encoding, branch, mapping } } => {
-            let _lock = crate::store::InstanceLock::acquire(&db)?;
+            let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
             let mut store = open_checked(&db, &operator)?;
             let encoding = encoding_arg(&encoding);
             let mapping = parse_params(&mapping)?;
             if !dry_run {
                 automatic_backup(&store)?;
             }
-            let result =
-                crate::services::import::members(&mut store, &file, encoding, &mapping, branch.map(OrgId), dry_run)?;
-            print!("{}", crate::services::import::report_text(&result));
+            let result = zhibu_core::services::import::members(
+                &mut store,
+                &file,
+                encoding,
+                &mapping,
+                branch.map(OrgId),
+                dry_run,
+            )?;
+            print!("{}", zhibu_core::services::import::report_text(&result));
             if !dry_run && !result.plan.problems.is_empty() {
                 anyhow::bail!("发现{}处问题，未导入任何记录；请按上面的行号修改后重新导入", result.plan.problems.len());
             }
         }
         Command::Import { what: ImportCommand::Meetings { file, branch, dry_run, encoding } } => {
-            let _lock = crate::store::InstanceLock::acquire(&db)?;
+            let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
             let mut store = open_checked(&db, &operator)?;
             if !dry_run {
                 automatic_backup(&store)?;
             }
-            let result =
-                crate::services::import::meetings(&mut store, &file, encoding_arg(&encoding), OrgId(branch), dry_run)?;
+            let result = zhibu_core::services::import::meetings(
+                &mut store,
+                &file,
+                encoding_arg(&encoding),
+                OrgId(branch),
+                dry_run,
+            )?;
             for row in &result.plan.rows {
                 let note = if row.duplicate { "已导入过，跳过" } else { "新增（草稿）" };
                 println!("第{}行  {note}  {} {}", row.row, row.meeting.starts_at.format("%Y-%m-%d"), row.meeting.title);
@@ -420,6 +404,8 @@ pub fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Backup { out } => {
+            // The backup's audit row is a write: one writer at a time on a database.
+            let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
             let store = open_checked(&db, &operator)?;
             let started = Instant::now();
             store.backup_to(&out)?;
@@ -428,7 +414,7 @@ pub fn run(cli: Cli) -> Result<()> {
             println!("已备份到：{}（用时 {:.2} 秒）", out.display(), started.elapsed().as_secs_f64());
         }
         Command::Restore { from } => {
-            let kept = crate::services::backup::restore(&db, &from)?;
+            let kept = zhibu_core::services::backup::restore(&db, &from)?;
             println!("已从 {} 恢复：{}", from.display(), db.display());
             if let Some(kept) = kept {
                 println!("被替换的数据库已保留为：{}", kept.display());

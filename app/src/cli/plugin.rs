@@ -1,14 +1,14 @@
 //! `zhibu plugin …`: list, install, remove, check, run (the author's harness), new (scaffold)
 //! and build (compile and package), plus the helpers `zhibu report` shares.
 
-use crate::plugin_host::package::{self, Source};
-use crate::plugin_host::{CancelToken, Document, Limits, PluginHost, PluginLog, RenderRequest};
-use crate::services::report::{self, Catalog};
-use crate::services::scaffold;
 use anyhow::{Context as _, Result, bail};
 use clap::Subcommand;
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
+use zhibu_report::plugin_host::package::{self, Source};
+use zhibu_report::plugin_host::{CancelToken, ComponentCache, Limits, PluginHost, PluginLog, RenderRequest};
+use zhibu_report::services::report::{self, Catalog};
+use zhibu_report::services::scaffold;
 
 /// The plugin subcommands.
 #[derive(Debug, Subcommand)]
@@ -60,14 +60,15 @@ pub enum PluginCommand {
     },
 }
 
-/// The host with default limits and the compile cache.
-pub fn host(cache_dir: &Path) -> Result<PluginHost> {
-    Ok(PluginHost::new(Limits::default(), Some(cache_dir.to_owned()))?)
+/// The host with default limits and the installation's compile cache.
+pub fn host(plugins_dir: &Path, cache_dir: &Path) -> Result<PluginHost> {
+    let cache = ComponentCache::for_installation(cache_dir.to_owned(), plugins_dir)?;
+    Ok(PluginHost::new(Limits::default(), Some(cache))?)
 }
 
 /// Every template: embedded ones and those installed in `plugins_dir`.
 pub fn catalog(plugins_dir: &Path, cache_dir: &Path) -> Result<Catalog> {
-    let catalog = Catalog::load(host(cache_dir)?, Some(plugins_dir))?;
+    let catalog = Catalog::open(cache_dir, plugins_dir)?;
     for (id, error) in &catalog.broken {
         eprintln!("警告：插件 {id} 未加载：{error}");
     }
@@ -82,26 +83,6 @@ pub fn print_log(log: &PluginLog) {
     if log.dropped > 0 {
         eprintln!("[插件] 另有 {} 行日志超出上限未保留", log.dropped);
     }
-}
-
-/// Writes the document: `.docx` through the Word export, the document model as JSON with
-/// `--json` or a `.json` file name.
-pub fn write_document(
-    document: &Document,
-    out: &Path,
-    json: bool,
-    options: &crate::export::ExportOptions,
-) -> Result<()> {
-    let is_json = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    if json || is_json {
-        let text = serde_json::to_string_pretty(document)?;
-        return std::fs::write(out, text).with_context(|| format!("无法写入：{}", out.display()));
-    }
-    if !out.extension().is_some_and(|e| e.eq_ignore_ascii_case("docx")) {
-        bail!("输出文件应以 .docx 结尾（或加 --json 输出文档模型）：{}", out.display());
-    }
-    crate::export::write_docx(document, options, out)?;
-    Ok(())
 }
 
 fn permissions_text(manifest: &package::Manifest) -> String {
@@ -163,7 +144,7 @@ pub fn run(command: PluginCommand, plugins_dir: &Path, cache_dir: &Path) -> Resu
         }
         PluginCommand::Check { file } => {
             let bytes = std::fs::read(&file).with_context(|| format!("无法读取：{}", file.display()))?;
-            let plugin = host(cache_dir)?.load(&bytes, &file.display().to_string())?;
+            let plugin = host(plugins_dir, cache_dir)?.load(&bytes, &file.display().to_string())?;
             let info = &plugin.info;
             println!("检查通过：{}（{}）版本 {}，接口版本 {}", info.id, info.name, info.version, plugin.api_version);
             println!("说明：{}", info.description);
@@ -188,18 +169,18 @@ pub fn run(command: PluginCommand, plugins_dir: &Path, cache_dir: &Path) -> Resu
             let text = std::fs::read_to_string(&fixture).with_context(|| format!("无法读取：{}", fixture.display()))?;
             let request: RenderRequest =
                 serde_json::from_str(&text).with_context(|| format!("样例请求格式有误：{}", fixture.display()))?;
-            let host = host(cache_dir)?;
+            let host = host(plugins_dir, cache_dir)?;
             let plugin = host.load(&bytes, &file.display().to_string())?;
             let result = host.render(&plugin, &request, &CancelToken::new());
             match result {
                 Ok(outcome) => {
                     print_log(&outcome.log);
-                    let options = crate::export::ExportOptions {
+                    let options = zhibu_report::export::ExportOptions {
                         author: request.unit_name.clone(),
                         created: chrono::NaiveDateTime::parse_from_str(&request.generated_at, "%Y-%m-%dT%H:%M:%S")
                             .unwrap_or_default(),
                     };
-                    write_document(&outcome.document, &out, false, &options)?;
+                    zhibu_report::services::export::write_file(&outcome.document, &out, false, &options)?;
                     println!(
                         "已生成：{}\n耗用燃料 {}，用时 {:.2} 毫秒（含实例化），加载 {:.1} 毫秒（{}）",
                         out.display(),
@@ -222,7 +203,7 @@ pub fn run(command: PluginCommand, plugins_dir: &Path, cache_dir: &Path) -> Resu
             );
         }
         PluginCommand::Build { dir } => {
-            let host = host(cache_dir)?;
+            let host = host(plugins_dir, cache_dir)?;
             let built = scaffold::build(&dir, &host)?;
             println!(
                 "已打包：{}（{} 版本 {}）\n  {}\n  {}\n  权限：{}",

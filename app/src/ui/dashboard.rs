@@ -2,13 +2,15 @@
 //! clause on hover), committee terms to act on, members to follow up, attendance by month and
 //! volunteer hours by branch, and quick actions.
 
-use super::app::{Command, Data, Screen, Workspace};
+use super::app::Screen;
+use super::command::Command;
 use super::widgets;
-use crate::domain::{OrgId, Presence};
-use crate::rules::{BranchCompliance, FindingCode, MeetingTally, Severity};
+use super::workspace::{Data, Workspace};
 use chrono::Datelike;
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Bar, BarChart, Plot};
+use zhibu_core::domain::{OrgId, Presence};
+use zhibu_core::rules::{BranchCompliance, FindingCode, MeetingTally, Severity};
 
 /// Dashboard filters and the chart series computed when the records change.
 #[derive(Default)]

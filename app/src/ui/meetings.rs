@@ -2,17 +2,18 @@
 //! the branch roster, agenda, speeches, resolutions with votes, the quorum check shown live,
 //! attachments through the native file dialog, and finalize.
 
-use super::app::{Command, Data, Workspace};
+use super::command::Command;
 use super::members::parse_date;
 use super::widgets::{self, field_ui, hinted_field_ui};
-use crate::domain::{
-    AgendaItem, Attachment, Attendance, Meeting, MeetingId, MeetingKind, MeetingStatus, MemberId, OrgId, OrgKind,
-    Presence, Resolution, Speech, Votes,
-};
-use crate::rules::{RuleSet, Severity};
+use super::workspace::{Data, Workspace};
 use chrono::{Datelike, NaiveDateTime, NaiveTime};
 use egui::Ui;
 use egui_extras::{Column, TableBuilder};
+use zhibu_core::domain::{
+    AgendaItem, Attachment, Attendance, Meeting, MeetingId, MeetingKind, MeetingStatus, MemberId, OrgId, OrgKind,
+    Presence, Resolution, Speech, Votes,
+};
+use zhibu_core::rules::{RuleSet, Severity};
 
 /// The meeting screen's state.
 #[derive(Default)]
@@ -268,6 +269,18 @@ impl Editor {
 }
 
 impl State {
+    /// Opens the editor on a meeting read in full (after [`Command::OpenMeeting`]), or says why not.
+    pub fn opened(&mut self, id: MeetingId, meeting: Result<Meeting, String>, data: &Data) {
+        match meeting {
+            Ok(meeting) => {
+                let editor = Editor::from_meeting(id, &meeting, data);
+                self.editor = Some((editor.clone(), editor));
+                self.load_error = None;
+            }
+            Err(error) => self.load_error = Some(format!("读取会议失败：{error}")),
+        }
+    }
+
     /// Whether the editor differs from what was loaded.
     pub fn is_dirty(&self) -> bool {
         self.editor.as_ref().is_some_and(|(editor, original)| {
@@ -431,13 +444,8 @@ pub fn meetings_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Co
             });
         });
     if let Some(id) = open {
-        match workspace.store.meeting(id) {
-            Ok(meeting) => {
-                let editor = Editor::from_meeting(id, &meeting, data);
-                state.editor = Some((editor.clone(), editor));
-            }
-            Err(error) => state.load_error = Some(format!("读取会议失败：{error}")),
-        }
+        // The list holds summaries; the whole record is read by `App::logic`, not while drawing.
+        commands.push(Command::OpenMeeting(id));
     }
 }
 
@@ -686,7 +694,7 @@ fn quorum_ui(ui: &mut Ui, editor: &Editor, data: &Data, rules: &RuleSet) {
     ui.strong("法定人数与表决核对");
     match editor.to_meeting() {
         Ok(meeting) => {
-            let findings = crate::rules::check_meeting(rules, &meeting, &data.members);
+            let findings = zhibu_core::rules::check_meeting(rules, &meeting, &data.members);
             if findings.is_empty() {
                 if rules.quorum.contains_key(&meeting.kind) {
                     ui.colored_label(egui::Color32::from_rgb(0x2e, 0x8b, 0x57), "√ 到会人数和表决票数符合规定");

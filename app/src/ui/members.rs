@@ -1,13 +1,14 @@
 //! 党员: the roster as a virtualised table with search and filters, the detail form (ID numbers
 //! masked until the user asks to see one), delete with undo, and roster import with its report.
 
-use super::app::{Command, Data, Workspace};
+use super::command::Command;
 use super::widgets::{self, field_ui, hinted_field_ui};
-use crate::domain::{IdNumber, Member, MemberId, MemberStatus, OrgId, Phone};
+use super::workspace::{Data, Workspace};
 use chrono::NaiveDate;
 use egui::Ui;
 use egui_extras::{Column, TableBuilder};
 use std::path::PathBuf;
+use zhibu_core::domain::{IdNumber, Member, MemberId, MemberStatus, OrgId, Phone};
 
 /// The roster screen's state.
 #[derive(Default)]

@@ -1,9 +1,11 @@
-//! The desktop window (egui/eframe): the only module that draws. Screens emit [`app::Command`]s;
+//! The desktop window (egui/eframe): the only module that draws. Screens emit [`command::Command`]s;
 //! `App::logic` carries them out through the store and the services, so no screen writes to
 //! the database or runs a template itself.
 
 pub mod app;
+pub mod command;
 mod dashboard;
+mod dialogs;
 pub mod fonts;
 mod jobs;
 mod meetings;
@@ -13,10 +15,14 @@ mod plugins;
 mod reports;
 mod reviews;
 mod settings;
+mod tour;
 mod volunteer;
 mod widgets;
+pub mod workspace;
 
-pub use app::{App, Paths, Screen};
+pub use app::{App, Screen};
+pub use command::Command;
+pub use workspace::{Data, Paths, Workspace};
 
 use anyhow::{Context as _, Result};
 use std::path::PathBuf;

@@ -1,17 +1,16 @@
-//! 组织: the organization tree, the selected organization's committee terms, and a form to add
-//! an organization under another.
+//! 组织: the organization tree, the selected organization's committee terms (from the loaded
+//! overview: drawing reads no database), and a form to add an organization under another.
 
-use super::app::{Command, Data, Workspace};
+use super::command::Command;
 use super::widgets::{self, field_ui};
-use crate::domain::{BranchCategory, CommitteeTerm, OrgId, OrgKind, Organization, Stored, TermId};
+use super::workspace::{Data, Workspace};
 use egui::Ui;
+use zhibu_core::domain::{BranchCategory, CommitteeTerm, OrgId, OrgKind, Organization, Stored, TermId};
 
 /// The organization screen's state.
 pub struct State {
-    /// The organization whose terms are shown.
+    /// The organization whose terms are shown (from the loaded overview).
     pub selected: Option<OrgId>,
-    /// Its terms, loaded when it was selected.
-    pub terms: Vec<Stored<TermId, CommitteeTerm>>,
     /// The new-organization form.
     pub kind: OrgKind,
     /// Parent of the new organization.
@@ -28,7 +27,6 @@ impl Default for State {
     fn default() -> Self {
         Self {
             selected: None,
-            terms: Vec::new(),
             kind: OrgKind::Branch,
             parent: None,
             category: BranchCategory::Community,
@@ -60,10 +58,11 @@ pub fn orgs_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Comman
         ui.vertical(|ui| {
             if let Some(id) = state.selected {
                 ui.heading(data.org_name(id));
-                if state.terms.is_empty() {
+                let terms: &[Stored<TermId, CommitteeTerm>] = data.terms.get(&id).map_or(&[], Vec::as_slice);
+                if terms.is_empty() {
                     ui.label("没有记录届次。");
                 }
-                for term in &state.terms {
+                for term in terms {
                     let t = &term.record;
                     ui.strong(format!(
                         "第{}届：{} 选举，{} 届满",
@@ -83,10 +82,6 @@ pub fn orgs_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Comman
     if let Some(id) = select {
         state.selected = Some(id);
         state.parent = Some(id);
-        match workspace.store.terms(id) {
-            Ok(terms) => state.terms = terms,
-            Err(error) => state.error = Some(format!("读取届次失败：{error}")),
-        }
     }
 }
 

@@ -2,12 +2,13 @@
 //! folder or zip after the user consents to the permissions shown; remove; and a developer
 //! folder whose plugin is reloaded whenever its wasm file changes.
 
-use super::app::{Command, Workspace};
+use super::command::Command;
 use super::widgets;
-use crate::plugin_host::package::{self, Manifest, Source};
+use super::workspace::Workspace;
 use egui::{RichText, Ui};
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
+use zhibu_report::plugin_host::package::{self, Manifest, Source};
 
 /// The plugin manager's state.
 #[derive(Default)]

@@ -2,14 +2,16 @@
 //! model in the window, export through the native save dialog (one file, or one per meeting into
 //! a folder); rendering runs as a background job with progress and a cancel button.
 
-use super::app::{Command, Data, Workspace};
+use super::command::Command;
 use super::jobs::{JobRequest, Target};
 use super::widgets;
-use crate::plugin_host::{Align, Block, Document, Paragraph, ParamKind, ParamSpec, PluginLog};
-use crate::services::report::{Catalog, Consent};
+use super::workspace::{Data, Workspace};
 use egui::{RichText, Ui};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use zhibu_report::document::{Align, Block, Document, Paragraph};
+use zhibu_report::plugin_host::{ParamKind, ParamSpec, PluginLog};
+use zhibu_report::services::report::{Catalog, Consent};
 
 /// The report centre's state.
 #[derive(Default)]
@@ -104,7 +106,7 @@ pub fn reports_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
                     && let Some(path) = rfd::FileDialog::new()
                         .set_title("导出到")
                         .add_filter("Word 文档", &["docx"])
-                        .set_file_name(format!("{}.docx", super::jobs::file_name(&info.name)))
+                        .set_file_name(format!("{}.docx", zhibu_report::services::export::file_name(&info.name)))
                         .save_file()
                 {
                     state.save_to = path.display().to_string();
@@ -200,7 +202,7 @@ pub fn select_template(state: &mut State, catalog: &Catalog, id: &str, data: &Da
 
 fn submit(request: JobRequest, state: &mut State, commands: &mut Vec<Command>) {
     state.error = None;
-    let asks = crate::services::report::asks_personal_data(&request.params);
+    let asks = zhibu_report::services::report::asks_personal_data(&request.params);
     state.written.clear();
     if asks {
         state.pending_consent = Some(request);

@@ -1,13 +1,14 @@
 //! 评议: duty reviews with ballot entry (the total checked against ballots returned, live),
 //! member appraisals, and star ratings scored against a scheme a plugin provides.
 
-use super::app::{Command, Data, Workspace};
+use super::command::Command;
 use super::widgets::{self, multiline_ui};
-use crate::domain::{
+use super::workspace::{Data, Workspace};
+use egui::Ui;
+use zhibu_core::domain::{
     AppraisalGrade, BallotTally, DutyReview, IndicatorScore, MemberAppraisal, MemberId, OrgId, ReportSection,
     ReviewGrade, SchemeId, StarRating, star_string,
 };
-use egui::Ui;
 
 /// The parts of a duty report, in the order the template prints them (it finds each by its heading).
 pub const SECTIONS: [&str; 4] = ["履行第一责任人职责情况", "主要工作及成效", "存在问题及原因", "下一步打算"];

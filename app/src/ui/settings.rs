@@ -1,8 +1,9 @@
 //! 设置: unit name, operator name, where the database and backups live, backup now and restore,
 //! the rule file in force, and the demo data.
 
-use super::app::{Command, Data, Paths, Workspace};
+use super::command::Command;
 use super::widgets;
+use super::workspace::{Data, Paths, Workspace};
 use egui::Ui;
 
 /// The settings form.
@@ -27,7 +28,7 @@ impl State {
     pub fn load(&mut self, data: &Data, operator: &str, paths: &Paths) {
         self.unit_name.clone_from(&data.unit_name);
         operator.clone_into(&mut self.operator);
-        self.backups = crate::services::backup::automatic_backups(&paths.backup_dir);
+        self.backups = zhibu_core::services::backup::automatic_backups(&paths.backup_dir);
         self.backups.reverse();
     }
 }
@@ -106,15 +107,8 @@ pub fn settings_ui(ui: &mut Ui, workspace: &mut Workspace, paths: &Paths, comman
     if ui.button("加载规则文件（TOML）……").clicked()
         && let Some(file) = rfd::FileDialog::new().add_filter("规则", &["toml"]).pick_file()
     {
-        match crate::rules::RuleSet::load(&file) {
-            Ok(rules) => {
-                workspace.rules = rules;
-                state.rules_file = Some(file);
-                state.rules_error = None;
-                commands.push(Command::SetYear(workspace.year));
-            }
-            Err(error) => state.rules_error = Some(error.to_string()),
-        }
+        // Read and applied by `App::logic`, not while drawing.
+        commands.push(Command::LoadRules(file));
     }
     if let Some(error) = &state.rules_error {
         widgets::error_text_ui(ui, error);

@@ -1,12 +1,13 @@
 //! 志愿服务: the year's activities with hours, and a form to record one with its participants
 //! (members of a branch, each credited with the activity's length unless changed).
 
-use super::app::{Command, Data, Workspace};
+use super::command::Command;
 use super::members::parse_date;
 use super::widgets::{self, field_ui, hinted_field_ui, multiline_ui};
-use crate::domain::{MemberId, OrgId, Participant, VolunteerActivity, VolunteerCategory};
+use super::workspace::{Data, Workspace};
 use chrono::NaiveTime;
 use egui::Ui;
+use zhibu_core::domain::{MemberId, OrgId, Participant, VolunteerActivity, VolunteerCategory};
 
 /// The volunteer screen's state.
 pub struct State {

@@ -1,7 +1,7 @@
 //! Small drawing helpers the screens share: labelled fields (every input has an accessible
 //! name), the year picker, coloured status text and the PNG writer for screenshots.
 
-use super::app::Command;
+use super::command::Command;
 use egui::{Response, Ui};
 
 /// Salt of the search box id; Ctrl+F focuses `Id::new(SEARCH_ID).with(screen)`.

@@ -94,6 +94,6 @@ records! {
 }
 
 /// The host's request as the SDK's request.
-pub fn request(host: &zhibu::plugin_host::RenderRequest) -> RenderRequest {
+pub fn request(host: &zhibu_report::plugin_host::RenderRequest) -> RenderRequest {
     RenderRequest::from_json(&serde_json::to_value(host).expect("the host request serializes"))
 }

@@ -6,12 +6,13 @@
 use std::io::Read as _;
 use std::sync::OnceLock;
 use tests::day;
-use zhibu::export::{ExportOptions, to_docx};
-use zhibu::plugin_host::{CancelToken, Document, Limits, PluginHost};
-use zhibu::rules::RuleSet;
-use zhibu::services::demo::{DemoOptions, generate};
-use zhibu::services::report::{self, Catalog};
-use zhibu::store::Store;
+use zhibu_core::rules::RuleSet;
+use zhibu_core::services::demo::{DemoOptions, generate};
+use zhibu_core::store::Store;
+use zhibu_report::document::Document;
+use zhibu_report::export::{ExportOptions, to_docx};
+use zhibu_report::plugin_host::{CancelToken, Limits, PluginHost};
+use zhibu_report::services::report::{self, Catalog};
 
 fn render(template: &str, params: &[(&str, &str)]) -> Document {
     static DB: OnceLock<(tempfile::TempDir, std::path::PathBuf)> = OnceLock::new();
@@ -136,14 +137,14 @@ fn the_same_document_gives_the_same_bytes() {
 #[test]
 fn a_malformed_document_is_refused_and_no_file_appears() {
     let mut doc = render("star-rating", &[("year", "2025")]);
-    if let Some(zhibu::plugin_host::Block::Table(table)) =
-        doc.sections[0].blocks.iter_mut().find(|b| matches!(b, zhibu::plugin_host::Block::Table(_)))
+    if let Some(zhibu_report::document::Block::Table(table)) =
+        doc.sections[0].blocks.iter_mut().find(|b| matches!(b, zhibu_report::document::Block::Table(_)))
     {
         table.rows[1].cells.pop();
     }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("坏文件.docx");
-    let error = zhibu::export::write_docx(&doc, &options(), &path).unwrap_err();
+    let error = zhibu_report::export::write_docx(&doc, &options(), &path).unwrap_err();
     assert!(error.to_string().contains("的表格第2行只有9列，应为10列"), "{error}");
     assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "nothing written");
 }
@@ -194,7 +195,7 @@ fn the_volunteer_certificate_masks_the_id_number() {
 
 #[test]
 fn full_id_numbers_appear_only_when_the_template_asks_and_the_user_confirms() {
-    use zhibu::services::report::{Consent, render_with_consent};
+    use zhibu_report::services::report::{Consent, RenderArgs, render_one};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.db");
     generate(&mut Store::open(&path, "测试").unwrap(), &DemoOptions { branches: 1, ..DemoOptions::default() }).unwrap();
@@ -211,17 +212,17 @@ fn full_id_numbers_appear_only_when_the_template_asks_and_the_user_confirms() {
         ]
     };
     let text_of = |consent, show| {
-        let outcome = render_with_consent(
-            &store,
-            &RuleSet::default(),
-            &catalog,
-            "volunteer-certificate",
-            &params(show),
-            at,
-            &CancelToken::new(),
+        let outcome = render_one(&RenderArgs {
+            store: &store,
+            rules: &RuleSet::default(),
+            catalog: &catalog,
+            template_id: "volunteer-certificate",
+            params: &params(show),
+            generated_at: at,
+            cancel: &CancelToken::new(),
             consent,
-        )?;
-        Ok::<_, zhibu::services::ServiceError>(serde_json::to_string(&outcome.document).unwrap())
+        })?;
+        Ok::<_, zhibu_report::services::ReportError>(serde_json::to_string(&outcome.document).unwrap())
     };
     let masked = text_of(Consent::PersonalDataConfirmed, "隐藏").unwrap();
     assert!(!masked.contains(&full) && masked.contains(&member.record.id_number.masked()), "masked by default");

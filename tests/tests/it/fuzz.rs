@@ -6,13 +6,13 @@
 use proptest::prelude::*;
 use proptest::strategy::ValueTree as _;
 use tests::day;
-use zhibu::export::{ExportOptions, to_docx};
-use zhibu::import::roster;
-use zhibu::import::table::{Encoding, decode};
-use zhibu::plugin_host::{
+use zhibu_core::import::roster;
+use zhibu_core::import::table::{Encoding, decode};
+use zhibu_report::document::{
     Align, Block, Cell, DocStyle, Document, Heading, Orientation, Paragraph, Row, Section, Signature, Table, TextRun,
-    validate_document,
+    validate as validate_document,
 };
+use zhibu_report::export::{ExportOptions, to_docx};
 
 fn config() -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(48);
@@ -149,8 +149,8 @@ proptest! {
             text.push('\n');
         }
         std::fs::write(&path, text).unwrap();
-        if let Ok(rows) = zhibu::import::table::read(&path, Encoding::Auto) {
-            let _ = roster::plan(&rows, &[], &[], &[], Some(zhibu::domain::OrgId(1)));
+        if let Ok(rows) = zhibu_core::import::table::read(&path, Encoding::Auto) {
+            let _ = roster::plan(&rows, &[], &[], &[], Some(zhibu_core::domain::OrgId(1)));
         }
     }
 
@@ -161,7 +161,7 @@ proptest! {
         let mut data = if zip_header { b"PK\x03\x04".to_vec() } else { vec![0xD0, 0xCF, 0x11, 0xE0] };
         data.extend(bytes);
         std::fs::write(&path, data).unwrap();
-        let _ = zhibu::import::table::read(&path, Encoding::Auto);
+        let _ = zhibu_core::import::table::read(&path, Encoding::Auto);
     }
 
     #[test]

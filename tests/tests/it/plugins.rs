@@ -4,13 +4,15 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 use tests::day;
-use zhibu::plugin_host::package::{self, Package, Source};
-use zhibu::plugin_host::{Block, CancelToken, Limits, PluginError, PluginHost, RenderRequest};
-use zhibu::rules::RuleSet;
-use zhibu::services::demo::{DemoOptions, generate};
-use zhibu::services::report::{self, Catalog};
-use zhibu::services::{ServiceError, compliance};
-use zhibu::store::Store;
+use zhibu_core::rules::RuleSet;
+use zhibu_core::services::compliance;
+use zhibu_core::services::demo::{DemoOptions, generate};
+use zhibu_core::store::Store;
+use zhibu_report::document::Block;
+use zhibu_report::plugin_host::package::{self, Package, Source};
+use zhibu_report::plugin_host::{CancelToken, ComponentCache, Limits, PluginError, PluginHost, RenderRequest};
+use zhibu_report::services::ReportError;
+use zhibu_report::services::report::{self, Catalog};
 
 /// Tight limits so a runaway plugin is stopped quickly in tests.
 fn limits() -> Limits {
@@ -82,7 +84,8 @@ fn the_duty_review_shows_the_same_figures_as_compliance() {
     assert_eq!(doc.title, "金山社区党支部书记2025年度抓基层党建工作述职报告");
     let text = text_of(&doc.sections[0].blocks);
     let result =
-        compliance::run(&store, &RuleSet::default(), 2025, day(2025, 12, 31), Some(zhibu::domain::OrgId(3))).unwrap();
+        compliance::run(&store, &RuleSet::default(), 2025, day(2025, 12, 31), Some(zhibu_core::domain::OrgId(3)))
+            .unwrap();
     for tally in result.branches[0].meetings.iter().filter(|t| {
         matches!(t.kind.code(), "general_meeting" | "committee_meeting" | "group_meeting" | "party_lecture")
     }) {
@@ -245,7 +248,7 @@ fn write_package(dir: &std::path::Path, manifest: &str, wasm: &[u8]) {
 fn manifest_for(wasm: &[u8], extra: &str) -> String {
     format!(
         "id = \"hostile\"\nname = \"恶意测试模板\"\nversion = \"0.1.0\"\napi_version = \"1.0.0\"\nsha256 = \"{}\"\npermissions = [\"members\"]\n{extra}",
-        zhibu::plugin_host::sha256_bytes(wasm)
+        zhibu_report::plugin_host::sha256_bytes(wasm)
     )
 }
 
@@ -279,7 +282,7 @@ fn packages_are_checked_before_they_are_trusted() {
     let manifest = report::install(&mut catalog, &good, &plugins).unwrap();
     assert_eq!(manifest.id, "hostile");
     let error = report::install(&mut catalog, &good, &plugins).map(|_| ()).unwrap_err();
-    assert!(matches!(error, ServiceError::Plugin(PluginError::IdClash(_))), "{error}");
+    assert!(matches!(error, ReportError::Plugin(PluginError::IdClash(_))), "{error}");
     // An installed package whose wasm is replaced afterwards is refused at the next load.
     std::fs::write(plugins.join("hostile/plugin.wasm"), b"\0asm tampered").unwrap();
     let reloaded = Catalog::load(host(), Some(&plugins)).unwrap();
@@ -320,12 +323,14 @@ fn a_template_gets_only_what_its_package_was_granted() {
 fn compiled_components_are_cached_and_a_corrupt_entry_is_rebuilt() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
-    let host = PluginHost::new(limits(), Some(cache.clone())).unwrap();
+    let key = dir.path().join("data/component-cache.key");
+    let host = PluginHost::new(limits(), Some(ComponentCache::open(cache.clone(), &key).unwrap())).unwrap();
     let wasm = hostile_bytes();
     let first = host.load(&wasm, "hostile").unwrap();
     assert!(!first.load.cached);
     let second = host.load(&wasm, "hostile").unwrap();
     assert!(second.load.cached, "the second load comes from the cache");
+    assert_eq!(std::fs::read(&key).unwrap().len(), 64, "the installation's secret was made once");
     let entry = std::fs::read_dir(&cache).unwrap().next().unwrap().unwrap().path();
     let mut bytes = std::fs::read(&entry).unwrap();
     let middle = bytes.len() / 2;
@@ -335,4 +340,56 @@ fn compiled_components_are_cached_and_a_corrupt_entry_is_rebuilt() {
     assert!(!third.load.cached, "a corrupt entry is not trusted");
     assert!(host.render(&third, &hostile_request("echo"), &CancelToken::new()).is_ok());
     assert!(host.load(&wasm, "hostile").unwrap().load.cached, "and it was rebuilt");
+}
+
+#[test]
+fn a_cache_entry_the_host_did_not_write_is_recompiled_not_loaded() {
+    use sha2::{Digest, Sha256};
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = hostile_bytes();
+    // Someone who can write the cache folder (not the installation's key): an entry with a valid
+    // plain SHA-256 over a real compiled component, made by another installation.
+    let theirs = dir.path().join("theirs");
+    let other =
+        PluginHost::new(limits(), Some(ComponentCache::open(theirs.clone(), &dir.path().join("k2")).unwrap())).unwrap();
+    other.load(&wasm, "hostile").unwrap();
+    let their_entry = std::fs::read_dir(&theirs).unwrap().next().unwrap().unwrap().path();
+    let payload = std::fs::read(&their_entry).unwrap()[32..].to_vec();
+    let mut forged = Sha256::digest(&payload).to_vec();
+    forged.extend_from_slice(&payload);
+
+    let ours = dir.path().join("ours");
+    std::fs::create_dir_all(&ours).unwrap();
+    let name = their_entry.file_name().unwrap();
+    for planted in [forged, std::fs::read(&their_entry).unwrap()] {
+        std::fs::write(ours.join(name), &planted).unwrap();
+        let host = PluginHost::new(limits(), Some(ComponentCache::open(ours.clone(), &dir.path().join("k1")).unwrap()))
+            .unwrap();
+        let loaded = host.load(&wasm, "hostile").unwrap();
+        assert!(!loaded.load.cached, "a planted entry is never deserialized: it is recompiled");
+        assert_ne!(std::fs::read(ours.join(name)).unwrap(), planted, "and replaced by the host's own");
+        assert!(host.load(&wasm, "hostile").unwrap().load.cached);
+    }
+}
+
+#[test]
+fn released_wit_folders_are_never_edited() {
+    let wit = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugin-api/wit");
+    let sums = std::fs::read_to_string(wit.join("SHA256SUMS")).unwrap();
+    let mut checked = 0;
+    for (sum, file) in sums.lines().filter_map(|l| l.split_once("  ")) {
+        assert_eq!(
+            zhibu_report::plugin_host::sha256_file(&wit.join(file)).unwrap(),
+            sum,
+            "released contract file {file} was edited: add a new version folder instead"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 1);
+    for folder in std::fs::read_dir(&wit).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()) {
+        for file in std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().path()) {
+            let relative = file.strip_prefix(&wit).unwrap().to_string_lossy().replace('\\', "/");
+            assert!(sums.contains(&relative), "{relative} is listed in plugin-api/wit/SHA256SUMS");
+        }
+    }
 }

@@ -5,10 +5,10 @@
 use std::io::Read as _;
 use std::path::Path;
 use tests::{Fixture, day, meeting};
-use zhibu::domain::MeetingKind;
-use zhibu::services::backup;
-use zhibu::services::demo::{DemoOptions, generate};
-use zhibu::store::{InstanceLock, Store, StoreError};
+use zhibu_core::domain::MeetingKind;
+use zhibu_core::services::backup;
+use zhibu_core::services::demo::{DemoOptions, generate};
+use zhibu_core::store::{InstanceLock, Store, StoreError};
 
 /// Every row of every table, in a stable order: what "the same database" means to a user.
 fn dump(path: &Path) -> Vec<String> {
@@ -155,7 +155,7 @@ fn killed_writers_lose_no_committed_record() {
         let store = Store::open(&db, "检查").unwrap();
         assert!(store.full_check().unwrap().is_empty(), "integrity after a kill");
         for id in ids {
-            assert!(store.meeting(zhibu::domain::MeetingId(id)).is_ok(), "meeting {id} was reported committed");
+            assert!(store.meeting(zhibu_core::domain::MeetingId(id)).is_ok(), "meeting {id} was reported committed");
         }
     }
     eprintln!(

@@ -152,10 +152,10 @@ fn a_secretary_records_a_month_and_exports_the_duty_review() {
     assert!(xml.contains("全年召开支部党员大会，按时发展党员。"), "the section typed in the form");
 
     // Everything went through the audit log under the operator's name.
-    let store = zhibu::store::Store::open_existing(&dir.join("test.db"), "检查").unwrap();
+    let store = zhibu_core::store::Store::open_existing(&dir.join("test.db"), "检查").unwrap();
     let log = store.audit_log(50).unwrap();
     let exports: Vec<_> =
-        log.iter().filter(|e| e.action == zhibu::store::AuditAction::Export && e.operator == "测试员").collect();
+        log.iter().filter(|e| e.action == zhibu_core::store::AuditAction::Export && e.operator == "测试员").collect();
     assert_eq!(exports.len(), 1, "the export is audited");
     assert!(exports[0].summary.starts_with("duty-review："), "{}", exports[0].summary);
     let exports = exports.len();
@@ -212,7 +212,7 @@ fn a_damaged_database_is_left_alone_and_the_newest_good_backup_is_offered() {
     let dir = fixture.dir.path().to_owned();
     let paths = paths(&dir);
     let today = chrono::Local::now().date_naive();
-    zhibu::services::backup::automatic(&fixture.store, &paths.backup_dir, today, 7).unwrap().unwrap();
+    zhibu_core::services::backup::automatic(&fixture.store, &paths.backup_dir, today, 7).unwrap().unwrap();
     drop(fixture.store);
     let _ = std::fs::remove_file(dir.join("test.db-wal"));
     std::fs::write(&paths.db, b"not a database any more").unwrap();
@@ -247,14 +247,14 @@ fn a_watched_developer_folder_is_reloaded_when_its_wasm_changes() {
     std::fs::write(dev.join("plugin.wasm"), &wasm).unwrap();
     let manifest = format!(
         "id = \"hostile\"\nname = \"开发中的模板\"\nversion = \"0.1.0\"\napi_version = \"1.0.0\"\nsha256 = \"{}\"\npermissions = [\"members\"]\n",
-        zhibu::plugin_host::sha256_bytes(&wasm)
+        zhibu_report::plugin_host::sha256_bytes(&wasm)
     );
     std::fs::write(dev.join("plugin.toml"), manifest).unwrap();
     let mut harness = harness(App::open(paths(&dir), Some("测试员".into())));
     harness.run_steps(2);
     click(&mut harness, "插件");
     // The folder comes from the native dialog in the window; here the command it sends is given directly.
-    harness.state_mut().commands.push(zhibu::ui::app::Command::WatchDevFolder(Some(dev.clone())));
+    harness.state_mut().commands.push(zhibu::ui::Command::WatchDevFolder(Some(dev.clone())));
     harness.run_steps(3);
     assert!(notice(&harness).starts_with("已加载开发目录中的插件"), "{}", notice(&harness));
     assert!(harness.query_by_label("开发中的模板").is_some(), "listed with its source");
@@ -296,7 +296,7 @@ fn a_roster_is_checked_then_imported_from_the_window() {
     harness.run_steps(2);
     click(&mut harness, "党员");
     // The file comes from the native dialog in the window; here the command it sends is given directly.
-    harness.state_mut().commands.push(zhibu::ui::app::Command::ImportMembers(file.clone(), true));
+    harness.state_mut().commands.push(zhibu::ui::Command::ImportMembers(file.clone(), true));
     harness.run_steps(3);
     assert_eq!(notice(&harness), "检查完毕：1处问题，见报告");
     assert!(

@@ -1,0 +1,154 @@
+//! The `--screenshots` tour: every screen, the meeting editor and the duty review's preview
+//! photographed in turn (through `ctx.request_screenshot`, so both renderers work), then the
+//! window closes. `scripts/screenshots.sh` runs it under Xvfb.
+
+use super::app::{App, Screen};
+use super::command::Command;
+use super::reports;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+impl App {
+    /// Photographs each screen into `dir` (PNG), then closes the window.
+    /// `started` is when the program started; the time to the first frame is printed from it.
+    pub fn start_screenshot_tour(&mut self, dir: PathBuf, started: Option<std::time::Instant>) {
+        // Taken from the end: the screens in navigation order, then the editor and the preview.
+        let mut screens = vec![TourShot::ReportPreview, TourShot::MeetingEditor];
+        screens.extend(Screen::ALL.iter().rev().map(|s| TourShot::Screen(*s)));
+        self.offer_demo = false;
+        self.ask_operator = None;
+        self.tour = Some(Tour { dir, screens, frames: 0, shot: Arc::default(), started, drawn: 0, prepared: false });
+    }
+
+    pub(super) fn tour_step(&mut self, ctx: &egui::Context) {
+        let Some(tour) = &mut self.tour else { return };
+        // The second `logic` call comes after the first frame was drawn and presented.
+        tour.drawn += 1;
+        if tour.drawn == 2
+            && let Some(started) = tour.started
+        {
+            eprintln!("首帧用时：{:.0} 毫秒", started.elapsed().as_secs_f64() * 1000.0);
+        }
+        // The picture arrives through the callback some frames after it was asked for.
+        let shot = tour.shot.lock().ok().and_then(|mut slot| slot.take());
+        if let Some(image) = shot {
+            let name = match tour.screens.last() {
+                Some(TourShot::Screen(screen)) => {
+                    let number = Screen::ALL.iter().position(|s| s == screen).map_or(0, |i| i + 1);
+                    format!("{number:02}-{}.png", screen_file(*screen))
+                }
+                Some(TourShot::MeetingEditor) => "10-meeting-editor.png".to_owned(),
+                Some(TourShot::ReportPreview) | None => "11-report-preview.png".to_owned(),
+            };
+            let path = tour.dir.join(name);
+            if let Err(error) = save_png(&path, &image) {
+                eprintln!("截图保存失败（{error}）：{}", path.display());
+            }
+            tour.screens.pop();
+            tour.frames = 0;
+            tour.prepared = false;
+            if tour.screens.is_empty() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                self.tour = None;
+                return;
+            }
+        }
+        let Some(next) = tour.screens.last().copied() else { return };
+        if !tour.prepared {
+            tour.prepared = true;
+            self.screen = next.screen();
+            if let Ok(workspace) = &mut self.state {
+                match next {
+                    TourShot::Screen(_) => {}
+                    TourShot::MeetingEditor => workspace.meetings.new_form(&workspace.data, workspace.year),
+                    TourShot::ReportPreview => {
+                        if let Some(catalog) = workspace.catalog.clone()
+                            && let Some(request) = reports::select_template(
+                                &mut workspace.reports,
+                                &catalog,
+                                "duty-review",
+                                &workspace.data,
+                                workspace.year,
+                            )
+                        {
+                            self.commands.push(Command::StartJob(request));
+                        }
+                    }
+                }
+            }
+        }
+        // A preview waits for its job.
+        let busy = self.state.as_ref().is_ok_and(|w| w.job.is_some()) || !self.commands.is_empty();
+        if !busy {
+            tour.frames += 1;
+        }
+        // Let the screen settle (layout, fonts, plots) before asking for its picture.
+        if tour.frames == 8 {
+            let slot = tour.shot.clone();
+            ctx.request_screenshot(move |image| {
+                if let Ok(mut slot) = slot.lock() {
+                    *slot = Some(image);
+                }
+            });
+        }
+        ctx.request_repaint();
+    }
+}
+
+/// One picture of the `--screenshots` tour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TourShot {
+    /// A screen as it opens.
+    Screen(Screen),
+    /// The meeting editor with a new meeting.
+    MeetingEditor,
+    /// The report centre showing the duty review's preview.
+    ReportPreview,
+}
+
+impl TourShot {
+    fn screen(self) -> Screen {
+        match self {
+            Self::Screen(screen) => screen,
+            Self::MeetingEditor => Screen::Meetings,
+            Self::ReportPreview => Screen::Reports,
+        }
+    }
+}
+
+/// Screens still to photograph for `--screenshots`.
+pub(super) struct Tour {
+    dir: PathBuf,
+    screens: Vec<TourShot>,
+    frames: u32,
+    shot: Arc<std::sync::Mutex<Option<Arc<egui::ColorImage>>>>,
+    started: Option<std::time::Instant>,
+    drawn: u32,
+    prepared: bool,
+}
+
+fn screen_file(screen: Screen) -> &'static str {
+    match screen {
+        Screen::Dashboard => "dashboard",
+        Screen::Organizations => "organizations",
+        Screen::Members => "members",
+        Screen::Meetings => "meetings",
+        Screen::Reviews => "reviews",
+        Screen::Volunteer => "volunteer",
+        Screen::Reports => "reports",
+        Screen::Plugins => "plugins",
+        Screen::Settings => "settings",
+    }
+}
+
+fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let [width, height] = image.size;
+    let mut rgba = Vec::with_capacity(width * height * 4);
+    for pixel in &image.pixels {
+        rgba.extend_from_slice(&pixel.to_array());
+    }
+    super::widgets::write_png(path, width as u32, height as u32, &rgba)
+}

@@ -1,0 +1,137 @@
+//! Shared test fixtures (feature `fixtures`, and this crate's own tests): a throwaway database
+//! with a small organization tree and helpers that build valid records, so each test states only
+//! what it is about.
+
+use crate::domain::{
+    Attendance, BranchCategory, Gender, IdNumber, Meeting, MeetingKind, MeetingStatus, Member, MemberId, MemberStatus,
+    OrgId, OrgKind, Organization, Presence,
+};
+use crate::store::{Store, StoreError};
+use chrono::{NaiveDate, NaiveDateTime};
+use tempfile::TempDir;
+
+/// A database in a temporary folder with a committee and one community branch.
+pub struct Fixture {
+    /// Keeps the folder alive for the test's duration.
+    pub dir: TempDir,
+    /// The open store.
+    pub store: Store,
+    /// The root committee.
+    pub committee: OrgId,
+    /// A community branch under it.
+    pub branch: OrgId,
+}
+
+impl Fixture {
+    /// Creates the database and the two organizations.
+    pub fn new() -> Result<Self, StoreError> {
+        let dir = tempfile::tempdir().map_err(|e| StoreError::Attachment { path: "tmp".into(), source: e })?;
+        let mut store = Store::open(&dir.path().join("test.db"), "测试员")?;
+        let (committee, branch) = store.write(|w| {
+            let committee = w.create_organization(&org(None, OrgKind::Committee, "东湖经济开发区党工委"))?;
+            let branch = w.create_organization(&org(Some(committee), OrgKind::Branch, "金山社区党支部"))?;
+            Ok::<_, StoreError>((committee, branch))
+        })?;
+        Ok(Self { dir, store, committee, branch })
+    }
+
+    /// Adds `count` full members to the branch (joined 2010) and returns their ids.
+    pub fn add_members(&mut self, count: u32) -> Result<Vec<MemberId>, StoreError> {
+        let branch = self.branch;
+        let start = self.store.members(None)?.len() as u32;
+        self.store.write(|w| (start..start + count).map(|i| w.create_member(&member(branch, i))).collect())
+    }
+}
+
+/// An organization of `kind` under `parent`, in the community category.
+pub fn org(parent: Option<OrgId>, kind: OrgKind, name: &str) -> Organization {
+    Organization { parent, kind, category: BranchCategory::Community, name: name.to_owned() }
+}
+
+/// A valid 18-character ID number for a birth date; `sequence` picks the 15th–17th digits
+/// (odd last digit: male).
+pub fn id_number(birth: NaiveDate, sequence: u32) -> IdNumber {
+    let body = format!("330784{}{:03}", birth.format("%Y%m%d"), sequence % 1000);
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body.bytes().zip(weights).map(|(b, w)| u32::from(b - b'0') * w).sum();
+    let check = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize];
+    match IdNumber::parse(&format!("{body}{check}")) {
+        Ok(id) => id,
+        Err(e) => panic!("fixture built an invalid ID number: {e}"),
+    }
+}
+
+/// The `index`-th valid full member of `branch`, born 1970–1989, joined 2010.
+pub fn member(branch: OrgId, index: u32) -> Member {
+    let birth = day(1970 + (index % 20) as i32, 1 + index % 12, 1 + index % 28);
+    let sequence = index * 2 + 1; // odd: male
+    Member {
+        name: format!("党员{index}"),
+        gender: Gender::Male,
+        birth_date: birth,
+        ethnicity: "汉族".to_owned(),
+        id_number: id_number(birth, sequence),
+        phone: None,
+        status: MemberStatus::Full,
+        joined_on: day(2010, 6, 1),
+        confirmed_on: Some(day(2011, 6, 1)),
+        branch,
+        group: None,
+        in_service: false,
+        dual_registration: None,
+    }
+}
+
+/// A date; panics on an impossible one (fixtures only use real dates).
+pub fn day(year: i32, month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, day).unwrap_or_else(|| panic!("bad fixture date {year}-{month}-{day}"))
+}
+
+/// `date` at `hour`:00.
+pub fn at(date: NaiveDate, hour: u32) -> NaiveDateTime {
+    date.and_hms_opt(hour, 0, 0).unwrap_or_else(|| panic!("bad fixture hour {hour}"))
+}
+
+/// A final meeting of `kind` on `date` (9:00–11:00) in `branch` where `present` of `expected` came.
+pub fn meeting(branch: OrgId, kind: MeetingKind, date: NaiveDate, expected: &[MemberId], present: usize) -> Meeting {
+    Meeting {
+        kind,
+        branch,
+        group: None,
+        title: format!("{}{}", date.format("%-m月"), kind.label()),
+        starts_at: at(date, 9),
+        ends_at: at(date, 11),
+        place: "党群服务中心会议室".to_owned(),
+        host: "党员0".to_owned(),
+        recorder: "党员1".to_owned(),
+        attendance: expected
+            .iter()
+            .enumerate()
+            .map(|(i, &m)| Attendance {
+                member: m,
+                presence: if i < present {
+                    Presence::Present
+                } else {
+                    Presence::OnLeave { reason: "出差".to_owned() }
+                },
+            })
+            .collect(),
+        observers: Vec::new(),
+        agenda: Vec::new(),
+        speeches: Vec::new(),
+        resolutions: Vec::new(),
+        attachments: Vec::new(),
+        status: MeetingStatus::Final,
+    }
+}
+
+/// The names of every table of `conn`'s database, in name order.
+pub fn table_names(conn: &rusqlite::Connection) -> Vec<String> {
+    let names = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .and_then(|mut stmt| stmt.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>());
+    match names {
+        Ok(names) => names,
+        Err(e) => panic!("cannot list the tables: {e}"),
+    }
+}

@@ -1,0 +1,495 @@
+//! The member roster: columns matched by their Chinese headers (with a mapping for unknown
+//! ones), every row validated, ID and phone numbers read as text only, and members matched on
+//! their ID number so a second import updates rather than duplicates.
+
+use super::table::Cell;
+use super::{ImportError, Problem};
+use crate::domain::{
+    DualRegistration, Gender, IdNumber, Member, MemberId, MemberStatus, OrgId, OrgKind, Organization, Phone, Stored,
+};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// A roster field and the headers that name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    /// 姓名.
+    Name,
+    /// 性别.
+    Gender,
+    /// 出生日期.
+    BirthDate,
+    /// 民族.
+    Ethnicity,
+    /// 身份证号.
+    IdNumber,
+    /// 联系电话.
+    Phone,
+    /// 党员状态.
+    Status,
+    /// 入党时间.
+    JoinedOn,
+    /// 转正时间.
+    ConfirmedOn,
+    /// 所在支部.
+    Branch,
+    /// 党小组.
+    Group,
+    /// 在职.
+    InService,
+    /// 双报到社区.
+    DualCommunity,
+}
+
+const HEADERS: &[(Field, &[&str])] = &[
+    (Field::Name, &["姓名", "党员姓名"]),
+    (Field::Gender, &["性别"]),
+    (Field::BirthDate, &["出生日期", "出生年月", "出生时间"]),
+    (Field::Ethnicity, &["民族"]),
+    (Field::IdNumber, &["身份证号", "身份证号码", "公民身份号码", "身份证"]),
+    (Field::Phone, &["联系电话", "手机", "手机号", "手机号码", "电话"]),
+    (Field::Status, &["党员状态", "人员类别", "党籍状态", "党员类别"]),
+    (Field::JoinedOn, &["入党时间", "入党日期", "加入党组织日期"]),
+    (Field::ConfirmedOn, &["转正时间", "转正日期"]),
+    (Field::Branch, &["所在支部", "所在党支部", "党支部", "支部"]),
+    (Field::Group, &["党小组", "所在党小组"]),
+    (Field::InService, &["在职", "是否在职", "在职党员", "工作状态"]),
+    (Field::DualCommunity, &["双报到社区", "报到社区"]),
+];
+
+impl Field {
+    /// The field's Chinese name (the first header that names it).
+    pub fn label(self) -> &'static str {
+        HEADERS.iter().find(|(f, _)| *f == self).map_or("", |(_, names)| names[0])
+    }
+
+    /// The field a header (or a `--map` target) names.
+    pub fn from_header(header: &str) -> Option<Self> {
+        let clean: String = header.chars().filter(|c| !c.is_whitespace() && *c != '*' && *c != '＊').collect();
+        HEADERS.iter().find(|(_, names)| names.contains(&clean.as_str())).map(|(f, _)| *f)
+    }
+}
+
+/// What happens to one row.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum Action {
+    /// A new member.
+    Create,
+    /// An existing member (same ID number) is updated.
+    Update(i64),
+}
+
+/// One valid row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowPlan {
+    /// The spreadsheet row number.
+    pub row: usize,
+    /// Create or update.
+    pub action: Action,
+    /// The member as it will be stored.
+    pub member: Member,
+}
+
+/// The outcome of reading and checking a roster.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// Valid rows.
+    pub rows: Vec<RowPlan>,
+    /// Every problem found; a real import proceeds only when this is empty.
+    pub problems: Vec<Problem>,
+    /// Headers the importer did not recognise (map them with `--map 列名=字段`).
+    pub unknown_headers: Vec<String>,
+    /// Blank rows skipped.
+    pub blank_rows: usize,
+}
+
+/// Parses a date as rosters write it: `2010-06-01`, `2010/6/1`, `2010.06.01`, `2010年6月1日`,
+/// `20100601`, or a month (`2010.06`, `2010年6月`, taken as the month's first day).
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let t = text.trim().trim_end_matches('日');
+    let normal: String = t.chars().map(|c| if matches!(c, '/' | '.' | '年' | '月') { '-' } else { c }).collect();
+    let normal = normal.trim_end_matches('-');
+    if let Ok(d) = NaiveDate::parse_from_str(normal, "%Y-%m-%d") {
+        return Some(d);
+    }
+    if normal.len() == 8 && normal.bytes().all(|b| b.is_ascii_digit()) {
+        return NaiveDate::parse_from_str(normal, "%Y%m%d").ok();
+    }
+    let mut parts = normal.split('-');
+    let (Some(y), Some(m), None) = (parts.next(), parts.next(), parts.next()) else { return None };
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1)
+}
+
+fn date_cell(cell: &Cell) -> Option<NaiveDate> {
+    match cell {
+        Cell::Date(d) => Some(*d),
+        other => parse_date(&other.text()),
+    }
+}
+
+/// The header row's index, its recognised columns, and the headers it did not recognise.
+type Header = (usize, HashMap<usize, Field>, Vec<String>);
+
+/// Finds the header row (the first of the first ten that names both 姓名 and 身份证号) and
+/// maps its columns, `mapping` (header → field label) first.
+fn header_map(rows: &[Vec<Cell>], mapping: &[(String, String)]) -> Result<Header, ImportError> {
+    let mut extra: HashMap<String, Field> = HashMap::new();
+    for (header, target) in mapping {
+        let field = Field::from_header(target).ok_or_else(|| {
+            ImportError::Mapping(format!(
+                "没有名为“{target}”的字段，可用：{}",
+                HEADERS.iter().map(|(f, _)| f.label()).collect::<Vec<_>>().join("、")
+            ))
+        })?;
+        extra.insert(header.trim().to_owned(), field);
+    }
+    for (index, row) in rows.iter().enumerate().take(10) {
+        let mut columns = HashMap::new();
+        let mut unknown = Vec::new();
+        for (col, cell) in row.iter().enumerate() {
+            let header = cell.text();
+            if header.is_empty() {
+                continue;
+            }
+            match extra.get(&header).copied().or_else(|| Field::from_header(&header)) {
+                Some(field) if !columns.values().any(|f| *f == field) => {
+                    columns.insert(col, field);
+                }
+                Some(_) => unknown.push(format!("{header}（重复）")),
+                None => unknown.push(header),
+            }
+        }
+        let has = |f: Field| columns.values().any(|v| *v == f);
+        if has(Field::Name) && has(Field::IdNumber) {
+            return Ok((index, columns, unknown));
+        }
+    }
+    Err(ImportError::NoHeader)
+}
+
+/// The recognised columns of a sheet: which column holds which field, and the header text
+/// each problem is reported under.
+struct Columns<'a> {
+    by_field: HashMap<Field, usize>,
+    header: &'a [Cell],
+}
+
+impl Columns<'_> {
+    fn has(&self, field: Field) -> bool {
+        self.by_field.contains_key(&field)
+    }
+
+    /// The cell of `field` in `row` (empty when the sheet has no such column).
+    fn cell(&self, row: &[Cell], field: Field) -> Cell {
+        self.by_field.get(&field).and_then(|c| row.get(*c)).cloned().unwrap_or(Cell::Empty)
+    }
+
+    /// The header a problem with `field` is reported under: the sheet's own, else the field's name.
+    fn header_of(&self, field: Field) -> String {
+        self.by_field.get(&field).and_then(|c| self.header.get(*c)).map_or(field.label().to_owned(), Cell::text)
+    }
+
+    fn is_blank(&self, row: &[Cell]) -> bool {
+        self.by_field.values().all(|c| row.get(*c).is_none_or(Cell::is_blank))
+    }
+}
+
+/// What the rows are checked against: the organizations and members already stored, the branch
+/// to use when the sheet has none, and the ID numbers seen in earlier rows.
+struct Context<'a> {
+    organizations: &'a [Stored<OrgId, Organization>],
+    existing: HashMap<&'a str, MemberId>,
+    default_branch: Option<OrgId>,
+    seen: HashMap<String, usize>,
+}
+
+/// One row being read: its cells, and the problems found so far (in column order).
+struct RowReader<'a> {
+    columns: &'a Columns<'a>,
+    row: &'a [Cell],
+    number: usize,
+    problems: Vec<Problem>,
+}
+
+impl RowReader<'_> {
+    fn cell(&self, field: Field) -> Cell {
+        self.columns.cell(self.row, field)
+    }
+
+    fn problem(&mut self, field: Field, value: String, text: &str) {
+        let column = self.columns.header_of(field);
+        self.problems.push(Problem { row: self.number, column, value, problem: text.to_owned() });
+    }
+
+    fn name(&mut self) -> String {
+        let name = self.cell(Field::Name).text();
+        if name.is_empty() {
+            self.problem(Field::Name, String::new(), "不能为空");
+        }
+        name
+    }
+
+    /// The ID number, read as text only: a number cell may already have lost digits.
+    fn id_number(&mut self, seen: &mut HashMap<String, usize>) -> Option<IdNumber> {
+        let id_number = match self.cell(Field::IdNumber) {
+            Cell::Number(n) => {
+                self.problem(
+                    Field::IdNumber,
+                    format!("{n:e}"),
+                    "被 Excel 存成了数字（末几位可能已丢失），请把该列设为文本后重新录入",
+                );
+                None
+            }
+            other => {
+                let text = other.text();
+                if text.contains(['E', 'e']) && text.contains('+') {
+                    self.problem(Field::IdNumber, text, "是科学计数法形式（末几位已丢失），请把该列设为文本后重新录入");
+                    None
+                } else {
+                    match IdNumber::parse(&text) {
+                        Ok(id) => Some(id),
+                        Err(e) => {
+                            self.problem(Field::IdNumber, e.value.clone(), &e.problem);
+                            None
+                        }
+                    }
+                }
+            }
+        };
+        if let Some(id) = &id_number
+            && let Some(first) = seen.insert(id.as_str().to_owned(), self.number)
+        {
+            self.problem(Field::IdNumber, id.masked(), &format!("与第{first}行重复"));
+        }
+        id_number
+    }
+
+    /// The gender as written, else from the ID number; a contradiction is a problem.
+    fn gender(&mut self, id_number: Option<&IdNumber>) -> Option<Gender> {
+        let gender = match self.cell(Field::Gender).text().as_str() {
+            "" => id_number.map(IdNumber::gender),
+            "男" => Some(Gender::Male),
+            "女" => Some(Gender::Female),
+            other => {
+                self.problem(Field::Gender, other.to_owned(), "应为“男”或“女”");
+                None
+            }
+        };
+        if let (Some(given), Some(id)) = (gender, id_number)
+            && given != id.gender()
+        {
+            self.problem(
+                Field::Gender,
+                given.label().to_owned(),
+                &format!("与身份证号不符（身份证号为{}性）", id.gender().label()),
+            );
+        }
+        gender
+    }
+
+    /// The birth date from the ID number; a written one must agree with it to the month.
+    fn birth_date(&mut self, id_number: Option<&IdNumber>) -> Option<NaiveDate> {
+        let birth = id_number.and_then(IdNumber::birth_date);
+        let written = self.cell(Field::BirthDate);
+        if !written.is_blank() {
+            match (date_cell(&written), birth) {
+                (None, _) => self.problem(Field::BirthDate, written.text(), "不是日期"),
+                (Some(given), Some(from_id))
+                    if given.format("%Y%m").to_string() != from_id.format("%Y%m").to_string() =>
+                {
+                    self.problem(Field::BirthDate, written.text(), "与身份证号中的出生日期不符")
+                }
+                _ => {}
+            }
+        }
+        birth
+    }
+
+    fn phone(&mut self) -> Option<Phone> {
+        match self.cell(Field::Phone) {
+            Cell::Empty => None,
+            Cell::Number(n) if n.fract() != 0.0 || n >= 1e11 => {
+                self.problem(
+                    Field::Phone,
+                    format!("{n:e}"),
+                    "被 Excel 存成了数字且位数不对，请把该列设为文本后重新录入",
+                );
+                None
+            }
+            other => match Phone::parse(&other.text()) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    self.problem(Field::Phone, e.value, &e.problem);
+                    None
+                }
+            },
+        }
+    }
+
+    fn status(&mut self) -> Option<MemberStatus> {
+        match self.cell(Field::Status).text().as_str() {
+            "正式党员" | "正式" => Some(MemberStatus::Full),
+            "预备党员" | "预备" => Some(MemberStatus::Probationary),
+            "" => {
+                self.problem(Field::Status, String::new(), "不能为空（正式党员或预备党员）");
+                None
+            }
+            other => {
+                self.problem(Field::Status, other.to_owned(), "应为“正式党员”或“预备党员”");
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, field: Field, required: bool) -> Option<NaiveDate> {
+        let c = self.cell(field);
+        if c.is_blank() {
+            if required {
+                self.problem(field, String::new(), "不能为空");
+            }
+            return None;
+        }
+        let parsed = date_cell(&c);
+        if parsed.is_none() {
+            self.problem(field, c.text(), "不是日期（例：2010-06-01）");
+        }
+        parsed
+    }
+
+    /// The branch named in the row (by its name, with or without 党支部), else the default.
+    fn branch(&mut self, organizations: &[Stored<OrgId, Organization>], default: Option<OrgId>) -> Option<OrgId> {
+        let written = self.cell(Field::Branch).text();
+        if written.is_empty() {
+            if default.is_none() {
+                self.problem(Field::Branch, String::new(), "不能为空");
+            }
+            return default;
+        }
+        let found = organizations.iter().find(|o| {
+            o.record.kind == OrgKind::Branch
+                && (o.record.name == written
+                    || o.record.name.trim_end_matches("党支部") == written.trim_end_matches("党支部"))
+        });
+        if found.is_none() {
+            self.problem(Field::Branch, written.clone(), "不存在（请先在“组织”中建立该支部）");
+        }
+        found.map(|o| o.id)
+    }
+
+    fn group(&mut self, organizations: &[Stored<OrgId, Organization>], branch: Option<OrgId>) -> Option<OrgId> {
+        let written = self.cell(Field::Group).text();
+        if written.is_empty() {
+            return None;
+        }
+        let found = organizations.iter().find(|o| {
+            o.record.kind == OrgKind::Group
+                && o.record.parent == branch
+                && (o.record.name == written || o.record.name.ends_with(&written))
+        });
+        if found.is_none() && branch.is_some() {
+            self.problem(Field::Group, written.clone(), "不是该支部的党小组");
+        }
+        found.map(|o| o.id)
+    }
+
+    fn in_service(&mut self) -> bool {
+        match self.cell(Field::InService).text().as_str() {
+            "" | "否" | "不在职" | "退休" | "离退休" | "N" | "n" => false,
+            "是" | "在职" | "Y" | "y" => true,
+            other => {
+                self.problem(Field::InService, other.to_owned(), "应为“是”或“否”");
+                false
+            }
+        }
+    }
+}
+
+/// Reads one row: the member it describes, or the problems that keep it out (in column order).
+fn read_row(
+    columns: &Columns<'_>,
+    row: &[Cell],
+    number: usize,
+    ctx: &mut Context<'_>,
+) -> Result<RowPlan, Vec<Problem>> {
+    let mut r = RowReader { columns, row, number, problems: Vec::new() };
+    let name = r.name();
+    let id_number = r.id_number(&mut ctx.seen);
+    let gender = r.gender(id_number.as_ref());
+    let birth = r.birth_date(id_number.as_ref());
+    let phone = r.phone();
+    let status = r.status();
+    let joined_on = r.date(Field::JoinedOn, true);
+    let confirmed_on = r.date(Field::ConfirmedOn, false);
+    let branch = r.branch(ctx.organizations, ctx.default_branch);
+    let group = r.group(ctx.organizations, branch);
+    let in_service = r.in_service();
+    let community = r.cell(Field::DualCommunity).text();
+    let ethnicity =
+        Some(r.cell(Field::Ethnicity).text()).filter(|e| !e.is_empty()).unwrap_or_else(|| "汉族".to_owned());
+    let (Some(id_number), Some(gender), Some(birth_date), Some(status), Some(joined_on), Some(branch), true) =
+        (id_number, gender, birth, status, joined_on, branch, r.problems.is_empty())
+    else {
+        return Err(r.problems);
+    };
+    let member = Member {
+        name,
+        gender,
+        birth_date,
+        ethnicity,
+        id_number,
+        phone,
+        status,
+        joined_on,
+        confirmed_on: if status == MemberStatus::Probationary { None } else { confirmed_on },
+        branch,
+        group,
+        in_service: in_service || !community.is_empty(),
+        dual_registration: (!community.is_empty()).then(|| DualRegistration {
+            community: community.clone(),
+            posts: Vec::new(),
+            registered_on: joined_on,
+        }),
+    };
+    if let Err(e) = member.validate() {
+        return Err(vec![Problem { row: number, column: e.field.to_owned(), value: e.value, problem: e.problem }]);
+    }
+    let action = ctx.existing.get(member.id_number.as_str()).map_or(Action::Create, |id| Action::Update(id.0));
+    Ok(RowPlan { row: number, action, member })
+}
+
+/// Reads and checks every row against the organizations and members already stored.
+/// `default_branch` is used when the sheet has no branch column.
+pub fn plan(
+    rows: &[Vec<Cell>],
+    mapping: &[(String, String)],
+    organizations: &[Stored<OrgId, Organization>],
+    existing: &[Stored<MemberId, Member>],
+    default_branch: Option<OrgId>,
+) -> Result<Plan, ImportError> {
+    let (header_row, by_column, unknown) = header_map(rows, mapping)?;
+    let columns = Columns {
+        by_field: by_column.into_iter().map(|(column, field)| (field, column)).collect(),
+        header: &rows[header_row],
+    };
+    if !columns.has(Field::Branch) && default_branch.is_none() {
+        return Err(ImportError::Mapping("表中没有“所在支部”列，请用 --branch 指定支部编号".to_owned()));
+    }
+    let mut ctx = Context {
+        organizations,
+        existing: existing.iter().map(|m| (m.record.id_number.as_str(), m.id)).collect(),
+        default_branch,
+        seen: HashMap::new(),
+    };
+    let mut out = Plan { unknown_headers: unknown, ..Plan::default() };
+    for (index, row) in rows.iter().enumerate().skip(header_row + 1) {
+        if columns.is_blank(row) {
+            out.blank_rows += 1;
+            continue;
+        }
+        match read_row(&columns, row, index + 1, &mut ctx) {
+            Ok(planned) => out.rows.push(planned),
+            Err(problems) => out.problems.extend(problems),
+        }
+    }
+    Ok(out)
+}

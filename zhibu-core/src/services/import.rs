@@ -1,0 +1,144 @@
+//! Importing the roster: read the sheet, check every row against the stored organizations and
+//! members, and (unless it is a dry run, and only when no row has a problem) write all rows in
+//! one transaction — creating new members and updating those whose ID number is known.
+
+use super::{Progress, ServiceError};
+use crate::domain::{MemberId, OrgId};
+use crate::import::roster::{self, Action, Plan};
+use crate::import::table::{self, Encoding};
+use crate::store::{Store, StoreError};
+
+use std::path::Path;
+
+/// What an import did.
+#[derive(Debug, Clone)]
+pub struct MemberImport {
+    /// The checked rows and problems.
+    pub plan: Plan,
+    /// Whether anything was written (never when there are problems or in a dry run).
+    pub applied: bool,
+}
+
+/// Imports the roster in `file`. `mapping` pairs unknown headers with field names
+/// (`证件号码` → `身份证号`); `default_branch` serves sheets without a branch column.
+pub fn members(
+    store: &mut Store,
+    file: &Path,
+    encoding: Encoding,
+    mapping: &[(String, String)],
+    default_branch: Option<OrgId>,
+    dry_run: bool,
+) -> Result<MemberImport, ServiceError> {
+    members_with_progress(store, file, encoding, mapping, default_branch, dry_run, &Progress::new())
+}
+
+/// [`members`], counting the rows written on `progress` and stopping when it is cancelled: then
+/// the transaction is rolled back and nothing is imported ([`ServiceError::Cancelled`]).
+pub fn members_with_progress(
+    store: &mut Store,
+    file: &Path,
+    encoding: Encoding,
+    mapping: &[(String, String)],
+    default_branch: Option<OrgId>,
+    dry_run: bool,
+    progress: &Progress,
+) -> Result<MemberImport, ServiceError> {
+    let rows = table::read(file, encoding)?;
+    if progress.is_cancelled() {
+        return Err(ServiceError::Cancelled);
+    }
+    let plan = roster::plan(&rows, mapping, &store.organizations()?, &store.members(None)?, default_branch)?;
+    if dry_run || !plan.problems.is_empty() || plan.rows.is_empty() {
+        return Ok(MemberImport { plan, applied: false });
+    }
+    progress.start(plan.rows.len());
+    store.write(|w| {
+        for row in &plan.rows {
+            progress.step()?;
+            match row.action {
+                Action::Create => {
+                    w.create_member(&row.member)?;
+                }
+                Action::Update(id) => w.update_member(MemberId(id), &row.member)?,
+            }
+        }
+        Ok::<_, ServiceError>(())
+    })?;
+    Ok(MemberImport { plan, applied: true })
+}
+
+/// What a register import did.
+#[derive(Debug, Clone)]
+pub struct MeetingImport {
+    /// The checked rows and problems.
+    pub plan: crate::import::register::RegisterPlan,
+    /// Whether anything was written.
+    pub applied: bool,
+}
+
+/// Imports a 三会一课 register for `branch` as draft meetings; rows already imported are skipped.
+pub fn meetings(
+    store: &mut Store,
+    file: &Path,
+    encoding: Encoding,
+    branch: OrgId,
+    dry_run: bool,
+) -> Result<MeetingImport, ServiceError> {
+    use crate::import::register;
+    if !store.organizations()?.iter().any(|o| o.id == branch && o.record.kind == crate::domain::OrgKind::Branch) {
+        return Err(ServiceError::UnknownBranch(branch.0));
+    }
+    let rows = table::read(file, encoding)?;
+    let filter =
+        crate::store::MeetingFilter { branch: Some(branch), from: Some(register::earliest()), ..Default::default() };
+    let plan = register::plan(&rows, branch, &store.members(Some(branch))?, &store.meetings(&filter)?)?;
+    if dry_run || !plan.problems.is_empty() || plan.rows.iter().all(|r| r.duplicate) {
+        return Ok(MeetingImport { plan, applied: false });
+    }
+    store.write(|w| {
+        for row in plan.rows.iter().filter(|r| !r.duplicate) {
+            w.create_meeting(&row.meeting)?;
+        }
+        Ok::<_, StoreError>(())
+    })?;
+    Ok(MeetingImport { plan, applied: true })
+}
+
+/// The row-by-row report of a roster import.
+pub fn report_text(result: &MemberImport) -> String {
+    use crate::import::roster::Action;
+    use std::fmt::Write as _;
+    let plan = &result.plan;
+    let mut out = String::new();
+    for row in &plan.rows {
+        let action = match row.action {
+            Action::Create => "新增",
+            Action::Update(_) => "更新（身份证号已存在）",
+        };
+        let _ = writeln!(out, "第{}行  {action}  {}（{}）", row.row, row.member.name, row.member.id_number.masked());
+    }
+    for problem in &plan.problems {
+        let _ = writeln!(out, "{problem}");
+    }
+    if !plan.unknown_headers.is_empty() {
+        let _ =
+            writeln!(out, "未识别的表头（未导入）：{}；如需导入请用 --map 列名=字段", plan.unknown_headers.join("、"));
+    }
+    let created = plan.rows.iter().filter(|r| r.action == Action::Create).count();
+    let updated = plan.rows.len() - created;
+    let state = if result.applied {
+        "已导入"
+    } else if plan.problems.is_empty() {
+        "试运行（未写入）"
+    } else {
+        "未写入"
+    };
+    let _ = writeln!(
+        out,
+        "{state}：有效{}行（新增{created}、更新{updated}），问题{}处，空行{}行",
+        plan.rows.len(),
+        plan.problems.len(),
+        plan.blank_rows
+    );
+    out
+}

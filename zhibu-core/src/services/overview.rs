@@ -1,0 +1,201 @@
+//! The overview the window shows for one year: the organization tree and committees, the roster,
+//! the year's meetings (summaries), compliance, evaluations and volunteer activities, with the
+//! lookups the screens share (names, branch and member choices). Loaded here, without a window,
+//! so the loading is tested on its own.
+
+use super::ServiceError;
+use super::compliance::{self, ComplianceReport};
+use crate::domain::{
+    ActivityId, CommitteeTerm, DutyReview, Meeting, MeetingId, Member, MemberAppraisal, MemberId, OrgId, Organization,
+    RatingScheme, SchemeId, StarRating, Stored, TermId, VolunteerActivity,
+};
+use crate::rules::RuleSet;
+use crate::store::{MeetingFilter, Store};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// The records the window's screens show for one year.
+#[derive(Debug, Clone, Default)]
+pub struct Overview {
+    /// The year shown.
+    pub year: i32,
+    /// The day compliance is counted up to.
+    pub today: NaiveDate,
+    /// The organization tree.
+    pub orgs: Vec<Stored<OrgId, Organization>>,
+    /// The roster.
+    pub members: Vec<Stored<MemberId, Member>>,
+    /// The year's meetings (summaries: attendance and resolutions), in date order.
+    pub meetings: Vec<Stored<MeetingId, Meeting>>,
+    /// The year's compliance for every branch.
+    pub compliance: Option<ComplianceReport>,
+    /// The year's duty reviews.
+    pub duty_reviews: Vec<Stored<crate::domain::ReviewId, DutyReview>>,
+    /// The year's appraisals.
+    pub appraisals: Vec<Stored<crate::domain::AppraisalId, MemberAppraisal>>,
+    /// Rating schemes (provided by plugins).
+    pub schemes: Vec<Stored<SchemeId, RatingScheme>>,
+    /// The year's star ratings, by scheme.
+    pub ratings: Vec<Stored<crate::domain::RatingId, StarRating>>,
+    /// The year's volunteer activities.
+    pub volunteer: Vec<Stored<ActivityId, VolunteerActivity>>,
+    /// The unit name setting.
+    pub unit_name: String,
+    /// Each organization's committee terms, newest last.
+    pub terms: HashMap<OrgId, Vec<Stored<TermId, CommitteeTerm>>>,
+    /// Each organization's committee members (its newest term's role holders).
+    pub committees: HashMap<OrgId, Vec<MemberId>>,
+}
+
+/// What a change touched, so that only that is read again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Touched {
+    /// Everything (a restore, an import, the demo, another year).
+    All,
+    /// The roster; the compliance of these branches (a member's old and new branch).
+    Members(Option<OrgId>, Option<OrgId>),
+    /// The meetings of a branch, and its compliance.
+    Meetings(OrgId),
+    /// The organization tree, terms and committees (and so every branch's compliance).
+    Organizations,
+    /// Duty reviews.
+    DutyReviews,
+    /// Appraisals.
+    Appraisals,
+    /// Rating schemes and star ratings.
+    Ratings,
+    /// Volunteer activities, and the compliance of every branch (hours per branch).
+    Volunteer,
+    /// Settings (the unit name).
+    Settings,
+}
+
+fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate), ServiceError> {
+    let out_of_range = || ServiceError::OutOfRange { what: "年度", min: 2000, max: 2100, value: i64::from(year) };
+    let from = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(out_of_range)?;
+    let to = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(out_of_range)?;
+    Ok((from, to))
+}
+
+impl Overview {
+    /// Loads every record the screens show for `year`, with compliance counted up to `today`.
+    pub fn load(store: &Store, rules: &RuleSet, year: i32, today: NaiveDate) -> Result<Self, ServiceError> {
+        let mut overview = Self { year, today, ..Self::default() };
+        overview.refresh(store, rules, Touched::All)?;
+        Ok(overview)
+    }
+
+    /// Reads again only what `touched` names; compliance is re-evaluated only for the branches
+    /// it names (the rest keep their figures).
+    pub fn refresh(&mut self, store: &Store, rules: &RuleSet, touched: Touched) -> Result<(), ServiceError> {
+        let (from, to) = year_bounds(self.year)?;
+        let year = self.year;
+        match touched {
+            Touched::All => {
+                self.refresh_organizations(store)?;
+                self.members = store.members(None)?;
+                self.meetings = store.meetings(&MeetingFilter { summary: true, ..MeetingFilter::between(from, to) })?;
+                self.compliance = Some(compliance::run(store, rules, year, self.today, None)?);
+                self.duty_reviews = store.duty_reviews(year)?;
+                self.appraisals = store.appraisals(year)?;
+                self.refresh_ratings(store)?;
+                self.volunteer = store.volunteer_activities(from, to)?;
+                self.unit_name = store.setting("unit_name")?.unwrap_or_default();
+            }
+            Touched::Members(before, after) => {
+                self.members = store.members(None)?;
+                for branch in [before, after].into_iter().flatten() {
+                    self.refresh_compliance(store, rules, branch)?;
+                }
+            }
+            Touched::Meetings(branch) => {
+                let filter = MeetingFilter { branch: Some(branch), summary: true, ..MeetingFilter::between(from, to) };
+                let fresh = store.meetings(&filter)?;
+                self.meetings.retain(|m| m.record.branch != branch);
+                self.meetings.extend(fresh);
+                self.meetings.sort_by(|a, b| a.record.starts_at.cmp(&b.record.starts_at).then(a.id.0.cmp(&b.id.0)));
+                self.refresh_compliance(store, rules, branch)?;
+            }
+            Touched::Organizations => {
+                self.refresh_organizations(store)?;
+                self.compliance = Some(compliance::run(store, rules, year, self.today, None)?);
+            }
+            Touched::DutyReviews => self.duty_reviews = store.duty_reviews(year)?,
+            Touched::Appraisals => self.appraisals = store.appraisals(year)?,
+            Touched::Ratings => self.refresh_ratings(store)?,
+            Touched::Volunteer => {
+                self.volunteer = store.volunteer_activities(from, to)?;
+                self.compliance = Some(compliance::run(store, rules, year, self.today, None)?);
+            }
+            Touched::Settings => self.unit_name = store.setting("unit_name")?.unwrap_or_default(),
+        }
+        Ok(())
+    }
+
+    fn refresh_organizations(&mut self, store: &Store) -> Result<(), ServiceError> {
+        self.orgs = store.organizations()?;
+        self.terms.clear();
+        self.committees.clear();
+        for org in &self.orgs {
+            let mut terms = store.terms(org.id)?;
+            terms.sort_by_key(|t| t.record.number);
+            if let Some(term) = terms.last() {
+                self.committees.insert(org.id, term.record.roles.iter().map(|r| r.member).collect());
+            }
+            self.terms.insert(org.id, terms);
+        }
+        Ok(())
+    }
+
+    fn refresh_ratings(&mut self, store: &Store) -> Result<(), ServiceError> {
+        self.schemes = store.rating_schemes()?;
+        self.ratings.clear();
+        for scheme in &self.schemes {
+            self.ratings.extend(store.star_ratings(scheme.id, self.year)?);
+        }
+        Ok(())
+    }
+
+    /// Re-evaluates one branch and puts its figures in place of the old ones.
+    fn refresh_compliance(&mut self, store: &Store, rules: &RuleSet, branch: OrgId) -> Result<(), ServiceError> {
+        let is_branch = self.orgs.iter().any(|o| o.id == branch && o.record.kind == crate::domain::OrgKind::Branch);
+        let Some(report) = self.compliance.as_mut().filter(|_| is_branch) else { return Ok(()) };
+        let fresh = compliance::run(store, rules, self.year, self.today, Some(branch))?;
+        for entry in fresh.branches {
+            match report.branches.iter_mut().find(|b| b.branch == entry.branch) {
+                Some(slot) => *slot = entry,
+                None => report.branches.push(entry),
+            }
+        }
+        Ok(())
+    }
+
+    /// The name of organization `id`, or its number when unknown.
+    pub fn org_name(&self, id: OrgId) -> String {
+        self.orgs.iter().find(|o| o.id == id).map_or_else(|| format!("组织{}", id.0), |o| o.record.name.clone())
+    }
+
+    /// The name of member `id`.
+    pub fn member_name(&self, id: MemberId) -> String {
+        self.members.iter().find(|m| m.id == id).map_or_else(|| format!("党员{}", id.0), |m| m.record.name.clone())
+    }
+
+    /// The branches as choices for a combo box.
+    pub fn branch_choices(&self) -> Vec<(Option<OrgId>, String)> {
+        self.branches().map(|b| (Some(b.id), b.record.name.clone())).collect()
+    }
+
+    /// The members of `branch` as choices for a combo box.
+    pub fn member_choices(&self, branch: Option<OrgId>) -> Vec<(Option<MemberId>, String)> {
+        self.members
+            .iter()
+            .filter(|m| Some(m.record.branch) == branch)
+            .map(|m| (Some(m.id), m.record.name.clone()))
+            .collect()
+    }
+
+    /// Branches (not committees or groups), by id.
+    pub fn branches(&self) -> impl Iterator<Item = &Stored<OrgId, Organization>> {
+        self.orgs.iter().filter(|o| o.record.kind == crate::domain::OrgKind::Branch)
+    }
+}

@@ -1,0 +1,210 @@
+//! Roster import as a secretary meets it: a GBK CSV without a BOM, IDs mangled into numbers,
+//! blank rows, a bad check digit, a duplicate, merged title cells in an .xlsx, unknown headers —
+//! every problem named by row and column, nothing partial ever written, re-import updates.
+
+use crate::fixtures::{Fixture, id_number};
+use crate::import::table::Encoding;
+use crate::services::import::members;
+
+fn id(birth: (i32, u32, u32), seq: u32) -> String {
+    id_number(crate::fixtures::day(birth.0, birth.1, birth.2), seq).as_str().to_owned()
+}
+
+fn gbk(path: &std::path::Path, lines: &[String]) {
+    let text = lines.join("\r\n") + "\r\n";
+    let (bytes, _, unmappable) = encoding_rs::GBK.encode(&text);
+    assert!(!unmappable);
+    std::fs::write(path, bytes).unwrap();
+}
+
+#[test]
+fn a_messy_csv_is_reported_row_by_row_and_nothing_partial_is_written() {
+    let mut fx = Fixture::new().unwrap();
+    let (zhang, li, chen) = (id((1980, 5, 12), 31), id((1985, 11, 3), 42), id((1972, 3, 8), 11));
+    let bad = format!("{}{}", &chen[..17], if chen.ends_with('1') { '2' } else { '1' });
+    let header = "姓名,性别,身份证号,联系电话,党员状态,入党时间,转正时间,所在支部,备注".to_owned();
+    let messy = fx.dir.path().join("花名册.csv");
+    gbk(
+        &messy,
+        &[
+            header.clone(),
+            format!("张伟,男,{zhang},138-0013-8000,正式党员,2005-07-01,2006-07-01,金山社区党支部,"),
+            ",,,,,,,,".into(),
+            format!("李娜,女,{li},13900139000,预备党员,2025年3月,,金山社区,新发展"),
+            "王强,男,3.30784E+17,13700137000,正式党员,2001/6/30,2002/6/30,金山社区党支部,".into(),
+            format!("赵刚,男,{bad},13600136000,正式党员,1999.07,2000.07,金山社区党支部,"),
+            format!("张伟,男,{zhang},13800138000,正式党员,2005-07-01,2006-07-01,金山社区党支部,重复"),
+        ],
+    );
+    let members_before = fx.store.members(None).unwrap().len();
+    let audit_before = fx.store.audit_count().unwrap();
+    let dry = members(&mut fx.store, &messy, Encoding::Auto, &[], None, true).unwrap();
+    let problems: Vec<String> = dry.plan.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        vec![
+            "第5行「身份证号」是科学计数法形式（末几位已丢失），请把该列设为文本后重新录入：3.30784E+17".to_owned(),
+            format!("第6行「身份证号」校验位不正确：{}********{}", &bad[..6], &bad[14..]),
+            format!("第7行「身份证号」与第2行重复：{}********{}", &zhang[..6], &zhang[14..]),
+        ]
+    );
+    assert_eq!(dry.plan.rows.len(), 2);
+    assert_eq!(dry.plan.blank_rows, 1);
+    assert_eq!(dry.plan.unknown_headers, vec!["备注".to_owned()]);
+    let real = members(&mut fx.store, &messy, Encoding::Auto, &[], None, false).unwrap();
+    assert!(!real.applied, "a sheet with problems imports nothing");
+    assert_eq!(fx.store.members(None).unwrap().len(), members_before);
+    assert_eq!(fx.store.audit_count().unwrap(), audit_before);
+
+    // The user fixes what the report names; the same sheet then imports, and again only updates.
+    let fixed = fx.dir.path().join("花名册（改）.csv");
+    gbk(
+        &fixed,
+        &[
+            header,
+            format!("张伟,男,{zhang},138-0013-8000,正式党员,2005-07-01,2006-07-01,金山社区党支部,"),
+            format!("李娜,女,{li},13900139000,预备党员,2025年3月,,金山社区,新发展"),
+            format!("陈静,男,{chen},13500135000,正式,2010-01-01,2011-01-01,金山社区党支部,"),
+        ],
+    );
+    let done = members(&mut fx.store, &fixed, Encoding::Auto, &[], None, false).unwrap();
+    assert!(done.applied);
+    assert_eq!(fx.store.members(None).unwrap().len(), members_before + 3);
+    let again = members(&mut fx.store, &fixed, Encoding::Auto, &[], None, false).unwrap();
+    assert!(again.applied);
+    assert!(again.plan.rows.iter().all(|r| matches!(r.action, crate::import::roster::Action::Update(_))));
+    assert_eq!(fx.store.members(None).unwrap().len(), members_before + 3, "no duplicates");
+    let li_member = fx.store.members(None).unwrap().into_iter().find(|m| m.record.name == "李娜").unwrap().record;
+    assert_eq!(li_member.joined_on, crate::fixtures::day(2025, 3, 1), "a month-only date is the month's first day");
+    assert_eq!(li_member.phone.unwrap().as_str(), "13900139000");
+}
+
+#[test]
+fn an_xlsx_with_a_merged_title_numeric_ids_and_an_unknown_header() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut fx = Fixture::new().unwrap();
+    let path = fx.dir.path().join("名册.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    sheet.merge_range(0, 0, 0, 6, "金山社区党支部党员花名册", &Format::new()).unwrap();
+    for (c, h) in ["姓名", "证件号码", "手机号码", "人员类别", "入党日期", "转正日期", "所在支部"].iter().enumerate()
+    {
+        sheet.write_string(1, c as u16, *h).unwrap();
+    }
+    let good = id((1990, 2, 14), 55);
+    let rows: [(&str, Option<&str>, f64); 2] =
+        [("孙丽", Some(good.as_str()), 13912345678.0), ("周涛", None, 13812345678.0)];
+    for (r, (name, id_text, phone)) in rows.iter().enumerate() {
+        let r = r as u32 + 2;
+        sheet.write_string(r, 0, *name).unwrap();
+        match id_text {
+            Some(text) => sheet.write_string(r, 1, *text).unwrap(),
+            // Typed in as a number: Excel keeps 15 significant digits.
+            None => sheet.write_number(r, 1, 330784199001010011.0).unwrap(),
+        };
+        sheet.write_number(r, 2, *phone).unwrap();
+        sheet.write_string(r, 3, "正式党员").unwrap();
+        sheet.write_datetime_with_format(r, 4, ExcelDateTime::from_ymd(2012, 7, 1).unwrap(), &date).unwrap();
+        sheet.write_datetime_with_format(r, 5, ExcelDateTime::from_ymd(2013, 7, 1).unwrap(), &date).unwrap();
+        sheet.write_string(r, 6, "金山社区党支部").unwrap();
+    }
+    book.save(&path).unwrap();
+
+    // "证件号码" is not a known header: without a mapping there is no ID column at all.
+    let err = members(&mut fx.store, &path, Encoding::Auto, &[], None, true).unwrap_err();
+    assert!(err.to_string().starts_with("找不到表头"), "{err}");
+    let mapping = vec![("证件号码".to_owned(), "身份证号".to_owned())];
+    let dry = members(&mut fx.store, &path, Encoding::Auto, &mapping, None, true).unwrap();
+    assert_eq!(dry.plan.rows.len(), 1);
+    assert_eq!(dry.plan.rows[0].row, 3, "row numbers as Excel shows them, below the merged title");
+    assert_eq!(dry.plan.rows[0].member.joined_on, crate::fixtures::day(2012, 7, 1), "Excel dates read as dates");
+    assert_eq!(dry.plan.problems.len(), 1);
+    assert_eq!(dry.plan.problems[0].row, 4);
+    assert!(dry.plan.problems[0].problem.contains("被 Excel 存成了数字"), "{}", dry.plan.problems[0]);
+}
+
+#[test]
+fn a_three_meetings_register_becomes_draft_meetings_once() {
+    let mut fx = Fixture::new().unwrap();
+    let ids = fx.add_members(4).unwrap();
+    let names: Vec<String> = ids.iter().map(|id| fx.store.member(*id).unwrap().name).collect();
+    let path = fx.dir.path().join("三会一课登记表.csv");
+    let lines = [
+        "序号,日期,会议类型,会议主题,地点,主持人,记录人,应到人数,实到人数,请假人员,缺席人员".to_owned(),
+        format!(
+            "1,2025-03-12,支委会,研究发展党员工作,党群服务中心,{},{},4,3,{}（出差）,",
+            names[0], names[1], names[3]
+        ),
+        format!("2,2025/4/2,支部党员大会,通报一季度工作,党群服务中心,{},{},4,4,,", names[0], names[1]),
+        "3,2025年4月,党课,专题党课,,,,4,4,,".to_owned(),
+        format!("4,2025-05-06,座谈会,情况通报,,,,4,2,,{}", "不在名册"),
+    ];
+    gbk(&path, &lines);
+    let dry = crate::services::import::meetings(&mut fx.store, &path, Encoding::Auto, fx.branch, true).unwrap();
+    let problems: Vec<String> = dry.plan.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        vec![
+            "第4行「日期」不是完整的日期（例：2025-03-12）：2025年4月".to_owned(),
+            "第5行「会议类型」不是可识别的会议类型（如支委会、支部党员大会、党小组会、党课）：座谈会".to_owned(),
+            "第5行「缺席人员」不是本支部党员：不在名册".to_owned(),
+            "第5行「实到人数」与请假、缺席人员不符（应为3人）：2".to_owned(),
+        ]
+    );
+    // Rows 4 and 5 fixed: drop them, import, import again.
+    gbk(&path, &lines[..3]);
+    let done = crate::services::import::meetings(&mut fx.store, &path, Encoding::Auto, fx.branch, false).unwrap();
+    assert!(done.applied);
+    let stored = fx.store.meetings(&crate::store::MeetingFilter::default()).unwrap();
+    assert_eq!(stored.len(), 2);
+    let committee = &stored[0].record;
+    assert_eq!(committee.status, crate::domain::MeetingStatus::Draft, "imported records are drafts to review");
+    assert_eq!(committee.present_count(), 3);
+    assert!(
+        committee.attendance.iter().any(|a| a.presence == crate::domain::Presence::OnLeave { reason: "出差".into() })
+    );
+    let again = crate::services::import::meetings(&mut fx.store, &path, Encoding::Auto, fx.branch, false).unwrap();
+    assert!(!again.applied && again.plan.rows.iter().all(|r| r.duplicate), "a second import adds nothing");
+    assert_eq!(fx.store.meetings(&crate::store::MeetingFilter::default()).unwrap().len(), 2);
+}
+
+#[test]
+fn a_cancelled_import_writes_nothing_even_halfway_through() {
+    use crate::services::{Progress, ServiceError, import::members_with_progress};
+    let mut fx = Fixture::new().unwrap();
+    let path = fx.dir.path().join("大名单.csv");
+    let mut lines = vec!["姓名,身份证号,党员状态,入党时间,所在支部".to_owned()];
+    for i in 0..3000u32 {
+        let person = id((1950 + (i % 30) as i32, 1 + i % 12, 1 + i % 28), i % 500 * 2 + 1);
+        lines.push(format!("党员{i},{person},正式党员,2010-06-01,金山社区党支部"));
+    }
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let (members_before, audit_before) = (fx.store.members(None).unwrap().len(), fx.store.audit_count().unwrap());
+
+    // Cancelled before it starts: the file is read, nothing else happens.
+    let early = Progress::new();
+    early.cancel();
+    let error = members_with_progress(&mut fx.store, &path, Encoding::Auto, &[], None, false, &early).unwrap_err();
+    assert!(matches!(error, ServiceError::Cancelled), "{error}");
+
+    // Cancelled while rows are being written (from another thread, as the window's button does).
+    let progress = Progress::new();
+    let watcher = {
+        let progress = progress.clone();
+        std::thread::spawn(move || {
+            while progress.counts().0 < 20 {
+                std::thread::yield_now();
+            }
+            progress.cancel();
+        })
+    };
+    let error = members_with_progress(&mut fx.store, &path, Encoding::Auto, &[], None, false, &progress).unwrap_err();
+    watcher.join().unwrap();
+    assert!(matches!(error, ServiceError::Cancelled), "{error}");
+    let (done, total) = progress.counts();
+    assert!(done >= 20 && done < total, "stopped halfway: {done} of {total}");
+    assert_eq!(fx.store.members(None).unwrap().len(), members_before, "the transaction was rolled back");
+    assert_eq!(fx.store.audit_count().unwrap(), audit_before);
+    assert_eq!(error.to_string(), "已取消，未写入任何记录");
+}

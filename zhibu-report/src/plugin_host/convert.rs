@@ -1,0 +1,226 @@
+//! Conversions from domain records (and compliance results) to the contract's record types.
+//! Personal data leaves the host masked ([`IdNumber::masked`](zhibu_core::domain::IdNumber::masked),
+//! [`Phone::masked`](zhibu_core::domain::Phone::masked)) unless the user confirmed a template's request.
+
+use super::v1_0 as wit;
+use serde::Serialize;
+use zhibu_core::domain::{self, Stored};
+
+/// The snake_case code of a unit enum (the same text as in the database and JSON).
+pub fn code<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        _ => String::new(),
+    }
+}
+
+/// A record set with nothing in it, to be filled with the kinds a template may see.
+pub fn empty_records() -> wit::Records {
+    wit::Records {
+        organizations: Vec::new(),
+        terms: Vec::new(),
+        members: Vec::new(),
+        meetings: Vec::new(),
+        duty_reviews: Vec::new(),
+        appraisals: Vec::new(),
+        schemes: Vec::new(),
+        star_ratings: Vec::new(),
+        volunteer_activities: Vec::new(),
+        compliance: Vec::new(),
+    }
+}
+
+/// An organization.
+pub fn organization(o: &Stored<domain::OrgId, domain::Organization>) -> wit::Organization {
+    wit::Organization {
+        id: o.id.0,
+        parent: o.record.parent.map(|p| p.0),
+        kind: code(&o.record.kind),
+        category: code(&o.record.category),
+        name: o.record.name.clone(),
+    }
+}
+
+/// A committee term.
+pub fn term(t: &domain::CommitteeTerm) -> wit::CommitteeTerm {
+    wit::CommitteeTerm {
+        org: t.org.0,
+        number: t.number,
+        elected_on: t.elected_on.map(|d| d.to_string()),
+        ends_on: t.ends_on.map(|d| d.to_string()),
+        roles: t
+            .roles
+            .iter()
+            .map(|r| wit::RoleHolder { member: r.member.0, role: code(&r.role), label: r.role.label().to_owned() })
+            .collect(),
+    }
+}
+
+/// A member; ID and phone numbers masked unless `unmasked` (the user confirmed a template's request).
+pub fn member(m: &Stored<domain::MemberId, domain::Member>, unmasked: bool) -> wit::Member {
+    let r = &m.record;
+    wit::Member {
+        id: m.id.0,
+        name: r.name.clone(),
+        gender: code(&r.gender),
+        birth_date: r.birth_date.to_string(),
+        ethnicity: r.ethnicity.clone(),
+        id_number: if unmasked { r.id_number.as_str().to_owned() } else { r.id_number.masked() },
+        phone: r.phone.as_ref().map(|p| if unmasked { p.as_str().to_owned() } else { p.masked() }),
+        status: code(&r.status),
+        joined_on: r.joined_on.to_string(),
+        confirmed_on: r.confirmed_on.map(|d| d.to_string()),
+        branch: r.branch.0,
+        group: r.group.map(|g| g.0),
+        in_service: r.in_service,
+        dual_community: r.dual_registration.as_ref().map(|d| d.community.clone()),
+    }
+}
+
+/// A meeting.
+pub fn meeting(m: &Stored<domain::MeetingId, domain::Meeting>) -> wit::Meeting {
+    let r = &m.record;
+    wit::Meeting {
+        id: m.id.0,
+        kind: r.kind.code().to_owned(),
+        kind_label: r.kind.label().to_owned(),
+        branch: r.branch.0,
+        group: r.group.map(|g| g.0),
+        title: r.title.clone(),
+        starts_at: r.starts_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        ends_at: r.ends_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        place: r.place.clone(),
+        host: r.host.clone(),
+        recorder: r.recorder.clone(),
+        attendance: r
+            .attendance
+            .iter()
+            .map(|a| {
+                let (presence, reason) = match &a.presence {
+                    domain::Presence::Present => ("present", String::new()),
+                    domain::Presence::OnLeave { reason } => ("on_leave", reason.clone()),
+                    domain::Presence::Absent { reason } => ("absent", reason.clone()),
+                };
+                wit::Attendance { member: a.member.0, presence: presence.to_owned(), reason }
+            })
+            .collect(),
+        observers: r
+            .observers
+            .iter()
+            .map(|o| wit::Observer { name: o.name.clone(), affiliation: o.affiliation.clone() })
+            .collect(),
+        agenda: r.agenda.iter().map(|a| a.title.clone()).collect(),
+        speeches: r
+            .speeches
+            .iter()
+            .map(|s| wit::Speech {
+                agenda_index: s.agenda_index,
+                speaker: s.speaker.clone(),
+                content: s.content.clone(),
+            })
+            .collect(),
+        resolutions: r
+            .resolutions
+            .iter()
+            .map(|x| wit::Resolution {
+                text: x.text.clone(),
+                yes: x.votes.yes,
+                no: x.votes.no,
+                abstain: x.votes.abstain,
+            })
+            .collect(),
+        attachments: r.attachments.iter().map(|a| a.file_name.clone()).collect(),
+        status: code(&r.status),
+    }
+}
+
+/// A duty review.
+pub fn duty_review(d: &Stored<domain::ReviewId, domain::DutyReview>) -> wit::DutyReview {
+    let r = &d.record;
+    wit::DutyReview {
+        id: d.id.0,
+        year: r.year,
+        branch: r.branch.0,
+        subject: r.subject.0,
+        held_on: r.held_on.map(|d| d.to_string()),
+        sections: r
+            .sections
+            .iter()
+            .map(|s| wit::ReportSection { heading: s.heading.clone(), body: s.body.clone() })
+            .collect(),
+        excellent: r.ballots.excellent,
+        good: r.ballots.good,
+        fair: r.ballots.fair,
+        poor: r.ballots.poor,
+        voters_expected: r.voters_expected,
+        voters_returned: r.voters_returned,
+        higher_comment: r.higher_comment.clone(),
+        overall_grade: r.overall_grade.map(|g| code(&g)),
+    }
+}
+
+/// An appraisal.
+pub fn appraisal(a: &domain::MemberAppraisal) -> wit::Appraisal {
+    wit::Appraisal { year: a.year, member: a.member.0, grade: code(&a.grade) }
+}
+
+/// A rating scheme.
+pub fn scheme(s: &domain::RatingScheme) -> wit::RatingScheme {
+    let indicator =
+        |i: &domain::Indicator| wit::Indicator { key: i.key.clone(), name: i.name.clone(), max_score: i.max_score };
+    wit::RatingScheme {
+        key: s.key.clone(),
+        name: s.name.clone(),
+        subject_kind: code(&s.subject_kind),
+        indicators: s.indicators.iter().map(indicator).collect(),
+        bonus: s.bonus.iter().map(indicator).collect(),
+        bands: s.bands.iter().map(|b| wit::StarBand { min_score: b.min_score, stars: b.stars }).collect(),
+        quotas: s.quotas.iter().map(|q| wit::Quota { stars: q.stars, max_percent: q.max_percent }).collect(),
+    }
+}
+
+/// A rating scheme as a template provides it, back to the domain (stored by the host).
+pub fn scheme_from(s: &wit::RatingScheme, source: &str) -> Option<domain::RatingScheme> {
+    let subject_kind = serde_json::from_value(serde_json::Value::String(s.subject_kind.clone())).ok()?;
+    let indicator =
+        |i: &wit::Indicator| domain::Indicator { key: i.key.clone(), name: i.name.clone(), max_score: i.max_score };
+    Some(domain::RatingScheme {
+        key: s.key.clone(),
+        name: s.name.clone(),
+        source: source.to_owned(),
+        subject_kind,
+        indicators: s.indicators.iter().map(indicator).collect(),
+        bonus: s.bonus.iter().map(indicator).collect(),
+        bands: s.bands.iter().map(|b| domain::StarBand { min_score: b.min_score, stars: b.stars }).collect(),
+        quotas: s.quotas.iter().map(|q| domain::Quota { stars: q.stars, max_percent: q.max_percent }).collect(),
+    })
+}
+
+/// A star rating under the scheme with key `scheme_key`.
+pub fn star_rating(r: &domain::StarRating, scheme_key: &str) -> wit::StarRating {
+    wit::StarRating {
+        scheme: scheme_key.to_owned(),
+        year: r.year,
+        subject_name: r.subject_name.clone(),
+        subject_org: r.subject_org.map(|o| o.0),
+        subject_member: r.subject_member.map(|m| m.0),
+        scores: r.scores.iter().map(|s| wit::Score { key: s.key.clone(), points: s.score }).collect(),
+    }
+}
+
+/// A volunteer activity.
+pub fn volunteer_activity(a: &Stored<domain::ActivityId, domain::VolunteerActivity>) -> wit::VolunteerActivity {
+    let r = &a.record;
+    wit::VolunteerActivity {
+        id: a.id.0,
+        title: r.title.clone(),
+        category: r.category.label().to_owned(),
+        date: r.date.to_string(),
+        starts: r.starts.format("%H:%M").to_string(),
+        ends: r.ends.format("%H:%M").to_string(),
+        place: r.place.clone(),
+        organiser: r.organiser.clone(),
+        description: r.description.clone(),
+        participants: r.participants.iter().map(|p| wit::Participant { member: p.member.0, hours: p.hours }).collect(),
+    }
+}

@@ -1,0 +1,499 @@
+//! The plugin host: runs report templates (WebAssembly components) in a sandbox.
+//!
+//! One wasmtime engine; a fresh store per call with fuel, an epoch deadline (wall-clock
+//! timeout and cancel), memory/instance/table limits and a bounded log; calls run on a worker
+//! thread with a large stack. The only import offered is the contract's `host.log`: no WASI,
+//! so no files, environment, clock or sockets exist for a plugin. Every returned document is
+//! converted into the app's document model
+//! and validated before anyone exports it. Compiled components are cached on disk by content hash
+//! and engine compatibility hash.
+
+mod cache;
+pub mod convert;
+mod error;
+pub mod package;
+mod v1_0;
+
+pub use cache::ComponentCache;
+pub use error::PluginError;
+pub use v1_0::{
+    BranchCompliance, Finding, LogLevel, MeetingTally, Param, ParamKind, ParamSpec, RecordKind, Records, RenderError,
+    RenderRequest, TemplateInfo,
+};
+
+use crate::document::{self, Document};
+
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+use wasmtime::component::{Component, HasSelf, Linker};
+use wasmtime::{Config, Engine, ResourceLimiter, Store, UpdateDeadline};
+
+/// The contract versions this host runs: 1.0.x.
+pub const SUPPORTED_API: &str = "1.0.x";
+
+/// Whether an exported contract version is one this host runs.
+fn api_supported(version: &str) -> bool {
+    let mut parts = version.split('.');
+    parts.next() == Some("1") && parts.next() == Some("0") && parts.next().is_some_and(|p| p.parse::<u32>().is_ok())
+}
+
+/// What a single call may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Fuel (roughly, WebAssembly instructions) per call.
+    pub fuel: u64,
+    /// Wall-clock time per call.
+    pub timeout: Duration,
+    /// Linear memory per instance, in bytes.
+    pub memory_bytes: usize,
+    /// Table elements per table.
+    pub table_elements: usize,
+    /// Log lines kept per call (later lines are counted, not kept).
+    pub log_lines: usize,
+    /// Bytes of log text kept per call.
+    pub log_bytes: usize,
+    /// Largest document accepted, in bytes of text.
+    pub output_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            fuel: 20_000_000_000,
+            timeout: Duration::from_secs(30),
+            memory_bytes: 256 << 20,
+            table_elements: 100_000,
+            log_lines: 1000,
+            log_bytes: 64 << 10,
+            output_bytes: 32 << 20,
+        }
+    }
+}
+
+/// One line a plugin logged.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LogLine {
+    /// `debug`, `info`, `warn` or `error`.
+    pub level: String,
+    /// The text (cut at the log's byte budget).
+    pub message: String,
+}
+
+/// The bounded log of one call.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PluginLog {
+    /// Lines kept.
+    pub lines: Vec<LogLine>,
+    /// Lines dropped once the budget was spent.
+    pub dropped: u64,
+    #[serde(skip)]
+    bytes: usize,
+}
+
+impl PluginLog {
+    /// The last error-level line (a panic message, via the SDK's hook).
+    pub fn last_error(&self) -> Option<&str> {
+        self.lines.iter().rev().find(|l| l.level == "error").map(|l| l.message.as_str())
+    }
+}
+
+/// Why the epoch callback stopped a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    Timeout,
+    Cancelled,
+}
+
+/// Which limit the host refused a plugin, recorded by the limiter itself so the error is
+/// classified from the host's own state rather than from wasmtime's message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Denied {
+    Memory,
+    Table,
+}
+
+/// The state of one store: limits, log and why it was interrupted.
+struct HostState {
+    memory_bytes: usize,
+    table_elements: usize,
+    denied: Option<Denied>,
+    log: PluginLog,
+    log_lines: usize,
+    log_bytes: usize,
+    stop: Option<Stop>,
+}
+
+impl ResourceLimiter for HostState {
+    fn memory_growing(&mut self, _current: usize, desired: usize, maximum: Option<usize>) -> wasmtime::Result<bool> {
+        if desired > self.memory_bytes || maximum.is_some_and(|max| desired > max) {
+            self.denied = Some(Denied::Memory);
+            // A trap, not a failed grow: a Rust guest that cannot grow aborts with `unreachable`,
+            // which would hide the cause.
+            return Err(wasmtime::Error::msg("memory limit reached"));
+        }
+        Ok(true)
+    }
+
+    fn memory_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.denied = Some(Denied::Memory);
+        Err(error)
+    }
+
+    fn table_growing(&mut self, _current: usize, desired: usize, maximum: Option<usize>) -> wasmtime::Result<bool> {
+        if desired > self.table_elements || maximum.is_some_and(|max| desired > max) {
+            self.denied = Some(Denied::Table);
+            return Err(wasmtime::Error::msg("table limit reached"));
+        }
+        Ok(true)
+    }
+
+    fn table_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.denied = Some(Denied::Table);
+        Err(error)
+    }
+
+    fn instances(&self) -> usize {
+        10
+    }
+
+    fn tables(&self) -> usize {
+        20
+    }
+
+    fn memories(&self) -> usize {
+        2
+    }
+}
+
+impl v1_0::zhibu::plugin::types::Host for HostState {}
+
+impl v1_0::zhibu::plugin::host::Host for HostState {
+    fn log(&mut self, level: LogLevel, message: String) {
+        let log = &mut self.log;
+        if log.lines.len() >= self.log_lines || log.bytes >= self.log_bytes {
+            log.dropped += 1;
+            return;
+        }
+        let room = self.log_bytes - log.bytes;
+        let mut message = message;
+        if message.len() > room {
+            let mut cut = room;
+            while !message.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            message.truncate(cut);
+        }
+        log.bytes += message.len();
+        let level = match level {
+            LogLevel::Debug => "debug",
+            LogLevel::Info => "info",
+            LogLevel::Warn => "warn",
+            LogLevel::Error => "error",
+        };
+        log.lines.push(LogLine { level: level.to_owned(), message });
+    }
+}
+
+/// Cancels a running call from another thread (the UI's Cancel button).
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    /// A token that is not cancelled.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Asks the running call to stop at its next epoch check (within milliseconds).
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether cancel was asked.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// A loaded, described template ready to render.
+pub struct Plugin {
+    pre: v1_0::PluginPre<HostState>,
+    /// What the template says about itself.
+    pub info: TemplateInfo,
+    /// The contract version it exports.
+    pub api_version: String,
+    /// SHA-256 of its wasm.
+    pub sha256: String,
+    /// How it was loaded: compiled now or taken from the cache.
+    pub load: LoadStats,
+}
+
+/// How long loading took and whether the cache served it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LoadStats {
+    /// True when the compiled component came from the disk cache.
+    pub cached: bool,
+    /// Time to compile or deserialize.
+    pub compile: Duration,
+    /// Time to instantiate and call `describe`.
+    pub describe: Duration,
+}
+
+/// A document and what the call used.
+#[derive(Debug)]
+pub struct RenderOutcome {
+    /// The validated document.
+    pub document: Document,
+    /// The plugin's log.
+    pub log: PluginLog,
+    /// Fuel consumed.
+    pub fuel_used: u64,
+    /// Wall-clock time of the call, instantiation included.
+    pub elapsed: Duration,
+}
+
+/// The sandbox.
+pub struct PluginHost {
+    engine: Engine,
+    linker: Linker<HostState>,
+    limits: Limits,
+    cache: Option<ComponentCache>,
+}
+
+impl PluginHost {
+    /// A host with `limits`, caching compiled components in `cache` (none: always compile).
+    pub fn new(limits: Limits, cache: Option<ComponentCache>) -> Result<Self, PluginError> {
+        let mut config = Config::new();
+        config.consume_fuel(true).epoch_interruption(true).wasm_component_model(true).max_wasm_stack(1 << 20);
+        let engine = Engine::new(&config).map_err(|e| PluginError::Engine(format!("{e:#}")))?;
+        let mut linker = Linker::new(&engine);
+        v1_0::Plugin::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)
+            .map_err(|e| PluginError::Engine(format!("{e:#}")))?;
+        Ok(Self { engine, linker, limits, cache })
+    }
+
+    /// The limits every call runs under.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Compiles (or takes from the cache), checks the contract version and imports, and calls
+    /// `describe`. `name` is used in messages (a file name or an id).
+    pub fn load(&self, bytes: &[u8], name: &str) -> Result<Plugin, PluginError> {
+        if !bytes.starts_with(b"\0asm") {
+            return Err(PluginError::NotWasm(name.to_owned()));
+        }
+        // Byte 4..8: version 0x01 0x00 0x00 0x00 marks a core module; components use layer 1.
+        if bytes.get(4..8) == Some(&[1, 0, 0, 0]) {
+            return Err(PluginError::CoreModule(name.to_owned()));
+        }
+        let sha256: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let started = Instant::now();
+        let (component, cached) = cache::load_or_compile(&self.engine, self.cache.as_ref(), bytes, &sha256, name)?;
+        let compile = started.elapsed();
+        let api_version = self.check_interface(&component)?;
+        let instance_pre =
+            self.linker.instantiate_pre(&component).map_err(|e| PluginError::Interface(format!("{e:#}")))?;
+        let pre = v1_0::PluginPre::new(instance_pre).map_err(|e| PluginError::Interface(format!("{e:#}")))?;
+        let started = Instant::now();
+        let (info, _, _, _) =
+            self.call(&pre, &CancelToken::new(), |store, plugin| plugin.zhibu_plugin_template().call_describe(store))?;
+        let describe = started.elapsed();
+        check_info(&info)?;
+        Ok(Plugin { pre, info, api_version, sha256, load: LoadStats { cached, compile, describe } })
+    }
+
+    /// The contract version of the template export; refuses foreign imports (WASI and the like).
+    fn check_interface(&self, component: &Component) -> Result<String, PluginError> {
+        let ty = component.component_type();
+        for (name, _) in ty.imports(&self.engine) {
+            let ours = name.starts_with("zhibu:plugin/host@") || name.starts_with("zhibu:plugin/types@");
+            if !ours {
+                return Err(PluginError::Interface(format!(
+                    "需要本程序不提供的接口 {name}；插件只能使用 zhibu:plugin/host"
+                )));
+            }
+        }
+        let export = ty
+            .exports(&self.engine)
+            .map(|(name, _)| name.to_owned())
+            .find(|name| name.starts_with("zhibu:plugin/template@"))
+            .ok_or_else(|| PluginError::Interface("没有导出 zhibu:plugin/template 接口".to_owned()))?;
+        let version = export.trim_start_matches("zhibu:plugin/template@").to_owned();
+        if !api_supported(&version) {
+            return Err(PluginError::ApiVersion { found: version, supported: SUPPORTED_API.to_owned() });
+        }
+        Ok(version)
+    }
+
+    /// Renders a document; the result is validated before it is returned.
+    pub fn render(
+        &self,
+        plugin: &Plugin,
+        request: &RenderRequest,
+        cancel: &CancelToken,
+    ) -> Result<RenderOutcome, PluginError> {
+        let (result, log, fuel_used, elapsed) = self.call(&plugin.pre, cancel, |store, instance| {
+            instance.zhibu_plugin_template().call_render(store, request)
+        })?;
+        let document = v1_0::to_model(result.map_err(|e| PluginError::Render(render_error_text(&e)))?);
+        document::validate(&document, self.limits.output_bytes)?;
+        Ok(RenderOutcome { document, log, fuel_used, elapsed })
+    }
+
+    /// Runs `work` against a fresh instance in a fresh store on a worker thread.
+    fn call<R: Send>(
+        &self,
+        pre: &v1_0::PluginPre<HostState>,
+        cancel: &CancelToken,
+        work: impl FnOnce(&mut Store<HostState>, &v1_0::Plugin) -> wasmtime::Result<R> + Send,
+    ) -> Result<(R, PluginLog, u64, Duration), PluginError> {
+        let limits = self.limits;
+        let finished = AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            // The ticker advances the epoch so the deadline callback can check time and cancel.
+            // It parks between ticks so the end of the call can wake it at once.
+            let ticker = scope.spawn(|| {
+                while !finished.load(Ordering::SeqCst) {
+                    std::thread::park_timeout(Duration::from_millis(5));
+                    self.engine.increment_epoch();
+                }
+            });
+            // A large stack: wasm frames run on the host thread's stack.
+            let worker =
+                std::thread::Builder::new().name("plugin".into()).stack_size(8 << 20).spawn_scoped(scope, || {
+                    let started = Instant::now();
+                    let state = HostState {
+                        memory_bytes: limits.memory_bytes,
+                        table_elements: limits.table_elements,
+                        denied: None,
+                        log: PluginLog::default(),
+                        log_lines: limits.log_lines,
+                        log_bytes: limits.log_bytes,
+                        stop: None,
+                    };
+                    let mut store = Store::new(&self.engine, state);
+                    store.limiter(|s| s as &mut dyn ResourceLimiter);
+                    // Fuel and deadline are set before instantiation: start functions run then.
+                    let fuel_set = store.set_fuel(limits.fuel);
+                    store.set_epoch_deadline(1);
+                    let deadline = started + limits.timeout;
+                    let token = cancel.clone();
+                    store.epoch_deadline_callback(move |mut ctx| {
+                        let stop = if token.is_cancelled() {
+                            Some(Stop::Cancelled)
+                        } else if Instant::now() >= deadline {
+                            Some(Stop::Timeout)
+                        } else {
+                            None
+                        };
+                        match stop {
+                            Some(stop) => {
+                                ctx.data_mut().stop = Some(stop);
+                                Ok(UpdateDeadline::Interrupt)
+                            }
+                            None => Ok(UpdateDeadline::Continue(1)),
+                        }
+                    });
+                    let result = fuel_set
+                        .and_then(|()| pre.instantiate(&mut store))
+                        .and_then(|instance| work(&mut store, &instance));
+                    let fuel_used = limits.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
+                    let elapsed = started.elapsed();
+                    let state = store.into_data();
+                    (result, state.log, state.stop, state.denied, fuel_used, elapsed)
+                });
+            let joined = worker
+                .map_err(|e| PluginError::Engine(e.to_string()))
+                .and_then(|handle| handle.join().map_err(|_| PluginError::Engine("插件线程异常退出".to_owned())));
+            finished.store(true, Ordering::SeqCst);
+            ticker.thread().unpark();
+            let (result, log, stop, denied, fuel_used, elapsed) = joined?;
+            match result {
+                Ok(value) => Ok((value, log, fuel_used, elapsed)),
+                Err(error) => Err(classify(&error, stop, denied, &log, &limits)),
+            }
+        })
+    }
+}
+
+/// Maps a failed call to what the user needs to know, from what the host itself recorded (why
+/// the epoch callback stopped it, which limit the limiter refused) and wasmtime's trap codes; the
+/// error's text is only ever shown, never matched.
+fn classify(
+    error: &wasmtime::Error,
+    stop: Option<Stop>,
+    denied: Option<Denied>,
+    log: &PluginLog,
+    limits: &Limits,
+) -> PluginError {
+    match stop {
+        Some(Stop::Cancelled) => return PluginError::Cancelled,
+        Some(Stop::Timeout) => return PluginError::Timeout(limits.timeout.as_secs().max(1)),
+        None => {}
+    }
+    match denied {
+        Some(Denied::Memory) => return PluginError::OutOfMemory(limits.memory_bytes >> 20),
+        Some(Denied::Table) => return PluginError::Crashed("表元素数量超出限制".to_owned()),
+        None => {}
+    }
+    match error.downcast_ref::<wasmtime::Trap>() {
+        Some(wasmtime::Trap::OutOfFuel) => return PluginError::OutOfFuel,
+        Some(wasmtime::Trap::StackOverflow) => return PluginError::StackOverflow,
+        Some(wasmtime::Trap::Interrupt) => return PluginError::Timeout(limits.timeout.as_secs().max(1)),
+        _ => {}
+    }
+    match log.last_error() {
+        Some(message) => PluginError::Crashed(message.to_owned()),
+        None => {
+            let text = format!("{error:#}");
+            PluginError::Crashed(text.lines().next().unwrap_or("未知错误").to_owned())
+        }
+    }
+}
+
+/// A render error as one Chinese line.
+pub fn render_error_text(error: &RenderError) -> String {
+    match error {
+        RenderError::InvalidParameter((key, why)) => format!("参数 {key} 不正确：{why}"),
+        RenderError::MissingData(what) => format!("缺少数据：{what}"),
+        RenderError::Failed(why) => why.clone(),
+    }
+}
+
+/// Checks the description a template gives of itself.
+fn check_info(info: &TemplateInfo) -> Result<(), PluginError> {
+    let id_ok = !info.id.is_empty()
+        && info.id.len() <= 64
+        && info.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !id_ok {
+        return Err(PluginError::InvalidInfo(format!("模板标识只能由小写字母、数字和连字符组成：{}", info.id)));
+    }
+    if info.name.trim().is_empty() || info.name.chars().count() > 60 {
+        return Err(PluginError::InvalidInfo(format!("模板名称应为1至60字：{}", info.name)));
+    }
+    let mut keys = std::collections::HashSet::new();
+    for param in &info.parameters {
+        if param.key.is_empty() || !keys.insert(param.key.as_str()) {
+            return Err(PluginError::InvalidInfo(format!("参数标识为空或重复：{}", param.key)));
+        }
+        if param.kind == ParamKind::Choice && param.choices.is_empty() {
+            return Err(PluginError::InvalidInfo(format!("选择型参数没有可选项：{}", param.key)));
+        }
+    }
+    Ok(())
+}
+
+/// The SHA-256 of `bytes`, lower-case hex.
+pub fn sha256_bytes(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The SHA-256 of a file, lower-case hex.
+pub fn sha256_file(path: &Path) -> Result<String, PluginError> {
+    let bytes = std::fs::read(path).map_err(|source| PluginError::Io { path: path.to_owned(), source })?;
+    Ok(Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
+}

@@ -1,0 +1,467 @@
+//! Report templates as a service: the catalog of templates (embedded reference ones and
+//! installed packages), and rendering one with the records it declared and was granted.
+
+use super::ReportError;
+use crate::plugin_host::package::{self, Package, Source};
+use crate::plugin_host::{
+    self, CancelToken, ComponentCache, Limits, ParamKind, Plugin, PluginError, PluginHost, RecordKind, RenderOutcome,
+    RenderRequest, convert,
+};
+use chrono::{NaiveDate, NaiveDateTime};
+use std::path::Path;
+use zhibu_core::domain::{OrgKind, SchemeId};
+use zhibu_core::rules::{self, RuleSet};
+use zhibu_core::store::{MeetingFilter, Store};
+
+/// A template ready to render, with its package.
+pub struct Template {
+    /// The package (manifest and where it came from).
+    pub package: Package,
+    /// The loaded component.
+    pub plugin: Plugin,
+}
+
+/// Every template the installation has.
+pub struct Catalog {
+    /// The sandbox they run in.
+    pub host: PluginHost,
+    /// Loaded templates, reference ones first.
+    pub templates: Vec<Template>,
+    /// Packages that failed to load (shown to the user, never run), with why.
+    pub broken: Vec<(String, PluginError)>,
+}
+
+impl Catalog {
+    /// The installation's templates: a host with the default limits whose compiled components
+    /// are cached in `cache_dir` (signed with the installation's key, see [`ComponentCache`]),
+    /// the embedded templates and every package installed in `plugins_dir`.
+    pub fn open(cache_dir: &Path, plugins_dir: &Path) -> Result<Self, ReportError> {
+        let cache = ComponentCache::for_installation(cache_dir.to_owned(), plugins_dir)?;
+        Self::load(PluginHost::new(Limits::default(), Some(cache))?, Some(plugins_dir))
+    }
+
+    /// Loads the embedded templates and every package installed in `plugins_dir`.
+    pub fn load(host: PluginHost, plugins_dir: Option<&Path>) -> Result<Self, ReportError> {
+        let mut catalog = Self { host, templates: Vec::new(), broken: Vec::new() };
+        for package in package::reference()? {
+            catalog.add(package)?;
+        }
+        if let Some(dir) = plugins_dir {
+            for package in package::installed(dir) {
+                match package {
+                    Ok(package) => {
+                        let id = package.manifest.id.clone();
+                        if let Err(error) = catalog.add(package) {
+                            catalog.broken.push((id, plugin_error(error)));
+                        }
+                    }
+                    Err(error) => catalog.broken.push((String::new(), error)),
+                }
+            }
+        }
+        Ok(catalog)
+    }
+
+    /// Loads `package` into the catalog, checking its id against the manifest and the others.
+    pub fn add(&mut self, package: Package) -> Result<&Template, ReportError> {
+        let plugin = self.host.load(&package.wasm, &package.manifest.id)?;
+        check_package(&package, &plugin)?;
+        if self.templates.iter().any(|t| t.plugin.info.id == plugin.info.id) {
+            return Err(PluginError::IdClash(plugin.info.id.clone()).into());
+        }
+        self.templates.push(Template { package, plugin });
+        Ok(&self.templates[self.templates.len() - 1])
+    }
+
+    /// The template with `id`.
+    pub fn get(&self, id: &str) -> Result<&Template, ReportError> {
+        self.templates
+            .iter()
+            .find(|t| t.plugin.info.id == id)
+            .ok_or_else(|| PluginError::UnknownTemplate(id.to_owned()).into())
+    }
+
+    /// The ids in use (for install clashes).
+    pub fn ids(&self) -> Vec<String> {
+        self.templates.iter().map(|t| t.plugin.info.id.clone()).collect()
+    }
+}
+
+fn plugin_error(error: ReportError) -> PluginError {
+    match error {
+        ReportError::Plugin(e) => e,
+        other => PluginError::Engine(other.to_string()),
+    }
+}
+
+/// The manifest must describe the component it ships.
+pub fn check_package(package: &Package, plugin: &Plugin) -> Result<(), PluginError> {
+    let manifest = &package.manifest;
+    if manifest.id != plugin.info.id {
+        return Err(PluginError::InvalidInfo(format!(
+            "清单中的标识 {} 与插件自身的标识 {} 不一致",
+            manifest.id, plugin.info.id
+        )));
+    }
+    if manifest.api_version != plugin.api_version {
+        return Err(PluginError::InvalidInfo(format!(
+            "清单中的接口版本 {} 与插件实际的 {} 不一致",
+            manifest.api_version, plugin.api_version
+        )));
+    }
+    Ok(())
+}
+
+/// Installs the package at `path` into `plugins_dir` after loading it once (so a broken
+/// package is refused before it is copied). Returns the installed template's manifest.
+pub fn install(catalog: &mut Catalog, path: &Path, plugins_dir: &Path) -> Result<package::Manifest, ReportError> {
+    let package = package::read(path)?;
+    let plugin = catalog.host.load(&package.wasm, &package.manifest.id)?;
+    check_package(&package, &plugin)?;
+    let dir = package::install(&package, plugins_dir, &catalog.ids())?;
+    let manifest = package.manifest.clone();
+    catalog.templates.push(Template { package: Package { source: Source::Installed(dir), ..package }, plugin });
+    Ok(manifest)
+}
+
+/// Parameter values with defaults filled in; unknown keys and missing required values refused.
+pub fn resolve_params(template: &Template, given: &[(String, String)]) -> Result<Vec<(String, String)>, ReportError> {
+    let specs = &template.plugin.info.parameters;
+    if let Some((key, _)) = given.iter().find(|(key, _)| !specs.iter().any(|s| &s.key == key)) {
+        let known: Vec<&str> = specs.iter().map(|s| s.key.as_str()).collect();
+        return Err(ReportError::Param {
+            key: key.clone(),
+            why: format!("模板没有这个参数（可用：{}）", known.join("、")),
+        });
+    }
+    let mut values = Vec::new();
+    for spec in specs {
+        let value = given
+            .iter()
+            .rev()
+            .find(|(key, _)| key == &spec.key)
+            .map(|(_, v)| v.clone())
+            .or_else(|| spec.default_value.clone());
+        match value {
+            Some(value) => values.push((spec.key.clone(), value)),
+            None if spec.required => {
+                return Err(ReportError::Param {
+                    key: spec.key.clone(), why: format!("必须填写“{}”", spec.label)
+                });
+            }
+            None => {}
+        }
+    }
+    Ok(values)
+}
+
+/// The parameter by which a template asks for full ID and phone numbers, and its values.
+pub const PERSONAL_DATA_PARAM: &str = "personal_data";
+/// The value of [`PERSONAL_DATA_PARAM`] that asks for full numbers.
+pub const PERSONAL_DATA_SHOW: &str = "显示";
+
+/// Whether `params` ask the template for full ID and phone numbers (which then needs [`Consent`]).
+pub fn asks_personal_data(params: &[(String, String)]) -> bool {
+    params.iter().any(|(k, v)| k == PERSONAL_DATA_PARAM && v.trim() == PERSONAL_DATA_SHOW)
+}
+
+/// The unit documents are issued under: the `unit_name` setting, `本单位` until it is set.
+pub fn unit_name(store: &Store) -> Result<String, ReportError> {
+    Ok(store.setting("unit_name")?.unwrap_or_else(|| "本单位".to_owned()))
+}
+
+/// Records in the audit log, one row per file, that `template` was exported with `params` to
+/// `paths`, noting when full ID and phone numbers went into the documents.
+pub fn record_exports(
+    store: &mut Store,
+    template: &str,
+    params: &[(String, String)],
+    paths: &[std::path::PathBuf],
+) -> Result<(), ReportError> {
+    let note = if asks_personal_data(params) { "（含完整身份证号、手机号）" } else { "" };
+    store.write(|w| {
+        for path in paths {
+            w.record_export("report", None, &format!("{template}{note}：{}", path.display()))?;
+        }
+        Ok::<_, ReportError>(())
+    })
+}
+
+/// Whether the user confirmed that full ID and phone numbers may go into this document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consent {
+    /// No confirmation: numbers stay masked, and a template asking for them is refused.
+    None,
+    /// The user confirmed (the app's dialog, or `--show-personal-data`).
+    PersonalDataConfirmed,
+}
+
+/// Builds the request for `template`: parameters, the host's timestamp and unit name, and the
+/// records of the kinds the template declared, only if its package was granted them. ID and
+/// phone numbers are masked unless the template's `personal_data` parameter asks for them and
+/// `consent` confirms it.
+pub fn build_request(
+    store: &Store,
+    rules: &RuleSet,
+    template: &Template,
+    params: Vec<(String, String)>,
+    generated_at: NaiveDateTime,
+    consent: Consent,
+) -> Result<RenderRequest, ReportError> {
+    let asks = asks_personal_data(&params);
+    if asks && consent != Consent::PersonalDataConfirmed {
+        return Err(ReportError::Param {
+            key: PERSONAL_DATA_PARAM.into(),
+            why: "模板要求显示完整的身份证号和手机号，须经确认（命令行加 --show-personal-data）".into(),
+        });
+    }
+    let unmasked = asks && consent == Consent::PersonalDataConfirmed;
+    let granted = template.package.manifest.granted();
+    let needs = &template.plugin.info.needs;
+    let missing: Vec<&str> =
+        needs.iter().filter(|k| !granted.contains(k)).map(|k| package::permission_label(*k)).collect();
+    if !missing.is_empty() {
+        return Err(PluginError::NotPermitted(missing.join("、")).into());
+    }
+    let want = |kind: RecordKind| needs.contains(&kind);
+    let year_key = template.plugin.info.parameters.iter().find(|p| p.kind == ParamKind::Year).map(|p| p.key.clone());
+    let year = match &year_key {
+        Some(key) => params.iter().find(|(k, _)| k == key).and_then(|(_, v)| v.trim().parse::<i32>().ok()),
+        None => None,
+    };
+    // A template with a branch parameter sees that branch's records only (less to pass, and
+    // nothing of other branches' members).
+    let mut scope: Option<zhibu_core::domain::OrgId> = None;
+    for spec in template.plugin.info.parameters.iter().filter(|p| p.kind == ParamKind::Branch) {
+        if let Some((_, value)) = params.iter().find(|(k, _)| k == &spec.key) {
+            let id =
+                value.trim().parse::<i64>().map_err(|_| ReportError::Param {
+                    key: spec.key.clone(),
+                    why: format!("应为党支部编号：{value}"),
+                })?;
+            let is_branch = store.organizations()?.iter().any(|o| o.id.0 == id && o.record.kind == OrgKind::Branch);
+            if !is_branch {
+                return Err(ReportError::Service(zhibu_core::services::ServiceError::UnknownBranch(id)));
+            }
+            scope = Some(zhibu_core::domain::OrgId(id));
+        }
+    }
+    let (from, to) = match year {
+        Some(year) => {
+            (rules::needed_from(rules, year), NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX))
+        }
+        None => (NaiveDate::MIN, NaiveDate::MAX),
+    };
+    let in_year = |date: NaiveDate| year.is_none_or(|y| chrono::Datelike::year(&date) == y);
+    let mut records = convert::empty_records();
+    // Meetings with every detail when the template reads them: the rules need only a summary,
+    // and loading the same meetings twice was a third of a duty review's time.
+    let ledger = if want(RecordKind::Meetings) {
+        store.detailed_ledger_for(from, to, scope)?
+    } else {
+        store.ledger_for(from, to, scope)?
+    };
+    if want(RecordKind::Organizations) {
+        records.organizations = ledger.organizations.iter().map(convert::organization).collect();
+        records.terms = ledger.terms.iter().map(|t| convert::term(&t.record)).collect();
+    }
+    if want(RecordKind::Members) {
+        records.members = ledger.members.iter().map(|m| convert::member(m, unmasked)).collect();
+    }
+    if want(RecordKind::Meetings) {
+        records.meetings = ledger.meetings.iter().filter(|m| in_year(m.record.date())).map(convert::meeting).collect();
+    }
+    if let Some(year) = year {
+        if want(RecordKind::DutyReviews) {
+            records.duty_reviews = store
+                .duty_reviews(year)?
+                .iter()
+                .filter(|d| scope.is_none_or(|b| d.record.branch == b))
+                .map(convert::duty_review)
+                .collect();
+        }
+        if want(RecordKind::Appraisals) {
+            let appraisals = match scope {
+                Some(branch) => store.branch_appraisals(year, branch)?,
+                None => store.appraisals(year)?,
+            };
+            records.appraisals = appraisals.iter().map(|a| convert::appraisal(&a.record)).collect();
+        }
+        if want(RecordKind::StarRatings) {
+            for scheme in store.rating_schemes()? {
+                let ratings = store.star_ratings(SchemeId(scheme.id.0), year)?;
+                records
+                    .star_ratings
+                    .extend(ratings.iter().map(|r| convert::star_rating(&r.record, &scheme.record.key)));
+                records.schemes.push(convert::scheme(&scheme.record));
+            }
+        }
+        if want(RecordKind::Compliance) {
+            let as_of = generated_at.date().min(to);
+            // A branch's ledger holds only its own meetings: other branches would look empty.
+            records.compliance =
+                rules::evaluate(&ledger, rules, year, as_of, scope).iter().map(compliance_record).collect();
+        }
+    }
+    if want(RecordKind::VolunteerActivities) {
+        // From the beginning: certificates and star levels need cumulative hours.
+        let first = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(NaiveDate::MIN);
+        let activities = match scope {
+            // A branch's template sees the activities its members took part in.
+            Some(branch) => store.branch_volunteer_activities(branch, first, to)?,
+            None => store.volunteer_activities(first, to)?,
+        };
+        records.volunteer_activities = activities.iter().map(convert::volunteer_activity).collect();
+    }
+    Ok(RenderRequest {
+        params: params.into_iter().map(|(key, value)| crate::plugin_host::Param { key, value }).collect(),
+        generated_at: generated_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        unit_name: unit_name(store)?,
+        records,
+    })
+}
+
+/// Everything one render needs: the records, the rules, the templates, which template with which
+/// parameters, the generation time, the cancel token and the user's answer about personal data.
+#[derive(Clone, Copy)]
+pub struct RenderArgs<'a> {
+    /// The records.
+    pub store: &'a Store,
+    /// The rules compliance figures come from.
+    pub rules: &'a RuleSet,
+    /// The templates.
+    pub catalog: &'a Catalog,
+    /// The template to render.
+    pub template_id: &'a str,
+    /// Parameter values as given.
+    pub params: &'a [(String, String)],
+    /// The host's generation time.
+    pub generated_at: NaiveDateTime,
+    /// Interrupts the plugin.
+    pub cancel: &'a CancelToken,
+    /// The user's answer about full ID and phone numbers.
+    pub consent: Consent,
+}
+
+/// Renders `template_id` with `params` over the store's records, personal data masked.
+pub fn render(
+    store: &Store,
+    rules: &RuleSet,
+    catalog: &Catalog,
+    template_id: &str,
+    params: &[(String, String)],
+    generated_at: NaiveDateTime,
+    cancel: &CancelToken,
+) -> Result<RenderOutcome, ReportError> {
+    render_one(&RenderArgs { store, rules, catalog, template_id, params, generated_at, cancel, consent: Consent::None })
+}
+
+/// Renders one document as `args` ask, personal data as the consent allows.
+pub fn render_one(args: &RenderArgs<'_>) -> Result<RenderOutcome, ReportError> {
+    let template = args.catalog.get(args.template_id)?;
+    let params = resolve_params(template, args.params)?;
+    let request = build_request(args.store, args.rules, template, params, args.generated_at, args.consent)?;
+    Ok(args.catalog.host.render(&template.plugin, &request, args.cancel)?)
+}
+
+/// Renders a per-meeting template once for every meeting of the branch and year given in
+/// `params` (the template needs a `meeting` parameter), skipping meetings the template's own
+/// filters leave out. Each result is named `YYYY-MM-DD 会议名称` (made safe for file names).
+pub fn render_each_meeting(args: &RenderArgs<'_>) -> Result<Vec<(String, RenderOutcome)>, ReportError> {
+    let template_id = args.template_id;
+    let template = args.catalog.get(template_id)?;
+    if !template.plugin.info.parameters.iter().any(|p| p.key == "meeting") {
+        return Err(ReportError::Param {
+            key: "meeting".into(),
+            why: format!("模板 {template_id} 不能按会议逐个生成"),
+        });
+    }
+    let params = args.params;
+    let value = |key: &str| params.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_owned());
+    let branch = value("branch").and_then(|b| b.parse::<i64>().ok());
+    let year = value("year").and_then(|y| y.parse::<i32>().ok());
+    let (Some(branch), Some(year)) = (branch, year) else {
+        return Err(ReportError::Param { key: "branch".into(), why: "逐个生成须给出党支部和年度".into() });
+    };
+    let filter = MeetingFilter {
+        branch: Some(zhibu_core::domain::OrgId(branch)),
+        from: NaiveDate::from_ymd_opt(year, 1, 1),
+        to: NaiveDate::from_ymd_opt(year, 12, 31),
+        ..MeetingFilter::default()
+    };
+    let mut results = Vec::new();
+    for meeting in args.store.meetings(&filter)? {
+        let mut these: Vec<(String, String)> = params.iter().filter(|(k, _)| k != "meeting").cloned().collect();
+        these.push(("meeting".into(), meeting.id.0.to_string()));
+        match render_one(&RenderArgs { params: &these, ..*args }) {
+            Ok(outcome) => {
+                let title: String = meeting
+                    .record
+                    .title
+                    .chars()
+                    .map(|c| {
+                        if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+                            '_'
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
+                results.push((format!("{} {title}", meeting.record.date()), outcome));
+            }
+            Err(ReportError::Plugin(PluginError::Render(_))) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(results)
+}
+
+/// Stores the rating schemes templates provide, once per key, so the user can score with them.
+pub fn sync_schemes(store: &mut Store, catalog: &Catalog) -> Result<usize, ReportError> {
+    let existing: Vec<String> = store.rating_schemes()?.into_iter().map(|s| s.record.key).collect();
+    let mut added = 0;
+    for template in &catalog.templates {
+        for scheme in &template.plugin.info.schemes {
+            if existing.contains(&scheme.key) {
+                continue;
+            }
+            let Some(scheme) = convert::scheme_from(scheme, &template.plugin.info.id) else { continue };
+            store.write(|w| w.create_rating_scheme(&scheme))?;
+            added += 1;
+        }
+    }
+    Ok(added)
+}
+
+/// One branch's compliance result, as the contract passes it (a template's figures then match
+/// `zhibu compliance` exactly).
+fn compliance_record(c: &rules::BranchCompliance) -> plugin_host::BranchCompliance {
+    plugin_host::BranchCompliance {
+        branch: c.branch.0,
+        meetings: c
+            .meetings
+            .iter()
+            .map(|t| plugin_host::MeetingTally {
+                kind: t.kind.code().to_owned(),
+                label: t.label.clone(),
+                required: t.required,
+                held: t.held,
+                missing: t.missing.clone(),
+                clause: t.clause.clone(),
+            })
+            .collect(),
+        attendance_rate: c.attendance_rate,
+        volunteer_activities: c.volunteer_activities,
+        volunteer_hours: c.volunteer_hours,
+        findings: c
+            .findings
+            .iter()
+            .map(|f| plugin_host::Finding {
+                code: convert::code(&f.code),
+                severity: convert::code(&f.severity),
+                message: f.message.clone(),
+                clause: f.clause.clone(),
+            })
+            .collect(),
+    }
+}
