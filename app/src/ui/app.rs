@@ -7,15 +7,14 @@
 use super::command::Command;
 use super::dialogs::problem_ui;
 use super::tour::Tour;
+use super::worker::{Task, Worker};
 use super::workspace::{Data, Paths, Workspace};
 use super::{dashboard, meetings, members, orgs, plugins, reports, reviews, settings, volunteer, widgets};
 use chrono::Datelike;
 use egui::{Key, KeyboardShortcut, Modifiers};
 use std::path::PathBuf;
-use std::sync::Arc;
 use zhibu_core::rules::RuleSet;
 use zhibu_core::store::{InstanceLock, Store, StoreError};
-use zhibu_report::services::report::Catalog;
 
 /// The screens of the navigation bar, in its order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -157,32 +156,21 @@ impl App {
             (_, Some(saved)) => store.set_operator(&saved),
             _ => self.ask_operator = Some(String::new()),
         }
-        if !first_start {
-            let today = chrono::Local::now().date_naive();
-            match zhibu_core::services::backup::automatic(&store, &self.paths.backup_dir, today, 7) {
-                Ok(Some(path)) => self.notice = Some(info(format!("已自动备份：{}", path.display()))),
-                Ok(None) => {}
-                Err(error) => self.notice = Some(failure(format!("自动备份失败：{error}"))),
-            }
-        }
-        let (catalog, catalog_error) = match Catalog::open(&self.paths.cache_dir, &self.paths.plugins_dir) {
-            Ok(mut catalog) => {
-                if let Err(error) = zhibu_report::services::report::sync_schemes(&mut store, &catalog) {
-                    catalog
-                        .broken
-                        .push((String::new(), zhibu_report::plugin_host::PluginError::Engine(error.to_string())));
-                }
-                (Some(Arc::new(catalog)), None)
-            }
-            Err(error) => (None, Some(error.to_string())),
-        };
+        let operator = store.operator().to_owned();
         let year = chrono::Local::now().year();
-        let mut workspace = Box::new(Workspace {
-            store,
+        let rules = RuleSet::default();
+        // Today's backup, the templates and the first load happen on the worker, after the first
+        // frame: the window shows at once and says what it is preparing.
+        let mut worker = Worker::start(store, self.paths.clone(), rules.clone());
+        worker.send(Task::Open { first_start, year });
+        Ok(Box::new(Workspace {
+            worker,
             _lock: lock,
-            rules: RuleSet::default(),
-            catalog,
-            catalog_error,
+            operator,
+            loading: true,
+            rules,
+            catalog: None,
+            catalog_error: None,
             data: Data::default(),
             year,
             members: members::State::default(),
@@ -196,14 +184,14 @@ impl App {
             dashboard: dashboard::State::default(),
             job: None,
             undo: None,
-        });
-        if let Err(error) = workspace.reload() {
-            self.notice = Some(failure(error));
-        }
-        self.offer_demo = workspace.data.orgs.is_empty();
-        workspace.settings.load(&workspace.data, workspace.store.operator(), &self.paths);
-        Ok(workspace)
+        }))
     }
+
+    /// Whether the worker or a report job is still busy (tests and the screenshot tour wait for it).
+    pub fn is_busy(&self) -> bool {
+        self.workspace().is_some_and(Workspace::is_busy)
+    }
+
     /// The workspace, when the database is open.
     pub fn workspace(&self) -> Option<&Workspace> {
         self.state.as_ref().ok().map(|w| &**w)
@@ -232,7 +220,7 @@ impl App {
             return;
         }
         let Ok(workspace) = &mut self.state else { return };
-        let result = workspace.apply(ctx, command, &self.paths, &mut self.offer_demo);
+        let result = workspace.apply(ctx, command, &self.paths);
         match result {
             Ok(Some(text)) => self.notice = Some(info(text)),
             Ok(None) => {}
@@ -317,21 +305,16 @@ impl eframe::App for App {
             self.apply(ctx, command);
         }
         if let Ok(workspace) = &mut self.state {
-            if let Some(result) = workspace.poll_job() {
+            workspace.worker.wake(ctx);
+            for result in workspace.poll(&mut self.offer_demo, &self.paths) {
                 self.notice = Some(match result {
                     Ok(text) => info(text),
                     Err(text) => failure(text),
                 });
             }
-            if workspace.plugins.changed() {
-                let result = workspace.reload_catalog(&self.paths);
-                self.notice = Some(match result {
-                    Ok(()) => info("开发目录中的插件已变化，已重新加载"),
-                    Err(text) => failure(text),
-                });
-            }
-            if workspace.job.is_some() || workspace.plugins.watching() {
-                ctx.request_repaint_after(std::time::Duration::from_millis(250));
+            if workspace.is_busy() || workspace.plugins.watching() {
+                // The worker wakes the window when a task ends; this also keeps a progress count moving.
+                ctx.request_repaint_after(std::time::Duration::from_millis(100));
             }
         }
         self.tour_step(ctx);
@@ -352,7 +335,7 @@ impl eframe::App for App {
                     ui.separator();
                     widgets::year_picker_ui(ui, workspace.year, commands);
                     ui.separator();
-                    ui.label(format!("操作员：{}", workspace.store.operator()));
+                    ui.label(format!("操作员：{}", workspace.operator));
                     if workspace.undo.is_some() && ui.button("撤销删除").clicked() {
                         commands.push(Command::UndoDelete);
                     }
@@ -360,15 +343,27 @@ impl eframe::App for App {
             });
         });
         egui::Panel::bottom("status").show(ui, |ui| {
-            ui.horizontal(|ui| match &self.notice {
-                Some(notice) if notice.error => {
-                    ui.colored_label(ui.visuals().error_fg_color, &notice.text);
+            ui.horizontal(|ui| {
+                if let Ok(workspace) = &self.state
+                    && let Some((label, cancellable, (done, total))) = workspace.worker.current()
+                {
+                    ui.spinner();
+                    ui.label(if total > 0 { format!("{label}（{done}/{total}）") } else { format!("{label}……") });
+                    if cancellable && ui.button("取消导入").clicked() {
+                        commands.push(Command::CancelTask);
+                    }
+                    ui.separator();
                 }
-                Some(notice) => {
-                    ui.label(&notice.text);
-                }
-                None => {
-                    ui.label("就绪");
+                match &self.notice {
+                    Some(notice) if notice.error => {
+                        ui.colored_label(ui.visuals().error_fg_color, &notice.text);
+                    }
+                    Some(notice) => {
+                        ui.label(&notice.text);
+                    }
+                    None => {
+                        ui.label("就绪");
+                    }
                 }
             });
         });

@@ -18,6 +18,7 @@ mod settings;
 mod tour;
 mod volunteer;
 mod widgets;
+mod worker;
 pub mod workspace;
 
 pub use app::{App, Screen};

@@ -54,6 +54,11 @@ impl App {
             }
         }
         let Some(next) = tour.screens.last().copied() else { return };
+        // The opening work (templates, the first load) runs in the background: wait for it.
+        if self.state.as_ref().is_ok_and(|w| w.loading) {
+            ctx.request_repaint();
+            return;
+        }
         if !tour.prepared {
             tour.prepared = true;
             self.screen = next.screen();
@@ -77,8 +82,8 @@ impl App {
                 }
             }
         }
-        // A preview waits for its job.
-        let busy = self.state.as_ref().is_ok_and(|w| w.job.is_some()) || !self.commands.is_empty();
+        // A preview waits for its job, a screen for the worker.
+        let busy = self.state.as_ref().is_ok_and(|w| w.is_busy()) || !self.commands.is_empty();
         if !busy {
             tour.frames += 1;
         }

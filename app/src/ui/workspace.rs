@@ -1,14 +1,16 @@
-//! The open workspace: the database connection, rules and templates, the records the screens
-//! show for the selected year ([`Data`], loaded by `zhibu_core::services::overview`), and each
-//! screen's state.
+//! The open workspace: the background worker that owns the database connection, the rules and
+//! templates, the records the screens show for the selected year ([`Data`], loaded by
+//! `zhibu_core::services::overview` on the worker), and each screen's state. Nothing here reads
+//! the database: the draw pass reads what the worker sent.
 
 use super::command::Undo;
 use super::jobs::Job;
+use super::worker::Worker;
 use super::{dashboard, meetings, members, orgs, plugins, reports, reviews, settings, volunteer};
 use std::path::PathBuf;
 use std::sync::Arc;
 use zhibu_core::rules::RuleSet;
-use zhibu_core::store::{InstanceLock, Store};
+use zhibu_core::store::InstanceLock;
 use zhibu_report::services::report::Catalog;
 
 /// The records the screens show, loaded by the core's overview service (testable without a window).
@@ -27,12 +29,17 @@ pub struct Paths {
     pub backup_dir: PathBuf,
 }
 
-/// The open workspace: database, rules, templates and the per-screen state.
+/// The open workspace: the worker, rules, templates and the per-screen state.
 pub struct Workspace {
-    /// The database.
-    pub store: Store,
+    /// Carries out every write, import, backup and plugin load on its own thread and connection.
+    /// (Declared before the lock: dropped first, its thread is joined before the lock is released.)
+    pub worker: Worker,
     /// Held while the window is open: a second instance is told, not let in.
     pub(super) _lock: InstanceLock,
+    /// The operator's name shown in the top bar and written to the audit log.
+    pub operator: String,
+    /// Until the opening work is done (templates, the first load).
+    pub loading: bool,
     /// The rules in force.
     pub rules: RuleSet,
     /// Templates; shared with a running job.
@@ -68,19 +75,22 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// Reloads every record the screens show for the selected year.
-    pub fn reload(&mut self) -> Result<(), String> {
-        let today = chrono::Local::now().date_naive();
-        let data = Data::load(&self.store, &self.rules, self.year, today).map_err(|e| format!("读取记录失败：{e}"))?;
+    /// Shows the records the worker loaded.
+    pub fn set_data(&mut self, data: Data) {
         self.data = data;
         self.dashboard.refresh(&self.data);
         self.members.refresh(&self.data);
-        Ok(())
+    }
+
+    /// Whether work is running in the background (a task or a report job).
+    pub fn is_busy(&self) -> bool {
+        self.loading || self.worker.is_busy() || self.job.is_some()
     }
 
     pub(super) fn catalog(&self) -> Result<Arc<Catalog>, String> {
-        self.catalog.clone().ok_or_else(|| {
-            format!("报表模板未能加载：{}", self.catalog_error.clone().unwrap_or_else(|| "原因不明".into()))
+        self.catalog.clone().ok_or_else(|| match &self.catalog_error {
+            Some(error) => format!("报表模板未能加载：{error}"),
+            None => "报表模板正在加载，请稍候".to_owned(),
         })
     }
 }

@@ -21,16 +21,32 @@ fn paths(dir: &Path) -> Paths {
 }
 
 fn harness(app: App) -> Harness<'static, App> {
-    Harness::builder()
+    let mut harness = Harness::builder()
         .with_size([1360.0, 900.0])
         .with_context_setup(zhibu::ui::fonts::install)
-        .build_eframe(move |_| app)
+        .build_eframe(move |_| app);
+    settle(&mut harness);
+    harness
 }
 
-/// Clicks the widget named `label` and lets the frame settle.
+/// Steps frames (the window keeps drawing) until the background worker and any report job are
+/// done and no command waits, then lets the frame settle.
+fn settle(harness: &mut Harness<'_, App>) {
+    let started = std::time::Instant::now();
+    harness.step();
+    while harness.state().is_busy() || !harness.state().commands.is_empty() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(120), "the background work did not finish");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        harness.step();
+    }
+    harness.run_steps(2);
+}
+
+/// Clicks the widget named `label` and waits for what it started.
 fn click(harness: &mut Harness<'_, App>, label: &str) {
     harness.get_by_label(label).click();
-    harness.run_steps(3);
+    harness.run_steps(1);
+    settle(harness);
 }
 
 /// Types `text` into the text box named `label` (after what it already holds).
@@ -67,10 +83,8 @@ fn a_secretary_records_a_month_and_exports_the_duty_review() {
     fixture.add_members(4).unwrap();
     let dir = fixture.dir.path().to_owned();
     drop(fixture.store);
-    let app = App::open(paths(&dir), Some("测试员".into()));
-    assert!(!app.offer_demo, "a database with records does not offer the demo");
-    let mut harness = harness(app);
-    harness.run_steps(3);
+    let mut harness = harness(App::open(paths(&dir), Some("测试员".into())));
+    assert!(!harness.state().offer_demo, "a database with records does not offer the demo");
 
     // The dashboard: no general meeting held yet this year, so no ● under 支部党员大会.
     let held_before = harness.query_all_by_label_contains("●").count();
@@ -166,11 +180,10 @@ fn a_secretary_records_a_month_and_exports_the_duty_review() {
 fn an_empty_database_offers_the_demo_and_a_second_window_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let app = App::open(paths(dir.path()), Some("测试员".into()));
-    assert!(app.offer_demo, "first start offers the demo data");
     let second = App::open(paths(dir.path()), Some("另一人".into()));
     assert!(second.workspace().is_none(), "the database is held by the first window");
     let mut harness = harness(app);
-    harness.run_steps(3);
+    assert!(harness.state().offer_demo, "first start offers the demo data");
     click(&mut harness, "载入演示数据");
     harness.run_steps(3);
     assert!(notice(&harness).starts_with("已载入演示数据"), "{}", notice(&harness));
@@ -255,7 +268,7 @@ fn a_watched_developer_folder_is_reloaded_when_its_wasm_changes() {
     click(&mut harness, "插件");
     // The folder comes from the native dialog in the window; here the command it sends is given directly.
     harness.state_mut().commands.push(zhibu::ui::Command::WatchDevFolder(Some(dev.clone())));
-    harness.run_steps(3);
+    settle(&mut harness);
     assert!(notice(&harness).starts_with("已加载开发目录中的插件"), "{}", notice(&harness));
     assert!(harness.query_by_label("开发中的模板").is_some(), "listed with its source");
     assert_eq!(harness.query_all_by_label("开发目录").count(), 2, "the heading and the template's source");
@@ -297,7 +310,7 @@ fn a_roster_is_checked_then_imported_from_the_window() {
     click(&mut harness, "党员");
     // The file comes from the native dialog in the window; here the command it sends is given directly.
     harness.state_mut().commands.push(zhibu::ui::Command::ImportMembers(file.clone(), true));
-    harness.run_steps(3);
+    settle(&mut harness);
     assert_eq!(notice(&harness), "检查完毕：1处问题，见报告");
     assert!(
         harness.query_by_label_contains("第3行「身份证号」校验位不正确").is_some(),
@@ -315,4 +328,45 @@ fn a_roster_is_checked_then_imported_from_the_window() {
     click(&mut harness, "导入（全部成功才写入）");
     assert_eq!(notice(&harness), "导入完成");
     assert_eq!(harness.state().workspace().unwrap().data.members.len(), 2);
+}
+
+#[test]
+fn a_long_import_leaves_the_window_drawing_and_can_be_cancelled() {
+    let fixture = Fixture::new().unwrap();
+    let dir = fixture.dir.path().to_owned();
+    drop(fixture.store);
+    // A county's roster: 20,000 rows (reading, checking and writing take seconds in a test build).
+    let file = dir.join("全县花名册.csv");
+    let mut text = String::from("姓名,身份证号,党员状态,入党时间,所在支部\n");
+    for i in 0..20_000u32 {
+        let birth = tests::day(1950 + (i % 30) as i32, 1 + i % 12, 1 + i % 28);
+        let id = tests::id_number(birth, (i / 420) * 2 + 1);
+        text.push_str(&format!("党员{i},{},正式党员,2010-06-01,金山社区党支部\n", id.as_str()));
+    }
+    std::fs::write(&file, text).unwrap();
+
+    let mut harness = harness(App::open(paths(&dir), Some("测试员".into())));
+    click(&mut harness, "党员");
+    harness.state_mut().commands.push(zhibu::ui::Command::ImportMembers(file, false));
+    harness.step();
+    assert!(harness.state().is_busy(), "the import runs in the background");
+    // The window keeps drawing while the import runs: frames come, each quickly.
+    let mut frames = 0;
+    let mut slowest = std::time::Duration::ZERO;
+    while frames < 10 {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        let started = std::time::Instant::now();
+        harness.step();
+        slowest = slowest.max(started.elapsed());
+        frames += 1;
+    }
+    assert!(harness.state().is_busy(), "still importing after {frames} frames");
+    assert!(harness.query_by_label_contains("正在导入花名册").is_some(), "the status bar says what runs");
+    eprintln!("{frames} frames drawn during the import, slowest {slowest:?} (test build)");
+    click(&mut harness, "取消导入");
+    assert!(!harness.state().is_busy());
+    assert_eq!(notice(&harness), "已取消导入，未写入任何记录");
+    assert!(harness.state().workspace().unwrap().data.members.is_empty(), "nothing was written");
+    let store = zhibu_core::store::Store::open_existing(&dir.join("test.db"), "检查").unwrap();
+    assert!(store.members(None).unwrap().is_empty(), "the transaction was rolled back");
 }

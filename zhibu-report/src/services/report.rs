@@ -115,13 +115,30 @@ pub fn check_package(package: &Package, plugin: &Plugin) -> Result<(), PluginErr
 /// Installs the package at `path` into `plugins_dir` after loading it once (so a broken
 /// package is refused before it is copied). Returns the installed template's manifest.
 pub fn install(catalog: &mut Catalog, path: &Path, plugins_dir: &Path) -> Result<package::Manifest, ReportError> {
+    let (package, plugin, dir) = install_checked(catalog, path, plugins_dir)?;
+    let manifest = package.manifest.clone();
+    catalog.templates.push(Template { package: Package { source: Source::Installed(dir), ..package }, plugin });
+    Ok(manifest)
+}
+
+/// [`install`] without changing `catalog` (which a running report may share): the package is
+/// loaded once with the catalog's host, checked against its ids and copied; load the catalog
+/// again to use it.
+pub fn install_package(catalog: &Catalog, path: &Path, plugins_dir: &Path) -> Result<package::Manifest, ReportError> {
+    let (package, _, _) = install_checked(catalog, path, plugins_dir)?;
+    Ok(package.manifest)
+}
+
+fn install_checked(
+    catalog: &Catalog,
+    path: &Path,
+    plugins_dir: &Path,
+) -> Result<(Package, Plugin, std::path::PathBuf), ReportError> {
     let package = package::read(path)?;
     let plugin = catalog.host.load(&package.wasm, &package.manifest.id)?;
     check_package(&package, &plugin)?;
     let dir = package::install(&package, plugins_dir, &catalog.ids())?;
-    let manifest = package.manifest.clone();
-    catalog.templates.push(Template { package: Package { source: Source::Installed(dir), ..package }, plugin });
-    Ok(manifest)
+    Ok((package, plugin, dir))
 }
 
 /// Parameter values with defaults filled in; unknown keys and missing required values refused.
