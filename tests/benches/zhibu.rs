@@ -597,18 +597,7 @@ fn app_benchmarks(dir: &Path, options: &DemoOptions, rows: &mut Vec<Row>) {
             cache_dir: folder.join("cache"),
             backup_dir: folder.join("backups"),
         };
-        let app = zhibu::ui::App::open(paths, Some("bench".into()));
-        let mut harness = egui_kittest::Harness::builder()
-            .with_size([1366.0, 768.0])
-            .with_context_setup(zhibu::ui::fonts::install)
-            .build_eframe(move |_| app);
-        harness.state_mut().screen = zhibu::ui::Screen::Members;
-        // The roster arrives from the background worker.
-        while harness.state().is_busy() {
-            std::thread::sleep(Duration::from_millis(5));
-            harness.step();
-        }
-        harness.run_steps(5);
+        let mut harness = roster_window(paths);
         harness.hover_at(egui::pos2(500.0, 450.0));
         harness.run_steps(2);
         let frames = 400;
@@ -650,30 +639,14 @@ fn app_benchmarks(dir: &Path, options: &DemoOptions, rows: &mut Vec<Row>) {
         .unwrap();
     drop(store);
     let file = folder.join("roster.csv");
-    let mut text = String::from("姓名,身份证号,党员状态,入党时间,所在支部\n");
-    for i in 0..10_000u32 {
-        let birth = tests::day(1950 + (i % 30) as i32, 1 + i % 12, 1 + i % 28);
-        let id = tests::id_number(birth, (i / 420) * 2 + 1);
-        text.push_str(&format!("党员{i},{},正式党员,2010-06-01,第一党支部\n", id.as_str()));
-    }
-    std::fs::write(&file, text).unwrap();
+    std::fs::write(&file, tests::roster_csv(10_000, "第一党支部")).unwrap();
     let paths = zhibu::ui::Paths {
         db,
         plugins_dir: folder.join("plugins"),
         cache_dir: folder.join("cache"),
         backup_dir: folder.join("backups"),
     };
-    let app = zhibu::ui::App::open(paths, Some("bench".into()));
-    let mut harness = egui_kittest::Harness::builder()
-        .with_size([1366.0, 768.0])
-        .with_context_setup(zhibu::ui::fonts::install)
-        .build_eframe(move |_| app);
-    harness.state_mut().screen = zhibu::ui::Screen::Members;
-    while harness.state().is_busy() {
-        std::thread::sleep(Duration::from_millis(5));
-        harness.step();
-    }
-    harness.run_steps(3);
+    let mut harness = roster_window(paths);
     harness.state_mut().commands.push(zhibu::ui::Command::ImportMembers(file, false));
     let started = Instant::now();
     let mut frames = Vec::new();
@@ -700,4 +673,21 @@ fn app_benchmarks(dir: &Path, options: &DemoOptions, rows: &mut Vec<Row>) {
         target: "no frame over 50 ms".into(),
         met: Some(slowest < Duration::from_millis(50)),
     });
+}
+
+/// The window on the 党员 screen of `paths`' database, once the worker has loaded it.
+fn roster_window(paths: zhibu::ui::Paths) -> egui_kittest::Harness<'static, zhibu::ui::App> {
+    let app = zhibu::ui::App::open(paths, Some("bench".into()));
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1366.0, 768.0])
+        .with_context_setup(zhibu::ui::fonts::install)
+        .build_eframe(move |_| app);
+    harness.state_mut().screen = zhibu::ui::Screen::Members;
+    // The roster arrives from the background worker.
+    while harness.state().is_busy() {
+        std::thread::sleep(Duration::from_millis(5));
+        harness.step();
+    }
+    harness.run_steps(5);
+    harness
 }

@@ -125,6 +125,19 @@ pub fn meeting(branch: OrgId, kind: MeetingKind, date: NaiveDate, expected: &[Me
     }
 }
 
+/// A roster CSV of `rows` valid full members of the branch named `branch` (names 党员0…, unique
+/// ID numbers born 1950–1979, joined 2010), as a secretary's export would hold them.
+pub fn roster_csv(rows: u32, branch: &str) -> String {
+    let mut text = String::from("姓名,身份证号,党员状态,入党时间,所在支部\n");
+    for i in 0..rows {
+        let birth = day(1950 + (i % 30) as i32, 1 + i % 12, 1 + i % 28);
+        // 420 rows cycle through distinct birth dates; each cycle takes the next sequence number.
+        let id = id_number(birth, (i / 420) * 2 + 1);
+        text.push_str(&format!("党员{i},{},正式党员,2010-06-01,{branch}\n", id.as_str()));
+    }
+    text
+}
+
 /// The names of every table of `conn`'s database, in name order.
 pub fn table_names(conn: &rusqlite::Connection) -> Vec<String> {
     let names = conn

@@ -6,6 +6,7 @@
 
 use super::command::Command;
 use super::dialogs::problem_ui;
+use super::picker::Pickers;
 use super::tour::Tour;
 use super::worker::{Task, Worker};
 use super::workspace::{Data, Paths, Workspace};
@@ -13,6 +14,7 @@ use super::{dashboard, meetings, members, orgs, plugins, reports, reviews, setti
 use chrono::Datelike;
 use egui::{Key, KeyboardShortcut, Modifiers};
 use std::path::PathBuf;
+use std::sync::mpsc::Receiver;
 use zhibu_core::rules::RuleSet;
 use zhibu_core::store::{InstanceLock, Store, StoreError};
 
@@ -91,6 +93,9 @@ pub enum Problem {
     Unavailable(String),
 }
 
+/// What a restore ends with: the name the replaced file was kept under, if there was one.
+type RestoreResult = Result<Option<PathBuf>, String>;
+
 /// The window's state.
 pub struct App {
     /// Where files live.
@@ -111,6 +116,10 @@ pub struct App {
     pub ask_operator: Option<String>,
     /// Screens still to photograph, and where.
     pub(super) tour: Option<Tour>,
+    /// Native file dialogs open on their own threads.
+    pickers: Pickers,
+    /// A restore running on its own thread: the backup, and where its result arrives.
+    restoring: Option<(PathBuf, Receiver<RestoreResult>)>,
 }
 
 impl App {
@@ -127,6 +136,8 @@ impl App {
             offer_demo: false,
             ask_operator: None,
             tour: None,
+            pickers: Pickers::default(),
+            restoring: None,
         };
         app.state = app.open_workspace(operator);
         app
@@ -189,7 +200,7 @@ impl App {
 
     /// Whether the worker or a report job is still busy (tests and the screenshot tour wait for it).
     pub fn is_busy(&self) -> bool {
-        self.workspace().is_some_and(Workspace::is_busy)
+        self.restoring.is_some() || self.workspace().is_some_and(Workspace::is_busy)
     }
 
     /// The workspace, when the database is open.
@@ -215,8 +226,12 @@ impl App {
             self.screen = screen;
             return;
         }
+        if let Command::Pick(dialog, then) = command {
+            self.pickers.open(ctx, dialog, then);
+            return;
+        }
         if let Command::Restore(backup) = command {
-            self.restore(&backup);
+            self.restore(ctx, &backup);
             return;
         }
         let Ok(workspace) = &mut self.state else { return };
@@ -228,12 +243,39 @@ impl App {
         }
     }
 
-    fn restore(&mut self, backup: &std::path::Path) {
-        // Close the database (and release the lock) before its file is replaced.
+    /// Closes the database (the worker's thread is joined and the lock released before the file is
+    /// replaced), then checks and copies the backup on a thread of its own; `logic` reopens the
+    /// database when it is done.
+    fn restore(&mut self, ctx: &egui::Context, backup: &std::path::Path) {
         self.state = Err(Problem::Unavailable("正在恢复……".into()));
-        let result = zhibu_core::services::backup::restore(&self.paths.db, backup);
-        let operator = None;
-        self.state = self.open_workspace(operator);
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let (db, from, wake) = (self.paths.db.clone(), backup.to_owned(), ctx.clone());
+        let started = std::thread::Builder::new().name("restore".into()).spawn(move || {
+            let result = zhibu_core::services::backup::restore(&db, &from).map_err(|e| e.to_string());
+            // The window may have closed meanwhile.
+            let _ = sender.send(result);
+            wake.request_repaint();
+        });
+        match started {
+            Ok(_) => self.restoring = Some((backup.to_owned(), receiver)),
+            Err(error) => {
+                self.state = self.open_workspace(None);
+                self.notice = Some(failure(format!("恢复失败：{error}")));
+            }
+        }
+    }
+
+    /// Reopens the database once a restore has finished.
+    fn poll_restore(&mut self) {
+        let Some((backup, receiver)) = &self.restoring else { return };
+        let result = match receiver.try_recv() {
+            Ok(result) => result,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => Err("恢复线程意外结束".into()),
+        };
+        let backup = backup.clone();
+        self.restoring = None;
+        self.state = self.open_workspace(None);
         self.notice = Some(match result {
             Ok(Some(kept)) => info(format!("已从 {} 恢复；被替换的文件保留为 {}", backup.display(), kept.display())),
             Ok(None) => info(format!("已从 {} 恢复", backup.display())),
@@ -301,6 +343,9 @@ pub fn failure(text: impl Into<String>) -> Notice {
 impl eframe::App for App {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.shortcuts(ctx);
+        self.poll_restore();
+        let chosen = self.pickers.poll();
+        self.commands.extend(chosen);
         for command in std::mem::take(&mut self.commands) {
             self.apply(ctx, command);
         }

@@ -4,6 +4,7 @@
 
 use super::app::Screen;
 use super::jobs::{Job, JobOutcome, JobRequest};
+use super::picker::{Dialog, Then};
 use super::worker::{Done, Effect, Task};
 use super::workspace::{Paths, Workspace};
 use std::path::{Path, PathBuf};
@@ -28,8 +29,10 @@ pub enum Command {
     DeleteMeeting(MeetingId),
     /// Read a meeting in full and open it in the editor.
     OpenMeeting(MeetingId),
-    /// Ask for a file with the native dialog and attach it to the meeting being edited.
-    PickAttachment,
+    /// Show a native file dialog (on its own thread); the path becomes the command `Then` names.
+    Pick(Dialog, Then),
+    /// Attach a file to the meeting being edited.
+    Attach(PathBuf),
     /// Restore what the last delete removed.
     UndoDelete,
     /// Create an organization.
@@ -64,8 +67,16 @@ pub enum Command {
     RemovePlugin(String),
     /// Watch a developer folder and reload its plugin when the wasm changes.
     WatchDevFolder(Option<PathBuf>),
-    /// Back up now to a file chosen with the save dialog.
-    BackupNow,
+    /// Back up now to this file.
+    BackupTo(PathBuf),
+    /// Ask the user to confirm restoring from this backup (settings).
+    ConfirmRestore(PathBuf),
+    /// Read a plugin package (folder or zip) and ask for consent to install it.
+    ReadPackage(PathBuf),
+    /// Put a path into the report screen's 保存到 field.
+    SetExportPath(PathBuf),
+    /// Start a report job, asking first when it wants full ID and phone numbers.
+    SubmitReport(Box<JobRequest>),
     /// Restore the database from a backup file (the window reopens it).
     Restore(PathBuf),
     /// Import a roster file (`dry_run` only reports).
@@ -92,15 +103,30 @@ impl Workspace {
         paths: &Paths,
     ) -> Result<Option<String>, String> {
         let task = match command {
-            Command::Navigate(_) | Command::DiscardAndNavigate(_) | Command::Restore(_) => return Ok(None),
+            Command::Navigate(_) | Command::DiscardAndNavigate(_) | Command::Restore(_) | Command::Pick(..) => {
+                return Ok(None);
+            }
             Command::SaveMember(id, member) => Task::SaveMember(id, member),
             Command::DeleteMember(id) => Task::DeleteMember(id),
             Command::SaveMeeting(id, meeting, finalize) => Task::SaveMeeting(id, meeting, finalize),
             Command::DeleteMeeting(id) => Task::DeleteMeeting(id),
             Command::OpenMeeting(id) => Task::OpenMeeting(id),
-            Command::PickAttachment => {
-                let Some(path) = rfd::FileDialog::new().set_title("选择附件").pick_file() else { return Ok(None) };
-                Task::Attach(path)
+            Command::Attach(path) => Task::Attach(path),
+            Command::ConfirmRestore(path) => {
+                self.settings.confirm_restore = Some(path);
+                return Ok(None);
+            }
+            Command::ReadPackage(path) => Task::ReadPackage(path),
+            Command::SetExportPath(path) => {
+                self.reports.save_to = path.display().to_string();
+                return Ok(None);
+            }
+            Command::SubmitReport(request) => {
+                if zhibu_report::services::report::asks_personal_data(&request.params) {
+                    self.reports.pending_consent = Some(*request);
+                    return Ok(None);
+                }
+                return self.start_job(ctx, *request, paths);
             }
             Command::UndoDelete => {
                 let Some(undo) = self.undo.take() else { return Ok(None) };
@@ -119,15 +145,7 @@ impl Workspace {
             Command::SetOperator(name) => Task::SetOperator(name),
             Command::LoadRules(file) => Task::LoadRules(file),
             Command::SetUnitName(name) => Task::SetUnitName(name),
-            Command::StartJob(request) => {
-                if self.job.is_some() {
-                    return Err("已有报表在生成，请等待完成或取消".into());
-                }
-                let catalog = self.catalog()?;
-                let (db, operator, rules) = (paths.db.clone(), self.operator.clone(), self.rules.clone());
-                self.job = Some(Job::start(ctx.clone(), request, db, operator, rules, catalog));
-                return Ok(None);
-            }
+            Command::StartJob(request) => return self.start_job(ctx, request, paths),
             Command::CancelJob => {
                 if let Some(job) = &self.job {
                     job.cancel();
@@ -149,18 +167,22 @@ impl Workspace {
                 self.plugins.watch(folder.clone());
                 Task::ReloadCatalog { dev: folder, changed: false }
             }
-            Command::BackupNow => {
-                let name = format!("zhibu-{}.db", chrono::Local::now().format("%Y%m%d-%H%M%S"));
-                let Some(path) = rfd::FileDialog::new().set_title("备份到").set_file_name(name).save_file() else {
-                    return Ok(None);
-                };
-                Task::BackupTo(path)
-            }
+            Command::BackupTo(path) => Task::BackupTo(path),
             Command::ImportMembers(file, dry_run) => {
                 Task::ImportMembers { file, dry_run, mapping: self.members.import_mapping() }
             }
         };
         self.worker.send(task);
+        Ok(None)
+    }
+
+    fn start_job(&mut self, ctx: &egui::Context, request: JobRequest, paths: &Paths) -> Result<Option<String>, String> {
+        if self.job.is_some() {
+            return Err("已有报表在生成，请等待完成或取消".into());
+        }
+        let catalog = self.catalog()?;
+        let (db, operator, rules) = (paths.db.clone(), self.operator.clone(), self.rules.clone());
+        self.job = Some(Job::start(ctx.clone(), request, db, operator, rules, catalog));
         Ok(None)
     }
 
@@ -219,6 +241,7 @@ impl Workspace {
                 Err(error) => self.settings.rules_error = Some(error),
             },
             Effect::OperatorSet(name) => self.operator = name,
+            Effect::PackageRead(path, manifest) => self.plugins.package_read(path, manifest),
         }
         done.result
     }

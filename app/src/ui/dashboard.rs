@@ -4,6 +4,7 @@
 
 use super::app::Screen;
 use super::command::Command;
+use super::picker;
 use super::widgets;
 use super::workspace::{Data, Workspace};
 use chrono::Datelike;
@@ -82,7 +83,7 @@ pub fn dashboard_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<C
             commands.push(Command::Navigate(Screen::Reports));
         }
         if ui.button("立即备份").clicked() {
-            commands.push(Command::BackupNow);
+            commands.push(picker::backup_now());
         }
     });
     ui.separator();

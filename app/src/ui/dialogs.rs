@@ -4,6 +4,7 @@
 
 use super::app::{App, Problem, Screen};
 use super::command::Command;
+use super::picker::{Dialog, Then};
 use super::workspace::Paths;
 use super::{plugins, reports};
 use egui::Key;
@@ -80,10 +81,8 @@ pub(super) fn problem_ui(ui: &mut egui::Ui, problem: &Problem, paths: &Paths, co
                     ui.label(format!("在 {} 中没有找到完好的自动备份。", paths.backup_dir.display()));
                 }
             }
-            if ui.button("选择其他备份文件……").clicked()
-                && let Some(file) = rfd::FileDialog::new().set_title("选择备份文件").pick_file()
-            {
-                commands.push(Command::Restore(file));
+            if ui.button("选择其他备份文件……").clicked() {
+                commands.push(Command::Pick(Dialog::Open { title: "选择备份文件", filter: None }, Then::Restore));
             }
         }
         Problem::Unavailable(message) => {

@@ -4,6 +4,7 @@
 
 use super::command::Command;
 use super::members::parse_date;
+use super::picker::{Dialog, Then};
 use super::widgets::{self, field_ui, hinted_field_ui};
 use super::workspace::{Data, Workspace};
 use chrono::{Datelike, NaiveDateTime, NaiveTime};
@@ -502,7 +503,7 @@ fn editor_ui(
             ui.label(format!("{}（{} KB）", attachment.file_name, attachment.size.div_ceil(1024)));
         }
         if !locked && ui.button("添加附件（签到表、照片）……").clicked() {
-            commands.push(Command::PickAttachment);
+            commands.push(Command::Pick(Dialog::Open { title: "选择附件", filter: None }, Then::Attach));
         }
         ui.separator();
         quorum_ui(ui, editor, data, rules);

@@ -2,6 +2,7 @@
 //! masked until the user asks to see one), delete with undo, and roster import with its report.
 
 use super::command::Command;
+use super::picker::{Dialog, Then};
 use super::widgets::{self, field_ui, hinted_field_ui};
 use super::workspace::{Data, Workspace};
 use chrono::NaiveDate;
@@ -255,11 +256,11 @@ pub fn members_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
         if ui.button("＋ 新增党员（Ctrl+N）").clicked() {
             state.new_form(data);
         }
-        if ui.button("导入名册……").clicked()
-            && let Some(file) =
-                rfd::FileDialog::new().set_title("选择名册").add_filter("名册", &["xlsx", "xls", "csv"]).pick_file()
-        {
-            commands.push(Command::ImportMembers(file, true));
+        if ui.button("导入名册……").clicked() {
+            commands.push(Command::Pick(
+                Dialog::Open { title: "选择名册", filter: Some(("名册", &["xlsx", "xls", "csv"])) },
+                Then::CheckRoster,
+            ));
         }
     });
     ui.separator();

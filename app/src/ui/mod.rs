@@ -11,6 +11,7 @@ mod jobs;
 mod meetings;
 mod members;
 mod orgs;
+mod picker;
 mod plugins;
 mod reports;
 mod reviews;

@@ -3,6 +3,7 @@
 //! folder whose plugin is reloaded whenever its wasm file changes.
 
 use super::command::Command;
+use super::picker::{Dialog, Then};
 use super::widgets;
 use super::workspace::Workspace;
 use egui::{RichText, Ui};
@@ -74,16 +75,14 @@ pub fn plugins_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
     let state = &mut workspace.plugins;
     ui.heading("报表插件");
     ui.horizontal(|ui| {
-        if ui.button("从文件夹安装……").clicked()
-            && let Some(path) = rfd::FileDialog::new().set_title("选择插件文件夹").pick_folder()
-        {
-            read_for_consent(state, path);
+        if ui.button("从文件夹安装……").clicked() {
+            commands.push(Command::Pick(Dialog::Folder { title: "选择插件文件夹" }, Then::ReadPackage));
         }
-        if ui.button("从 zip 安装……").clicked()
-            && let Some(path) =
-                rfd::FileDialog::new().set_title("选择插件包").add_filter("插件包", &["zip"]).pick_file()
-        {
-            read_for_consent(state, path);
+        if ui.button("从 zip 安装……").clicked() {
+            commands.push(Command::Pick(
+                Dialog::Open { title: "选择插件包", filter: Some(("插件包", &["zip"])) },
+                Then::ReadPackage,
+            ));
         }
     });
     if let Some(error) = &state.error {
@@ -156,21 +155,22 @@ pub fn plugins_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
                 ui.label("未设置");
             }
         }
-        if ui.button("选择开发目录……").clicked()
-            && let Some(folder) = rfd::FileDialog::new().set_title("选择插件开发目录").pick_folder()
-        {
-            commands.push(Command::WatchDevFolder(Some(folder)));
+        if ui.button("选择开发目录……").clicked() {
+            commands.push(Command::Pick(Dialog::Folder { title: "选择插件开发目录" }, Then::WatchDevFolder));
         }
     });
 }
 
-fn read_for_consent(state: &mut State, path: PathBuf) {
-    match package::read(&path) {
-        Ok(package) => {
-            state.error = None;
-            state.pending_install = Some((path, package.manifest));
+impl State {
+    /// Asks for consent to install the package the worker read, or says why it cannot be read.
+    pub fn package_read(&mut self, path: PathBuf, manifest: Result<Box<Manifest>, String>) {
+        match manifest {
+            Ok(manifest) => {
+                self.error = None;
+                self.pending_install = Some((path, *manifest));
+            }
+            Err(error) => self.error = Some(format!("无法读取插件包：{error}")),
         }
-        Err(error) => state.error = Some(format!("无法读取插件包：{error}")),
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::command::Command;
 use super::jobs::{JobRequest, Target};
+use super::picker::{Dialog, Then};
 use super::widgets;
 use super::workspace::{Data, Workspace};
 use egui::{RichText, Ui};
@@ -102,14 +103,15 @@ pub fn reports_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
                         .desired_width(250.0),
                 )
                 .labelled_by(label.id);
-                if ui.button("浏览……").clicked()
-                    && let Some(path) = rfd::FileDialog::new()
-                        .set_title("导出到")
-                        .add_filter("Word 文档", &["docx"])
-                        .set_file_name(format!("{}.docx", zhibu_report::services::export::file_name(&info.name)))
-                        .save_file()
-                {
-                    state.save_to = path.display().to_string();
+                if ui.button("浏览……").clicked() {
+                    commands.push(Command::Pick(
+                        Dialog::Save {
+                            title: "导出到",
+                            file_name: format!("{}.docx", zhibu_report::services::export::file_name(&info.name)),
+                            filter: Some(("Word 文档", &["docx"])),
+                        },
+                        Then::ExportTo,
+                    ));
                 }
             });
             if let Some(error) = &state.error {
@@ -142,9 +144,13 @@ pub fn reports_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
                 }
                 if info.parameters.iter().any(|p| p.key == "meeting")
                     && ui.add_enabled(!running, egui::Button::new("按会议逐个导出……")).clicked()
-                    && let Some(dir) = rfd::FileDialog::new().set_title("导出到文件夹").pick_folder()
                 {
-                    submit(request(Target::EachMeeting(dir)), state, commands);
+                    // The folder is chosen on the dialog's thread; the job starts when it comes back.
+                    let pending = Box::new(request(Target::Preview));
+                    commands.push(Command::Pick(
+                        Dialog::Folder { title: "导出到文件夹" },
+                        Then::ExportEachMeeting(pending),
+                    ));
                 }
             });
             if let Some(job) = &workspace.job {

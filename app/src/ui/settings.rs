@@ -2,6 +2,7 @@
 //! the rule file in force, and the demo data.
 
 use super::command::Command;
+use super::picker::{self, Dialog, Then};
 use super::widgets;
 use super::workspace::{Data, Paths, Workspace};
 use egui::Ui;
@@ -67,12 +68,10 @@ pub fn settings_ui(ui: &mut Ui, workspace: &mut Workspace, paths: &Paths, comman
     ui.heading("备份与恢复");
     ui.horizontal(|ui| {
         if ui.button("立即备份到……").clicked() {
-            commands.push(Command::BackupNow);
+            commands.push(picker::backup_now());
         }
-        if ui.button("从备份文件恢复……").clicked()
-            && let Some(file) = rfd::FileDialog::new().set_title("选择备份文件").pick_file()
-        {
-            state.confirm_restore = Some(file);
+        if ui.button("从备份文件恢复……").clicked() {
+            commands.push(Command::Pick(Dialog::Open { title: "选择备份文件", filter: None }, Then::ConfirmRestore));
         }
     });
     for backup in state.backups.iter().take(7) {
@@ -104,11 +103,12 @@ pub fn settings_ui(ui: &mut Ui, workspace: &mut Workspace, paths: &Paths, comman
         Some(file) => format!("使用规则文件：{}", file.display()),
         None => format!("使用内置规则（{}）", workspace.rules.version),
     });
-    if ui.button("加载规则文件（TOML）……").clicked()
-        && let Some(file) = rfd::FileDialog::new().add_filter("规则", &["toml"]).pick_file()
-    {
-        // Read and applied by `App::logic`, not while drawing.
-        commands.push(Command::LoadRules(file));
+    if ui.button("加载规则文件（TOML）……").clicked() {
+        // Chosen on the dialog's thread, read and applied by the worker, not while drawing.
+        commands.push(Command::Pick(
+            Dialog::Open { title: "选择规则文件", filter: Some(("规则", &["toml"])) },
+            Then::LoadRules,
+        ));
     }
     if let Some(error) = &state.rules_error {
         widgets::error_text_ui(ui, error);

@@ -81,6 +81,8 @@ pub enum Task {
     },
     /// Back up to a file.
     BackupTo(PathBuf),
+    /// Read a plugin package's manifest (folder or zip) for the consent dialog.
+    ReadPackage(PathBuf),
     /// Check (and unless `dry_run`, import) a roster file.
     ImportMembers {
         /// The file.
@@ -149,6 +151,8 @@ pub enum Effect {
     RulesLoaded(PathBuf, Result<Box<RuleSet>, String>),
     /// The operator's name was saved.
     OperatorSet(String),
+    /// A plugin package was read: its manifest, or why it cannot be used.
+    PackageRead(PathBuf, Result<Box<zhibu_report::plugin_host::package::Manifest>, String>),
 }
 
 /// The templates after a (re)load, or why they could not be loaded.
@@ -509,6 +513,12 @@ impl Backend {
                     (false, false) => None,
                 };
                 (text, Effect::None)
+            }
+            Task::ReadPackage(path) => {
+                let manifest = zhibu_report::plugin_host::package::read(&path)
+                    .map(|package| Box::new(package.manifest))
+                    .map_err(|e| e.to_string());
+                (None, Effect::PackageRead(path, manifest))
             }
             Task::BackupTo(path) => {
                 self.store.backup_to(&path).map_err(fail("备份"))?;

@@ -337,13 +337,7 @@ fn a_long_import_leaves_the_window_drawing_and_can_be_cancelled() {
     drop(fixture.store);
     // A county's roster: 20,000 rows (reading, checking and writing take seconds in a test build).
     let file = dir.join("全县花名册.csv");
-    let mut text = String::from("姓名,身份证号,党员状态,入党时间,所在支部\n");
-    for i in 0..20_000u32 {
-        let birth = tests::day(1950 + (i % 30) as i32, 1 + i % 12, 1 + i % 28);
-        let id = tests::id_number(birth, (i / 420) * 2 + 1);
-        text.push_str(&format!("党员{i},{},正式党员,2010-06-01,金山社区党支部\n", id.as_str()));
-    }
-    std::fs::write(&file, text).unwrap();
+    std::fs::write(&file, tests::roster_csv(20_000, "金山社区党支部")).unwrap();
 
     let mut harness = harness(App::open(paths(&dir), Some("测试员".into())));
     click(&mut harness, "党员");
