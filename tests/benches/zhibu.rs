@@ -178,7 +178,11 @@ fn main() {
         let wasm_document = catalog.host.render(&template.plugin, &request, &CancelToken::new()).unwrap().document;
         let native_request = native::request(&request);
         let native_document = native_render(&native_request).unwrap();
-        assert_eq!(format!("{native_document:?}"), format!("{wasm_document:?}"), "{id}: native and wasm differ");
+        assert_eq!(
+            native::debug_as_model(&format!("{native_document:?}")),
+            format!("{wasm_document:?}"),
+            "{id}: native and wasm differ"
+        );
         let wasm_render = median(15, || {
             timed(|| drop(catalog.host.render(&template.plugin, &request, &CancelToken::new()).unwrap()))
         });

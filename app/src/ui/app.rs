@@ -118,6 +118,8 @@ pub struct App {
     pub(super) tour: Option<Tour>,
     /// Native file dialogs open on their own threads.
     pickers: Pickers,
+    /// A frame has been drawn.
+    drawn: bool,
     /// A restore running on its own thread: the backup, and where its result arrives.
     restoring: Option<(PathBuf, Receiver<RestoreResult>)>,
 }
@@ -137,6 +139,7 @@ impl App {
             ask_operator: None,
             tour: None,
             pickers: Pickers::default(),
+            drawn: false,
             restoring: None,
         };
         app.state = app.open_workspace(operator);
@@ -172,10 +175,10 @@ impl App {
         let rules = RuleSet::default();
         // Today's backup, the templates and the first load happen on the worker, after the first
         // frame: the window shows at once and says what it is preparing.
-        let mut worker = Worker::start(store, self.paths.clone(), rules.clone());
-        worker.send(Task::Open { first_start, year });
+        let worker = Worker::start(store, self.paths.clone(), rules.clone());
         Ok(Box::new(Workspace {
             worker,
+            opening: Some(Task::Open { first_start, year }),
             _lock: lock,
             operator,
             loading: true,
@@ -351,6 +354,13 @@ impl eframe::App for App {
         }
         if let Ok(workspace) = &mut self.state {
             workspace.worker.wake(ctx);
+            // The opening work starts once the first frame is on screen, so it does not compete
+            // with the window's own start for the machine's cores.
+            if self.drawn
+                && let Some(task) = workspace.opening.take()
+            {
+                workspace.worker.send(task);
+            }
             for result in workspace.poll(&mut self.offer_demo, &self.paths) {
                 self.notice = Some(match result {
                     Ok(text) => info(text),
@@ -437,5 +447,6 @@ impl eframe::App for App {
             },
         });
         self.dialogs_ui(ui);
+        self.drawn = true;
     }
 }

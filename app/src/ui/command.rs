@@ -231,7 +231,9 @@ impl Workspace {
             Effect::OrganizationSaved | Effect::DemoLoaded => *offer_demo = false,
             Effect::DutyReviewSaved => self.reviews.saved(),
             Effect::VolunteerSaved => self.volunteer.saved(),
-            Effect::Imported(file, report) => self.members.import_report = Some((file, report)),
+            Effect::Imported(file, report) => {
+                self.members.import_report = Some((file, report.lines().map(str::to_owned).collect()));
+            }
             Effect::RulesLoaded(file, rules) => match rules {
                 Ok(rules) => {
                     self.rules = *rules;

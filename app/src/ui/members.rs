@@ -27,7 +27,7 @@ pub struct State {
     /// A delete waiting for confirmation.
     pub confirm_delete: Option<MemberId>,
     /// The last import's file and report.
-    pub import_report: Option<(PathBuf, String)>,
+    pub import_report: Option<(PathBuf, Vec<String>)>,
     /// Extra header mappings for the import (`表头=字段` per line).
     pub mapping: String,
     /// Another row was clicked while the form had unsaved changes.
@@ -450,9 +450,18 @@ fn import_ui(ui: &mut Ui, state: &mut State, commands: &mut Vec<Command>) {
     let file = file.clone();
     ui.heading("导入名册");
     ui.label(format!("文件：{}", file.display()));
-    egui::ScrollArea::vertical().id_salt("import-report").max_height(360.0).show(ui, |ui| {
-        ui.add(egui::Label::new(egui::RichText::new(report).monospace()).wrap());
-    });
+    // One row per line, laid out only when visible: a county's roster reports ten thousand lines.
+    let row_height = ui.text_style_height(&egui::TextStyle::Monospace);
+    egui::ScrollArea::both().id_salt("import-report").max_height(360.0).show_rows(
+        ui,
+        row_height,
+        report.len(),
+        |ui, rows| {
+            for line in &report[rows] {
+                ui.add(egui::Label::new(egui::RichText::new(line).monospace()).extend());
+            }
+        },
+    );
     ui.label("表头无法识别时，在下面按“表头=字段”逐行填写对应关系（如 证件号码=身份证号）：");
     let label = ui.label("表头对应");
     ui.add(egui::TextEdit::multiline(&mut state.mapping).desired_rows(3)).labelled_by(label.id);

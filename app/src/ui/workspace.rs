@@ -5,7 +5,7 @@
 
 use super::command::Undo;
 use super::jobs::Job;
-use super::worker::Worker;
+use super::worker::{Task, Worker};
 use super::{dashboard, meetings, members, orgs, plugins, reports, reviews, settings, volunteer};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -36,6 +36,8 @@ pub struct Workspace {
     pub worker: Worker,
     /// Held while the window is open: a second instance is told, not let in.
     pub(super) _lock: InstanceLock,
+    /// The opening work, handed to the worker once the first frame is drawn.
+    pub(super) opening: Option<Task>,
     /// The operator's name shown in the top bar and written to the audit log.
     pub operator: String,
     /// Until the opening work is done (templates, the first load).

@@ -1,5 +1,6 @@
 //! The duty-review template called natively (its crate is also an rlib), for the benchmark's
-//! "plugin render through wasmtime vs native" row. The host's request types derive serde and the
+//! "plugin render through wasmtime vs native" row, and the comparison of its document with the
+//! host's. The host's request types derive serde and the
 //! SDK's do not, so the request crosses over as JSON once, outside the timed part, and is rebuilt
 //! here field by field into the SDK's types (the same WIT records under the same names).
 
@@ -96,4 +97,15 @@ records! {
 /// The host's request as the SDK's request.
 pub fn request(host: &zhibu_report::plugin_host::RenderRequest) -> RenderRequest {
     RenderRequest::from_json(&serde_json::to_value(host).expect("the host request serializes"))
+}
+
+/// The SDK document's `Debug` text as the app's model prints the same document: wit-bindgen names
+/// enum cases with their type (`Align::Left`) and fields in the contract's kebab case
+/// (`header-rows`); the host converts the same values into the model (`plugin_host::v1_0`).
+pub fn debug_as_model(sdk: &str) -> String {
+    let mut text = sdk.to_owned();
+    for prefix in ["DocStyle::", "Orientation::", "Align::", "Block::"] {
+        text = text.replace(prefix, "");
+    }
+    text.replace("header-rows:", "header_rows:").replace("col-span:", "col_span:").replace("row-span:", "row_span:")
 }
