@@ -489,7 +489,11 @@ fn render_report(rows: &[Row]) -> String {
          since 2000 (scoping it to the member asked for is the next step there).\n\
          The window rows: first frame and peak memory are the release binary's own (`--screenshots`\n\
          tour under Xvfb, /usr/bin/time); the frame row is this thread's CPU time over 400 scrolled frames\n\
-         of the roster screen in egui_kittest (egui pass and AccessKit tree, no GPU), 100,000 members vs 100."
+         of the roster screen in egui_kittest (egui pass and AccessKit tree, no GPU), 100,000 members vs 100;\n\
+         the import row is each frame's wall time while the worker imports 10,000 rows (about 60 frames a\n\
+         second asked for). Opening the database (its integrity check: 250–300 ms on the 50-branch set),\n\
+         today's backup, the templates and the first load all come after the first frame, on the worker;\n\
+         what precedes it is the window itself."
     );
     out
 }
@@ -552,8 +556,8 @@ fn app_benchmarks(dir: &Path, options: &DemoOptions, rows: &mut Vec<Row>) {
                     name: "app: start to first frame, 50-branch set (Xvfb, Mesa software GL)".into(),
                     ours: first,
                     baseline: None,
-                    target: "< 1 s".into(),
-                    met: Some(first < Duration::from_secs(1)),
+                    target: "< 300 ms".into(),
+                    met: Some(first < Duration::from_millis(300)),
                 });
                 eprintln!(
                     "peak memory of the window with the 50-branch set: {:.0} MB",

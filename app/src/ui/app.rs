@@ -16,7 +16,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
 use zhibu_core::rules::RuleSet;
-use zhibu_core::store::{InstanceLock, Store, StoreError};
+use zhibu_core::store::InstanceLock;
 
 /// The screens of the navigation bar, in its order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -154,33 +154,20 @@ impl App {
         }
         let lock = InstanceLock::acquire(&self.paths.db).map_err(|e| Problem::Unavailable(e.to_string()))?;
         let first_start = !self.paths.db.exists();
-        let mut store = match Store::open(&self.paths.db, operator.as_deref().unwrap_or("")) {
-            Ok(store) => store,
-            Err(error @ StoreError::Damaged { .. }) => {
-                return Err(Problem::Damaged {
-                    message: error.to_string(),
-                    backup: zhibu_core::services::backup::newest_good(&self.paths.backup_dir),
-                });
-            }
-            Err(error) => return Err(Problem::Unavailable(error.to_string())),
-        };
-        let saved_operator = store.setting("operator").ok().flatten().filter(|s| !s.trim().is_empty());
-        match (operator, saved_operator) {
-            (Some(given), _) if !given.trim().is_empty() => store.set_operator(&given),
-            (_, Some(saved)) => store.set_operator(&saved),
-            _ => self.ask_operator = Some(String::new()),
-        }
-        let operator = store.operator().to_owned();
         let year = chrono::Local::now().year();
         let rules = RuleSet::default();
-        // Today's backup, the templates and the first load happen on the worker, after the first
-        // frame: the window shows at once and says what it is preparing.
-        let worker = Worker::start(store, self.paths.clone(), rules.clone());
+        // Opening the database (its integrity check), today's backup, the templates and the first
+        // load happen on the worker, after the first frame: the window shows at once and says what
+        // it is preparing; a damaged file turns into the restore page when the check says so.
+        let worker = Worker::start(self.paths.clone(), rules.clone());
+        let given = operator.clone().filter(|o| !o.trim().is_empty());
         Ok(Box::new(Workspace {
             worker,
-            opening: Some(Task::Open { first_start, year }),
+            opening: Some(Task::Open { first_start, year, operator: given.clone() }),
+            ask_operator: false,
+            unopened: None,
             _lock: lock,
-            operator,
+            operator: given.unwrap_or_default(),
             loading: true,
             rules,
             catalog: None,
@@ -367,10 +354,21 @@ impl eframe::App for App {
                     Err(text) => failure(text),
                 });
             }
+            if std::mem::take(&mut workspace.ask_operator) && self.tour.is_none() {
+                self.ask_operator = Some(String::new());
+            }
             if workspace.is_busy() || workspace.plugins.watching() {
                 // The worker wakes the window when a task ends; this also keeps a progress count moving.
                 ctx.request_repaint_after(std::time::Duration::from_millis(100));
             }
+        }
+        if let Ok(workspace) = &mut self.state
+            && let Some(problem) = workspace.unopened.take()
+        {
+            // Closing the workspace joins the worker and releases the lock: the file is left alone.
+            self.state = Err(problem);
+            self.offer_demo = false;
+            self.ask_operator = None;
         }
         self.tour_step(ctx);
     }

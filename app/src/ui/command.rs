@@ -2,7 +2,7 @@
 //! writes, imports, backups, the demo and plugin work go to the background worker as tasks,
 //! reports to a background job; [`Workspace::poll`] takes in what finished.
 
-use super::app::Screen;
+use super::app::{Problem, Screen};
 use super::jobs::{Job, JobOutcome, JobRequest};
 use super::picker::{Dialog, Then};
 use super::worker::{Done, Effect, Task};
@@ -208,10 +208,19 @@ impl Workspace {
         }
         match done.effect {
             Effect::None => {}
-            Effect::Opened { empty } => {
+            Effect::Opened { empty, operator } => {
                 self.loading = false;
                 *offer_demo = empty;
+                match operator {
+                    Some(operator) => self.operator = operator,
+                    None => self.ask_operator = true,
+                }
                 self.settings.load(&self.data, &self.operator, paths);
+            }
+            Effect::Unopened { message, damaged, backup } => {
+                self.loading = false;
+                self.unopened =
+                    Some(if damaged { Problem::Damaged { message, backup } } else { Problem::Unavailable(message) });
             }
             Effect::MemberSaved(id) => self.members.saved(id, &self.data),
             Effect::MemberDeleted(id, member) => {

@@ -24,14 +24,16 @@ use zhibu_report::services::report::{self, Catalog};
 /// Work that touches the database, the disk or the plugin engine.
 #[derive(Debug)]
 pub enum Task {
-    /// The opening work after the first frame: today's automatic backup (unless the database was
-    /// just created), the templates (compiled, or from the cache), the rating schemes they provide,
-    /// and the year's overview.
+    /// The opening work after the first frame: open the database (its integrity check and
+    /// migrations), today's automatic backup (unless the database was just created), the templates
+    /// (compiled, or from the cache), the rating schemes they provide, and the year's overview.
     Open {
         /// The database was created just now.
         first_start: bool,
         /// The year to show.
         year: i32,
+        /// The operator named on the command line, if any (else the saved one).
+        operator: Option<String>,
     },
     /// Create (`None`) or update a member.
     SaveMember(Option<MemberId>, Box<Member>),
@@ -124,6 +126,17 @@ pub enum Effect {
     Opened {
         /// No organization: offer the demo data.
         empty: bool,
+        /// The operator in force; `None`: none given or saved, ask once.
+        operator: Option<String>,
+    },
+    /// The database could not be opened: nothing else happens until the window reopens it.
+    Unopened {
+        /// Why, in Chinese.
+        message: String,
+        /// It failed its integrity check (rather than being unreadable or in use).
+        damaged: bool,
+        /// The newest good automatic backup, to offer.
+        backup: Option<PathBuf>,
     },
     /// A member was saved under this id.
     MemberSaved(MemberId),
@@ -188,17 +201,29 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// Starts the worker thread with `store` (opened and checked by the caller), the window's
-    /// `paths` and `rules`.
-    pub fn start(store: Store, paths: Paths, rules: RuleSet) -> Self {
+    /// Starts the worker thread for the window's `paths` and `rules`; its first task must be
+    /// [`Task::Open`], which opens the database on this thread.
+    pub fn start(paths: Paths, rules: RuleSet) -> Self {
         let (tasks, inbox) = mpsc::channel::<(Task, Progress)>();
         let (outbox, done) = mpsc::channel();
         let waker = Arc::new(OnceLock::<egui::Context>::new());
         let wake = waker.clone();
         let thread = std::thread::Builder::new().name("store-worker".into()).spawn(move || {
-            let mut backend = Backend { store, paths, rules, catalog: None, data: Data::default(), dev: None };
+            let mut backend: Option<Backend> = None;
             for (task, progress) in inbox {
-                let finished = backend.run(task, &progress);
+                let finished = match (&mut backend, task) {
+                    (Some(backend), task) => backend.run(task, &progress),
+                    (None, Task::Open { first_start, year, operator }) => {
+                        match Backend::open(&paths, &rules, operator.as_deref()) {
+                            Ok(opened) => {
+                                let open = Task::Open { first_start, year, operator };
+                                backend.insert(opened).run(open, &progress)
+                            }
+                            Err(effect) => Done { result: Ok(None), effect, data: None, templates: None },
+                        }
+                    }
+                    (None, _) => Done::failed("数据库未能打开".into()),
+                };
                 // The window may have closed; nobody is left to tell.
                 if outbox.send(finished).is_err() {
                     break;
@@ -300,6 +325,30 @@ fn fail(what: &str) -> impl Fn(StoreError) -> String + '_ {
 }
 
 impl Backend {
+    /// Opens the database on the worker's thread (the integrity check of a large file takes a
+    /// moment), with the operator given, else the saved one.
+    fn open(paths: &Paths, rules: &RuleSet, operator: Option<&str>) -> Result<Self, Effect> {
+        let mut store = match Store::open(&paths.db, operator.unwrap_or("")) {
+            Ok(store) => store,
+            Err(error @ StoreError::Damaged { .. }) => {
+                return Err(Effect::Unopened {
+                    message: error.to_string(),
+                    damaged: true,
+                    backup: zhibu_core::services::backup::newest_good(&paths.backup_dir),
+                });
+            }
+            Err(error) => return Err(Effect::Unopened { message: error.to_string(), damaged: false, backup: None }),
+        };
+        let given = operator.map(str::trim).filter(|o| !o.is_empty());
+        if given.is_none()
+            && let Some(saved) = store.setting("operator").ok().flatten().filter(|s| !s.trim().is_empty())
+        {
+            store.set_operator(&saved);
+        }
+        let (paths, rules) = (paths.clone(), rules.clone());
+        Ok(Self { store, paths, rules, catalog: None, data: Data::default(), dev: None })
+    }
+
     fn run(&mut self, task: Task, progress: &Progress) -> Done {
         let mut touched = None;
         let mut templates = None;
@@ -331,7 +380,7 @@ impl Backend {
         templates: &mut Option<Templates>,
     ) -> Result<(Option<String>, Effect), String> {
         Ok(match task {
-            Task::Open { first_start, year } => {
+            Task::Open { first_start, year, .. } => {
                 let mut notes = Vec::new();
                 if !first_start {
                     let today = chrono::Local::now().date_naive();
@@ -345,7 +394,8 @@ impl Backend {
                 self.data = Data { year, today: chrono::Local::now().date_naive(), ..Data::default() };
                 *touched = Some(Touched::All);
                 let empty = self.store.organizations().map_err(fail("读取记录"))?.is_empty();
-                ((!notes.is_empty()).then(|| notes.join("；")), Effect::Opened { empty })
+                let operator = Some(self.store.operator().to_owned()).filter(|o| !o.trim().is_empty());
+                ((!notes.is_empty()).then(|| notes.join("；")), Effect::Opened { empty, operator })
             }
             Task::SaveMember(id, member) => {
                 let before = id.and_then(|id| self.data.members.iter().find(|m| m.id == id)).map(|m| m.record.branch);

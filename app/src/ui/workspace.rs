@@ -40,8 +40,12 @@ pub struct Workspace {
     pub(super) opening: Option<Task>,
     /// The operator's name shown in the top bar and written to the audit log.
     pub operator: String,
-    /// Until the opening work is done (templates, the first load).
+    /// Until the opening work is done (the database opened, templates, the first load).
     pub loading: bool,
+    /// No operator was given or saved: the window asks once.
+    pub(super) ask_operator: bool,
+    /// The database could not be opened: the window shows why instead of the workspace.
+    pub(super) unopened: Option<super::app::Problem>,
     /// The rules in force.
     pub rules: RuleSet,
     /// Templates; shared with a running job.
