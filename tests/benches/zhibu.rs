@@ -599,13 +599,7 @@ fn app_benchmarks(dir: &Path, options: &DemoOptions, rows: &mut Vec<Row>) {
             })
             .unwrap();
         drop(store);
-        let paths = zhibu::ui::Paths {
-            db,
-            plugins_dir: folder.join("plugins"),
-            cache_dir: folder.join("cache"),
-            backup_dir: folder.join("backups"),
-        };
-        let mut harness = roster_window(paths);
+        let mut harness = roster_window(&folder, db);
         harness.hover_at(egui::pos2(500.0, 450.0));
         harness.run_steps(2);
         let frames = 400;
@@ -648,13 +642,7 @@ fn app_benchmarks(dir: &Path, options: &DemoOptions, rows: &mut Vec<Row>) {
     drop(store);
     let file = folder.join("roster.csv");
     std::fs::write(&file, tests::roster_csv(10_000, "第一党支部")).unwrap();
-    let paths = zhibu::ui::Paths {
-        db,
-        plugins_dir: folder.join("plugins"),
-        cache_dir: folder.join("cache"),
-        backup_dir: folder.join("backups"),
-    };
-    let mut harness = roster_window(paths);
+    let mut harness = roster_window(&folder, db);
     harness.state_mut().commands.push(zhibu::ui::Command::ImportMembers(file, false));
     let started = Instant::now();
     let mut frames = Vec::new();
@@ -683,8 +671,15 @@ fn app_benchmarks(dir: &Path, options: &DemoOptions, rows: &mut Vec<Row>) {
     });
 }
 
-/// The window on the 党员 screen of `paths`' database, once the worker has loaded it.
-fn roster_window(paths: zhibu::ui::Paths) -> egui_kittest::Harness<'static, zhibu::ui::App> {
+/// The window on the 党员 screen of database `db` (its other files in `folder`), once the worker has
+/// loaded it.
+fn roster_window(folder: &Path, db: PathBuf) -> egui_kittest::Harness<'static, zhibu::ui::App> {
+    let paths = zhibu::ui::Paths {
+        db,
+        plugins_dir: folder.join("plugins"),
+        cache_dir: folder.join("cache"),
+        backup_dir: folder.join("backups"),
+    };
     let app = zhibu::ui::App::open(paths, Some("bench".into()));
     let mut harness = egui_kittest::Harness::builder()
         .with_size([1366.0, 768.0])
