@@ -45,7 +45,7 @@ impl Fixture {
 
 /// An organization of `kind` under `parent`, in the community category.
 pub fn org(parent: Option<OrgId>, kind: OrgKind, name: &str) -> Organization {
-    Organization { parent, kind, category: BranchCategory::Community, name: name.to_owned() }
+    Organization { parent, kind, category: BranchCategory::Community, name: name.to_owned(), dissolved_on: None }
 }
 
 /// A valid 18-character ID number for a birth date; `sequence` picks the 15th–17th digits

@@ -140,6 +140,7 @@ fn form_ui(ui: &mut Ui, state: &mut State, data: &Data, commands: &mut Vec<Comma
             kind: state.kind,
             category: state.category,
             name: state.name.trim().to_owned(),
+            dissolved_on: None,
         };
         match org.validate() {
             Ok(()) => {

@@ -128,6 +128,10 @@ fn a_secretary_records_a_month_and_exports_the_duty_review() {
     let meeting = workspace.data.meetings.iter().find(|m| m.record.title == "第四季度支部党员大会").unwrap();
     assert_eq!((meeting.record.attendance.len(), meeting.record.present_count()), (5, 4));
     assert_eq!(meeting.record.resolutions[0].votes.yes, 4, "yes votes start at those present");
+    // A draft does not count as held: the minutes are finalised.
+    click(&mut harness, "定稿……");
+    click(&mut harness, "确定定稿");
+    assert_eq!(notice(&harness), "已定稿：第四季度支部党员大会（此后只能修订）");
 
     // 首页: the quarter's mark for the general meeting is now held.
     click(&mut harness, "← 返回列表");

@@ -40,6 +40,8 @@ id_type! {
     RatingId,
     /// Identifies a volunteer activity.
     ActivityId,
+    /// Identifies an election (换届选举) record.
+    ElectionId,
 }
 
 /// A record as the store holds it: its id beside its content.

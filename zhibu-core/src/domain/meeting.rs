@@ -196,8 +196,22 @@ pub enum AttachmentKind {
     SignInSheet,
     /// 照片.
     Photo,
-    /// 其他材料.
+    /// 会议材料 (and any other file).
     Other,
+}
+
+impl AttachmentKind {
+    /// Every kind, in the order the editor offers them.
+    pub const ALL: [AttachmentKind; 3] = [Self::SignInSheet, Self::Photo, Self::Other];
+
+    /// The Chinese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::SignInSheet => "签到表",
+            Self::Photo => "照片",
+            Self::Other => "会议材料",
+        }
+    }
 }
 
 /// A file attached to a meeting, kept in the data directory under its content hash.

@@ -6,6 +6,7 @@
 //! as [`IdNumber`]) or rejected by the record's `validate` method with a
 //! [`ValidationError`] whose message is Chinese and names the field.
 
+mod election;
 mod error;
 mod ids;
 mod ledger;
@@ -16,8 +17,11 @@ mod rating;
 mod review;
 mod volunteer;
 
+pub use election::{Candidate, Election, ElectionCheck, ElectionRules, Outcome, Voter};
 pub use error::ValidationError;
-pub use ids::{ActivityId, AppraisalId, MeetingId, MemberId, OrgId, RatingId, ReviewId, SchemeId, Stored, TermId};
+pub use ids::{
+    ActivityId, AppraisalId, ElectionId, MeetingId, MemberId, OrgId, RatingId, ReviewId, SchemeId, Stored, TermId,
+};
 pub use ledger::Ledger;
 pub use meeting::{
     AgendaItem, Attachment, AttachmentKind, Attendance, Meeting, MeetingKind, MeetingStatus, Observer, Presence,

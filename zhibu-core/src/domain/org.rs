@@ -85,6 +85,10 @@ pub struct Organization {
     pub category: BranchCategory,
     /// 全称 (`金山社区党支部`).
     pub name: String,
+    /// 撤销日期: a dissolved organisation stays in the tree with its records; nothing new is
+    /// recorded for it and the rules stop requiring meetings after this day.
+    #[serde(default)]
+    pub dissolved_on: Option<NaiveDate>,
 }
 
 impl Organization {
@@ -150,6 +154,10 @@ pub struct CommitteeTerm {
     pub elected_on: Option<NaiveDate>,
     /// The planned end of the term, when it differs from election date + the rule's term length.
     pub ends_on: Option<NaiveDate>,
+    /// The day the term actually ended: the next election's day, or a date entered for a
+    /// branch's past terms. `None` while it is in force.
+    #[serde(default)]
+    pub closed_on: Option<NaiveDate>,
     /// Who holds which role. A branch under 7 full members has a secretary only.
     pub roles: Vec<RoleAssignment>,
 }
@@ -168,6 +176,15 @@ impl CommitteeTerm {
         {
             return Err(ValidationError::new("届满日期", "应晚于选举日期", end));
         }
+        if let Some(closed) = self.closed_on {
+            match self.elected_on {
+                Some(start) if closed <= start => {
+                    return Err(ValidationError::new("任期结束日期", "应晚于选举日期", closed));
+                }
+                None => return Err(ValidationError::new("选举日期", "录入了任期结束日期时不能为空", closed)),
+                Some(_) => {}
+            }
+        }
         if self.roles.len() > Self::MAX_ROLES {
             return Err(ValidationError::new("支委会成员", "不能超过7人", self.roles.len()));
         }
@@ -182,6 +199,11 @@ impl CommitteeTerm {
             }
         }
         Ok(())
+    }
+
+    /// Whether the term is in force on `day`: elected on or before it (or undated) and not closed.
+    pub fn in_force_on(&self, day: NaiveDate) -> bool {
+        self.elected_on.is_none_or(|d| d <= day) && self.closed_on.is_none_or(|d| d > day)
     }
 
     /// The secretary, if the term has one.

@@ -4,7 +4,8 @@
 
 use super::{Frequency, RuleSet};
 use crate::domain::{
-    BranchCategory, CommitteeTerm, Ledger, Meeting, MeetingId, MeetingKind, Member, MemberId, OrgId, OrgKind, Presence,
+    BranchCategory, CommitteeTerm, Ledger, Meeting, MeetingId, MeetingKind, MeetingStatus, Member, MemberId, OrgId,
+    OrgKind, Presence,
 };
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -61,6 +62,8 @@ pub enum FindingCode {
     CommitteeMissing,
     /// A committee smaller or larger than allowed.
     CommitteeSize,
+    /// A meeting record still a draft: it does not count as held until it is finalised.
+    MeetingDraft,
 }
 
 /// One thing the rules found, with the clause it rests on.
@@ -181,7 +184,10 @@ pub fn evaluate(
     // Built once: per-member lookups below would otherwise rescan every meeting.
     let members: HashMap<MemberId, &Member> = ledger.members.iter().map(|m| (m.id, &m.record)).collect();
     let mut presence: HashMap<MemberId, Vec<NaiveDate>> = HashMap::new();
-    for meeting in ledger.meetings.iter().filter(|m| m.record.date() <= as_of) {
+    // Only final records count: a draft may still be a plan or half-typed minutes.
+    for meeting in
+        ledger.meetings.iter().filter(|m| m.record.date() <= as_of && m.record.status == MeetingStatus::Final)
+    {
         for entry in meeting.record.attendance.iter().filter(|a| a.presence == Presence::Present) {
             presence.entry(entry.member).or_default().push(meeting.record.date());
         }
@@ -195,7 +201,15 @@ pub fn evaluate(
         .organizations
         .iter()
         .filter(|o| o.record.kind == OrgKind::Branch && only.is_none_or(|id| id == o.id))
-        .map(|o| context.branch(o.id, &o.record.name, o.record.category))
+        // A branch dissolved before the year has nothing to report for it.
+        .filter(|o| o.record.dissolved_on.is_none_or(|d| d >= year_start))
+        .map(|o| match o.record.dissolved_on {
+            // Dissolved within the year: required up to its last day only.
+            Some(day) if day < context.as_of => {
+                Context { as_of: day, ..context.clone() }.branch(o.id, &o.record.name, o.record.category)
+            }
+            _ => context.branch(o.id, &o.record.name, o.record.category),
+        })
         .collect()
 }
 
@@ -223,6 +237,10 @@ pub fn check_meeting(
     findings
 }
 
+/// A meeting of the ledger with its id.
+type MeetingRef<'a> = (MeetingId, &'a Meeting);
+
+#[derive(Clone)]
 struct Context<'a> {
     ledger: &'a Ledger,
     rules: &'a RuleSet,
@@ -239,13 +257,13 @@ impl Context<'_> {
         let members: Vec<_> = self.ledger.members.iter().filter(|m| m.record.branch == id).collect();
         let full = members.iter().filter(|m| m.record.is_full_on(self.as_of)).count() as u32;
         let probationary = members.len() as u32 - full;
-        let meetings: Vec<(MeetingId, &Meeting)> = self
+        let (meetings, drafts): (Vec<MeetingRef<'_>>, Vec<MeetingRef<'_>>) = self
             .ledger
             .meetings
             .iter()
             .filter(|m| m.record.branch == id && m.record.date() >= self.year_start && m.record.date() <= self.as_of)
             .map(|m| (m.id, &m.record))
-            .collect();
+            .partition(|(_, m)| m.status == MeetingStatus::Final);
         let term = self.current_term(id);
         let committee_size = term.map_or(0, |t| t.roles.len() as u32);
         let groups: Vec<(OrgId, &str)> = self
@@ -292,6 +310,30 @@ impl Context<'_> {
         }
         for &(meeting_id, meeting) in &meetings {
             self.check_meeting(meeting_id, meeting, &mut findings);
+        }
+        for &(meeting_id, meeting) in &drafts {
+            findings.push(Finding {
+                code: FindingCode::MeetingDraft,
+                severity: Severity::Warning,
+                message: format!(
+                    "{}{}“{}”尚未定稿，未计入已召开次数",
+                    meeting.date().format("%Y年%-m月%-d日"),
+                    meeting.kind.label(),
+                    meeting.title
+                ),
+                // The requirement the meeting would count towards.
+                clause: self
+                    .rules
+                    .meetings
+                    .get(&meeting.kind)
+                    .map(|r| r.clause.clone())
+                    .or_else(|| self.rules.quorum.get(&meeting.kind).map(|r| r.clause.clone()))
+                    .unwrap_or_else(|| super::ruleset::BRANCH_REGULATIONS.to_owned()),
+                meeting_kind: Some(meeting.kind),
+                meeting: Some(meeting_id),
+                member: None,
+                periods: Vec::new(),
+            });
         }
         self.check_term(category, term, &mut findings);
         self.check_size(full, members.len() as u32, committee_size, &mut findings);
@@ -436,14 +478,13 @@ impl Context<'_> {
         }
     }
 
-    /// The latest term elected on or before `as_of` (a term without a date counts as current
-    /// only when it is the latest).
+    /// The latest term in force on `as_of`: elected on or before it (or undated) and not closed.
     fn current_term(&self, org: OrgId) -> Option<&CommitteeTerm> {
         self.ledger
             .terms
             .iter()
             .map(|t| &t.record)
-            .filter(|t| t.org == org && t.elected_on.is_none_or(|d| d <= self.as_of))
+            .filter(|t| t.org == org && t.in_force_on(self.as_of))
             .max_by_key(|t| t.number)
     }
 

@@ -13,6 +13,6 @@ pub use evaluate::{
     needed_from,
 };
 pub use ruleset::{
-    BranchSizeRules, Frequency, MeetingRule, ParticipationRule, QuorumRule, Ratio, RuleSet, RulesError, TermRules,
-    VolunteerStarRule,
+    BranchSizeRules, ElectionRule, Frequency, MeetingRule, ParticipationRule, QuorumRule, Ratio, RuleSet, RulesError,
+    TermRules, VolunteerStarRule,
 };

@@ -10,7 +10,7 @@ use std::path::Path;
 /// The version of the built-in defaults; bumped whenever a default changes.
 pub const DEFAULT_VERSION: &str = "zhibu-default-2026.1";
 
-const BRANCH_REGULATIONS: &str = "《中国共产党支部工作条例（试行）》";
+pub(super) const BRANCH_REGULATIONS: &str = "《中国共产党支部工作条例（试行）》";
 
 /// Why an override file could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -191,6 +191,16 @@ pub struct VolunteerStarRule {
     pub clause: String,
 }
 
+/// 差额 in committee elections.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ElectionRule {
+    /// Candidates must exceed the seats by at least this share, in percent (20).
+    pub margin_percent: u32,
+    /// The clause.
+    pub clause: String,
+}
+
 /// The whole rule set. [`RuleSet::default`] is NORMS.md; [`RuleSet::load`] applies a local file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -209,6 +219,8 @@ pub struct RuleSet {
     pub branch_size: BranchSizeRules,
     /// Volunteer star levels.
     pub volunteer_stars: VolunteerStarRule,
+    /// Elections (差额).
+    pub elections: ElectionRule,
 }
 
 impl Default for RuleSet {
@@ -272,6 +284,10 @@ impl Default for RuleSet {
                 hours: vec![100.0, 300.0, 600.0, 1000.0, 1500.0],
                 clause: "《中国注册志愿者管理办法》星级认定".to_owned(),
             },
+            elections: ElectionRule {
+                margin_percent: 20,
+                clause: "《中国共产党基层组织选举工作条例》第十二条".to_owned(),
+            },
         }
     }
 }
@@ -325,6 +341,11 @@ impl RuleSet {
             ));
         }
         Ok(())
+    }
+
+    /// The thresholds an election record is checked against.
+    pub fn election_rules(&self) -> crate::domain::ElectionRules {
+        crate::domain::ElectionRules { margin_percent: self.elections.margin_percent }
     }
 
     /// Term length in years for a branch of `category`.

@@ -121,12 +121,14 @@ pub fn generate(store: &mut Store, options: &DemoOptions) -> Result<DemoSummary,
             kind: OrgKind::Committee,
             category: BranchCategory::Institution,
             name: "东湖经济开发区党工委".into(),
+            dissolved_on: None,
         })?;
         let general = w.create_organization(&Organization {
             parent: Some(root),
             kind: OrgKind::GeneralBranch,
             category: BranchCategory::Enterprise,
             name: "开发区非公企业党总支".into(),
+            dissolved_on: None,
         })?;
         let scheme = match provided {
             Some(id) => id,
@@ -261,6 +263,7 @@ fn create_branch(
         kind: OrgKind::Branch,
         category,
         name: name.clone(),
+        dissolved_on: None,
     })?;
     summary.organizations += 1;
 
@@ -277,6 +280,7 @@ fn create_branch(
             kind: OrgKind::Group,
             category,
             name: format!("{short}党支部{group_name}"),
+            dissolved_on: None,
         })?;
         groups.push((gid, group_name));
         summary.organizations += 1;
@@ -406,6 +410,7 @@ fn create_terms(
         number: number - 1,
         elected_on: Some(previous),
         ends_on: None,
+        closed_on: dated.then_some(elected),
         roles: assignments.clone(),
     })?;
     w.create_term(&CommitteeTerm {
@@ -413,6 +418,7 @@ fn create_terms(
         number,
         elected_on: dated.then_some(elected),
         ends_on: None,
+        closed_on: None,
         roles: assignments,
     })?;
     let first_year = options.last_year - options.years as i32 + 1;

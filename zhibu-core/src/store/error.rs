@@ -28,6 +28,22 @@ pub enum StoreError {
     /// The meeting record is final; it may only be amended.
     #[error("会议记录已定稿，不能直接修改或删除，请以更正方式修改：会议{0}")]
     Locked(i64),
+    /// A final record other than a meeting (an election); it may only be amended.
+    #[error("{what}已定稿，不能直接修改或删除，请以更正方式修改：{id}")]
+    LockedRecord {
+        /// The record's kind, in Chinese.
+        what: &'static str,
+        /// Its id.
+        id: i64,
+    },
+    /// An amendment was asked for a record that is still a draft.
+    #[error("{what}尚未定稿，请直接修改：{id}")]
+    NotFinalRecord {
+        /// The record's kind, in Chinese.
+        what: &'static str,
+        /// Its id.
+        id: i64,
+    },
     /// The operation needs a final record but this one is a draft.
     #[error("会议记录尚未定稿，请直接修改：会议{0}")]
     NotFinal(i64),
@@ -100,10 +116,31 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
-    /// SQLite reported an error (disk full, file locked, …).
+    /// The disk (or the database's size limit) is full: nothing of this save was written.
+    #[error("{}", disk_full_message(.0))]
+    DiskFull(PathBuf),
+    /// SQLite reported an error (file locked, I/O error, …).
     #[error("数据库操作失败：{0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        match &error {
+            rusqlite::Error::SqliteFailure(e, _) if e.code == rusqlite::ErrorCode::DiskFull => {
+                // The path is filled in by the store, which knows it (see `Store::write`).
+                Self::DiskFull(PathBuf::new())
+            }
+            _ => Self::Sqlite(error),
+        }
+    }
 }
 
 /// The store's result type.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The disk-full message, naming the database file when the failing step knew it.
+fn disk_full_message(path: &std::path::Path) -> String {
+    let text = "磁盘空间不足，本次保存未写入（已填写的内容仍保留），请清理磁盘后重试";
+    if path.as_os_str().is_empty() { text.to_owned() } else { format!("{text}：{}", path.display()) }
+}

@@ -20,22 +20,7 @@ struct SchemeDefinition {
 impl Writer<'_> {
     /// Saves a duty review; one per secretary and year.
     pub fn create_duty_review(&mut self, review: &DutyReview) -> Result<ReviewId> {
-        review.validate()?;
-        super::org::require_branch(&self.tx, review.branch, "述职支部")?;
-        super::member::require_member(&self.tx, review.subject)?;
-        let exists: Option<i64> = self
-            .tx
-            .query_row(
-                "SELECT id FROM duty_reviews WHERE year = ?1 AND subject_id = ?2",
-                params![review.year, review.subject.0],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if exists.is_some() {
-            return Err(StoreError::Duplicate {
-                what: "该书记本年度述职评议", value: review.year.to_string()
-            });
-        }
+        self.check_duty_review(review, None)?;
         let b = review.ballots;
         self.tx.execute(
             "INSERT INTO duty_reviews(year, branch_id, subject_id, held_on, ballots_excellent, ballots_good, ballots_fair,
@@ -57,15 +42,92 @@ impl Writer<'_> {
             ],
         )?;
         let id = self.tx.last_insert_rowid();
+        self.insert_sections(id, review)?;
+        self.audit_change::<DutyReview>(
+            AuditAction::Create,
+            "duty_review",
+            Some(id),
+            &format!("{}年度述职评议", review.year),
+            None,
+            Some(review),
+        )?;
+        Ok(ReviewId(id))
+    }
+
+    /// Corrects a saved duty review (ballots, comment, grade, report sections).
+    pub fn update_duty_review(&mut self, id: ReviewId, review: &DutyReview) -> Result<()> {
+        let before = duty_review(&self.tx, id)?;
+        self.check_duty_review(review, Some(id))?;
+        let b = review.ballots;
+        self.tx.execute(
+            "UPDATE duty_reviews SET year = ?1, branch_id = ?2, subject_id = ?3, held_on = ?4, ballots_excellent = ?5,
+                 ballots_good = ?6, ballots_fair = ?7, ballots_poor = ?8, voters_expected = ?9, voters_returned = ?10,
+                 higher_comment = ?11, overall_grade = ?12
+             WHERE id = ?13",
+            params![
+                review.year,
+                review.branch.0,
+                review.subject.0,
+                review.held_on,
+                b.excellent,
+                b.good,
+                b.fair,
+                b.poor,
+                review.voters_expected,
+                review.voters_returned,
+                review.higher_comment.trim(),
+                review.overall_grade.map(|g| codec::code(&g)),
+                id.0
+            ],
+        )?;
+        self.tx.execute("DELETE FROM duty_review_sections WHERE review_id = ?1", [id.0])?;
+        self.insert_sections(id.0, review)?;
+        self.audit_change(
+            AuditAction::Update,
+            "duty_review",
+            Some(id.0),
+            &format!("{}年度述职评议", review.year),
+            Some(&before),
+            Some(review),
+        )
+    }
+
+    /// Deletes a duty review (kept in the trash for undo).
+    pub fn delete_duty_review(&mut self, id: ReviewId) -> Result<DutyReview> {
+        let review = duty_review(&self.tx, id)?;
+        self.tx.execute("DELETE FROM duty_reviews WHERE id = ?1", [id.0])?;
+        self.trash("duty_review", id.0, &format!("{}年度述职评议", review.year), &review)?;
+        Ok(review)
+    }
+
+    fn check_duty_review(&self, review: &DutyReview, id: Option<ReviewId>) -> Result<()> {
+        review.validate()?;
+        super::org::require_branch(&self.tx, review.branch, "述职支部")?;
+        super::member::require_member(&self.tx, review.subject)?;
+        let exists: Option<i64> = self
+            .tx
+            .query_row(
+                "SELECT id FROM duty_reviews WHERE year = ?1 AND subject_id = ?2 AND id IS NOT ?3",
+                params![review.year, review.subject.0, id.map(|i| i.0)],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if exists.is_some() {
+            return Err(StoreError::Duplicate {
+                what: "该书记本年度述职评议", value: review.year.to_string()
+            });
+        }
+        Ok(())
+    }
+
+    fn insert_sections(&mut self, id: i64, review: &DutyReview) -> Result<()> {
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO duty_review_sections(review_id, position, heading, body) VALUES (?1, ?2, ?3, ?4)",
         )?;
         for (i, s) in review.sections.iter().enumerate() {
             stmt.execute(params![id, i as i64, s.heading.trim(), s.body.trim()])?;
         }
-        drop(stmt);
-        self.audit(AuditAction::Create, "duty_review", Some(id), &format!("{}年度述职评议", review.year))?;
-        Ok(ReviewId(id))
+        Ok(())
     }
 
     /// Saves a member's appraisal result; one per member and year.
@@ -89,8 +151,61 @@ impl Writer<'_> {
             });
         }
         let id = self.tx.last_insert_rowid();
-        self.audit(AuditAction::Create, "member_appraisal", Some(id), &format!("{}年度民主评议", appraisal.year))?;
+        self.audit_change::<MemberAppraisal>(
+            AuditAction::Create,
+            "member_appraisal",
+            Some(id),
+            &format!("{}年度民主评议", appraisal.year),
+            None,
+            Some(appraisal),
+        )?;
         Ok(AppraisalId(id))
+    }
+
+    /// Corrects a saved appraisal (grade, self-assessment).
+    pub fn update_appraisal(&mut self, id: AppraisalId, appraisal: &MemberAppraisal) -> Result<()> {
+        appraisal.validate()?;
+        let before = appraisal_by_id(&self.tx, id)?;
+        super::member::require_member(&self.tx, appraisal.member)?;
+        let clash: Option<i64> = self
+            .tx
+            .query_row(
+                "SELECT id FROM member_appraisals WHERE year = ?1 AND member_id = ?2 AND id <> ?3",
+                params![appraisal.year, appraisal.member.0, id.0],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if clash.is_some() {
+            return Err(StoreError::Duplicate {
+                what: "该党员本年度评议结果", value: appraisal.year.to_string()
+            });
+        }
+        self.tx.execute(
+            "UPDATE member_appraisals SET year = ?1, member_id = ?2, self_assessment = ?3, grade = ?4 WHERE id = ?5",
+            params![
+                appraisal.year,
+                appraisal.member.0,
+                appraisal.self_assessment.trim(),
+                codec::code(&appraisal.grade),
+                id.0
+            ],
+        )?;
+        self.audit_change(
+            AuditAction::Update,
+            "member_appraisal",
+            Some(id.0),
+            &format!("{}年度民主评议", appraisal.year),
+            Some(&before),
+            Some(appraisal),
+        )
+    }
+
+    /// Deletes an appraisal (kept in the trash for undo).
+    pub fn delete_appraisal(&mut self, id: AppraisalId) -> Result<MemberAppraisal> {
+        let appraisal = appraisal_by_id(&self.tx, id)?;
+        self.tx.execute("DELETE FROM member_appraisals WHERE id = ?1", [id.0])?;
+        self.trash("member_appraisal", id.0, &format!("{}年度民主评议", appraisal.year), &appraisal)?;
+        Ok(appraisal)
     }
 
     /// Saves a rating scheme (indicator sheet); its key must be new.
@@ -122,15 +237,9 @@ impl Writer<'_> {
     }
 
     /// Saves one subject's star rating, scored against its scheme; stores the total and stars.
+    /// One per subject, scheme and year: a second one is refused (correct the first instead).
     pub fn create_star_rating(&mut self, rating: &StarRating) -> Result<RatingId> {
-        let scheme = scheme(&self.tx, rating.scheme)?;
-        rating.validate(&scheme)?;
-        if let Some(org) = rating.subject_org {
-            super::org::org_kind(&self.tx, org)?;
-        }
-        if let Some(member) = rating.subject_member {
-            super::member::require_member(&self.tx, member)?;
-        }
+        let scheme = self.check_star_rating(rating, None)?;
         let total = rating.total();
         self.tx.execute(
             "INSERT INTO star_ratings(scheme_id, year, subject_name, subject_org_id, subject_member_id, total, stars)
@@ -146,21 +255,138 @@ impl Writer<'_> {
             ],
         )?;
         let id = self.tx.last_insert_rowid();
+        self.insert_scores(id, rating)?;
+        self.audit_change::<StarRating>(
+            AuditAction::Create,
+            "star_rating",
+            Some(id),
+            &format!("{}年度{}", rating.year, rating.subject_name.trim()),
+            None,
+            Some(rating),
+        )?;
+        Ok(RatingId(id))
+    }
+
+    /// Corrects a saved star rating (scores, subject); total and stars are recomputed.
+    pub fn update_star_rating(&mut self, id: RatingId, rating: &StarRating) -> Result<()> {
+        let before = star_rating(&self.tx, id)?;
+        let scheme = self.check_star_rating(rating, Some(id))?;
+        let total = rating.total();
+        self.tx.execute(
+            "UPDATE star_ratings SET scheme_id = ?1, year = ?2, subject_name = ?3, subject_org_id = ?4,
+                 subject_member_id = ?5, total = ?6, stars = ?7 WHERE id = ?8",
+            params![
+                rating.scheme.0,
+                rating.year,
+                rating.subject_name.trim(),
+                rating.subject_org.map(|o| o.0),
+                rating.subject_member.map(|m| m.0),
+                total,
+                scheme.stars_for(total),
+                id.0
+            ],
+        )?;
+        self.tx.execute("DELETE FROM star_rating_scores WHERE rating_id = ?1", [id.0])?;
+        self.insert_scores(id.0, rating)?;
+        self.audit_change(
+            AuditAction::Update,
+            "star_rating",
+            Some(id.0),
+            &format!("{}年度{}", rating.year, rating.subject_name.trim()),
+            Some(&before),
+            Some(rating),
+        )
+    }
+
+    /// Deletes a star rating (kept in the trash for undo).
+    pub fn delete_star_rating(&mut self, id: RatingId) -> Result<StarRating> {
+        let rating = star_rating(&self.tx, id)?;
+        self.tx.execute("DELETE FROM star_ratings WHERE id = ?1", [id.0])?;
+        self.trash("star_rating", id.0, &format!("{}年度{}", rating.year, rating.subject_name), &rating)?;
+        Ok(rating)
+    }
+
+    fn check_star_rating(&self, rating: &StarRating, id: Option<RatingId>) -> Result<RatingScheme> {
+        let scheme = scheme(&self.tx, rating.scheme)?;
+        rating.validate(&scheme)?;
+        if let Some(org) = rating.subject_org {
+            super::org::org_kind(&self.tx, org)?;
+        }
+        if let Some(member) = rating.subject_member {
+            super::member::require_member(&self.tx, member)?;
+        }
+        let clash: Option<i64> = self
+            .tx
+            .query_row(
+                "SELECT id FROM star_ratings WHERE scheme_id = ?1 AND year = ?2 AND subject_name = ?3
+                     AND ifnull(subject_org_id, 0) = ifnull(?4, 0) AND ifnull(subject_member_id, 0) = ifnull(?5, 0)
+                     AND id IS NOT ?6",
+                params![
+                    rating.scheme.0,
+                    rating.year,
+                    rating.subject_name.trim(),
+                    rating.subject_org.map(|o| o.0),
+                    rating.subject_member.map(|m| m.0),
+                    id.map(|i| i.0)
+                ],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if clash.is_some() {
+            return Err(StoreError::Duplicate {
+                what: "该对象本年度星级评定",
+                value: format!("{}年度{}", rating.year, rating.subject_name.trim()),
+            });
+        }
+        Ok(scheme)
+    }
+
+    fn insert_scores(&mut self, id: i64, rating: &StarRating) -> Result<()> {
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO star_rating_scores(rating_id, position, indicator_key, score) VALUES (?1, ?2, ?3, ?4)",
         )?;
         for (i, s) in rating.scores.iter().enumerate() {
             stmt.execute(params![id, i as i64, s.key, s.score])?;
         }
-        drop(stmt);
-        self.audit(
-            AuditAction::Create,
-            "star_rating",
-            Some(id),
-            &format!("{}年度{}", rating.year, rating.subject_name.trim()),
-        )?;
-        Ok(RatingId(id))
+        Ok(())
     }
+}
+
+/// One duty review with its sections.
+fn duty_review(conn: &rusqlite::Connection, id: ReviewId) -> Result<DutyReview> {
+    let year: Option<i32> =
+        conn.query_row("SELECT year FROM duty_reviews WHERE id = ?1", [id.0], |r| r.get(0)).optional()?;
+    let year = year.ok_or(StoreError::NotFound { kind: "述职评议", id: id.0 })?;
+    duty_reviews(conn, year)?
+        .into_iter()
+        .find(|r| r.id == id)
+        .map(|r| r.record)
+        .ok_or(StoreError::NotFound { kind: "述职评议", id: id.0 })
+}
+
+fn appraisal_by_id(conn: &rusqlite::Connection, id: AppraisalId) -> Result<MemberAppraisal> {
+    let row: Option<(i32, i64, String, String)> = conn
+        .query_row("SELECT year, member_id, self_assessment, grade FROM member_appraisals WHERE id = ?1", [id.0], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?;
+    let (year, member, self_assessment, grade) =
+        row.ok_or(StoreError::NotFound { kind: "民主评议结果", id: id.0 })?;
+    Ok(MemberAppraisal {
+        year, member: MemberId(member), self_assessment, grade: codec::decode("评议等次", &grade)?
+    })
+}
+
+fn star_rating(conn: &rusqlite::Connection, id: RatingId) -> Result<StarRating> {
+    let row: Option<(i64, i32)> = conn
+        .query_row("SELECT scheme_id, year FROM star_ratings WHERE id = ?1", [id.0], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (scheme, year) = row.ok_or(StoreError::NotFound { kind: "星级评定", id: id.0 })?;
+    star_ratings(conn, SchemeId(scheme), year)?
+        .into_iter()
+        .find(|r| r.id == id)
+        .map(|r| r.record)
+        .ok_or(StoreError::NotFound { kind: "星级评定", id: id.0 })
 }
 
 fn scheme(conn: &rusqlite::Connection, id: SchemeId) -> Result<RatingScheme> {
@@ -189,44 +415,12 @@ fn scheme(conn: &rusqlite::Connection, id: SchemeId) -> Result<RatingScheme> {
 impl Store {
     /// Duty reviews of `year`, by branch.
     pub fn duty_reviews(&self, year: i32) -> Result<Vec<Stored<ReviewId, DutyReview>>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, branch_id, subject_id, held_on, ballots_excellent, ballots_good, ballots_fair, ballots_poor,
-                    voters_expected, voters_returned, higher_comment, overall_grade
-             FROM duty_reviews WHERE year = ?1 ORDER BY branch_id, id",
-        )?;
-        let mut rows = stmt.query([year])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let grade: Option<String> = r.get(11)?;
-            out.push(Stored {
-                id: ReviewId(r.get(0)?),
-                record: DutyReview {
-                    year,
-                    branch: OrgId(r.get(1)?),
-                    subject: MemberId(r.get(2)?),
-                    held_on: r.get(3)?,
-                    sections: Vec::new(),
-                    ballots: BallotTally { excellent: r.get(4)?, good: r.get(5)?, fair: r.get(6)?, poor: r.get(7)? },
-                    voters_expected: r.get(8)?,
-                    voters_returned: r.get(9)?,
-                    higher_comment: r.get(10)?,
-                    overall_grade: grade.map(|g| codec::decode("综合评价等次", &g)).transpose()?,
-                },
-            });
-        }
-        drop(rows);
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT s.review_id, s.heading, s.body FROM duty_review_sections s JOIN duty_reviews d ON d.id = s.review_id
-             WHERE d.year = ?1 ORDER BY s.review_id, s.position",
-        )?;
-        let mut rows = stmt.query([year])?;
-        while let Some(r) = rows.next()? {
-            let review = ReviewId(r.get(0)?);
-            if let Some(target) = out.iter_mut().find(|d| d.id == review) {
-                target.record.sections.push(ReportSection { heading: r.get(1)?, body: r.get(2)? });
-            }
-        }
-        Ok(out)
+        duty_reviews(&self.conn, year)
+    }
+
+    /// Star ratings of `year` under `scheme`, in the order they were entered.
+    pub fn star_ratings(&self, scheme: SchemeId, year: i32) -> Result<Vec<Stored<RatingId, StarRating>>> {
+        star_ratings(&self.conn, scheme, year)
     }
 
     /// Member appraisals of `year`, by member.
@@ -257,43 +451,6 @@ impl Store {
             .collect::<Result<_, _>>()?;
         ids.into_iter().map(|id| Ok(Stored { id: SchemeId(id), record: scheme(&self.conn, SchemeId(id))? })).collect()
     }
-
-    /// Star ratings of `year` under `scheme`, in the order they were entered.
-    pub fn star_ratings(&self, scheme: SchemeId, year: i32) -> Result<Vec<Stored<RatingId, StarRating>>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, subject_name, subject_org_id, subject_member_id FROM star_ratings
-             WHERE scheme_id = ?1 AND year = ?2 ORDER BY id",
-        )?;
-        let mut rows = stmt.query(params![scheme.0, year])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            out.push(Stored {
-                id: RatingId(r.get(0)?),
-                record: StarRating {
-                    scheme,
-                    year,
-                    subject_name: r.get(1)?,
-                    subject_org: r.get::<_, Option<i64>>(2)?.map(OrgId),
-                    subject_member: r.get::<_, Option<i64>>(3)?.map(MemberId),
-                    scores: Vec::new(),
-                },
-            });
-        }
-        drop(rows);
-        let mut stmt = self.conn.prepare(
-            "SELECT s.rating_id, s.indicator_key, s.score FROM star_rating_scores s JOIN star_ratings r ON r.id = s.rating_id
-             WHERE r.scheme_id = ?1 AND r.year = ?2 ORDER BY s.rating_id, s.position",
-        )?;
-        let mut rows = stmt.query(params![scheme.0, year])?;
-        let index: std::collections::HashMap<RatingId, usize> =
-            out.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
-        while let Some(r) = rows.next()? {
-            if let Some(&i) = index.get(&RatingId(r.get(0)?)) {
-                out[i].record.scores.push(IndicatorScore { key: r.get(1)?, score: r.get(2)? });
-            }
-        }
-        Ok(out)
-    }
 }
 
 /// Reads appraisal rows (id, member, self-assessment, grade) of `year` from a prepared query.
@@ -314,6 +471,82 @@ fn appraisal_rows(
                 grade: codec::decode("评议等次", &r.get::<_, String>(3)?)?,
             },
         });
+    }
+    Ok(out)
+}
+
+fn duty_reviews(conn: &rusqlite::Connection, year: i32) -> Result<Vec<Stored<ReviewId, DutyReview>>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, branch_id, subject_id, held_on, ballots_excellent, ballots_good, ballots_fair, ballots_poor,
+                voters_expected, voters_returned, higher_comment, overall_grade
+         FROM duty_reviews WHERE year = ?1 ORDER BY branch_id, id",
+    )?;
+    let mut rows = stmt.query([year])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let grade: Option<String> = r.get(11)?;
+        out.push(Stored {
+            id: ReviewId(r.get(0)?),
+            record: DutyReview {
+                year,
+                branch: OrgId(r.get(1)?),
+                subject: MemberId(r.get(2)?),
+                held_on: r.get(3)?,
+                sections: Vec::new(),
+                ballots: BallotTally { excellent: r.get(4)?, good: r.get(5)?, fair: r.get(6)?, poor: r.get(7)? },
+                voters_expected: r.get(8)?,
+                voters_returned: r.get(9)?,
+                higher_comment: r.get(10)?,
+                overall_grade: grade.map(|g| codec::decode("综合评价等次", &g)).transpose()?,
+            },
+        });
+    }
+    drop(rows);
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.review_id, s.heading, s.body FROM duty_review_sections s JOIN duty_reviews d ON d.id = s.review_id
+         WHERE d.year = ?1 ORDER BY s.review_id, s.position",
+    )?;
+    let mut rows = stmt.query([year])?;
+    while let Some(r) = rows.next()? {
+        let review = ReviewId(r.get(0)?);
+        if let Some(target) = out.iter_mut().find(|d| d.id == review) {
+            target.record.sections.push(ReportSection { heading: r.get(1)?, body: r.get(2)? });
+        }
+    }
+    Ok(out)
+}
+
+fn star_ratings(conn: &rusqlite::Connection, scheme: SchemeId, year: i32) -> Result<Vec<Stored<RatingId, StarRating>>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, subject_name, subject_org_id, subject_member_id FROM star_ratings
+         WHERE scheme_id = ?1 AND year = ?2 ORDER BY id",
+    )?;
+    let mut rows = stmt.query(params![scheme.0, year])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(Stored {
+            id: RatingId(r.get(0)?),
+            record: StarRating {
+                scheme,
+                year,
+                subject_name: r.get(1)?,
+                subject_org: r.get::<_, Option<i64>>(2)?.map(OrgId),
+                subject_member: r.get::<_, Option<i64>>(3)?.map(MemberId),
+                scores: Vec::new(),
+            },
+        });
+    }
+    drop(rows);
+    let mut stmt = conn.prepare(
+        "SELECT s.rating_id, s.indicator_key, s.score FROM star_rating_scores s JOIN star_ratings r ON r.id = s.rating_id
+         WHERE r.scheme_id = ?1 AND r.year = ?2 ORDER BY s.rating_id, s.position",
+    )?;
+    let mut rows = stmt.query(params![scheme.0, year])?;
+    let index: std::collections::HashMap<RatingId, usize> = out.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    while let Some(r) = rows.next()? {
+        if let Some(&i) = index.get(&RatingId(r.get(0)?)) {
+            out[i].record.scores.push(IndicatorScore { key: r.get(1)?, score: r.get(2)? });
+        }
     }
     Ok(out)
 }

@@ -93,9 +93,17 @@ impl Writer<'_> {
         if meeting.status == MeetingStatus::Final {
             return Err(ValidationError::new("会议状态", "请用“定稿”操作定稿", "final").into());
         }
+        let before = load_one(&self.tx, id)?;
         self.check_meeting(meeting)?;
         self.replace(id, meeting, "status = 'draft'")?;
-        self.audit(AuditAction::Update, "meeting", Some(id.0), meeting.title.trim())
+        self.audit_change(
+            AuditAction::Update,
+            "meeting",
+            Some(id.0),
+            meeting.title.trim(),
+            Some(&before),
+            Some(meeting),
+        )
     }
 
     /// Finalizes a draft: from now on it is archived and can only be amended.
@@ -135,7 +143,14 @@ impl Writer<'_> {
                 codec::to_json(&current)
             ],
         )?;
-        self.audit(AuditAction::Amend, "meeting", Some(id.0), &format!("第{revision}次更正：{}", reason.trim()))?;
+        self.audit_change(
+            AuditAction::Amend,
+            "meeting",
+            Some(id.0),
+            &format!("第{revision}次更正：{}", reason.trim()),
+            Some(&previous),
+            Some(&current),
+        )?;
         Ok(revision)
     }
 
@@ -145,8 +160,20 @@ impl Writer<'_> {
         if meeting.status == MeetingStatus::Final {
             return Err(StoreError::Locked(id.0));
         }
+        let used: Option<i64> = self
+            .tx
+            .query_row("SELECT term_number FROM elections WHERE meeting_id = ?1", [id.0], |r| r.get(0))
+            .optional()?;
+        if let Some(number) = used {
+            return Err(ValidationError::new(
+                "会议记录",
+                format!("是第{number}届换届选举的会议记录，不能删除"),
+                &meeting.title,
+            )
+            .into());
+        }
         self.tx.execute("DELETE FROM meetings WHERE id = ?1", [id.0])?;
-        self.audit(AuditAction::Delete, "meeting", Some(id.0), &meeting.title)?;
+        self.trash("meeting", id.0, &meeting.title, &meeting)?;
         Ok(meeting)
     }
 
@@ -186,6 +213,11 @@ impl Writer<'_> {
     fn check_meeting(&self, meeting: &Meeting) -> Result<()> {
         meeting.validate()?;
         super::org::require_branch(&self.tx, meeting.branch, "召开支部")?;
+        if let Some(day) = super::org::organization(&self.tx, meeting.branch)?.dissolved_on
+            && meeting.date() > day
+        {
+            return Err(ValidationError::new("召开支部", format!("已于{day}撤销"), meeting.date()).into());
+        }
         if let Some(group) = meeting.group {
             let parent: Option<Option<i64>> = self
                 .tx

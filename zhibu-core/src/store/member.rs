@@ -25,7 +25,7 @@ impl Writer<'_> {
 
     /// Replaces a member's fields.
     pub fn update_member(&mut self, id: MemberId, member: &Member) -> Result<()> {
-        require_member(&self.tx, id)?;
+        let before = self::member(&self.tx, id)?;
         self.check_member(member, Some(id))?;
         let mut values = member_params(member);
         values.push(Box::new(id.0));
@@ -36,7 +36,7 @@ impl Writer<'_> {
              WHERE id = ?16",
             rusqlite::params_from_iter(values.iter()),
         )?;
-        self.audit(AuditAction::Update, "member", Some(id.0), member.name.trim())
+        self.audit_change(AuditAction::Update, "member", Some(id.0), member.name.trim(), Some(&before), Some(member))
     }
 
     /// Removes a member who appears in no meeting, term, review or activity; otherwise
@@ -49,7 +49,9 @@ impl Writer<'_> {
                   + (SELECT count(*) FROM duty_reviews WHERE subject_id = ?1)
                   + (SELECT count(*) FROM member_appraisals WHERE member_id = ?1)
                   + (SELECT count(*) FROM volunteer_participants WHERE member_id = ?1)
-                  + (SELECT count(*) FROM star_ratings WHERE subject_member_id = ?1)",
+                  + (SELECT count(*) FROM star_ratings WHERE subject_member_id = ?1)
+                  + (SELECT count(*) FROM election_voters WHERE member_id = ?1)
+                  + (SELECT count(*) FROM election_candidates WHERE member_id = ?1)",
             [id.0],
             |r| r.get(0),
         )?;
@@ -62,13 +64,16 @@ impl Writer<'_> {
             .into());
         }
         self.tx.execute("DELETE FROM members WHERE id = ?1", [id.0])?;
-        self.audit(AuditAction::Delete, "member", Some(id.0), &member.name)?;
+        self.trash("member", id.0, &member.name, &member)?;
         Ok(member)
     }
 
     fn check_member(&self, member: &Member, id: Option<MemberId>) -> Result<()> {
         member.validate()?;
         super::org::require_branch(&self.tx, member.branch, "所在支部")?;
+        if let Some(day) = super::org::organization(&self.tx, member.branch)?.dissolved_on {
+            return Err(ValidationError::new("所在支部", "已撤销", day).into());
+        }
         if let Some(group) = member.group {
             let parent: Option<Option<i64>> = self
                 .tx
@@ -174,6 +179,13 @@ pub(super) fn member(conn: &Connection, id: MemberId) -> Result<Member> {
 }
 
 /// NotFound unless member `id` exists.
+/// Every member's name by id (for messages that name people).
+pub(super) fn names(conn: &Connection) -> Result<std::collections::HashMap<MemberId, String>> {
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM members")?;
+    let rows = stmt.query_map([], |r| Ok((MemberId(r.get(0)?), r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub(super) fn require_member(conn: &Connection, id: MemberId) -> Result<()> {
     let found: Option<i64> =
         conn.prepare_cached("SELECT id FROM members WHERE id = ?1")?.query_row([id.0], |r| r.get(0)).optional()?;

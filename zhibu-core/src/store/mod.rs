@@ -10,6 +10,7 @@
 mod audit;
 mod backup;
 mod codec;
+mod election;
 mod error;
 mod evaluation;
 mod meeting;
@@ -18,8 +19,9 @@ mod migrate;
 mod org;
 mod volunteer;
 
-pub use audit::{AuditAction, AuditEntry};
+pub use audit::{AuditAction, AuditEntry, AuditQuery, TrashItem, record_kind_label};
 pub use backup::{InstanceLock, check_backup, restore_from};
+pub use election::RecordAmendment;
 pub use error::{Result, StoreError};
 pub use meeting::{Amendment, MeetingFilter};
 pub use migrate::{APPLICATION_ID, MIGRATIONS, latest_version};
@@ -106,11 +108,17 @@ impl Store {
         &mut self,
         work: impl FnOnce(&mut Writer<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+        let path = &self.path;
+        // A full disk is reported with the database's path, so the user knows which disk to clear.
+        let located = move |e: rusqlite::Error| match StoreError::from(e) {
+            StoreError::DiskFull(_) => StoreError::DiskFull(path.clone()),
+            other => other,
+        };
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(located)?;
         let now = chrono::Local::now().naive_local().format("%Y-%m-%d %H:%M:%S").to_string();
         let mut writer = Writer { tx, operator: &self.operator, now, attachments_dir: &self.attachments_dir };
         let value = work(&mut writer)?;
-        writer.tx.commit().map_err(StoreError::from)?;
+        writer.tx.commit().map_err(located)?;
         Ok(value)
     }
 

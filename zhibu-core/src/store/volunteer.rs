@@ -9,13 +9,7 @@ use std::collections::HashMap;
 impl Writer<'_> {
     /// Saves a volunteer activity with its participants.
     pub fn create_volunteer_activity(&mut self, activity: &VolunteerActivity) -> Result<ActivityId> {
-        activity.validate()?;
-        if let Some(org) = activity.organiser_org {
-            super::org::org_kind(&self.tx, org)?;
-        }
-        for p in &activity.participants {
-            super::member::require_member(&self.tx, p.member)?;
-        }
+        self.check_activity(activity)?;
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO volunteer_activities(title, category, date, starts, ends, place, organiser, organiser_org_id, description)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -33,16 +27,93 @@ impl Writer<'_> {
         ])?;
         drop(stmt);
         let id = self.tx.last_insert_rowid();
+        self.insert_participants(id, activity)?;
+        self.audit_change::<VolunteerActivity>(
+            AuditAction::Create,
+            "volunteer_activity",
+            Some(id),
+            activity.title.trim(),
+            None,
+            Some(activity),
+        )?;
+        Ok(ActivityId(id))
+    }
+
+    /// Corrects a saved activity (participants, hours, times).
+    pub fn update_volunteer_activity(&mut self, id: ActivityId, activity: &VolunteerActivity) -> Result<()> {
+        let before = activity_by_id(&self.tx, id)?;
+        self.check_activity(activity)?;
+        self.tx.execute(
+            "UPDATE volunteer_activities SET title = ?1, category = ?2, date = ?3, starts = ?4, ends = ?5, place = ?6,
+                 organiser = ?7, organiser_org_id = ?8, description = ?9 WHERE id = ?10",
+            params![
+                activity.title.trim(),
+                codec::code(&activity.category),
+                activity.date,
+                activity.starts.format("%H:%M").to_string(),
+                activity.ends.format("%H:%M").to_string(),
+                activity.place.trim(),
+                activity.organiser.trim(),
+                activity.organiser_org.map(|o| o.0),
+                activity.description.trim(),
+                id.0
+            ],
+        )?;
+        self.tx.execute("DELETE FROM volunteer_participants WHERE activity_id = ?1", [id.0])?;
+        self.insert_participants(id.0, activity)?;
+        self.audit_change(
+            AuditAction::Update,
+            "volunteer_activity",
+            Some(id.0),
+            activity.title.trim(),
+            Some(&before),
+            Some(activity),
+        )
+    }
+
+    /// Deletes an activity (kept in the trash for undo).
+    pub fn delete_volunteer_activity(&mut self, id: ActivityId) -> Result<VolunteerActivity> {
+        let activity = activity_by_id(&self.tx, id)?;
+        self.tx.execute("DELETE FROM volunteer_activities WHERE id = ?1", [id.0])?;
+        self.trash("volunteer_activity", id.0, &activity.title, &activity)?;
+        Ok(activity)
+    }
+
+    fn check_activity(&self, activity: &VolunteerActivity) -> Result<()> {
+        activity.validate()?;
+        if let Some(org) = activity.organiser_org {
+            super::org::org_kind(&self.tx, org)?;
+        }
+        for p in &activity.participants {
+            super::member::require_member(&self.tx, p.member)?;
+        }
+        Ok(())
+    }
+
+    fn insert_participants(&mut self, id: i64, activity: &VolunteerActivity) -> Result<()> {
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO volunteer_participants(activity_id, position, member_id, hours) VALUES (?1, ?2, ?3, ?4)",
         )?;
         for (i, p) in activity.participants.iter().enumerate() {
             stmt.execute(params![id, i as i64, p.member.0, p.hours])?;
         }
-        drop(stmt);
-        self.audit(AuditAction::Create, "volunteer_activity", Some(id), activity.title.trim())?;
-        Ok(ActivityId(id))
+        Ok(())
     }
+}
+
+/// One activity with its participants.
+fn activity_by_id(conn: &Connection, id: ActivityId) -> Result<VolunteerActivity> {
+    let date: Option<NaiveDate> = rusqlite::OptionalExtension::optional(conn.query_row(
+        "SELECT date FROM volunteer_activities WHERE id = ?1",
+        [id.0],
+        |r| r.get(0),
+    ))?;
+    let date = date.ok_or(StoreError::NotFound { kind: "志愿服务活动", id: id.0 })?;
+    activities(conn, date, date, None)?
+        .into_iter()
+        .find(|a| a.id == id)
+        .map(|a| a.record)
+        .ok_or(StoreError::NotFound { kind: "志愿服务活动", id: id.0 })
 }
 
 /// Activities dated `from..=to`, oldest first, with participants.

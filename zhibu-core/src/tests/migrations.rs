@@ -100,29 +100,73 @@ fn a_newer_schema_is_refused() {
     assert!(matches!(err, StoreError::TooNew { .. }), "{err}");
 }
 
+/// Writes a genuine version-1 file at `v1` holding the records of the latest-version file
+/// `latest`: the first migration's schema, every column it has copied over.
+fn downgrade_to_version_1(latest: &std::path::Path, v1: &std::path::Path) {
+    let conn = Connection::open(v1).unwrap();
+    conn.execute_batch(MIGRATIONS[0].2).unwrap();
+    conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+    conn.pragma_update(None, "user_version", 1).unwrap();
+    conn.execute("ATTACH DATABASE ?1 AS latest", [latest.to_str().unwrap()]).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM main.sqlite_schema WHERE type = 'table'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for table in tables {
+        let columns: Vec<String> = conn
+            .prepare(&format!("PRAGMA main.table_info({table})"))
+            .unwrap()
+            .query_map([], |r| r.get(1))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let columns = columns.join(", ");
+        conn.execute(&format!("INSERT INTO main.{table}({columns}) SELECT {columns} FROM latest.{table}"), []).unwrap();
+    }
+    conn.execute("DETACH DATABASE latest", []).unwrap();
+}
+
 #[test]
 fn a_version_1_database_with_records_is_upgraded_in_place() {
     let dir = tempfile::tempdir().unwrap();
+    let latest = dir.path().join("latest.db");
     let path = dir.path().join("v1.db");
-    let mut fx_store = Store::open(&path, "测试员").unwrap();
+    let mut fx_store = Store::open(&latest, "测试员").unwrap();
     crate::services::demo::generate(
         &mut fx_store,
         &crate::services::demo::DemoOptions { branches: 2, years: 1, ..Default::default() },
     )
     .unwrap();
     let before = fx_store.meetings(&crate::store::MeetingFilter::default()).unwrap();
+    let audit_rows = fx_store.audit_count().unwrap();
     drop(fx_store);
-    // Turn the file back into what version 1 wrote: no attendance index, user_version 1.
+    downgrade_to_version_1(&latest, &path);
+    // Version 1 let a star rating be saved twice for the same subject.
     let conn = Connection::open(&path).unwrap();
-    conn.execute_batch("DROP INDEX meeting_attendance_by_position; PRAGMA user_version = 1;").unwrap();
+    let ratings: i64 = conn.query_row("SELECT count(*) FROM star_ratings", [], |r| r.get(0)).unwrap();
+    conn.execute_batch(
+        "INSERT INTO star_ratings(scheme_id, year, subject_name, subject_org_id, subject_member_id, total, stars)
+             SELECT scheme_id, year, subject_name, subject_org_id, subject_member_id, total, stars FROM star_ratings
+             ORDER BY id LIMIT 1;",
+    )
+    .unwrap();
     drop(conn);
 
     let store = Store::open(&path, "测试员").unwrap();
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), latest_version());
     assert_eq!(store.meetings(&crate::store::MeetingFilter::default()).unwrap(), before);
+    assert_eq!(store.audit_count().unwrap(), audit_rows, "every audit row is kept by the rebuild");
     assert!(store.full_check().unwrap().is_empty());
+    let trash = store.trash().unwrap();
+    assert_eq!(trash.len(), 1, "the older duplicate rating is kept in the trash: {trash:?}");
+    assert_eq!(trash[0].record_kind, "star_rating");
     drop(store);
     let conn = Connection::open(&path).unwrap();
+    let after: i64 = conn.query_row("SELECT count(*) FROM star_ratings", [], |r| r.get(0)).unwrap();
+    assert_eq!(after, ratings);
     let plan: String = conn
         .query_row(
             "EXPLAIN QUERY PLAN SELECT d.member_id, d.presence FROM meeting_attendance d WHERE d.meeting_id = 1 ORDER BY d.position",

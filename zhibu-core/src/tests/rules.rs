@@ -28,6 +28,7 @@ fn add_term(fx: &mut Fixture, elected_on: chrono::NaiveDate, committee: &[Member
         number: 2,
         elected_on: Some(elected_on),
         ends_on: None,
+        closed_on: None,
         roles: committee.iter().zip(roles).map(|(&member, role)| RoleAssignment { member, role }).collect(),
     };
     fx.store.write(|w| w.create_term(&term)).unwrap();
@@ -144,7 +145,14 @@ fn a_missing_term_or_election_date_is_flagged() {
     let mut fx = Fixture::new().unwrap();
     fx.add_members(3).unwrap();
     assert!(codes(&run(&fx, 2025, day(2025, 12, 31))).contains(&FindingCode::TermDateMissing));
-    let term = CommitteeTerm { org: fx.branch, number: 1, elected_on: None, ends_on: None, roles: Vec::new() };
+    let term = CommitteeTerm {
+        org: fx.branch,
+        number: 1,
+        elected_on: None,
+        ends_on: None,
+        closed_on: None,
+        roles: Vec::new(),
+    };
     fx.store.write(|w| w.create_term(&term)).unwrap();
     let result = run(&fx, 2025, day(2025, 12, 31));
     let finding = result.findings.iter().find(|f| f.code == FindingCode::TermDateMissing).unwrap();

@@ -33,6 +33,7 @@ fn organizations_terms_and_members_round_trip() {
         number: 3,
         elected_on: Some(day(2023, 4, 1)),
         ends_on: None,
+        closed_on: None,
         roles: vec![RoleAssignment { member: id, role: CommitteeRole::Secretary }],
     };
     fx.store.write(|w| w.create_term(&term)).unwrap();
