@@ -408,17 +408,18 @@ pub fn run(cli: Cli) -> Result<()> {
             let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
             let store = open_checked(&db, &operator)?;
             let started = Instant::now();
-            store.backup_to(&out)?;
+            let summary = store.backup_to(&out)?;
             let mut store = store;
             store.write(|w| w.record_export("backup", None, &out.display().to_string()))?;
-            println!("已备份到：{}（用时 {:.2} 秒）", out.display(), started.elapsed().as_secs_f64());
+            println!(
+                "{}，用时 {:.2} 秒",
+                zhibu_core::services::backup::backup_text(&out, &summary),
+                started.elapsed().as_secs_f64()
+            );
         }
         Command::Restore { from } => {
-            let kept = zhibu_core::services::backup::restore(&db, &from)?;
-            println!("已从 {} 恢复：{}", from.display(), db.display());
-            if let Some(kept) = kept {
-                println!("被替换的数据库已保留为：{}", kept.display());
-            }
+            let summary = zhibu_core::services::backup::restore(&db, &from)?;
+            println!("{}：{}", zhibu_core::services::backup::restore_text(&from, &summary), db.display());
         }
         Command::Plugin { command } => plugin::run(command, &plugins_dir, &cache_dir)?,
     }

@@ -94,7 +94,7 @@ pub enum Problem {
 }
 
 /// What a restore ends with: the name the replaced file was kept under, if there was one.
-type RestoreResult = Result<Option<PathBuf>, String>;
+type RestoreResult = Result<zhibu_core::store::RestoreSummary, String>;
 
 /// The window's state.
 pub struct App {
@@ -267,8 +267,7 @@ impl App {
         self.restoring = None;
         self.state = self.open_workspace(None);
         self.notice = Some(match result {
-            Ok(Some(kept)) => info(format!("已从 {} 恢复；被替换的文件保留为 {}", backup.display(), kept.display())),
-            Ok(None) => info(format!("已从 {} 恢复", backup.display())),
+            Ok(summary) => info(zhibu_core::services::backup::restore_text(&backup, &summary)),
             Err(error) => failure(format!("恢复失败：{error}")),
         });
     }

@@ -571,11 +571,11 @@ impl Backend {
                 (None, Effect::PackageRead(path, manifest))
             }
             Task::BackupTo(path) => {
-                self.store.backup_to(&path).map_err(fail("备份"))?;
+                let summary = self.store.backup_to(&path).map_err(fail("备份"))?;
                 self.store
                     .write(|w| w.record_export("backup", None, &path.display().to_string()))
                     .map_err(|e| format!("备份已写出，但审计记录失败：{e}"))?;
-                (Some(format!("已备份到：{}", path.display())), Effect::None)
+                (Some(zhibu_core::services::backup::backup_text(&path, &summary)), Effect::None)
             }
             Task::ImportMembers { file, dry_run, mapping } => {
                 if !dry_run {

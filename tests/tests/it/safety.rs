@@ -50,7 +50,7 @@ fn backup_and_restore_round_trip_the_demo_database_exactly() {
     let err = Store::open(&db, "测试").map(|_| ()).unwrap_err();
     assert!(matches!(err, StoreError::Damaged { .. }), "{err}");
     assert_eq!(std::fs::read(&db).unwrap(), b"not a database any more", "a damaged file is never overwritten");
-    let kept = backup::restore(&db, &copy).unwrap().unwrap();
+    let kept = backup::restore(&db, &copy).unwrap().kept.unwrap();
     assert_eq!(std::fs::read(&kept).unwrap(), b"not a database any more", "the replaced file is kept");
     assert_eq!(dump(&db), before);
     assert!(Store::open(&db, "测试").is_ok());
@@ -163,4 +163,154 @@ fn killed_writers_lose_no_committed_record() {
         started.elapsed().as_secs_f64()
     );
     assert!(reported_total > 0, "the writer got to commit between kills");
+}
+
+/// A branch with a final meeting carrying a sign-in sheet (binary, 300 KB) and minutes notes.
+fn branch_with_attachments(fx: &mut Fixture) -> (Vec<(String, Vec<u8>)>, zhibu_core::domain::MeetingId) {
+    use zhibu_core::domain::AttachmentKind;
+    let members = fx.add_members(5).unwrap();
+    let scan: Vec<u8> = (0..300_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let notes = "会议材料：学习贯彻党的二十届四中全会精神\n".repeat(40).into_bytes();
+    let source = fx.dir.path().join("材料");
+    std::fs::create_dir_all(&source).unwrap();
+    let files = vec![("签到表.png".to_owned(), scan), ("会议材料.txt".to_owned(), notes)];
+    let mut record = meeting(fx.branch, MeetingKind::GeneralMeeting, day(2026, 3, 20), &members, 5);
+    for ((name, bytes), kind) in files.iter().zip([AttachmentKind::SignInSheet, AttachmentKind::Other]) {
+        let path = source.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        record.attachments.push(fx.store.import_attachment(&path, kind).unwrap());
+    }
+    let id = fx.store.write(|w| w.create_meeting(&record)).unwrap();
+    std::fs::remove_dir_all(&source).unwrap();
+    (files, id)
+}
+
+#[test]
+fn a_backup_brings_back_every_record_and_attachment_after_the_data_folder_is_gone() {
+    let mut fx = Fixture::new().unwrap();
+    let (files, id) = branch_with_attachments(&mut fx);
+    let data = fx.dir.path().to_owned();
+    let db = data.join("test.db");
+    let carried = tempfile::tempdir().unwrap();
+    let copy = carried.path().join("支部备份.db");
+    let summary = fx.store.backup_to(&copy).unwrap();
+    assert_eq!((summary.attachments, summary.missing.len()), (2, 0), "{summary:?}");
+    let before = fx.store.meeting(id).unwrap();
+    drop(fx.store);
+    let rows = dump(&db);
+
+    // The PC is replaced: the whole data folder is gone.
+    std::fs::remove_dir_all(&data).unwrap();
+    std::fs::create_dir_all(&data).unwrap();
+    let restored = backup::restore(&db, &copy).unwrap();
+    assert_eq!(restored.attachments.attachments, 2);
+    assert!(restored.attachments.missing.is_empty(), "{restored:?}");
+    assert_eq!(dump(&db), rows, "every record, the audit log included");
+    let store = Store::open(&db, "测试").unwrap();
+    let after = store.meeting(id).unwrap();
+    assert_eq!(after, before);
+    for (attachment, (name, bytes)) in after.attachments.iter().zip(&files) {
+        assert_eq!(&attachment.file_name, name);
+        assert_eq!(&std::fs::read(store.attachment_file(attachment)).unwrap(), bytes, "{name} byte-exact");
+    }
+    let text = backup::restore_text(&copy, &restored);
+    assert!(text.contains("附件2个"), "{text}");
+}
+
+#[test]
+fn an_old_database_only_backup_restores_and_names_the_attachments_it_lacks() {
+    let mut fx = Fixture::new().unwrap();
+    let (_, id) = branch_with_attachments(&mut fx);
+    let db = fx.dir.path().join("test.db");
+    let old = fx.dir.path().join("旧备份.db");
+    fx.store.backup_to(&old).unwrap();
+    drop(fx.store);
+    // What a backup made before attachments were packed looks like.
+    rusqlite::Connection::open(&old).unwrap().execute_batch("DROP TABLE backup_attachments; VACUUM;").unwrap();
+    std::fs::remove_dir_all(fx.dir.path().join("attachments")).unwrap();
+    let restored = backup::restore(&db, &old).unwrap();
+    let mut missing = restored.attachments.missing.clone();
+    missing.sort();
+    assert_eq!(missing, ["会议材料.txt", "签到表.png"]);
+    let store = Store::open(&db, "测试").unwrap();
+    assert_eq!(store.meeting(id).unwrap().attachments.len(), 2, "the records come back all the same");
+    let text = backup::restore_text(&old, &restored);
+    assert!(text.contains("备份中没有以下2个附件文件"), "{text}");
+}
+
+#[test]
+fn a_backup_with_a_damaged_attachment_is_refused_before_anything_is_replaced() {
+    let mut fx = Fixture::new().unwrap();
+    branch_with_attachments(&mut fx);
+    let db = fx.dir.path().join("test.db");
+    let copy = fx.dir.path().join("备份.db");
+    fx.store.backup_to(&copy).unwrap();
+    drop(fx.store);
+    rusqlite::Connection::open(&copy)
+        .unwrap()
+        .execute_batch("UPDATE backup_attachments SET data = zeroblob(length(data)) WHERE rowid = 1")
+        .unwrap();
+    let before = dump(&db);
+    let err = backup::restore(&db, &copy).map(|_| ()).unwrap_err().to_string();
+    assert!(err.contains("内容与校验值不符"), "{err}");
+    assert_eq!(dump(&db), before, "nothing replaced");
+}
+
+const FOLDER_CHILD: &str = "ZHIBU_FULL_FOLDER_CHILD_DB";
+
+/// Runs `zhibu backup` into the folder `ZHIBU_FULL_FOLDER_CHILD_OUT`, which the parent test
+/// mounted full or read-only; does nothing unless started by that test.
+#[test]
+fn backup_into_a_mounted_folder_child() {
+    let Ok(db) = std::env::var(FOLDER_CHILD) else { return };
+    let out = std::path::PathBuf::from(std::env::var("ZHIBU_FULL_FOLDER_CHILD_OUT").unwrap());
+    let target = out.join("备份.db");
+    let cli = <zhibu::cli::Cli as clap::Parser>::try_parse_from([
+        "zhibu",
+        "backup",
+        "--db",
+        &db,
+        "--operator",
+        "测试",
+        "--out",
+        target.to_str().unwrap(),
+    ])
+    .unwrap();
+    let err = zhibu::cli::run(cli).unwrap_err().to_string();
+    println!("MESSAGE {err}");
+    let left: Vec<_> = std::fs::read_dir(&out).unwrap().filter_map(Result::ok).map(|e| e.file_name()).collect();
+    println!("LEFT {left:?}");
+}
+
+/// A backup to a full disk or a read-only folder (a tmpfs mounted in a private namespace with
+/// `unshare`) fails with a message naming the target and leaves the database as it was.
+#[test]
+fn a_backup_to_a_full_or_read_only_folder_fails_and_leaves_the_database_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("zhibu.db");
+    let mut store = Store::open(&db, "测试").unwrap();
+    generate(&mut store, &DemoOptions { branches: 2, years: 1, ..DemoOptions::default() }).unwrap();
+    drop(store);
+    let before = dump(&db);
+    let audit_before = Store::open(&db, "测试").unwrap().audit_count().unwrap();
+    let exe = std::env::current_exe().unwrap();
+    for (options, expected) in [("size=64k", "目标磁盘空间不足"), ("ro", "目标文件夹不能写入")] {
+        let out = dir.path().join(format!("mnt-{}", options.replace('=', "")));
+        std::fs::create_dir_all(&out).unwrap();
+        let output = std::process::Command::new("unshare")
+            .args(["-rm", "sh", "-c", r#"mount -t tmpfs -o "$1" none "$2" && exec "$3" --exact safety::backup_into_a_mounted_folder_child --nocapture"#, "sh", options])
+            .arg(&out)
+            .arg(&exe)
+            .env(FOLDER_CHILD, &db)
+            .env("ZHIBU_FULL_FOLDER_CHILD_OUT", &out)
+            .output()
+            .expect("unshare (util-linux) runs the child in a private mount namespace");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+        let message = stdout.lines().find_map(|l| l.strip_prefix("MESSAGE ")).unwrap_or_default();
+        assert!(message.contains(expected) && message.ends_with("备份.db"), "{options}: {message}");
+        assert!(stdout.contains("LEFT []"), "no partial file is left behind: {stdout}");
+        assert_eq!(dump(&db), before, "{options}: the database is untouched");
+    }
+    assert_eq!(Store::open(&db, "测试").unwrap().audit_count().unwrap(), audit_before, "a failed backup is not logged");
 }

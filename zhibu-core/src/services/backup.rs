@@ -52,9 +52,52 @@ pub fn newest_good(dir: &Path) -> Option<PathBuf> {
     automatic_backups(dir).into_iter().find(|file| store::check_backup(file).is_ok())
 }
 
-/// Restores `database` from `backup` under the instance lock; returns where the replaced
-/// file was kept.
-pub fn restore(database: &Path, backup: &Path) -> Result<Option<PathBuf>, ServiceError> {
+/// Restores `database` (and its attachments) from `backup` under the instance lock; returns
+/// where the replaced file was kept and what came back.
+pub fn restore(database: &Path, backup: &Path) -> Result<store::RestoreSummary, ServiceError> {
     let _lock = store::InstanceLock::acquire(database)?;
     Ok(store::restore_from(database, backup)?)
+}
+
+/// What a restore did, in Chinese, for the window and the command line.
+pub fn restore_text(backup: &Path, summary: &store::RestoreSummary) -> String {
+    let mut text = format!("已从 {} 恢复", backup.display());
+    let files = &summary.attachments;
+    if files.attachments > 0 {
+        text.push_str(&format!("，附件{}个（{}）", files.attachments, size_text(files.bytes)));
+    }
+    if let Some(kept) = &summary.kept {
+        text.push_str(&format!("；被替换的数据库保留为 {}", kept.display()));
+    }
+    if !files.missing.is_empty() {
+        text.push_str(&format!(
+            "；注意：备份中没有以下{}个附件文件（旧版备份不含附件），请从原电脑复制 attachments 文件夹：{}",
+            files.missing.len(),
+            files.missing.join("、")
+        ));
+    }
+    text
+}
+
+/// What a backup holds, in Chinese.
+pub fn backup_text(target: &Path, summary: &store::BackupSummary) -> String {
+    let mut text =
+        format!("已备份到：{}（含附件{}个，{}）", target.display(), summary.attachments, size_text(summary.bytes));
+    if !summary.missing.is_empty() {
+        text.push_str(&format!(
+            "；注意：记录中的{}个附件文件在数据目录中找不到，未能备份：{}",
+            summary.missing.len(),
+            summary.missing.join("、")
+        ));
+    }
+    text
+}
+
+/// Bytes as KB or MB.
+fn size_text(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
 }

@@ -20,7 +20,7 @@ mod org;
 mod volunteer;
 
 pub use audit::{AuditAction, AuditEntry, AuditQuery, TrashItem, record_kind_label};
-pub use backup::{InstanceLock, check_backup, restore_from};
+pub use backup::{BackupSummary, InstanceLock, RestoreSummary, attachments_dir_of, check_backup, restore_from};
 pub use election::RecordAmendment;
 pub use error::{Result, StoreError};
 pub use meeting::{Amendment, MeetingFilter};
@@ -48,8 +48,7 @@ impl Store {
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        let dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        Self::setup(conn, path.to_owned(), operator, dir.join("attachments"))
+        Self::setup(conn, path.to_owned(), operator, backup::attachments_dir_of(path))
     }
 
     /// Opens an existing database; unlike [`Store::open`] it never creates an empty file.
