@@ -11,7 +11,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export ZHIBU_PLUGINS_DIR="$work/plugins" ZHIBU_CACHE_DIR="$work/cache"
 db="$work/demo.db"
-"$zhibu" demo --db "$db" > /dev/null
+"$zhibu" demo --db "$db" --last-year 2025 > /dev/null
 at=2026-01-05T10:00:00
 report() {
     local name=$1

@@ -118,7 +118,7 @@ docs="$work/支部 文档"
 mkdir -p "$docs/Linux" "$docs/Windows"
 
 echo "== Wine：演示数据写入 %APPDATA%"
-win demo >/dev/null
+win demo --last-year 2025 >/dev/null
 appdata_db=$(find "$WINEPREFIX/drive_c/users" -path '*/AppData/Roaming/Zhibu/zhibu/data/zhibu.db' | head -n 1)
 if [ -z "$appdata_db" ]; then
     fail "演示数据没有写入 %APPDATA%\\Zhibu\\zhibu\\data\\zhibu.db"
@@ -126,7 +126,7 @@ if [ -z "$appdata_db" ]; then
 else
     echo "数据库：${appdata_db#"$WINEPREFIX/drive_c/"}"
 fi
-"$linux" demo --db "$work/linux.db" >/dev/null
+"$linux" demo --db "$work/linux.db" --last-year 2025 >/dev/null
 cp "$appdata_db" "$docs/演示 数据.db"
 windb=$(winpath "$docs/演示 数据.db")
 

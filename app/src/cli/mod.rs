@@ -4,7 +4,7 @@
 mod plugin;
 
 use anyhow::{Context as _, Result};
-use chrono::NaiveDate;
+use chrono::{Datelike as _, NaiveDate};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -56,9 +56,12 @@ pub enum Command {
         /// 年数（截至 --last-year）
         #[arg(long, default_value_t = DemoOptions::default().years)]
         years: u32,
-        /// 最后一个年度
-        #[arg(long, default_value_t = DemoOptions::default().last_year)]
-        last_year: i32,
+        /// 最后一个年度（默认今年，记录截至今天）
+        #[arg(long)]
+        last_year: Option<i32>,
+        /// 记录截至日期（默认：最后一个年度是今年时为今天，否则为年末）
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        until: Option<NaiveDate>,
         /// 随机种子：相同参数和种子生成相同数据
         #[arg(long, default_value_t = DemoOptions::default().seed)]
         seed: u64,
@@ -276,14 +279,17 @@ pub fn run(cli: Cli) -> Result<()> {
         return crate::ui::run(paths, explicit_operator, launch);
     };
     match command {
-        Command::Demo { branches, members_per_branch, years, last_year, seed } => {
+        Command::Demo { branches, members_per_branch, years, last_year, until, seed } => {
+            let today = chrono::Local::now().date_naive();
+            let last_year = last_year.or(until.map(|d| d.year())).unwrap_or(today.year());
+            let until = until.or((last_year == today.year()).then_some(today));
             if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).with_context(|| format!("无法创建数据目录：{}", dir.display()))?;
             }
             let started = Instant::now();
             let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
             let mut store = Store::open(&db, &operator)?;
-            let options = DemoOptions { branches, members_per_branch, years, last_year, seed };
+            let options = DemoOptions { branches, members_per_branch, years, last_year, seed, until };
             let summary = demo::generate(&mut store, &options)?;
             println!(
                 "已生成演示数据：{} 个党组织，{} 名党员，{} 次会议（{} 条出席记录），{} 份述职评议，{} 条民主评议，{} 条星级评定，{} 次志愿服务；{}—{}年；用时 {:.1} 秒\n数据库：{}",

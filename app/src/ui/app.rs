@@ -338,6 +338,7 @@ impl eframe::App for App {
         for command in std::mem::take(&mut self.commands) {
             self.apply(ctx, command);
         }
+        apply_theme(ctx, self.workspace().map_or("system", |w| w.data.theme.as_str()));
         if let Ok(workspace) = &mut self.state {
             workspace.worker.wake(ctx);
             // The opening work starts once the first frame is on screen, so it does not compete
@@ -445,5 +446,22 @@ impl eframe::App for App {
         });
         self.dialogs_ui(ui);
         self.drawn = true;
+    }
+}
+
+/// Follows the theme setting: the system's (light when the system does not say, as on most
+/// office desktops and under a bare X server), or light or dark as chosen.
+fn apply_theme(ctx: &egui::Context, setting: &str) {
+    let wanted = match setting {
+        "light" => egui::ThemePreference::Light,
+        "dark" => egui::ThemePreference::Dark,
+        _ => egui::ThemePreference::System,
+    };
+    let (current, fallback) = ctx.options(|o| (o.theme_preference, o.fallback_theme));
+    if fallback != egui::Theme::Light {
+        ctx.options_mut(|o| o.fallback_theme = egui::Theme::Light);
+    }
+    if current != wanted {
+        ctx.set_theme(wanted);
     }
 }

@@ -55,6 +55,8 @@ pub enum Command {
     LoadRules(PathBuf),
     /// Set the unit name printed on documents.
     SetUnitName(String),
+    /// Save the colour theme (`system`, `light` or `dark`).
+    SetTheme(String),
     /// Start rendering a report in the background.
     StartJob(JobRequest),
     /// Cancel the running job.
@@ -137,7 +139,7 @@ impl Workspace {
             Command::SaveAppraisal(appraisal) => Task::SaveAppraisal(appraisal),
             Command::SaveStarRating(rating) => Task::SaveStarRating(rating),
             Command::SaveVolunteer(activity) => Task::SaveVolunteer(activity),
-            Command::LoadDemo => Task::LoadDemo(self.year),
+            Command::LoadDemo => Task::LoadDemo(self.data.today),
             Command::SetYear(year) => {
                 self.year = year;
                 Task::SetYear(year)
@@ -145,6 +147,7 @@ impl Workspace {
             Command::SetOperator(name) => Task::SetOperator(name),
             Command::LoadRules(file) => Task::LoadRules(file),
             Command::SetUnitName(name) => Task::SetUnitName(name),
+            Command::SetTheme(theme) => Task::SetTheme(theme),
             Command::StartJob(request) => return self.start_job(ctx, request, paths),
             Command::CancelJob => {
                 if let Some(job) = &self.job {
@@ -208,8 +211,9 @@ impl Workspace {
         }
         match done.effect {
             Effect::None => {}
-            Effect::Opened { empty, operator } => {
+            Effect::Opened { empty, operator, year } => {
                 self.loading = false;
+                self.year = year;
                 *offer_demo = empty;
                 match operator {
                     Some(operator) => self.operator = operator,

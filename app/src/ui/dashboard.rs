@@ -181,22 +181,26 @@ fn charts_ui(columns: &mut [Ui], state: &State, height: f32) {
             .iter()
             .map(|&(month, rate)| Bar::new(f64::from(month), rate).width(0.7))
             .collect();
-        Plot::new("attendance")
-            .height(height.max(120.0))
-            .include_y(0.0)
-            .include_y(100.0)
-            .allow_drag(false)
-            .allow_zoom(false)
-            .allow_scroll(false)
-            .x_axis_formatter(|mark, _| {
-                let month = mark.value.round();
-                if (mark.value - month).abs() > 1e-6 || !(1.0..=12.0).contains(&month) {
-                    String::new()
-                } else {
-                    format!("{month}月")
-                }
-            })
-            .show(&mut columns[0], |plot| plot.bar_chart(BarChart::new("出席率", bars).color(HELD)));
+        if bars.is_empty() {
+            no_data_ui(&mut columns[0], height, "本年度还没有定稿的会议出席记录");
+        } else {
+            Plot::new("attendance")
+                .height(height.max(120.0))
+                .include_y(0.0)
+                .include_y(100.0)
+                .allow_drag(false)
+                .allow_zoom(false)
+                .allow_scroll(false)
+                .x_axis_formatter(|mark, _| {
+                    let month = mark.value.round();
+                    if (mark.value - month).abs() > 1e-6 || !(1.0..=12.0).contains(&month) {
+                        String::new()
+                    } else {
+                        format!("{month}月")
+                    }
+                })
+                .show(&mut columns[0], |plot| plot.bar_chart(BarChart::new("出席率", bars).color(HELD)));
+        }
         columns[1].label("各支部志愿服务时长（小时）");
         // Axis labels: the branch name without the common suffix, so six fit under the bars.
         let names: Vec<String> = state
@@ -210,6 +214,10 @@ fn charts_ui(columns: &mut [Ui], state: &State, height: f32) {
             .enumerate()
             .map(|(i, (name, hours))| Bar::new(i as f64 + 1.0, *hours).name(name).width(0.7))
             .collect();
+        if bars.iter().all(|b| b.value <= 0.0) {
+            no_data_ui(&mut columns[1], height, "本年度还没有志愿服务记录");
+            return;
+        }
         Plot::new("hours")
             .height(height.max(120.0))
             .include_y(0.0)
@@ -227,6 +235,15 @@ fn charts_ui(columns: &mut [Ui], state: &State, height: f32) {
                 plot.bar_chart(BarChart::new("志愿服务时长", bars).color(Color32::from_rgb(0xd9, 0x7a, 0x1e)))
             });
     }
+}
+
+/// An empty chart's place: says there is nothing yet instead of drawing bare axes.
+fn no_data_ui(ui: &mut Ui, height: f32, why: &str) {
+    ui.allocate_ui(egui::vec2(ui.available_width(), height.max(120.0)), |ui| {
+        ui.centered_and_justified(|ui| {
+            ui.label(egui::RichText::new(format!("无数据\n{why}")).weak());
+        });
+    });
 }
 
 fn follow_up_ui(ui: &mut Ui, branches: &[&BranchCompliance], data: &Data) {

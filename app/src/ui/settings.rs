@@ -1,4 +1,4 @@
-//! 设置: unit name, operator name, where the database and backups live, backup now and restore,
+//! 设置: unit name, operator name, the colour theme, where the database and backups live, backup now and restore,
 //! the rule file in force, and the demo data.
 
 use super::command::Command;
@@ -36,6 +36,7 @@ impl State {
 
 /// Draws the settings screen.
 pub fn settings_ui(ui: &mut Ui, workspace: &mut Workspace, paths: &Paths, commands: &mut Vec<Command>) {
+    let theme = workspace.data.theme.clone();
     let state = &mut workspace.settings;
     ui.heading("设置");
     egui::Grid::new("settings").num_columns(3).spacing([12.0, 10.0]).show(ui, |ui| {
@@ -50,6 +51,16 @@ pub fn settings_ui(ui: &mut Ui, workspace: &mut Workspace, paths: &Paths, comman
         if ui.button("保存操作员").clicked() {
             commands.push(Command::SetOperator(state.operator.clone()));
         }
+        ui.end_row();
+        ui.label("界面颜色");
+        ui.horizontal(|ui| {
+            for (value, label) in [("system", "跟随系统"), ("light", "浅色"), ("dark", "深色")] {
+                if ui.radio(theme == value, label).clicked() && theme != value {
+                    commands.push(Command::SetTheme(value.to_owned()));
+                }
+            }
+        });
+        ui.label("跟随系统时，系统未说明则用浅色");
         ui.end_row();
         ui.label("数据库文件");
         ui.label(paths.db.display().to_string());

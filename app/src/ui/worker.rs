@@ -60,13 +60,15 @@ pub enum Task {
     /// Record a volunteer activity.
     SaveVolunteer(Box<VolunteerActivity>),
     /// Fill the empty database with the demo set, its last year `year`.
-    LoadDemo(i32),
+    LoadDemo(chrono::NaiveDate),
     /// Show another year.
     SetYear(i32),
     /// The operator recorded in the audit log from now on.
     SetOperator(String),
     /// The unit name printed on documents.
     SetUnitName(String),
+    /// Save the window's colour theme (`system`, `light` or `dark`).
+    SetTheme(String),
     /// Use a rule override file.
     LoadRules(PathBuf),
     /// Install a plugin package the user consented to.
@@ -128,6 +130,8 @@ pub enum Effect {
         empty: bool,
         /// The operator in force; `None`: none given or saved, ask once.
         operator: Option<String>,
+        /// The year opened (the newest with records).
+        year: i32,
     },
     /// The database could not be opened: nothing else happens until the window reopens it.
     Unopened {
@@ -391,11 +395,15 @@ impl Backend {
                     }
                 }
                 *templates = Some(self.load_templates());
-                self.data = Data { year, today: chrono::Local::now().date_naive(), ..Data::default() };
+                let today = chrono::Local::now().date_naive();
+                // Open on the newest year that has records (a database last used in 2025 opens on
+                // 2025, not on an empty new year); an empty database on the current one.
+                let year = self.store.newest_record_year(year).map_err(fail("读取记录"))?.unwrap_or(year);
+                self.data = Data { year, today, ..Data::default() };
                 *touched = Some(Touched::All);
                 let empty = self.store.organizations().map_err(fail("读取记录"))?.is_empty();
                 let operator = Some(self.store.operator().to_owned()).filter(|o| !o.trim().is_empty());
-                ((!notes.is_empty()).then(|| notes.join("；")), Effect::Opened { empty, operator })
+                ((!notes.is_empty()).then(|| notes.join("；")), Effect::Opened { empty, operator, year })
             }
             Task::SaveMember(id, member) => {
                 let before = id.and_then(|id| self.data.members.iter().find(|m| m.id == id)).map(|m| m.record.branch);
@@ -489,8 +497,9 @@ impl Backend {
                 *touched = Some(Touched::Volunteer);
                 (Some(format!("已保存志愿服务：{}", activity.title)), Effect::VolunteerSaved)
             }
-            Task::LoadDemo(last_year) => {
-                let options = zhibu_core::services::demo::DemoOptions { last_year, ..Default::default() };
+            Task::LoadDemo(today) => {
+                // The demo's records run up to today: the current year shows real progress.
+                let options = zhibu_core::services::demo::DemoOptions::up_to(today);
                 let summary = zhibu_core::services::demo::generate(&mut self.store, &options)
                     .map_err(|e| format!("演示数据生成失败：{e}"))?;
                 if let Some(catalog) = &self.catalog {
@@ -522,6 +531,11 @@ impl Backend {
                 self.store.write(|w| w.set_setting("unit_name", name.trim())).map_err(fail("保存"))?;
                 *touched = Some(Touched::Settings);
                 (Some(format!("单位名称：{}", name.trim())), Effect::None)
+            }
+            Task::SetTheme(theme) => {
+                self.store.write(|w| w.set_setting("theme", &theme)).map_err(fail("保存"))?;
+                *touched = Some(Touched::Settings);
+                (None, Effect::None)
             }
             Task::LoadRules(file) => match RuleSet::load(&file) {
                 Ok(rules) => {

@@ -96,7 +96,13 @@ impl Template for Hostile {
                     .build()
             }
             "echo" => {
-                let names: Vec<&str> = request.records.members.iter().map(|m| m.name.as_str()).collect();
+                // Everything personal a template receives, to prove what arrives masked.
+                let names: Vec<String> = request
+                    .records
+                    .members
+                    .iter()
+                    .map(|m| format!("{}（{}，生日{}）", m.name, m.id_number, m.birth_date))
+                    .collect();
                 let records = format!("{} 名党员：{}", names.len(), names.join("、"));
                 doc.paragraph(request.generated_at.clone()).paragraph(records).build()
             }

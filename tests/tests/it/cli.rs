@@ -80,7 +80,9 @@ fn every_writing_command_waits_for_the_database_to_be_free() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("z.db");
     let db_arg = db.to_str().unwrap().to_owned();
-    run(Cli::try_parse_from(["zhibu", "demo", "--db", &db_arg, "--branches", "1", "--years", "1"]).unwrap()).unwrap();
+    run(Cli::try_parse_from(["zhibu", "demo", "--db", &db_arg, "--branches", "1", "--years", "1", "--last-year", "2025"])
+        .unwrap())
+    .unwrap();
     let out = dir.path().join("备份.db");
     let docx = dir.path().join("述职.docx");
     let plugins = dir.path().join("plugins");

@@ -300,6 +300,34 @@ fn packages_are_checked_before_they_are_trusted() {
 }
 
 #[test]
+fn a_template_never_receives_a_birth_date_beside_a_masked_id_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = hostile_bytes();
+    let plugins = dir.path().join("installed");
+    let mut catalog = Catalog::load(host(), Some(&plugins)).unwrap();
+    let granted = dir.path().join("granted");
+    write_package(&granted, &manifest_for(&wasm, ""), &wasm);
+    report::install(&mut catalog, &granted, &plugins).unwrap();
+    let store = Store::open_existing(demo_db(), "测试").unwrap();
+    let at = day(2026, 1, 5).and_hms_opt(10, 0, 0).unwrap();
+    let params = vec![("mode".to_owned(), "echo".to_owned())];
+    let rendered =
+        report::render(&store, &RuleSet::default(), &catalog, "hostile", &params, at, &CancelToken::new()).unwrap();
+    let text: String = rendered.document.sections.iter().map(|s| text_of(&s.blocks)).collect();
+    assert!(text.contains("********"), "ID numbers arrive masked: {}", &text[..200.min(text.len())]);
+    assert!(text.contains("，生日）"), "the birth date arrives empty");
+    for member in store.members(None).unwrap() {
+        let birth = member.record.birth_date.to_string();
+        assert!(!text.contains(&birth), "{birth} would give the masked digits back");
+    }
+    // With the user's consent (a template asking for personal data) the date comes along.
+    let first = &store.members(None).unwrap()[0];
+    let unmasked = zhibu_report::plugin_host::convert::member(first, true);
+    assert_eq!(unmasked.birth_date, first.record.birth_date.to_string());
+    assert_eq!(unmasked.id_number, first.record.id_number.as_str());
+}
+
+#[test]
 fn a_template_gets_only_what_its_package_was_granted() {
     let dir = tempfile::tempdir().unwrap();
     let wasm = hostile_bytes();

@@ -5,15 +5,16 @@
 //! compliant, some missing or late, some without quorum); duty reviews with ballots, star
 //! ratings, appraisals and volunteer activities after the seeds' news reports. The same
 //! options always give the same records: one seeded ChaCha generator, fixed iteration order,
-//! and no clock (the last year is an option, not today's year).
+//! and no clock (the last year and the day the records run up to are options; the window and
+//! `zhibu demo` pass today, so the current year shows real progress).
 
 use super::{ServiceError, names};
 use crate::domain::{
-    AgendaItem, AppraisalGrade, Attendance, BallotTally, BranchCategory, CommitteeRole, CommitteeTerm,
-    DualRegistration, DutyReview, Gender, IdNumber, Indicator, IndicatorScore, Meeting, MeetingKind, MeetingStatus,
-    Member, MemberAppraisal, MemberId, MemberStatus, Observer, OrgId, OrgKind, Organization, Participant, Phone,
-    Presence, Quota, RatingScheme, RatingSubjectKind, ReportSection, Resolution, ReviewGrade, RoleAssignment, SchemeId,
-    Speech, StarBand, StarRating, VolunteerActivity, VolunteerCategory, Votes,
+    AgendaItem, AppraisalGrade, Attendance, BallotTally, BranchCategory, Candidate, CommitteeRole, CommitteeTerm,
+    DualRegistration, DutyReview, Election, Gender, IdNumber, Indicator, IndicatorScore, Meeting, MeetingKind,
+    MeetingStatus, Member, MemberAppraisal, MemberId, MemberStatus, Observer, OrgId, OrgKind, Organization,
+    Participant, Phone, Presence, Quota, RatingScheme, RatingSubjectKind, ReportSection, Resolution, ReviewGrade,
+    RoleAssignment, SchemeId, Speech, StarBand, StarRating, VolunteerActivity, VolunteerCategory, Voter, Votes,
 };
 use crate::store::{Store, Writer};
 use chrono::{Datelike, Months, NaiveDate, NaiveTime};
@@ -34,11 +35,26 @@ pub struct DemoOptions {
     pub last_year: i32,
     /// The generator's seed.
     pub seed: u64,
+    /// The last day with records (`None`: the whole last year). Records after it are not made:
+    /// a demo made today holds this year's meetings up to today and nothing yet to come.
+    pub until: Option<NaiveDate>,
 }
 
 impl Default for DemoOptions {
     fn default() -> Self {
-        Self { branches: 6, members_per_branch: 15, years: 3, last_year: 2025, seed: 2026 }
+        Self { branches: 6, members_per_branch: 15, years: 3, last_year: 2025, seed: 2026, until: None }
+    }
+}
+
+impl DemoOptions {
+    /// The default set ending today: its last year is the current year, up to `today`.
+    pub fn up_to(today: NaiveDate) -> Self {
+        Self { last_year: today.year(), until: Some(today), ..Self::default() }
+    }
+
+    /// The last day with records.
+    fn end(&self) -> NaiveDate {
+        self.until.unwrap_or_else(|| date(self.last_year, 12, 31)).min(date(self.last_year, 12, 31))
     }
 }
 
@@ -103,6 +119,16 @@ pub fn generate(store: &mut Store, options: &DemoOptions) -> Result<DemoSummary,
     check_range("每支部党员数", options.members_per_branch.into(), 3, 200)?;
     check_range("年数", options.years.into(), 1, 20)?;
     check_range("最后年度", options.last_year.into(), 2001, 2100)?;
+    if let Some(until) = options.until
+        && until.year() != options.last_year
+    {
+        return Err(ServiceError::OutOfRange {
+            what: "截止日期的年份",
+            min: options.last_year.into(),
+            max: options.last_year.into(),
+            value: until.year().into(),
+        });
+    }
     let existing = store.organizations()?.len();
     if existing > 0 {
         return Err(ServiceError::NotEmpty(existing));
@@ -153,7 +179,8 @@ pub fn generate(store: &mut Store, options: &DemoOptions) -> Result<DemoSummary,
         branches.push(branch);
     }
     store.write(|w| {
-        for year in first_year..=options.last_year {
+        // Star ratings are made in December: the current year is rated once December has come.
+        for year in (first_year..=options.last_year).filter(|&y| options.end() >= date(y, 12, 1)) {
             rate_branches(w, &mut rng, &branches, scheme, year, &mut summary)?;
         }
         Ok::<_, ServiceError>(())
@@ -303,6 +330,12 @@ fn create_branch(
         let probationary = m >= 3 && rng.random_bool(0.06);
         let (joined_on, confirmed_on, status) = if probationary {
             let joined = date(options.last_year, rng.random_range(1..=6), rng.random_range(1..=28));
+            // Joined before the demo's last day (early in the year: late the year before).
+            let joined = if joined > options.end() {
+                date(options.last_year - 1, joined.month() + 6, joined.day())
+            } else {
+                joined
+            };
             (joined, None, MemberStatus::Probationary)
         } else {
             let latest = (first_year - 1).max(birth_year + 23);
@@ -380,7 +413,7 @@ fn create_terms(
     options: &DemoOptions,
 ) -> Result<(), ServiceError> {
     let years = if matches!(branch.category, BranchCategory::Community | BranchCategory::Village) { 5 } else { 3 };
-    let year_end = date(options.last_year, 12, 28);
+    let year_end = options.end().min(date(options.last_year, 12, 28));
     // A fixed share of branches is overdue, about to expire or undated; the rest are mid-term.
     let months_back = match branch.index % 4 {
         2 => years * 12 + rng.random_range(2..8),
@@ -405,57 +438,102 @@ fn create_terms(
     // One branch in six never recorded its election date.
     let dated = branch.index % 6 != 4;
     let previous = elected.checked_sub_months(Months::new(years * 12)).unwrap_or(elected);
+    let first_year = options.last_year - options.years as i32 + 1;
+    // An election within the demo's years is recorded as one (批复, ballots, the new term);
+    // older or undated terms were entered directly, as a branch that starts using the app does.
+    let recorded_election = dated && elected.year() >= first_year;
     w.create_term(&CommitteeTerm {
         org: branch.id,
         number: number - 1,
         elected_on: Some(previous),
         ends_on: None,
-        closed_on: dated.then_some(elected),
+        closed_on: (dated && !recorded_election).then_some(elected),
         roles: assignments.clone(),
     })?;
-    w.create_term(&CommitteeTerm {
-        org: branch.id,
-        number,
-        elected_on: dated.then_some(elected),
-        ends_on: None,
-        closed_on: None,
-        roles: assignments,
-    })?;
-    let first_year = options.last_year - options.years as i32 + 1;
-    if dated && elected.year() >= first_year {
-        let secretary = branch.members[branch.committee[0]].name.clone();
-        let attendance = attend(rng, branch, elected, |m| m.full, 0.0, 0.93);
-        let present = attendance.iter().filter(|a| a.presence == Presence::Present).count() as u32;
-        let meeting = Meeting {
-            kind: MeetingKind::TermChange,
-            branch: branch.id,
-            group: None,
-            title: format!("{}第{number}届支部委员会换届选举大会", branch.name),
-            starts_at: elected.and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default()),
-            ends_at: elected.and_time(NaiveTime::from_hms_opt(11, 30, 0).unwrap_or_default()),
-            place: branch.place.clone(),
-            host: secretary.clone(),
-            recorder: recorder_name(branch),
-            attendance,
-            observers: vec![Observer {
-                name: person_name(rng, Gender::Male),
-                affiliation: "开发区党工委组织办".into(),
-            }],
-            agenda: vec![AgendaItem { title: "选举产生新一届支部委员会".into() }],
-            speeches: vec![Speech {
-                agenda_index: Some(0),
-                speaker: secretary,
-                content: "作上一届支部委员会工作报告。".into(),
-            }],
-            resolutions: vec![Resolution {
-                text: format!("选举产生第{number}届支部委员会"),
-                votes: Votes { yes: present.saturating_sub(1), no: 0, abstain: present.min(1) },
-            }],
-            attachments: Vec::new(),
-            status: MeetingStatus::Final,
-        };
-        w.create_meeting(&meeting)?;
+    if !recorded_election {
+        w.create_term(&CommitteeTerm {
+            org: branch.id,
+            number,
+            elected_on: dated.then_some(elected),
+            ends_on: None,
+            closed_on: None,
+            roles: assignments,
+        })?;
+        return Ok(());
     }
+    let secretary = branch.members[branch.committee[0]].name.clone();
+    let attendance = attend(rng, branch, elected, |m| m.full, 0.0, 0.93);
+    let present = attendance.iter().filter(|a| a.presence == Presence::Present).count() as u32;
+    let meeting = Meeting {
+        kind: MeetingKind::TermChange,
+        branch: branch.id,
+        group: None,
+        title: format!("{}第{number}届支部委员会换届选举大会", branch.name),
+        starts_at: elected.and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default()),
+        ends_at: elected.and_time(NaiveTime::from_hms_opt(11, 30, 0).unwrap_or_default()),
+        place: branch.place.clone(),
+        host: secretary.clone(),
+        recorder: recorder_name(branch),
+        attendance: attendance.clone(),
+        observers: vec![Observer {
+            name: person_name(rng, Gender::Male), affiliation: "开发区党工委组织办".into()
+        }],
+        agenda: vec![AgendaItem { title: "选举产生新一届支部委员会".into() }],
+        speeches: vec![Speech {
+            agenda_index: Some(0),
+            speaker: secretary,
+            content: "作上一届支部委员会工作报告。".into(),
+        }],
+        resolutions: vec![Resolution {
+            text: format!("选举产生第{number}届支部委员会"),
+            votes: Votes { yes: present.saturating_sub(1), no: 0, abstain: present.min(1) },
+        }],
+        attachments: Vec::new(),
+        status: MeetingStatus::Final,
+    };
+    let meeting_id = w.create_meeting(&meeting)?;
+    // 差额: one candidate more than the seats (none for a secretary-only branch).
+    let seats = assignments.len() as u32;
+    let mut candidates: Vec<Candidate> = assignments
+        .iter()
+        .map(|a| Candidate { member: a.member, votes: Votes::default(), role: Some(a.role) })
+        .collect();
+    if seats > 1
+        && let Some(extra) = branch.members.iter().enumerate().find(|(i, m)| m.full && !branch.committee.contains(i))
+    {
+        candidates.push(Candidate { member: extra.1.id, votes: Votes::default(), role: None });
+    }
+    // Everyone with voting rights on the day; a few on leave, always fewer than one in five.
+    let mut voters: Vec<Voter> = attendance.iter().map(|a| Voter { member: a.member, present: true }).collect();
+    let may_miss = (voters.len().saturating_sub(1)) / 5;
+    for voter in voters.iter_mut().rev().take(may_miss.min(2)) {
+        voter.present = false;
+    }
+    let present = voters.iter().filter(|v| v.present).count() as u32;
+    let last = candidates.len().saturating_sub(1);
+    for (i, candidate) in candidates.iter_mut().enumerate() {
+        // The extra candidate falls short of half of those who should attend.
+        let yes = if seats > 1 && i == last { present / 3 } else { present - rng.random_range(0..=present / 5) };
+        candidate.votes = Votes { yes, no: present - yes, abstain: 0 };
+    }
+    let election = Election {
+        org: branch.id,
+        term_number: number,
+        requested_on: elected.checked_sub_days(chrono::Days::new(45)),
+        approved_on: elected.checked_sub_days(chrono::Days::new(30)),
+        approval_ref: format!("开党工委〔{}〕{}号", elected.year(), 10 + branch.index),
+        held_on: elected,
+        place: branch.place.clone(),
+        seats,
+        voters,
+        candidates,
+        result_approved_on: elected.checked_add_days(chrono::Days::new(7)),
+        result_approval_ref: format!("开党工委〔{}〕{}号", elected.year(), 40 + branch.index),
+        meeting: Some(meeting_id),
+        status: MeetingStatus::Draft,
+    };
+    let id = w.create_election(&election)?;
+    w.finalize_election(id, crate::domain::ElectionRules { margin_percent: 20 })?;
     Ok(())
 }
 
@@ -538,15 +616,24 @@ fn create_year(
         }
     }
     plan.sort_by_key(|p| p.2);
+    let end = options.end();
     for (kind, group, day) in plan {
-        let meeting = build_meeting(rng, branch, kind, group, day, year == options.last_year);
+        // Drawn for every planned day, so a demo up to today is the same as the whole year's up to today.
+        let meeting = build_meeting(rng, branch, kind, group, day, year == options.last_year, end);
+        if day > end {
+            continue;
+        }
         summary.attendance += meeting.attendance.len() as u32;
         w.create_meeting(&meeting)?;
         summary.meetings += 1;
     }
-    create_review(w, rng, branch, year)?;
-    summary.duty_reviews += 1;
-    for member in branch.members.iter().filter(|m| m.joined_on.year() < year) {
+    // The year-end duty review and appraisals are held in December.
+    let year_done = end >= date(year, 12, 28);
+    if year_done {
+        create_review(w, rng, branch, year)?;
+        summary.duty_reviews += 1;
+    }
+    for member in branch.members.iter().filter(|m| year_done && m.joined_on.year() < year) {
         let roll: f64 = rng.random();
         let grade = if member.away.is_some_and(|(from, _)| from.year() == year) {
             AppraisalGrade::BasicallyQualified
@@ -568,6 +655,9 @@ fn create_year(
         let &(category, title, description) = pick(rng, names::ACTIVITIES);
         let category = VolunteerCategory::ALL[category];
         let day = date(year, rng.random_range(1..=12), rng.random_range(1..=28));
+        if day > end {
+            continue;
+        }
         let start_hour = *pick(rng, &[8u32, 9, 14, 19]);
         let span = rng.random_range(2..=4);
         let mut participants = Vec::new();
@@ -606,6 +696,7 @@ fn build_meeting(
     group: Option<usize>,
     day: NaiveDate,
     last_year: bool,
+    end: NaiveDate,
 ) -> Meeting {
     let secretary =
         branch.committee.first().map_or_else(|| branch.members[0].name.clone(), |&i| branch.members[i].name.clone());
@@ -691,7 +782,9 @@ fn build_meeting(
     };
     let (hour, minutes) = *pick(rng, &[(9u32, 90i64), (14, 120), (19, 90)]);
     let starts_at = day.and_time(NaiveTime::from_hms_opt(hour, if hour == 14 { 30 } else { 0 }, 0).unwrap_or_default());
-    let draft = last_year && day.month() == 12 && rng.random_bool(0.3);
+    // Some of the last weeks' minutes are not finalised yet.
+    let recent = end.checked_sub_days(chrono::Days::new(40)).is_some_and(|from| day > from);
+    let draft = last_year && recent && rng.random_bool(0.3);
     Meeting {
         kind,
         branch: branch.id,

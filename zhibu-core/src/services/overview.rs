@@ -41,6 +41,8 @@ pub struct Overview {
     pub volunteer: Vec<Stored<ActivityId, VolunteerActivity>>,
     /// The unit name setting.
     pub unit_name: String,
+    /// The window's colour theme setting: `system` (the default), `light` or `dark`.
+    pub theme: String,
     /// Each organization's committee terms, newest last.
     pub terms: HashMap<OrgId, Vec<Stored<TermId, CommitteeTerm>>>,
     /// Each organization's committee members (its newest term's role holders).
@@ -100,7 +102,7 @@ impl Overview {
                 self.appraisals = store.appraisals(year)?;
                 self.refresh_ratings(store)?;
                 self.volunteer = store.volunteer_activities(from, to)?;
-                self.unit_name = store.setting("unit_name")?.unwrap_or_default();
+                self.load_settings(store)?;
             }
             Touched::Members(before, after) => {
                 self.members = store.members(None)?;
@@ -127,7 +129,7 @@ impl Overview {
                 self.volunteer = store.volunteer_activities(from, to)?;
                 self.compliance = Some(compliance::run(store, rules, year, self.today, None)?);
             }
-            Touched::Settings => self.unit_name = store.setting("unit_name")?.unwrap_or_default(),
+            Touched::Settings => self.load_settings(store)?,
         }
         Ok(())
     }
@@ -167,6 +169,13 @@ impl Overview {
                 None => report.branches.push(entry),
             }
         }
+        Ok(())
+    }
+
+    /// The settings the screens show (unit name, theme).
+    fn load_settings(&mut self, store: &Store) -> Result<(), ServiceError> {
+        self.unit_name = store.setting("unit_name")?.unwrap_or_default();
+        self.theme = store.setting("theme")?.unwrap_or_else(|| "system".to_owned());
         Ok(())
     }
 

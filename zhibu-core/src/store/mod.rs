@@ -168,6 +168,22 @@ impl Store {
         })
     }
 
+    /// The newest year up to `up_to` holding a meeting, activity or evaluation (the year a
+    /// window opens on), if any.
+    pub fn newest_record_year(&self, up_to: i32) -> Result<Option<i32>> {
+        let bound = format!("{:04}-12-31T99", up_to);
+        let year: Option<i32> = self.conn.query_row(
+            "SELECT max(y) FROM (
+                 SELECT max(CAST(substr(starts_at, 1, 4) AS INTEGER)) AS y FROM meetings WHERE starts_at <= ?1
+                 UNION ALL SELECT max(CAST(substr(date, 1, 4) AS INTEGER)) FROM volunteer_activities WHERE date <= ?1
+                 UNION ALL SELECT max(year) FROM duty_reviews WHERE year <= ?2
+                 UNION ALL SELECT max(year) FROM star_ratings WHERE year <= ?2)",
+            rusqlite::params![bound, up_to],
+            |r| r.get(0),
+        )?;
+        Ok(year)
+    }
+
     /// A value from the settings table (unit name, operator, …).
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;

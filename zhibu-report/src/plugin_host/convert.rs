@@ -56,14 +56,16 @@ pub fn term(t: &domain::CommitteeTerm) -> wit::CommitteeTerm {
     }
 }
 
-/// A member; ID and phone numbers masked unless `unmasked` (the user confirmed a template's request).
+/// A member; ID and phone numbers masked unless `unmasked` (the user confirmed a template's
+/// request). The birth date is left empty unless unmasked: it is eight of the ten digits the
+/// mask hides, so passing it beside the masked number would give the number back.
 pub fn member(m: &Stored<domain::MemberId, domain::Member>, unmasked: bool) -> wit::Member {
     let r = &m.record;
     wit::Member {
         id: m.id.0,
         name: r.name.clone(),
         gender: code(&r.gender),
-        birth_date: r.birth_date.to_string(),
+        birth_date: if unmasked { r.birth_date.to_string() } else { String::new() },
         ethnicity: r.ethnicity.clone(),
         id_number: if unmasked { r.id_number.as_str().to_owned() } else { r.id_number.masked() },
         phone: r.phone.as_ref().map(|p| if unmasked { p.as_str().to_owned() } else { p.masked() }),
@@ -129,7 +131,13 @@ pub fn meeting(m: &Stored<domain::MeetingId, domain::Meeting>) -> wit::Meeting {
                 abstain: x.votes.abstain,
             })
             .collect(),
-        attachments: r.attachments.iter().map(|a| a.file_name.clone()).collect(),
+        // Contract 1.0 carries attachments as text: each names its kind, the sign-in sheet first,
+        // so the minutes show which file is the 签到表.
+        attachments: {
+            let mut files: Vec<&domain::Attachment> = r.attachments.iter().collect();
+            files.sort_by_key(|a| a.kind != domain::AttachmentKind::SignInSheet);
+            files.iter().map(|a| format!("{}（{}）", a.file_name, a.kind.label())).collect()
+        },
         status: code(&r.status),
     }
 }

@@ -111,11 +111,11 @@ impl Template for Roster {
             .ok_or_else(|| RenderError::InvalidParameter(("branch".into(), format!("党支部不存在：{branch}"))))?;
         let members: Vec<_> = records.members.iter().filter(|m| m.branch == branch).collect();
         let mut table = TableBuilder::new(&[16.0, 34.0, 16.0, 30.0, 30.0, 30.0])
-            .header(["序号", "姓名", "性别", "出生日期", "入党时间", "党员状态"]);
+            .header(["序号", "姓名", "性别", "民族", "入党时间", "党员状态"]);
         for (i, m) in members.iter().enumerate() {
             let gender = if m.gender == "male" { "男" } else { "女" };
             let status = if m.status == "full" { "正式党员" } else { "预备党员" };
-            table = table.row([(i + 1).to_string(), m.name.clone(), gender.into(), m.birth_date.clone(), m.joined_on.clone(), status.into()]);
+            table = table.row([(i + 1).to_string(), m.name.clone(), gender.into(), m.ethnicity.clone(), m.joined_on.clone(), status.into()]);
         }
         Ok(DocumentBuilder::plain(format!("{}党员名册", org.name))
             .paragraph(format!("截至{}，本支部共有党员{}名。", request.generated_on(), members.len()))
@@ -136,7 +136,7 @@ mod tests {
             id,
             name: name.into(),
             gender: "male".into(),
-            birth_date: "1980-01-01".into(),
+            birth_date: String::new(),
             ethnicity: "汉族".into(),
             id_number: "330784********0011".into(),
             phone: None,
