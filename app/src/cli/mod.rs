@@ -2,6 +2,7 @@
 //! and prints their results. Errors become one Chinese line on stderr and exit code 1.
 
 mod plugin;
+mod records;
 
 use anyhow::{Context as _, Result};
 use chrono::{Datelike as _, NaiveDate};
@@ -31,6 +32,9 @@ pub struct Cli {
     /// 插件编译缓存目录（默认：用户缓存目录；也可用环境变量 ZHIBU_CACHE_DIR）
     #[arg(long, global = true, env = "ZHIBU_CACHE_DIR", value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
+    /// 自动备份目录（默认：用户数据目录下的 backups；也可用环境变量 ZHIBU_BACKUP_DIR）
+    #[arg(long, global = true, env = "ZHIBU_BACKUP_DIR", value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
     /// 打开窗口，把各页面截图保存到此目录后关闭（供脚本检查界面）
     #[arg(long, value_name = "DIR")]
     pub screenshots: Option<PathBuf>,
@@ -132,6 +136,38 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
     },
+    /// 新增、修改、查看、列出、删除记录（JSON，格式见 docs/records-json.md）
+    Record {
+        /// 记录命令
+        #[command(subcommand)]
+        command: records::RecordCommand,
+    },
+    /// 会议记录定稿、更正和更正历史
+    Meeting {
+        /// 会议命令
+        #[command(subcommand)]
+        command: records::MeetingCommand,
+    },
+    /// 换届选举的检查、定稿、更正和更正历史
+    Election {
+        /// 选举命令
+        #[command(subcommand)]
+        command: records::ElectionCommand,
+    },
+    /// 党组织的撤销
+    Org {
+        /// 组织命令
+        #[command(subcommand)]
+        command: records::OrgCommand,
+    },
+    /// 查看审计日志（谁在何时改了什么），可导出 CSV
+    Audit(records::AuditArgs),
+    /// 回收站：已删除的记录，可撤销删除
+    Trash {
+        /// 回收站命令
+        #[command(subcommand)]
+        command: records::TrashCommand,
+    },
     /// 管理和开发报表插件
     Plugin {
         /// 插件命令
@@ -211,20 +247,19 @@ pub fn default_backup_dir() -> Result<PathBuf> {
 }
 
 /// Today's automatic backup (once a day, newest 7 kept) before a command changes many records.
-fn automatic_backup(store: &Store) -> Result<()> {
-    let dir = default_backup_dir()?;
-    if let Some(written) = zhibu_core::services::backup::automatic(store, &dir, chrono::Local::now().date_naive(), 7)? {
+fn automatic_backup(store: &Store, dir: &std::path::Path) -> Result<()> {
+    if let Some(written) = zhibu_core::services::backup::automatic(store, dir, chrono::Local::now().date_naive(), 7)? {
         eprintln!("已自动备份：{}", written.display());
     }
     Ok(())
 }
 
 /// Opens an existing database; when it is damaged, names the newest good automatic backup.
-fn open_checked(db: &std::path::Path, operator: &str) -> Result<Store> {
+fn open_checked(db: &std::path::Path, operator: &str, backup_dir: &std::path::Path) -> Result<Store> {
     match Store::open_existing(db, operator) {
         Ok(store) => Ok(store),
         Err(error @ zhibu_core::store::StoreError::Damaged { .. }) => {
-            let hint = default_backup_dir().ok().and_then(|dir| zhibu_core::services::backup::newest_good(&dir));
+            let hint = zhibu_core::services::backup::newest_good(backup_dir);
             match hint {
                 Some(backup) => Err(anyhow::anyhow!(
                     "{error}\n最近的完好备份：{}（zhibu restore --db {} --from {}）",
@@ -273,8 +308,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(dir) => dir,
         None => default_cache_dir()?,
     };
+    let backup_dir = match cli.backup_dir {
+        Some(dir) => dir,
+        None => default_backup_dir()?,
+    };
     let Some(command) = cli.command else {
-        let paths = crate::ui::Paths { db, plugins_dir, cache_dir, backup_dir: default_backup_dir()? };
+        let paths = crate::ui::Paths { db, plugins_dir, cache_dir, backup_dir };
         let launch = crate::ui::LaunchOptions { screenshots: cli.screenshots, glow: cli.glow, started: Some(started) };
         return crate::ui::run(paths, explicit_operator, launch);
     };
@@ -308,7 +347,7 @@ pub fn run(cli: Cli) -> Result<()> {
             );
         }
         Command::Compliance { year, branch, json, as_of, rules } => {
-            let store = open_checked(&db, &operator)?;
+            let store = open_checked(&db, &operator, &backup_dir)?;
             let rules = match rules {
                 Some(path) => RuleSet::load(&path)?,
                 None => RuleSet::default(),
@@ -324,7 +363,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Report { template, params, out, json, generated_at, rules, pdf, show_personal_data, each_meeting } => {
             // The audit rows are writes: one writer at a time on a database.
             let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
-            let mut store = open_checked(&db, &operator)?;
+            let mut store = open_checked(&db, &operator, &backup_dir)?;
             let rules = match rules {
                 Some(path) => RuleSet::load(&path)?,
                 None => RuleSet::default(),
@@ -364,11 +403,11 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Import { what: ImportCommand::Members { file, dry_run, encoding, branch, mapping } } => {
             let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
-            let mut store = open_checked(&db, &operator)?;
+            let mut store = open_checked(&db, &operator, &backup_dir)?;
             let encoding = encoding_arg(&encoding);
             let mapping = parse_params(&mapping)?;
             if !dry_run {
-                automatic_backup(&store)?;
+                automatic_backup(&store, &backup_dir)?;
             }
             let result = zhibu_core::services::import::members(
                 &mut store,
@@ -385,9 +424,9 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Import { what: ImportCommand::Meetings { file, branch, dry_run, encoding } } => {
             let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
-            let mut store = open_checked(&db, &operator)?;
+            let mut store = open_checked(&db, &operator, &backup_dir)?;
             if !dry_run {
-                automatic_backup(&store)?;
+                automatic_backup(&store, &backup_dir)?;
             }
             let result = zhibu_core::services::import::meetings(
                 &mut store,
@@ -412,7 +451,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Backup { out } => {
             // The backup's audit row is a write: one writer at a time on a database.
             let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
-            let store = open_checked(&db, &operator)?;
+            let store = open_checked(&db, &operator, &backup_dir)?;
             let started = Instant::now();
             let summary = store.backup_to(&out)?;
             let mut store = store;
@@ -426,6 +465,36 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Restore { from } => {
             let summary = zhibu_core::services::backup::restore(&db, &from)?;
             println!("{}：{}", zhibu_core::services::backup::restore_text(&from, &summary), db.display());
+        }
+        Command::Record { command } => {
+            // Adding the first record of a new installation creates its database; nothing else does.
+            if matches!(command, records::RecordCommand::Add { .. }) && !db.exists() {
+                if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).with_context(|| format!("无法创建数据目录：{}", dir.display()))?;
+                }
+                let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
+                records::record(&mut Store::open(&db, &operator)?, command)?;
+            } else {
+                let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
+                records::record(&mut open_checked(&db, &operator, &backup_dir)?, command)?;
+            }
+        }
+        Command::Meeting { command } => {
+            let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
+            records::meeting(&mut open_checked(&db, &operator, &backup_dir)?, command)?;
+        }
+        Command::Election { command } => {
+            let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
+            records::election(&mut open_checked(&db, &operator, &backup_dir)?, command)?;
+        }
+        Command::Org { command } => {
+            let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
+            records::org(&mut open_checked(&db, &operator, &backup_dir)?, command)?;
+        }
+        Command::Audit(args) => records::audit(&open_checked(&db, &operator, &backup_dir)?, args)?,
+        Command::Trash { command } => {
+            let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
+            records::trash(&mut open_checked(&db, &operator, &backup_dir)?, command)?;
         }
         Command::Plugin { command } => plugin::run(command, &plugins_dir, &cache_dir)?,
     }

@@ -80,8 +80,19 @@ fn every_writing_command_waits_for_the_database_to_be_free() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("z.db");
     let db_arg = db.to_str().unwrap().to_owned();
-    run(Cli::try_parse_from(["zhibu", "demo", "--db", &db_arg, "--branches", "1", "--years", "1", "--last-year", "2025"])
-        .unwrap())
+    run(Cli::try_parse_from([
+        "zhibu",
+        "demo",
+        "--db",
+        &db_arg,
+        "--branches",
+        "1",
+        "--years",
+        "1",
+        "--last-year",
+        "2025",
+    ])
+    .unwrap())
     .unwrap();
     let out = dir.path().join("备份.db");
     let docx = dir.path().join("述职.docx");
@@ -133,4 +144,298 @@ fn every_writing_command_waits_for_the_database_to_be_free() {
     }
     assert!(out.exists() && docx.exists());
     assert_eq!(Store::open_existing(&db, "测试").unwrap().audit_count().unwrap(), audit_before + 2, "one row each");
+}
+
+/// Runs one command line; panics with the message when it fails.
+fn zhibu(args: &[&str]) {
+    let mut all = vec!["zhibu"];
+    all.extend_from_slice(args);
+    if let Err(error) = run(Cli::try_parse_from(&all).unwrap()) {
+        panic!("{args:?}: {error:#}");
+    }
+}
+
+/// Runs one command line that must fail; returns its message.
+fn zhibu_fails(args: &[&str]) -> String {
+    let mut all = vec!["zhibu"];
+    all.extend_from_slice(args);
+    run(Cli::try_parse_from(&all).unwrap()).unwrap_err().to_string()
+}
+
+fn json_file(dir: &std::path::Path, name: &str, value: &impl serde::Serialize) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, serde_json::to_string_pretty(value).unwrap()).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+/// A branch's year from an empty database, on the command line alone: organisations, the
+/// roster, the committee, every required meeting (finalised, one amended), an election that
+/// opens a new term, evaluations corrected, a volunteer activity; then compliance finds
+/// nothing, the audit log lists every step and a delete is undone.
+#[test]
+fn a_branch_year_from_an_empty_database_on_the_command_line() {
+    use zhibu_core::domain::*;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("支部.db");
+    let db = db.to_str().unwrap();
+    let d = dir.path();
+    let backups = d.join("自动备份");
+    let base = ["--db", db, "--operator", "李书记", "--backup-dir", backups.to_str().unwrap()];
+    let with = |args: &[&str]| -> Vec<String> { base.iter().chain(args).map(|s| s.to_string()).collect() };
+    let go = |args: &[&str]| zhibu(&with(args).iter().map(String::as_str).collect::<Vec<_>>());
+    let fails = |args: &[&str]| zhibu_fails(&with(args).iter().map(String::as_str).collect::<Vec<_>>());
+
+    // Organisations.
+    let committee = Organization {
+        parent: None,
+        kind: OrgKind::Committee,
+        category: BranchCategory::Community,
+        name: "城东街道党工委".into(),
+        dissolved_on: None,
+    };
+    go(&["record", "add", "org", "--file", &json_file(d, "c.json", &committee)]);
+    let branch = Organization {
+        parent: Some(OrgId(1)),
+        kind: OrgKind::Branch,
+        name: "金山社区党支部".into(),
+        ..committee.clone()
+    };
+    go(&["record", "add", "org", "--file", &json_file(d, "b.json", &branch)]);
+    let branch_id = OrgId(2);
+
+    // The roster as the office has it.
+    let roster = d.join("名册.csv");
+    std::fs::write(&roster, tests::roster_csv(9, "金山社区党支部")).unwrap();
+    go(&["import", "members", "--file", roster.to_str().unwrap()]);
+    assert_eq!(zhibu_core::services::backup::automatic_backups(&backups).len(), 1, "a backup before the import");
+    let store = Store::open_existing(std::path::Path::new(db), "检查").unwrap();
+    let members: Vec<MemberId> = store.members(Some(branch_id)).unwrap().into_iter().map(|m| m.id).collect();
+    assert_eq!(members.len(), 9);
+    drop(store);
+
+    // The committee in office, entered directly, and a term that would overlap it refused.
+    let roles = [CommitteeRole::Secretary, CommitteeRole::OrganizationOfficer, CommitteeRole::PublicityOfficer];
+    let term = CommitteeTerm {
+        org: branch_id,
+        number: 3,
+        elected_on: Some(tests::day(2021, 3, 15)),
+        ends_on: None,
+        closed_on: None,
+        roles: members.iter().zip(roles).map(|(&member, role)| RoleAssignment { member, role }).collect(),
+    };
+    go(&["record", "add", "term", "--file", &json_file(d, "t.json", &term)]);
+    let overlapping = CommitteeTerm { number: 2, elected_on: Some(tests::day(2022, 1, 1)), ..term.clone() };
+    let error = fails(&["record", "add", "term", "--file", &json_file(d, "t2.json", &overlapping)]);
+    assert!(error.starts_with("选举日期与第3届（2021年3月15日起）任期重叠"), "{error}");
+
+    // Every required meeting of 2025, finalised.
+    let mut plan = Vec::new();
+    for month in 1..=12 {
+        plan.push((MeetingKind::CommitteeMeeting, tests::day(2025, month, 5), &members[..3]));
+        plan.push((MeetingKind::ThemeDay, tests::day(2025, month, 10), &members[..]));
+    }
+    for quarter in 0..4 {
+        plan.push((MeetingKind::GeneralMeeting, tests::day(2025, quarter * 3 + 2, 15), &members[..]));
+        plan.push((MeetingKind::PartyLecture, tests::day(2025, quarter * 3 + 2, 20), &members[..]));
+    }
+    plan.push((MeetingKind::HeartToHeartTalk, tests::day(2025, 11, 12), &members[..]));
+    plan.push((MeetingKind::OrgLifeMeeting, tests::day(2025, 12, 12), &members[..]));
+    plan.push((MeetingKind::MemberAppraisal, tests::day(2025, 12, 13), &members[..]));
+    for (i, (kind, date, expected)) in plan.iter().enumerate() {
+        let mut record = tests::meeting(branch_id, *kind, *date, expected, expected.len());
+        record.status = MeetingStatus::Draft;
+        if *kind == MeetingKind::GeneralMeeting {
+            record
+                .observers
+                .push(Observer { name: "王主任".into(), affiliation: "城东街道党工委组织委员".into() });
+        }
+        go(&["record", "add", "meeting", "--file", &json_file(d, &format!("m{i}.json"), &record)]);
+        go(&["meeting", "finalize", "--id", &(i + 1).to_string()]);
+    }
+
+    // A final meeting is corrected only with a reason, and keeps what it replaced.
+    let mut corrected = tests::meeting(branch_id, MeetingKind::GeneralMeeting, tests::day(2025, 2, 15), &members, 9);
+    corrected.place = "金山社区党群服务中心二楼".into();
+    let file = json_file(d, "fix.json", &corrected);
+    let general = plan.iter().position(|p| p.0 == MeetingKind::GeneralMeeting).unwrap() + 1;
+    let error = fails(&["meeting", "amend", "--id", &general.to_string(), "--file", &file, "--reason", " "]);
+    assert!(error.starts_with("更正原因不能为空"), "{error}");
+    go(&["meeting", "amend", "--id", &general.to_string(), "--file", &file, "--reason", "会议地点记录有误"]);
+
+    // The election that opens the fourth term.
+    let election = Election {
+        org: branch_id,
+        term_number: 4,
+        requested_on: Some(tests::day(2025, 10, 8)),
+        approved_on: Some(tests::day(2025, 10, 20)),
+        approval_ref: "城东党工委〔2025〕31号".into(),
+        held_on: tests::day(2025, 11, 20),
+        place: "金山社区党群服务中心".into(),
+        seats: 3,
+        voters: members.iter().map(|&member| Voter { member, present: true }).collect(),
+        candidates: members[..4]
+            .iter()
+            .zip([9u32, 8, 8, 3])
+            .zip([
+                Some(CommitteeRole::Secretary),
+                Some(CommitteeRole::OrganizationOfficer),
+                Some(CommitteeRole::PublicityOfficer),
+                None,
+            ])
+            .map(|((&member, yes), role)| Candidate { member, votes: Votes { yes, no: 9 - yes, abstain: 0 }, role })
+            .collect(),
+        result_approved_on: Some(tests::day(2025, 11, 28)),
+        result_approval_ref: "城东党工委〔2025〕40号".into(),
+        meeting: None,
+        status: MeetingStatus::Draft,
+    };
+    let mut too_many = election.clone();
+    too_many.voters[8].present = false;
+    let error = fails(&["record", "add", "election", "--file", &json_file(d, "bad.json", &too_many)]);
+    assert!(error.contains("候选人得票") && error.contains("超过实到人数8人"), "{error}");
+    go(&["record", "add", "election", "--file", &json_file(d, "e.json", &election)]);
+    go(&["election", "finalize", "--id", "1"]);
+    let store = Store::open_existing(std::path::Path::new(db), "检查").unwrap();
+    let terms = store.terms(branch_id).unwrap();
+    assert_eq!(terms.len(), 2);
+    assert_eq!(terms[0].record.closed_on, Some(tests::day(2025, 11, 20)), "the old term closes");
+    assert_eq!(terms[1].record.number, 4);
+    assert_eq!(terms[1].record.roles.len(), 3, "the elected committee with its posts");
+    drop(store);
+
+    // Evaluations, entered and corrected.
+    let review = DutyReview {
+        year: 2025,
+        branch: branch_id,
+        subject: members[0],
+        held_on: Some(tests::day(2025, 12, 20)),
+        sections: vec![ReportSection {
+            heading: "主要工作及成效".into(), body: "全年按时召开“三会一课”。".into()
+        }],
+        ballots: BallotTally { excellent: 6, good: 2, fair: 1, poor: 0 },
+        voters_expected: 9,
+        voters_returned: 9,
+        higher_comment: "工作扎实。".into(),
+        overall_grade: None,
+    };
+    go(&["record", "add", "review", "--file", &json_file(d, "r.json", &review)]);
+    let graded = DutyReview { overall_grade: Some(ReviewGrade::Excellent), ..review };
+    go(&["record", "edit", "review", "--id", "1", "--file", &json_file(d, "r2.json", &graded)]);
+    let appraisal = MemberAppraisal {
+        year: 2025,
+        member: members[4],
+        self_assessment: "按时参加组织生活。".into(),
+        grade: AppraisalGrade::Qualified,
+    };
+    go(&["record", "add", "appraisal", "--file", &json_file(d, "a.json", &appraisal)]);
+    let appraisal = MemberAppraisal { grade: AppraisalGrade::Outstanding, ..appraisal };
+    go(&["record", "edit", "appraisal", "--id", "1", "--file", &json_file(d, "a2.json", &appraisal)]);
+    let mut store = Store::open_existing(std::path::Path::new(db), "检查").unwrap();
+    let scheme = store.write(|w| w.create_rating_scheme(&zhibu_core::services::demo::branch_scheme())).unwrap();
+    drop(store);
+    let rating = StarRating {
+        scheme,
+        year: 2025,
+        subject_name: "金山社区党支部".into(),
+        subject_org: Some(branch_id),
+        subject_member: None,
+        scores: ["organization", "institutions", "role", "satisfaction"]
+            .iter()
+            .zip([18.0, 22.0, 23.0, 18.0])
+            .map(|(key, score)| IndicatorScore { key: (*key).into(), score })
+            .collect(),
+    };
+    let file = json_file(d, "s.json", &rating);
+    go(&["record", "add", "rating", "--file", &file]);
+    let error = fails(&["record", "add", "rating", "--file", &file]);
+    assert!(error.starts_with("该对象本年度星级评定已存在"), "{error}");
+    let activity = VolunteerActivity {
+        title: "禁毒宣传进小区".into(),
+        category: VolunteerCategory::AntiDrug,
+        date: tests::day(2025, 6, 26),
+        starts: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+        ends: chrono::NaiveTime::from_hms_opt(11, 30, 0).unwrap(),
+        place: "金山社区广场".into(),
+        organiser: "金山社区党支部".into(),
+        organiser_org: Some(branch_id),
+        description: "发放禁毒宣传资料".into(),
+        participants: vec![
+            Participant { member: members[5], hours: 2.5 },
+            Participant { member: members[6], hours: 1.5 },
+        ],
+    };
+    go(&["record", "add", "volunteer", "--file", &json_file(d, "v.json", &activity)]);
+
+    // A delete is undone.
+    go(&["record", "delete", "volunteer", "--id", "1"]);
+    go(&["trash", "restore", "--id", "1"]);
+
+    // Compliance: nothing to find in a year done by the rules.
+    let store = Store::open_existing(std::path::Path::new(db), "检查").unwrap();
+    let report = compliance::run(&store, &RuleSet::default(), 2025, tests::day(2025, 12, 31), None).unwrap();
+    let findings: Vec<&str> = report.branches.iter().flat_map(|b| &b.findings).map(|f| f.message.as_str()).collect();
+    assert!(findings.is_empty(), "no false findings: {findings:#?}");
+    assert_eq!(store.volunteer_activities(tests::day(2025, 1, 1), tests::day(2025, 12, 31)).unwrap().len(), 1);
+    let amendments = store.amendments(MeetingId(general as i64)).unwrap();
+    assert_eq!(amendments[0].reason, "会议地点记录有误");
+    assert_eq!(amendments[0].previous.place, "党群服务中心会议室", "the replaced version is kept");
+
+    // The audit log lists each step under the operator, with what changed.
+    let log = store
+        .audit_entries(&zhibu_core::store::AuditQuery { operator: Some("李书记".into()), ..Default::default() })
+        .unwrap();
+    for (action, kind) in [
+        ("create", "organization"),
+        ("create", "member"),
+        ("create", "committee_term"),
+        ("finalize", "meeting"),
+        ("amend", "meeting"),
+        ("finalize", "election"),
+        ("update", "duty_review"),
+        ("update", "member_appraisal"),
+        ("create", "star_rating"),
+        ("delete", "volunteer_activity"),
+        ("restore", "volunteer_activity"),
+    ] {
+        assert!(
+            log.iter().any(|e| serde_json::to_value(e.action).unwrap() == action && e.record_kind == kind),
+            "the audit log has {action} {kind}"
+        );
+    }
+    let amend =
+        log.iter().find(|e| e.record_kind == "meeting" && e.action == zhibu_core::store::AuditAction::Amend).unwrap();
+    assert!(amend.detail.contains("地点：党群服务中心会议室 → 金山社区党群服务中心二楼"), "{}", amend.detail);
+    drop(store);
+    let csv = d.join("审计.csv");
+    go(&["audit", "--record", "meeting", "--csv", csv.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("\u{feff}时间,操作人,操作,记录类型"), "{}", &text[..60]);
+    let kinds: std::collections::BTreeSet<&str> =
+        text.lines().skip(1).filter_map(|l| l.split(',').nth(3)).filter(|k| !k.is_empty()).collect();
+    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["会议记录"], "only meeting rows");
+    assert!(text.contains(",更正,"), "the amendment is listed");
+}
+
+/// Every example in docs/records-json.md reads as the record it documents.
+#[test]
+fn the_documented_record_examples_are_what_the_command_line_reads() {
+    use zhibu_core::domain::*;
+    let doc = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/records-json.md"))
+        .unwrap();
+    let blocks: Vec<&str> = doc.split("```json").skip(1).map(|b| b.split("```").next().unwrap()).collect();
+    assert_eq!(blocks.len(), 9);
+    fn parse<T: serde::de::DeserializeOwned>(text: &str) {
+        if let Err(error) = serde_json::from_str::<T>(text) {
+            panic!("{error}: {text}");
+        }
+    }
+    parse::<Organization>(blocks[0]);
+    parse::<CommitteeTerm>(blocks[1]);
+    parse::<Member>(blocks[2]);
+    parse::<Meeting>(blocks[3]);
+    parse::<Election>(blocks[4]);
+    parse::<DutyReview>(blocks[5]);
+    parse::<MemberAppraisal>(blocks[6]);
+    parse::<StarRating>(blocks[7]);
+    parse::<VolunteerActivity>(blocks[8]);
 }

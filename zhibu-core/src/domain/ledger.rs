@@ -20,6 +20,10 @@ pub struct Ledger {
     pub meetings: Vec<Stored<MeetingId, Meeting>>,
     /// Volunteer activities in the loaded date range, oldest first.
     pub volunteer_activities: Vec<Stored<ActivityId, VolunteerActivity>>,
+    /// Each branch's first final meeting ever recorded: the day its records start. Before it
+    /// the app knows nothing (a branch starts using it mid-life), so no one is flagged for it.
+    #[serde(default)]
+    pub records_start: std::collections::BTreeMap<OrgId, chrono::NaiveDate>,
 }
 
 impl Ledger {

@@ -338,7 +338,12 @@ impl Context<'_> {
         self.check_term(category, term, &mut findings);
         self.check_size(full, members.len() as u32, committee_size, &mut findings);
         for member in &members {
-            self.check_participation(member.id, &member.record, &mut findings);
+            self.check_participation(
+                member.id,
+                &member.record,
+                self.ledger.records_start.get(&id).copied(),
+                &mut findings,
+            );
         }
         findings.sort_by(|a, b| a.severity.cmp(&b.severity).then(a.code.cmp(&b.code)));
 
@@ -595,11 +600,19 @@ impl Context<'_> {
 
     /// Flags (never decides) the longest stretch of at least `months` months in which the
     /// member took part in no meeting, when that stretch reaches into the year.
-    fn check_participation(&self, id: MemberId, member: &Member, findings: &mut Vec<Finding>) {
+    fn check_participation(
+        &self,
+        id: MemberId,
+        member: &Member,
+        records_start: Option<NaiveDate>,
+        findings: &mut Vec<Finding>,
+    ) {
         let rule = &self.rules.participation;
         let months = Months::new(rule.months);
         let dates = self.presence.get(&id).map_or(&[][..], Vec::as_slice);
-        let mut previous = member.joined_on.max(self.ledger_from);
+        // Nothing is known before the branch's records start: no stretch is counted from before it.
+        let Some(records_start) = records_start else { return };
+        let mut previous = member.joined_on.max(self.ledger_from).max(records_start);
         let mut worst: Option<(NaiveDate, Option<NaiveDate>)> = None;
         let ends = dates.iter().map(|&d| (d, Some(d))).chain(std::iter::once((self.as_of, None)));
         for (end, next) in ends {

@@ -4,6 +4,7 @@
 //! A service takes the store and plain arguments, calls the layers below (store, rules)
 //! and returns plain results; it never prints and never draws.
 
+pub mod audit;
 pub mod backup;
 pub mod compliance;
 pub mod demo;

@@ -418,6 +418,21 @@ impl Store {
         duty_reviews(&self.conn, year)
     }
 
+    /// One duty review.
+    pub fn duty_review(&self, id: ReviewId) -> Result<DutyReview> {
+        duty_review(&self.conn, id)
+    }
+
+    /// One member appraisal.
+    pub fn appraisal(&self, id: AppraisalId) -> Result<MemberAppraisal> {
+        appraisal_by_id(&self.conn, id)
+    }
+
+    /// One star rating.
+    pub fn star_rating(&self, id: RatingId) -> Result<StarRating> {
+        star_rating(&self.conn, id)
+    }
+
     /// Star ratings of `year` under `scheme`, in the order they were entered.
     pub fn star_ratings(&self, scheme: SchemeId, year: i32) -> Result<Vec<Stored<RatingId, StarRating>>> {
         star_ratings(&self.conn, scheme, year)

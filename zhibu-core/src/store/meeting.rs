@@ -438,6 +438,15 @@ fn load_extra_details(
     Ok(())
 }
 
+/// Each branch's first final meeting day.
+pub(super) fn records_start(conn: &Connection) -> Result<std::collections::BTreeMap<OrgId, NaiveDate>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT branch_id, min(substr(starts_at, 1, 10)) FROM meetings WHERE status = 'final' GROUP BY branch_id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((OrgId(r.get(0)?), r.get::<_, NaiveDate>(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 fn load_one(conn: &Connection, id: MeetingId) -> Result<Meeting> {
     let filter = MeetingFilter { id: Some(id), ..MeetingFilter::default() };
     load_meetings(conn, &filter)?.pop().map(|m| m.record).ok_or(StoreError::NotFound { kind: "会议记录", id: id.0 })

@@ -425,6 +425,11 @@ impl Store {
         organization(&self.conn, id)
     }
 
+    /// One committee term.
+    pub fn term(&self, id: TermId) -> Result<CommitteeTerm> {
+        term_by_id(&self.conn, id)
+    }
+
     /// Every term of every organization, by organization and number.
     pub fn all_terms(&self) -> Result<Vec<Stored<TermId, CommitteeTerm>>> {
         terms(&self.conn, None)

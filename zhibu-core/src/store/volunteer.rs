@@ -172,6 +172,11 @@ pub(super) fn activities(
 }
 
 impl Store {
+    /// One volunteer activity.
+    pub fn volunteer_activity(&self, id: ActivityId) -> Result<VolunteerActivity> {
+        activity_by_id(&self.conn, id)
+    }
+
     /// Volunteer activities dated `from..=to`, oldest first.
     pub fn volunteer_activities(
         &self,

@@ -1,0 +1,558 @@
+//! The records on the command line: `zhibu record add|edit|show|list|delete KIND`, the
+//! lifecycle of final records (`zhibu meeting finalize|amend|history`, `zhibu election
+//! finalize|check|amend|history`), `zhibu org dissolve`, `zhibu audit` and `zhibu trash`.
+//!
+//! A record goes in and comes out as the JSON of docs/records-json.md: `show` prints what
+//! `add` and `edit` read, so a correction is show → edit the file → edit (or amend).
+
+use anyhow::{Context as _, Result, bail};
+use chrono::NaiveDate;
+use clap::{Subcommand, ValueEnum};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::path::{Path, PathBuf};
+use zhibu_core::domain::{ActivityId, AppraisalId, ElectionId, MeetingId, MemberId, OrgId, RatingId, ReviewId, TermId};
+use zhibu_core::rules::RuleSet;
+use zhibu_core::store::{AuditQuery, MeetingFilter, Store};
+
+/// The kinds of records the command line reads and writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Kind {
+    /// 党组织
+    Org,
+    /// 届次（支部委员会）
+    Term,
+    /// 党员
+    Member,
+    /// 会议记录
+    Meeting,
+    /// 换届选举
+    Election,
+    /// 述职评议
+    Review,
+    /// 民主评议党员
+    Appraisal,
+    /// 星级评定
+    Rating,
+    /// 志愿服务活动
+    Volunteer,
+}
+
+/// `zhibu record …`.
+#[derive(Debug, Subcommand)]
+pub enum RecordCommand {
+    /// 新增一条记录（JSON 文件，格式见 docs/records-json.md；会议和选举存为草稿）
+    Add {
+        /// 记录类型
+        kind: Kind,
+        /// 记录文件（JSON）
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// 修改一条记录（已定稿的会议、选举请用 amend 更正）
+    Edit {
+        /// 记录类型
+        kind: Kind,
+        /// 记录编号
+        #[arg(long)]
+        id: i64,
+        /// 修改后的记录文件（JSON，可先用 show 导出）
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// 以 JSON 显示一条记录（即 add、edit 读取的格式）
+    Show {
+        /// 记录类型
+        kind: Kind,
+        /// 记录编号
+        #[arg(long)]
+        id: i64,
+        /// 显示党员完整的身份证号、手机号和出生日期（默认遮盖；修改党员时需要）
+        #[arg(long)]
+        show_personal_data: bool,
+    },
+    /// 列出记录：编号和摘要
+    List {
+        /// 记录类型
+        kind: Kind,
+        /// 年度（会议、评议、评定、志愿服务）
+        #[arg(long)]
+        year: Option<i32>,
+        /// 只列该支部的（组织编号）
+        #[arg(long, value_name = "ID")]
+        branch: Option<i64>,
+    },
+    /// 删除一条记录（放入回收站，可用 zhibu trash restore 撤销）
+    Delete {
+        /// 记录类型
+        kind: Kind,
+        /// 记录编号
+        #[arg(long)]
+        id: i64,
+    },
+}
+
+/// `zhibu meeting …`.
+#[derive(Debug, Subcommand)]
+pub enum MeetingCommand {
+    /// 会议记录定稿（此后只能更正）
+    Finalize {
+        /// 会议编号
+        #[arg(long)]
+        id: i64,
+    },
+    /// 更正已定稿的会议记录：保留原记录和更正原因
+    Amend {
+        /// 会议编号
+        #[arg(long)]
+        id: i64,
+        /// 更正后的记录文件（JSON，可先用 zhibu record show meeting 导出）
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// 更正原因（必填）
+        #[arg(long)]
+        reason: String,
+    },
+    /// 显示会议记录的更正历史
+    History {
+        /// 会议编号
+        #[arg(long)]
+        id: i64,
+    },
+}
+
+/// `zhibu election …`.
+#[derive(Debug, Subcommand)]
+pub enum ElectionCommand {
+    /// 按选举工作条例检查选举记录：法定人数、差额、当选、批复
+    Check {
+        /// 选举编号
+        #[arg(long)]
+        id: i64,
+        /// 本地规则文件（TOML），覆盖默认规则
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+    },
+    /// 选举定稿：上一届任期结束，新一届委员会产生
+    Finalize {
+        /// 选举编号
+        #[arg(long)]
+        id: i64,
+        /// 本地规则文件（TOML），覆盖默认规则
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+    },
+    /// 更正已定稿的选举记录（新一届委员会随之更正）
+    Amend {
+        /// 选举编号
+        #[arg(long)]
+        id: i64,
+        /// 更正后的记录文件（JSON）
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// 更正原因（必填）
+        #[arg(long)]
+        reason: String,
+        /// 本地规则文件（TOML），覆盖默认规则
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+    },
+    /// 显示选举记录的更正历史
+    History {
+        /// 选举编号
+        #[arg(long)]
+        id: i64,
+    },
+}
+
+/// `zhibu org …`.
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// 撤销党组织：记录保留并照常统计，此后不再要求开会
+    Dissolve {
+        /// 组织编号
+        #[arg(long)]
+        id: i64,
+        /// 撤销日期
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        on: NaiveDate,
+    },
+}
+
+/// `zhibu trash …`.
+#[derive(Debug, Subcommand)]
+pub enum TrashCommand {
+    /// 列出已删除、可恢复的记录
+    List,
+    /// 恢复一条已删除的记录（撤销删除）
+    Restore {
+        /// 回收站编号（见 zhibu trash list）
+        #[arg(long)]
+        id: i64,
+    },
+}
+
+/// `zhibu audit` filters.
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    /// 起始日期
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: Option<NaiveDate>,
+    /// 截止日期
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub to: Option<NaiveDate>,
+    /// 操作人
+    #[arg(long)]
+    pub operator: Option<String>,
+    /// 记录：类型（meeting）或类型:编号（meeting:12）
+    #[arg(long)]
+    pub record: Option<String>,
+    /// 导出为 CSV 文件（Excel 可直接打开）
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+}
+
+fn read_json<T: DeserializeOwned>(file: &Path) -> Result<T> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("无法读取记录文件：{}", file.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("记录文件格式不对（见 docs/records-json.md）：{}", file.display()))
+}
+
+fn print_json<T: Serialize>(value: &T) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+fn rules(path: Option<&Path>) -> Result<RuleSet> {
+    Ok(match path {
+        Some(path) => RuleSet::load(path)?,
+        None => RuleSet::default(),
+    })
+}
+
+/// Runs `zhibu record …`.
+pub fn record(store: &mut Store, command: RecordCommand) -> Result<()> {
+    match command {
+        RecordCommand::Add { kind, file } => {
+            let id = match kind {
+                Kind::Org => store.write(|w| Ok::<_, anyhow::Error>(w.create_organization(&read_json(&file)?)?.0))?,
+                Kind::Term => store.write(|w| Ok::<_, anyhow::Error>(w.create_term(&read_json(&file)?)?.0))?,
+                Kind::Member => store.write(|w| Ok::<_, anyhow::Error>(w.create_member(&read_json(&file)?)?.0))?,
+                Kind::Meeting => store.write(|w| Ok::<_, anyhow::Error>(w.create_meeting(&read_json(&file)?)?.0))?,
+                Kind::Election => store.write(|w| Ok::<_, anyhow::Error>(w.create_election(&read_json(&file)?)?.0))?,
+                Kind::Review => store.write(|w| Ok::<_, anyhow::Error>(w.create_duty_review(&read_json(&file)?)?.0))?,
+                Kind::Appraisal => {
+                    store.write(|w| Ok::<_, anyhow::Error>(w.create_appraisal(&read_json(&file)?)?.0))?
+                }
+                Kind::Rating => store.write(|w| Ok::<_, anyhow::Error>(w.create_star_rating(&read_json(&file)?)?.0))?,
+                Kind::Volunteer => {
+                    store.write(|w| Ok::<_, anyhow::Error>(w.create_volunteer_activity(&read_json(&file)?)?.0))?
+                }
+            };
+            println!("已新增，编号 {id}");
+        }
+        RecordCommand::Edit { kind, id, file } => {
+            match kind {
+                Kind::Org => {
+                    store.write(|w| Ok::<_, anyhow::Error>(w.update_organization(OrgId(id), &read_json(&file)?)?))?
+                }
+                Kind::Term => {
+                    store.write(|w| Ok::<_, anyhow::Error>(w.update_term(TermId(id), &read_json(&file)?)?))?
+                }
+                Kind::Member => {
+                    store.write(|w| Ok::<_, anyhow::Error>(w.update_member(MemberId(id), &read_json(&file)?)?))?
+                }
+                Kind::Meeting => {
+                    store.write(|w| Ok::<_, anyhow::Error>(w.update_meeting(MeetingId(id), &read_json(&file)?)?))?
+                }
+                Kind::Election => {
+                    store.write(|w| Ok::<_, anyhow::Error>(w.update_election(ElectionId(id), &read_json(&file)?)?))?
+                }
+                Kind::Review => {
+                    store.write(|w| Ok::<_, anyhow::Error>(w.update_duty_review(ReviewId(id), &read_json(&file)?)?))?
+                }
+                Kind::Appraisal => {
+                    store.write(|w| Ok::<_, anyhow::Error>(w.update_appraisal(AppraisalId(id), &read_json(&file)?)?))?
+                }
+                Kind::Rating => {
+                    store.write(|w| Ok::<_, anyhow::Error>(w.update_star_rating(RatingId(id), &read_json(&file)?)?))?
+                }
+                Kind::Volunteer => store.write(|w| {
+                    Ok::<_, anyhow::Error>(w.update_volunteer_activity(ActivityId(id), &read_json(&file)?)?)
+                })?,
+            }
+            println!("已修改，编号 {id}");
+        }
+        RecordCommand::Show { kind, id, show_personal_data } => match kind {
+            Kind::Org => print_json(&store.organization(OrgId(id))?)?,
+            Kind::Term => print_json(&store.term(TermId(id))?)?,
+            Kind::Member => {
+                let member = store.member(MemberId(id))?;
+                let mut value = serde_json::to_value(&member)?;
+                if !show_personal_data {
+                    // Personal data leaves masked unless asked for (NORMS.md, 个人信息).
+                    value["id_number"] = member.id_number.masked().into();
+                    value["phone"] = member.phone.as_ref().map(|p| p.masked()).into();
+                    value["birth_date"] = "****-**-**".into();
+                }
+                print_json(&value)?;
+            }
+            Kind::Meeting => print_json(&store.meeting(MeetingId(id))?)?,
+            Kind::Election => print_json(&store.election(ElectionId(id))?)?,
+            Kind::Review => print_json(&store.duty_review(ReviewId(id))?)?,
+            Kind::Appraisal => print_json(&store.appraisal(AppraisalId(id))?)?,
+            Kind::Rating => print_json(&store.star_rating(RatingId(id))?)?,
+            Kind::Volunteer => print_json(&store.volunteer_activity(ActivityId(id))?)?,
+        },
+        RecordCommand::List { kind, year, branch } => list(store, kind, year, branch.map(OrgId))?,
+        RecordCommand::Delete { kind, id } => {
+            let what = match kind {
+                Kind::Org => store.write(|w| w.delete_organization(OrgId(id)))?.name,
+                Kind::Term => format!("第{}届", store.write(|w| w.delete_term(TermId(id)))?.number),
+                Kind::Member => store.write(|w| w.delete_member(MemberId(id)))?.name,
+                Kind::Meeting => store.write(|w| w.delete_meeting(MeetingId(id)))?.title,
+                Kind::Election => {
+                    format!("第{}届换届选举", store.write(|w| w.delete_election(ElectionId(id)))?.term_number)
+                }
+                Kind::Review => format!("{}年度述职评议", store.write(|w| w.delete_duty_review(ReviewId(id)))?.year),
+                Kind::Appraisal => {
+                    format!("{}年度民主评议", store.write(|w| w.delete_appraisal(AppraisalId(id)))?.year)
+                }
+                Kind::Rating => store.write(|w| w.delete_star_rating(RatingId(id)))?.subject_name,
+                Kind::Volunteer => store.write(|w| w.delete_volunteer_activity(ActivityId(id)))?.title,
+            };
+            println!("已删除：{what}（可用 zhibu trash list 查看、zhibu trash restore 恢复）");
+        }
+    }
+    Ok(())
+}
+
+fn list(store: &Store, kind: Kind, year: Option<i32>, branch: Option<OrgId>) -> Result<()> {
+    let need_year = || year.context("请用 --year 指定年度");
+    let span = |year: i32| {
+        (
+            NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default(),
+            NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default(),
+        )
+    };
+    let names: std::collections::HashMap<MemberId, String> =
+        store.members(None)?.into_iter().map(|m| (m.id, m.record.name)).collect();
+    let name = |m: MemberId| names.get(&m).cloned().unwrap_or_else(|| m.to_string());
+    match kind {
+        Kind::Org => {
+            for o in store.organizations()? {
+                let gone = o.record.dissolved_on.map(|d| format!("（{d}撤销）")).unwrap_or_default();
+                let parent = o.record.parent.map(|p| format!("  上级 {p}")).unwrap_or_default();
+                println!("{}\t{}{gone}\t{}{parent}", o.id, o.record.name, o.record.kind.label());
+            }
+        }
+        Kind::Term => {
+            for t in store.all_terms()?.into_iter().filter(|t| branch.is_none_or(|b| t.record.org == b)) {
+                let r = &t.record;
+                let dates = match (r.elected_on, r.closed_on) {
+                    (Some(a), Some(b)) => format!("{a}至{b}"),
+                    (Some(a), None) => format!("{a}起"),
+                    (None, _) => "未记录选举日期".to_owned(),
+                };
+                let roles: Vec<String> =
+                    r.roles.iter().map(|x| format!("{}{}", x.role.label(), name(x.member))).collect();
+                println!("{}\t组织{}\t第{}届\t{dates}\t{}", t.id, r.org, r.number, roles.join("、"));
+            }
+        }
+        Kind::Member => {
+            for m in store.members(branch)? {
+                println!("{}\t{}\t{}\t{}", m.id, m.record.name, m.record.id_number.masked(), m.record.status.label());
+            }
+        }
+        Kind::Meeting => {
+            let (from, to) = span(need_year()?);
+            let filter = MeetingFilter { branch, summary: true, ..MeetingFilter::between(from, to) };
+            for m in store.meetings(&filter)? {
+                let status =
+                    if m.record.status == zhibu_core::domain::MeetingStatus::Final { "定稿" } else { "草稿" };
+                println!("{}\t{}\t{}\t{}\t{status}", m.id, m.record.date(), m.record.kind.label(), m.record.title);
+            }
+        }
+        Kind::Election => {
+            for e in store.elections(branch)? {
+                let status =
+                    if e.record.status == zhibu_core::domain::MeetingStatus::Final { "定稿" } else { "草稿" };
+                println!(
+                    "{}\t组织{}\t第{}届\t{}\t{status}",
+                    e.id, e.record.org, e.record.term_number, e.record.held_on
+                );
+            }
+        }
+        Kind::Review => {
+            for r in
+                store.duty_reviews(need_year()?)?.into_iter().filter(|r| branch.is_none_or(|b| r.record.branch == b))
+            {
+                let grade = r.record.overall_grade.map_or("未评定", |g| g.label());
+                println!("{}\t{}\t{}年度\t{grade}", r.id, name(r.record.subject), r.record.year);
+            }
+        }
+        Kind::Appraisal => {
+            for a in store.appraisals(need_year()?)? {
+                println!("{}\t{}\t{}年度\t{}", a.id, name(a.record.member), a.record.year, a.record.grade.label());
+            }
+        }
+        Kind::Rating => {
+            let year = need_year()?;
+            for scheme in store.rating_schemes()? {
+                for r in store.star_ratings(scheme.id, year)? {
+                    println!("{}\t{}\t{}\t{:.1}分", r.id, scheme.record.name, r.record.subject_name, r.record.total());
+                }
+            }
+        }
+        Kind::Volunteer => {
+            let (from, to) = span(need_year()?);
+            for a in store.volunteer_activities(from, to)? {
+                println!("{}\t{}\t{}\t{}人", a.id, a.record.date, a.record.title, a.record.participants.len());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs `zhibu meeting …`.
+pub fn meeting(store: &mut Store, command: MeetingCommand) -> Result<()> {
+    match command {
+        MeetingCommand::Finalize { id } => {
+            store.write(|w| w.finalize_meeting(MeetingId(id)))?;
+            println!("已定稿：会议{id}（此后只能更正）");
+        }
+        MeetingCommand::Amend { id, file, reason } => {
+            let record = read_json(&file)?;
+            let revision = store.write(|w| w.amend_meeting(MeetingId(id), &record, &reason))?;
+            println!("已更正：会议{id}，第{revision}次更正（原记录已保留）");
+        }
+        MeetingCommand::History { id } => {
+            let amendments = store.amendments(MeetingId(id))?;
+            if amendments.is_empty() {
+                println!("会议{id}没有更正记录");
+            }
+            for a in amendments {
+                println!("第{}次更正  {}  {}  原因：{}", a.revision, a.amended_at, a.operator, a.reason);
+                println!("    更正前：{}", serde_json::to_string(&a.previous)?);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs `zhibu election …`.
+pub fn election(store: &mut Store, command: ElectionCommand) -> Result<()> {
+    match command {
+        ElectionCommand::Check { id, rules: path } => {
+            let rules = rules(path.as_deref())?;
+            let election = store.election(ElectionId(id))?;
+            let names: std::collections::HashMap<MemberId, String> =
+                store.members(None)?.into_iter().map(|m| (m.id, m.record.name)).collect();
+            let name = |m: MemberId| names.get(&m).cloned().unwrap_or_else(|| m.to_string());
+            println!(
+                "应到{}人，实到{}人；候选人{}名，应选{}名",
+                election.should_attend(),
+                election.present(),
+                election.candidates.len(),
+                election.seats
+            );
+            let elected: Vec<String> = election.outcome().elected.into_iter().map(name).collect();
+            println!("当选：{}", if elected.is_empty() { "（无）".to_owned() } else { elected.join("、") });
+            let checks = election.checks(rules.election_rules(), &name);
+            if checks.is_empty() {
+                println!("符合选举工作条例，可以定稿");
+            }
+            for check in checks {
+                println!("{}{}", if check.blocking { "不能定稿：" } else { "提示：" }, check.message);
+            }
+        }
+        ElectionCommand::Finalize { id, rules: path } => {
+            let rules = rules(path.as_deref())?;
+            let term = store.write(|w| w.finalize_election(ElectionId(id), rules.election_rules()))?;
+            let term = store.term(term)?;
+            println!(
+                "已定稿：第{}届委员会自{}起任期开始，上一届任期结束",
+                term.number,
+                term.elected_on.map(|d| d.to_string()).unwrap_or_default()
+            );
+        }
+        ElectionCommand::Amend { id, file, reason, rules: path } => {
+            let rules = rules(path.as_deref())?;
+            let record = read_json(&file)?;
+            let revision =
+                store.write(|w| w.amend_election(ElectionId(id), &record, &reason, rules.election_rules()))?;
+            println!("已更正：选举{id}，第{revision}次更正（原记录已保留，新一届委员会已随之更正）");
+        }
+        ElectionCommand::History { id } => {
+            let amendments = store.election_amendments(ElectionId(id))?;
+            if amendments.is_empty() {
+                println!("选举{id}没有更正记录");
+            }
+            for a in amendments {
+                println!("第{}次更正  {}  {}  原因：{}", a.revision, a.amended_at, a.operator, a.reason);
+                println!("    更正前：{}", a.previous);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs `zhibu org …`.
+pub fn org(store: &mut Store, command: OrgCommand) -> Result<()> {
+    match command {
+        OrgCommand::Dissolve { id, on } => {
+            let mut org = store.organization(OrgId(id))?;
+            if org.dissolved_on.is_some() {
+                bail!("该组织已撤销：{}", org.name);
+            }
+            org.dissolved_on = Some(on);
+            store.write(|w| w.update_organization(OrgId(id), &org))?;
+            println!("已撤销：{}（{on}），其记录保留并照常统计", org.name);
+        }
+    }
+    Ok(())
+}
+
+/// Runs `zhibu audit`.
+pub fn audit(store: &Store, args: AuditArgs) -> Result<()> {
+    let query = AuditQuery { from: args.from, to: args.to, operator: args.operator, record: args.record, limit: None };
+    let entries = store.audit_entries(&query)?;
+    match args.csv {
+        Some(path) => {
+            zhibu_core::services::audit::export_csv(&entries, &path)?;
+            println!("已导出审计日志 {} 条：{}", entries.len(), path.display());
+        }
+        None => {
+            print!("{}", zhibu_core::services::audit::text(&entries));
+            println!("共 {} 条", entries.len());
+        }
+    }
+    Ok(())
+}
+
+/// Runs `zhibu trash …`.
+pub fn trash(store: &mut Store, command: TrashCommand) -> Result<()> {
+    match command {
+        TrashCommand::List => {
+            let items = store.trash()?;
+            if items.is_empty() {
+                println!("回收站是空的");
+            }
+            for item in items {
+                println!(
+                    "{}\t{}\t{}\t{}删除\t{}",
+                    item.id,
+                    zhibu_core::store::record_kind_label(&item.record_kind),
+                    item.summary,
+                    item.deleted_at,
+                    item.operator
+                );
+            }
+        }
+        TrashCommand::Restore { id } => {
+            let (kind, new_id) = store.write(|w| w.restore_deleted(id))?;
+            println!("已恢复{}，新编号 {new_id}", zhibu_core::store::record_kind_label(&kind));
+        }
+    }
+    Ok(())
+}
