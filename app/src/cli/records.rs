@@ -550,8 +550,8 @@ pub fn trash(store: &mut Store, command: TrashCommand) -> Result<()> {
             }
         }
         TrashCommand::Restore { id } => {
-            let (kind, new_id) = store.write(|w| w.restore_deleted(id))?;
-            println!("已恢复{}，新编号 {new_id}", zhibu_core::store::record_kind_label(&kind));
+            let (kind, new_id, summary) = store.write(|w| w.restore_deleted(id))?;
+            println!("已恢复{}：{summary}，新编号 {new_id}", zhibu_core::store::record_kind_label(&kind));
         }
     }
     Ok(())

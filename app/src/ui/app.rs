@@ -10,7 +10,7 @@ use super::picker::Pickers;
 use super::tour::Tour;
 use super::worker::{Task, Worker};
 use super::workspace::{Data, Paths, Workspace};
-use super::{dashboard, meetings, members, orgs, plugins, reports, reviews, settings, volunteer, widgets};
+use super::{audit, dashboard, meetings, members, orgs, plugins, reports, reviews, settings, volunteer, widgets};
 use chrono::Datelike;
 use egui::{Key, KeyboardShortcut, Modifiers};
 use std::path::PathBuf;
@@ -37,13 +37,15 @@ pub enum Screen {
     Reports,
     /// 插件: installed templates.
     Plugins,
+    /// 审计: the audit log and the trash.
+    Audit,
     /// 设置.
     Settings,
 }
 
 impl Screen {
     /// Every screen, in navigation order.
-    pub const ALL: [Screen; 9] = [
+    pub const ALL: [Screen; 10] = [
         Self::Dashboard,
         Self::Organizations,
         Self::Members,
@@ -52,6 +54,7 @@ impl Screen {
         Self::Volunteer,
         Self::Reports,
         Self::Plugins,
+        Self::Audit,
         Self::Settings,
     ];
 
@@ -66,6 +69,7 @@ impl Screen {
             Self::Volunteer => "志愿服务",
             Self::Reports => "报表",
             Self::Plugins => "插件",
+            Self::Audit => "审计",
             Self::Settings => "设置",
         }
     }
@@ -182,6 +186,7 @@ impl App {
             plugins: plugins::State::default(),
             settings: settings::State::default(),
             orgs: orgs::State::default(),
+            audit: audit::State::default(),
             dashboard: dashboard::State::default(),
             job: None,
             undo: None,
@@ -441,6 +446,7 @@ impl eframe::App for App {
                 Screen::Volunteer => volunteer::volunteer_ui(ui, workspace, commands),
                 Screen::Reports => reports::reports_ui(ui, workspace, commands),
                 Screen::Plugins => plugins::plugins_ui(ui, workspace, commands),
+                Screen::Audit => audit::audit_ui(ui, workspace, commands),
                 Screen::Settings => settings::settings_ui(ui, workspace, &self.paths, commands),
             },
         });

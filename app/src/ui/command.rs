@@ -4,6 +4,7 @@
 
 use super::app::{Problem, Screen};
 use super::jobs::{Job, JobOutcome, JobRequest};
+use super::ops::Op;
 use super::picker::{Dialog, Then};
 use super::worker::{Done, Effect, Task};
 use super::workspace::{Paths, Workspace};
@@ -11,6 +12,25 @@ use std::path::{Path, PathBuf};
 use zhibu_core::domain::{
     DutyReview, Meeting, MeetingId, Member, MemberAppraisal, MemberId, Organization, StarRating, VolunteerActivity,
 };
+
+impl Workspace {
+    /// After a correction: the form it finished closes or shows the saved record.
+    fn op_done(&mut self, form: super::ops::Form) {
+        use super::ops::Form;
+        match form {
+            Form::Organization | Form::Term => self.orgs.saved(&form),
+            Form::Election(id) => self.orgs.election_saved(id),
+            Form::Meeting(id) => {
+                // Read again: the record as amended, with its new history.
+                self.meetings.amended(id);
+                self.worker.send(Task::OpenMeeting(id));
+            }
+            Form::DutyReview | Form::Appraisal | Form::StarRating => self.reviews.saved(),
+            Form::Volunteer => self.volunteer.saved(),
+            Form::Restored => {}
+        }
+    }
+}
 
 /// Something a screen asks for; [`App::logic`] carries it out next frame.
 #[derive(Debug)]
@@ -35,6 +55,12 @@ pub enum Command {
     Attach(PathBuf),
     /// Restore what the last delete removed.
     UndoDelete,
+    /// A correction after a record's first save (edit, dissolve, amend, delete, restore).
+    Op(Op),
+    /// Read the audit log rows (and the trash) for the viewer.
+    LoadAudit(zhibu_core::store::AuditQuery),
+    /// Write the audit rows the query selects to a CSV file.
+    ExportAudit(zhibu_core::store::AuditQuery, PathBuf),
     /// Create an organization.
     SaveOrganization(Box<Organization>),
     /// Record a duty review.
@@ -85,13 +111,13 @@ pub enum Command {
     ImportMembers(PathBuf, bool),
 }
 
-/// What the last delete removed, so it can be put back.
-#[derive(Debug, Clone)]
-pub enum Undo {
-    /// A member.
-    Member(Box<Member>),
-    /// A draft meeting.
-    Meeting(Box<Meeting>),
+/// What the last delete removed, so it can be put back: its row in the trash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undo {
+    /// The trash row.
+    pub trash: i64,
+    /// What it was, for the button's tooltip.
+    pub what: String,
 }
 
 impl Workspace {
@@ -132,8 +158,11 @@ impl Workspace {
             }
             Command::UndoDelete => {
                 let Some(undo) = self.undo.take() else { return Ok(None) };
-                Task::Undo(undo)
+                Task::Op(Op::Restore(undo.trash))
             }
+            Command::Op(op) => Task::Op(op),
+            Command::LoadAudit(query) => Task::LoadAudit(query),
+            Command::ExportAudit(query, path) => Task::ExportAudit(query, path),
             Command::SaveOrganization(org) => Task::SaveOrganization(org),
             Command::SaveDutyReview(review) => Task::SaveDutyReview(review),
             Command::SaveAppraisal(appraisal) => Task::SaveAppraisal(appraisal),
@@ -208,6 +237,8 @@ impl Workspace {
         }
         if let Some(data) = done.data {
             self.set_data(*data);
+            // Every change is a new audit row: the viewer reads again when next shown.
+            self.audit.invalidate();
         }
         match done.effect {
             Effect::None => {}
@@ -227,18 +258,28 @@ impl Workspace {
                     Some(if damaged { Problem::Damaged { message, backup } } else { Problem::Unavailable(message) });
             }
             Effect::MemberSaved(id) => self.members.saved(id, &self.data),
-            Effect::MemberDeleted(id, member) => {
-                self.undo = Some(Undo::Member(member));
+            Effect::MemberDeleted(id, undo) => {
+                self.undo = undo;
                 self.members.deleted(id);
             }
             Effect::MeetingSaved(id, meeting) => match meeting {
-                Ok(meeting) => self.meetings.saved(id, *meeting, &self.data),
+                Ok(meeting) => {
+                    let (meeting, amendments) = *meeting;
+                    self.meetings.saved(id, meeting, amendments, &self.data);
+                }
                 Err(error) => return Err(format!("读取会议失败：{error}")),
             },
-            Effect::MeetingDeleted(id, meeting) => {
-                self.undo = Some(Undo::Meeting(meeting));
+            Effect::MeetingDeleted(id, undo) => {
+                self.undo = undo;
                 self.meetings.deleted(id);
             }
+            Effect::Op(form, undo) => {
+                if undo.is_some() {
+                    self.undo = undo;
+                }
+                self.op_done(form);
+            }
+            Effect::Audit(entries, trash, operators) => self.audit.loaded(entries, trash, operators),
             Effect::MeetingOpened(id, meeting) => self.meetings.opened(id, meeting.map(|m| *m), &self.data),
             Effect::Attached(attachment) => self.meetings.attach(attachment),
             Effect::OrganizationSaved | Effect::DemoLoaded => *offer_demo = false,

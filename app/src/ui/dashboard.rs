@@ -100,7 +100,7 @@ pub fn dashboard_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<C
     let violations: usize =
         branches.iter().map(|b| b.findings.iter().filter(|f| f.severity == Severity::Violation).count()).sum();
     ui.label(format!(
-        "统计截至 {}：{} 个支部，{} 处违规，{} 处预警。● 已开　× 缺开　· 未到期（悬停查看依据）",
+        "统计截至 {}：{} 个支部，{} 处违规，{} 处预警。● 已开　○ 记录未定稿　× 缺开　· 未到期（悬停查看依据）",
         report.as_of.format("%Y-%m-%d"),
         branches.len(),
         violations,
@@ -144,22 +144,25 @@ fn tally_ui(ui: &mut Ui, tally: &MeetingTally) {
     let mut job = egui::text::LayoutJob::default();
     let font = egui::TextStyle::Body.resolve(ui.style());
     // Group meetings have one mark per group and month; show them by period, any group missing = missing.
-    let mut periods: Vec<(String, bool, bool)> = Vec::new();
+    let mut periods: Vec<(String, bool, bool, bool)> = Vec::new();
     for mark in &tally.periods {
         let period = mark.period.rsplit(' ').next().unwrap_or(&mark.period).to_owned();
-        match periods.iter_mut().find(|(p, _, _)| *p == period) {
+        let (held, draft) = (mark.held > 0, mark.held == 0 && mark.drafts > 0);
+        match periods.iter_mut().find(|(p, ..)| *p == period) {
             Some(entry) => {
-                entry.1 &= mark.held > 0;
-                entry.2 |= mark.elapsed;
+                entry.1 &= held;
+                entry.2 |= draft;
+                entry.3 |= mark.elapsed;
             }
-            None => periods.push((period, mark.held > 0, mark.elapsed)),
+            None => periods.push((period, held, draft, mark.elapsed)),
         }
     }
-    for (_, held, elapsed) in &periods {
-        let (text, color) = match (held, elapsed) {
-            (true, _) => ("●", HELD),
-            (false, true) => ("×", MISSING),
-            (false, false) => ("·", ui.visuals().weak_text_color()),
+    for (_, held, draft, elapsed) in &periods {
+        let (text, color) = match (held, draft, elapsed) {
+            (true, ..) => ("●", HELD),
+            (false, true, _) => ("○", HELD),
+            (false, false, true) => ("×", MISSING),
+            (false, false, false) => ("·", ui.visuals().weak_text_color()),
         };
         job.append(text, 0.0, egui::TextFormat { font_id: font.clone(), color, ..Default::default() });
     }

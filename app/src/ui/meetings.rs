@@ -4,6 +4,7 @@
 
 use super::command::Command;
 use super::members::parse_date;
+use super::ops::Op;
 use super::picker::{Dialog, Then};
 use super::widgets::{self, field_ui, hinted_field_ui};
 use super::workspace::{Data, Workspace};
@@ -11,10 +12,11 @@ use chrono::{Datelike, NaiveDateTime, NaiveTime};
 use egui::Ui;
 use egui_extras::{Column, TableBuilder};
 use zhibu_core::domain::{
-    AgendaItem, Attachment, Attendance, Meeting, MeetingId, MeetingKind, MeetingStatus, MemberId, OrgId, OrgKind,
-    Presence, Resolution, Speech, Votes,
+    AgendaItem, Attachment, AttachmentKind, Attendance, Meeting, MeetingId, MeetingKind, MeetingStatus, MemberId,
+    Observer, OrgId, OrgKind, Presence, Resolution, Speech, Votes,
 };
 use zhibu_core::rules::{RuleSet, Severity};
+use zhibu_core::store::Amendment;
 
 /// The meeting screen's state.
 #[derive(Default)]
@@ -92,14 +94,20 @@ pub struct Editor {
     pub attendance: Vec<AttendanceRow>,
     /// 议题.
     pub agenda: Vec<String>,
-    /// 发言 (speaker, content).
-    pub speeches: Vec<(String, String)>,
+    /// 列席 (name, unit and post).
+    pub observers: Vec<(String, String)>,
+    /// 发言 (agenda item, speaker, content).
+    pub speeches: Vec<(Option<u32>, String, String)>,
     /// 决议 (text, yes, no, abstain).
     pub resolutions: Vec<(String, u32, u32, u32)>,
     /// 附件.
     pub attachments: Vec<Attachment>,
-    /// Observers and other fields the editor does not show, kept as they were.
-    pub kept: Option<Meeting>,
+    /// The amendments of a final record, first first (each keeps the version it replaced).
+    pub amendments: Vec<Amendment>,
+    /// A final record being corrected: the fields are open and a reason is asked.
+    pub amending: bool,
+    /// 更正原因.
+    pub reason: String,
     /// Why the last save was refused.
     pub error: Option<String>,
 }
@@ -123,17 +131,20 @@ impl Editor {
             recorder: String::new(),
             attendance: Vec::new(),
             agenda: vec![String::new()],
+            observers: Vec::new(),
             speeches: Vec::new(),
             resolutions: Vec::new(),
             attachments: Vec::new(),
-            kept: None,
+            amendments: Vec::new(),
+            amending: false,
+            reason: String::new(),
             error: None,
         };
         editor.fill_roster(data);
         editor
     }
 
-    fn from_meeting(id: MeetingId, meeting: &Meeting, data: &Data) -> Self {
+    fn from_meeting(id: MeetingId, meeting: &Meeting, amendments: Vec<Amendment>, data: &Data) -> Self {
         let mark = |p: &Presence| match p {
             Presence::Present => (Mark::Present, String::new()),
             Presence::OnLeave { reason } => (Mark::Leave, reason.clone()),
@@ -161,14 +172,17 @@ impl Editor {
                 })
                 .collect(),
             agenda: meeting.agenda.iter().map(|a| a.title.clone()).collect(),
-            speeches: meeting.speeches.iter().map(|s| (s.speaker.clone(), s.content.clone())).collect(),
+            observers: meeting.observers.iter().map(|o| (o.name.clone(), o.affiliation.clone())).collect(),
+            speeches: meeting.speeches.iter().map(|s| (s.agenda_index, s.speaker.clone(), s.content.clone())).collect(),
             resolutions: meeting
                 .resolutions
                 .iter()
                 .map(|r| (r.text.clone(), r.votes.yes, r.votes.no, r.votes.abstain))
                 .collect(),
             attachments: meeting.attachments.clone(),
-            kept: Some(meeting.clone()),
+            amendments,
+            amending: false,
+            reason: String::new(),
             error: None,
         };
         // Members who joined the branch since are offered too, as not expected.
@@ -239,7 +253,12 @@ impl Editor {
                     Some(Attendance { member: row.member, presence })
                 })
                 .collect(),
-            observers: self.kept.as_ref().map(|m| m.observers.clone()).unwrap_or_default(),
+            observers: self
+                .observers
+                .iter()
+                .filter(|(n, a)| !n.trim().is_empty() || !a.trim().is_empty())
+                .map(|(n, a)| Observer { name: n.trim().to_owned(), affiliation: a.trim().to_owned() })
+                .collect(),
             agenda: self
                 .agenda
                 .iter()
@@ -249,8 +268,12 @@ impl Editor {
             speeches: self
                 .speeches
                 .iter()
-                .filter(|(s, c)| !s.trim().is_empty() || !c.trim().is_empty())
-                .map(|(s, c)| Speech { agenda_index: None, speaker: s.trim().to_owned(), content: c.trim().to_owned() })
+                .filter(|(_, s, c)| !s.trim().is_empty() || !c.trim().is_empty())
+                .map(|(item, s, c)| Speech {
+                    agenda_index: *item,
+                    speaker: s.trim().to_owned(),
+                    content: c.trim().to_owned(),
+                })
                 .collect(),
             resolutions: self
                 .resolutions
@@ -271,10 +294,10 @@ impl Editor {
 
 impl State {
     /// Opens the editor on a meeting read in full (after [`Command::OpenMeeting`]), or says why not.
-    pub fn opened(&mut self, id: MeetingId, meeting: Result<Meeting, String>, data: &Data) {
+    pub fn opened(&mut self, id: MeetingId, meeting: Result<(Meeting, Vec<Amendment>), String>, data: &Data) {
         match meeting {
-            Ok(meeting) => {
-                let editor = Editor::from_meeting(id, &meeting, data);
+            Ok((meeting, amendments)) => {
+                let editor = Editor::from_meeting(id, &meeting, amendments, data);
                 self.editor = Some((editor.clone(), editor));
                 self.load_error = None;
             }
@@ -315,10 +338,21 @@ impl State {
     }
 
     /// After a save: show the saved meeting as loaded.
-    pub fn saved(&mut self, id: MeetingId, meeting: Meeting, data: &Data) {
-        let editor = Editor::from_meeting(id, &meeting, data);
+    pub fn saved(&mut self, id: MeetingId, meeting: Meeting, amendments: Vec<Amendment>, data: &Data) {
+        let editor = Editor::from_meeting(id, &meeting, amendments, data);
         self.editor = Some((editor.clone(), editor));
         self.confirm_finalize = false;
+    }
+
+    /// After an amendment: the editor is read again from the store (with its new history).
+    pub fn amended(&mut self, id: MeetingId) {
+        if let Some((editor, original)) = &mut self.editor
+            && editor.id == Some(id)
+        {
+            editor.amending = false;
+            editor.reason.clear();
+            *original = editor.clone();
+        }
     }
 
     /// After a delete: close the editor.
@@ -474,15 +508,16 @@ fn editor_ui(
     flags: (&mut bool, &mut bool, &mut bool),
 ) {
     let (confirm_finalize, confirm_delete, close) = flags;
-    let locked = editor.status == MeetingStatus::Final;
+    let locked = editor.status == MeetingStatus::Final && !editor.amending;
     ui.horizontal(|ui| {
         if ui.button("← 返回列表").clicked() {
             *close = true;
         }
-        ui.heading(match (editor.id, locked) {
-            (None, _) => "记录会议",
-            (Some(_), false) => "编辑会议（草稿）",
-            (Some(_), true) => "会议记录（已定稿，只读）",
+        ui.heading(match (editor.id, editor.status, editor.amending) {
+            (None, ..) => "记录会议",
+            (Some(_), MeetingStatus::Draft, _) => "编辑会议（草稿）",
+            (Some(_), MeetingStatus::Final, false) => "会议记录（已定稿，只读）",
+            (Some(_), MeetingStatus::Final, true) => "更正会议记录（须填写更正原因，原记录将保留）",
         });
     });
     ui.separator();
@@ -493,22 +528,23 @@ fn editor_ui(
                 attendance_ui(&mut columns[1], editor);
             });
             ui.separator();
+            observers_ui(ui, editor);
+            ui.separator();
             agenda_ui(ui, editor);
             ui.separator();
             resolutions_ui(ui, editor);
         });
         ui.separator();
-        ui.strong("附件");
-        for attachment in &editor.attachments {
-            ui.label(format!("{}（{} KB）", attachment.file_name, attachment.size.div_ceil(1024)));
-        }
-        if !locked && ui.button("添加附件（签到表、照片）……").clicked() {
-            commands.push(Command::Pick(Dialog::Open { title: "选择附件", filter: None }, Then::Attach));
-        }
+        attachments_ui(ui, editor, locked, commands);
         ui.separator();
         quorum_ui(ui, editor, data, rules);
         if let Some(error) = &editor.error {
             widgets::error_text_ui(ui, error);
+        }
+        if editor.status == MeetingStatus::Final {
+            amend_ui(ui, editor, commands);
+            history_ui(ui, editor, data);
+            return;
         }
         if !locked {
             ui.horizontal(|ui| {
@@ -644,23 +680,188 @@ fn agenda_ui(ui: &mut Ui, editor: &mut Editor) {
         editor.agenda.push(String::new());
     }
     ui.strong("发言");
+    let items: Vec<(Option<u32>, String)> = std::iter::once((None, "（不属某一议题）".to_owned()))
+        .chain(editor.agenda.iter().enumerate().map(|(i, t)| {
+            let short: String = t.chars().take(12).collect();
+            (Some(i as u32), format!("议题{}：{short}", i + 1))
+        }))
+        .collect();
     let mut remove = None;
-    for (i, (speaker, content)) in editor.speeches.iter_mut().enumerate() {
-        ui.horizontal(|ui| {
-            let label = ui.label(format!("发言人{}", i + 1));
-            ui.add(egui::TextEdit::singleline(speaker).desired_width(90.0)).labelled_by(label.id);
-            let label = ui.label("内容");
-            ui.add(egui::TextEdit::multiline(content).desired_rows(2).desired_width(480.0)).labelled_by(label.id);
-            if ui.small_button("删除").on_hover_text(format!("删除发言{}", i + 1)).clicked() {
-                remove = Some(i);
-            }
+    for (i, (item, speaker, content)) in editor.speeches.iter_mut().enumerate() {
+        ui.push_id(("speech", i), |ui| {
+            ui.horizontal(|ui| {
+                let label = ui.label(format!("发言议题{}", i + 1));
+                let text =
+                    items.iter().find(|(v, _)| v == item).map_or("（不属某一议题）", |(_, t)| t.as_str());
+                egui::ComboBox::from_id_salt("speech-item")
+                    .selected_text(text)
+                    .width(150.0)
+                    .show_ui(ui, |ui| {
+                        for (value, text) in &items {
+                            ui.selectable_value(item, *value, text);
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                let label = ui.label(format!("发言人{}", i + 1));
+                ui.add(egui::TextEdit::singleline(speaker).desired_width(90.0)).labelled_by(label.id);
+                let label = ui.label("内容");
+                ui.add(egui::TextEdit::multiline(content).desired_rows(2).desired_width(400.0)).labelled_by(label.id);
+                if ui.small_button("删除").on_hover_text(format!("删除发言{}", i + 1)).clicked() {
+                    remove = Some(i);
+                }
+            });
         });
     }
     if let Some(i) = remove {
         editor.speeches.remove(i);
     }
     if ui.button("＋ 发言").clicked() {
-        editor.speeches.push((String::new(), String::new()));
+        let last = editor.agenda.len().checked_sub(1).map(|i| i as u32);
+        editor.speeches.push((last.filter(|_| editor.agenda.len() == 1), String::new(), String::new()));
+    }
+}
+
+fn observers_ui(ui: &mut Ui, editor: &mut Editor) {
+    ui.strong("列席人员（其他支部党员、上级领导或非党员）");
+    let mut remove = None;
+    for (i, (name, affiliation)) in editor.observers.iter_mut().enumerate() {
+        ui.push_id(("observer", i), |ui| {
+            ui.horizontal(|ui| {
+                let label = ui.label(format!("列席{}姓名", i + 1));
+                ui.add(egui::TextEdit::singleline(name).desired_width(100.0)).labelled_by(label.id);
+                let label = ui.label("单位及职务");
+                ui.add(
+                    egui::TextEdit::singleline(affiliation).hint_text("如：街道党工委组织委员").desired_width(260.0),
+                )
+                .labelled_by(label.id);
+                if ui.small_button("删除").on_hover_text(format!("删除列席人员{}", i + 1)).clicked() {
+                    remove = Some(i);
+                }
+            });
+        });
+    }
+    if let Some(i) = remove {
+        editor.observers.remove(i);
+    }
+    if ui.button("＋ 列席人员").clicked() {
+        editor.observers.push((String::new(), String::new()));
+    }
+}
+
+fn attachments_ui(ui: &mut Ui, editor: &mut Editor, locked: bool, commands: &mut Vec<Command>) {
+    ui.strong("附件");
+    if editor.attachments.is_empty() {
+        ui.label("没有附件。签到表请拍照或扫描后添加，并标为“签到表”，会议记录中会注明。");
+    }
+    let mut remove = None;
+    for (i, attachment) in editor.attachments.iter_mut().enumerate() {
+        ui.push_id(("attachment", i), |ui| {
+            ui.horizontal(|ui| {
+                ui.label(format!("{}（{} KB）", attachment.file_name, attachment.size.div_ceil(1024)));
+                ui.add_enabled_ui(!locked, |ui| {
+                    let label = ui.label(format!("附件{}类型", i + 1));
+                    egui::ComboBox::from_id_salt("attachment-kind")
+                        .selected_text(attachment.kind.label())
+                        .show_ui(ui, |ui| {
+                            for kind in AttachmentKind::ALL {
+                                ui.selectable_value(&mut attachment.kind, kind, kind.label());
+                            }
+                        })
+                        .response
+                        .labelled_by(label.id);
+                    if ui.small_button("移除").on_hover_text(format!("移除附件{}", i + 1)).clicked() {
+                        remove = Some(i);
+                    }
+                });
+            });
+        });
+    }
+    if let Some(i) = remove {
+        editor.attachments.remove(i);
+    }
+    if !locked && ui.button("添加附件（签到表、照片、会议材料）……").clicked() {
+        commands.push(Command::Pick(Dialog::Open { title: "选择附件", filter: None }, Then::Attach));
+    }
+}
+
+/// A final record: 更正 opens the fields; saving asks for the reason.
+fn amend_ui(ui: &mut Ui, editor: &mut Editor, commands: &mut Vec<Command>) {
+    if !editor.amending {
+        if ui.button("更正……").on_hover_text("修改已定稿的记录：原记录和更正原因都会保留").clicked()
+        {
+            editor.amending = true;
+        }
+        return;
+    }
+    ui.horizontal(|ui| {
+        let label = ui.label("更正原因");
+        ui.add(egui::TextEdit::singleline(&mut editor.reason).hint_text("如：会议地点记录有误").desired_width(360.0))
+            .labelled_by(label.id);
+        if ui.button("保存更正").clicked() {
+            match (editor.id, editor.to_meeting()) {
+                (Some(id), Ok(meeting)) => {
+                    editor.error = None;
+                    commands.push(Command::Op(Op::AmendMeeting(id, Box::new(meeting), editor.reason.clone())));
+                }
+                (_, Err(error)) => editor.error = Some(error),
+                (None, Ok(_)) => {}
+            }
+        }
+        if ui.button("放弃更正").clicked() {
+            editor.amending = false;
+            editor.reason.clear();
+        }
+    });
+}
+
+/// The amendments, each with the version it replaced.
+fn history_ui(ui: &mut Ui, editor: &Editor, data: &Data) {
+    if editor.amendments.is_empty() {
+        return;
+    }
+    ui.separator();
+    ui.strong(format!("更正记录（{}次）", editor.amendments.len()));
+    for amendment in &editor.amendments {
+        let previous = &amendment.previous;
+        egui::CollapsingHeader::new(format!(
+            "第{}次更正：{}，{}，原因：{}",
+            amendment.revision, amendment.amended_at, amendment.operator, amendment.reason
+        ))
+        .id_salt(("amendment", amendment.revision))
+        .show(ui, |ui| {
+            ui.label(format!(
+                "更正前：{}，{} {}—{}，地点：{}，主持人：{}，记录人：{}",
+                previous.title,
+                previous.starts_at.format("%Y-%m-%d"),
+                previous.starts_at.format("%H:%M"),
+                previous.ends_at.format("%H:%M"),
+                previous.place,
+                previous.host,
+                previous.recorder
+            ));
+            let absent: Vec<String> = previous
+                .attendance
+                .iter()
+                .filter(|a| a.presence != Presence::Present)
+                .map(|a| format!("{}（{}）", data.member_name(a.member), a.presence.label()))
+                .collect();
+            ui.label(format!(
+                "应到{}人，实到{}人{}",
+                previous.attendance.len(),
+                previous.present_count(),
+                if absent.is_empty() { String::new() } else { format!("；{}", absent.join("、")) }
+            ));
+            for item in &previous.agenda {
+                ui.label(format!("议题：{}", item.title));
+            }
+            for r in &previous.resolutions {
+                ui.label(format!(
+                    "决议：{}（赞成{}，反对{}，弃权{}）",
+                    r.text, r.votes.yes, r.votes.no, r.votes.abstain
+                ));
+            }
+        });
     }
 }
 

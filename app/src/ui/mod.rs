@@ -3,13 +3,16 @@
 //! the database or runs a template itself.
 
 pub mod app;
+mod audit;
 pub mod command;
 mod dashboard;
 mod dialogs;
+mod elections;
 pub mod fonts;
 mod jobs;
 mod meetings;
 mod members;
+mod ops;
 mod orgs;
 mod picker;
 mod plugins;

@@ -62,6 +62,8 @@ pub enum Then {
     ExportEachMeeting(Box<JobRequest>),
     /// Use the rule file.
     LoadRules,
+    /// Write the audit rows the query selects to the CSV file.
+    ExportAudit(Box<zhibu_core::store::AuditQuery>),
 }
 
 impl Then {
@@ -80,6 +82,7 @@ impl Then {
                 Command::SubmitReport(Box::new(JobRequest { target: Target::EachMeeting(path), ..*request }))
             }
             Self::LoadRules => Command::LoadRules(path),
+            Self::ExportAudit(query) => Command::ExportAudit(*query, path),
         }
     }
 }

@@ -1,13 +1,15 @@
 //! 评议: duty reviews with ballot entry (the total checked against ballots returned, live),
-//! member appraisals, and star ratings scored against a scheme a plugin provides.
+//! member appraisals, and star ratings scored against a scheme a plugin provides. A saved one is
+//! corrected by loading it back into its form (修改) or removed (删除, undoable).
 
 use super::command::Command;
+use super::ops::Op;
 use super::widgets::{self, multiline_ui};
 use super::workspace::{Data, Workspace};
 use egui::Ui;
 use zhibu_core::domain::{
-    AppraisalGrade, BallotTally, DutyReview, IndicatorScore, MemberAppraisal, MemberId, OrgId, ReportSection,
-    ReviewGrade, SchemeId, StarRating, star_string,
+    AppraisalGrade, AppraisalId, BallotTally, DutyReview, IndicatorScore, MemberAppraisal, MemberId, OrgId, RatingId,
+    ReportSection, ReviewGrade, ReviewId, SchemeId, StarRating, star_string,
 };
 
 /// The parts of a duty report, in the order the template prints them (it finds each by its heading).
@@ -60,14 +62,39 @@ pub struct State {
     pub scores: Vec<(String, f64)>,
     /// Why the last form was refused.
     pub error: Option<String>,
+    /// The saved duty review the form corrects.
+    pub editing_review: Option<ReviewId>,
+    /// The saved appraisal the form corrects.
+    pub editing_appraisal: Option<AppraisalId>,
+    /// The saved star rating the form corrects.
+    pub editing_rating: Option<RatingId>,
 }
 
 impl State {
-    /// After a duty review was saved: clear the ballots.
+    /// After a save or correction: clear the forms.
     pub fn saved(&mut self) {
         self.ballots = [0; 4];
         self.comment.clear();
         self.sections = Default::default();
+        self.error = None;
+        self.editing_review = None;
+        self.editing_appraisal = None;
+        self.editing_rating = None;
+    }
+
+    /// Loads a saved duty review into the form.
+    fn edit_review(&mut self, id: ReviewId, r: &DutyReview) {
+        self.editing_review = Some(id);
+        self.branch = Some(r.branch);
+        self.subject = Some(r.subject);
+        self.ballots = [r.ballots.excellent, r.ballots.good, r.ballots.fair, r.ballots.poor];
+        self.expected = r.voters_expected;
+        self.returned = r.voters_returned;
+        self.grade = r.overall_grade;
+        self.comment.clone_from(&r.higher_comment);
+        for (heading, body) in SECTIONS.iter().zip(self.sections.iter_mut()) {
+            *body = r.sections.iter().find(|s| s.heading == *heading).map(|s| s.body.clone()).unwrap_or_default();
+        }
         self.error = None;
     }
 }
@@ -93,24 +120,46 @@ pub fn reviews_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
 fn duty_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands: &mut Vec<Command>) {
     ui.heading(format!("{year}年度 党支部书记抓基层党建述职评议"));
     egui::Grid::new("duty-list").striped(true).show(ui, |ui| {
-        for title in ["支部", "述职人", "好", "较好", "一般", "差", "应参评/实参评", "综合评定"] {
+        for title in ["支部", "述职人", "好", "较好", "一般", "差", "应参评/实参评", "综合评定", ""]
+        {
             ui.strong(title);
         }
         ui.end_row();
         for review in &data.duty_reviews {
             let r = &review.record;
             ui.label(data.org_name(r.branch));
-            ui.label(data.member_name(r.subject));
+            let name = data.member_name(r.subject);
+            ui.label(&name);
             for grade in ReviewGrade::ALL {
                 ui.label(r.ballots.count(grade).to_string());
             }
             ui.label(format!("{}/{}", r.voters_expected, r.voters_returned));
             ui.label(r.overall_grade.map_or("—", ReviewGrade::label));
+            ui.horizontal(|ui| {
+                if ui.small_button("修改").on_hover_text(format!("修改{name}的述职评议")).clicked() {
+                    state.edit_review(review.id, r);
+                }
+                if ui.small_button("删除").on_hover_text(format!("删除{name}的述职评议")).clicked() {
+                    commands.push(Command::Op(Op::DeleteDutyReview(review.id)));
+                }
+            });
             ui.end_row();
         }
     });
     ui.separator();
-    ui.strong("录入述职报告和评议票（述职评议报告由“报表”页生成）");
+    match state.editing_review {
+        Some(_) => {
+            ui.horizontal(|ui| {
+                ui.strong("修改已保存的述职评议");
+                if ui.button("取消修改").clicked() {
+                    state.saved();
+                }
+            });
+        }
+        None => {
+            ui.strong("录入述职报告和评议票（述职评议报告由“报表”页生成）");
+        }
+    }
     egui::Grid::new("duty-form").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
         let branches = data.branch_choices();
         widgets::choice_ui(ui, "支部", &mut state.branch, &branches);
@@ -152,7 +201,8 @@ fn duty_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands: &mu
     if let Some(error) = &state.error {
         widgets::error_text_ui(ui, error);
     }
-    if ui.add_enabled(check.is_ok(), egui::Button::new("保存述职评议")).clicked() {
+    let button = if state.editing_review.is_some() { "保存述职评议的修改" } else { "保存述职评议" };
+    if ui.add_enabled(check.is_ok(), egui::Button::new(button)).clicked() {
         match (state.branch, state.subject) {
             (Some(branch), Some(subject)) => {
                 let review = DutyReview {
@@ -180,9 +230,10 @@ fn duty_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands: &mu
                     higher_comment: state.comment.trim().to_owned(),
                     overall_grade: state.grade,
                 };
-                match review.validate() {
-                    Ok(()) => commands.push(Command::SaveDutyReview(Box::new(review))),
-                    Err(error) => state.error = Some(error.to_string()),
+                match (review.validate(), state.editing_review) {
+                    (Ok(()), Some(id)) => commands.push(Command::Op(Op::UpdateDutyReview(id, Box::new(review)))),
+                    (Ok(()), None) => commands.push(Command::SaveDutyReview(Box::new(review))),
+                    (Err(error), _) => state.error = Some(error.to_string()),
                 }
             }
             _ => state.error = Some("请选择支部和述职人".into()),
@@ -205,6 +256,30 @@ fn appraisal_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands
         counts[3]
     ));
     ui.separator();
+    if let Some(branch) = state.branch {
+        egui::Grid::new("appraisal-list").striped(true).show(ui, |ui| {
+            for appraisal in &data.appraisals {
+                let a = &appraisal.record;
+                if !data.members.iter().any(|m| m.id == a.member && m.record.branch == branch) {
+                    continue;
+                }
+                let name = data.member_name(a.member);
+                ui.label(&name);
+                ui.label(a.grade.label());
+                if ui.small_button("修改").on_hover_text(format!("修改{name}的评议结果")).clicked() {
+                    state.editing_appraisal = Some(appraisal.id);
+                    state.appraisal_member = Some(a.member);
+                    state.appraisal_grade = Some(a.grade);
+                    state.self_assessment.clone_from(&a.self_assessment);
+                }
+                if ui.small_button("删除").on_hover_text(format!("删除{name}的评议结果")).clicked() {
+                    commands.push(Command::Op(Op::DeleteAppraisal(appraisal.id)));
+                }
+                ui.end_row();
+            }
+        });
+        ui.separator();
+    }
     egui::Grid::new("appraisal-form").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
         let branches = data.branch_choices();
         widgets::choice_ui(ui, "支部", &mut state.branch, &branches);
@@ -214,7 +289,8 @@ fn appraisal_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands
         widgets::choice_ui(ui, "评定结果", &mut state.appraisal_grade, &grades);
         multiline_ui(ui, "个人自评", &mut state.self_assessment);
     });
-    if ui.button("保存民主评议").clicked() {
+    let button = if state.editing_appraisal.is_some() { "保存评议结果的修改" } else { "保存民主评议" };
+    if ui.button(button).clicked() {
         match (state.appraisal_member, state.appraisal_grade) {
             (Some(member), Some(grade)) => {
                 let appraisal =
@@ -222,7 +298,10 @@ fn appraisal_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands
                 match appraisal.validate() {
                     Ok(()) => {
                         state.self_assessment.clear();
-                        commands.push(Command::SaveAppraisal(Box::new(appraisal)));
+                        commands.push(match state.editing_appraisal.take() {
+                            Some(id) => Command::Op(Op::UpdateAppraisal(id, Box::new(appraisal))),
+                            None => Command::SaveAppraisal(Box::new(appraisal)),
+                        });
                     }
                     Err(error) => state.error = Some(error.to_string()),
                 }
@@ -256,16 +335,49 @@ fn stars_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands: &m
         ui.strong("评定对象");
         ui.strong("总分");
         ui.strong("星级");
+        ui.strong("");
         ui.end_row();
         for rating in data.ratings.iter().filter(|r| r.record.scheme == scheme.id) {
-            ui.label(&rating.record.subject_name);
+            let name = &rating.record.subject_name;
+            ui.label(name);
             ui.label(format!("{:.1}", rating.record.total()));
             ui.label(star_string(scheme.record.stars_for(rating.record.total())));
+            ui.horizontal(|ui| {
+                if ui.small_button("修改").on_hover_text(format!("修改{name}的评定")).clicked() {
+                    state.editing_rating = Some(rating.id);
+                    state.rating_org = rating.record.subject_org;
+                    state.scores = scheme
+                        .record
+                        .indicators
+                        .iter()
+                        .chain(&scheme.record.bonus)
+                        .map(|i| {
+                            let score = rating.record.scores.iter().find(|s| s.key == i.key).map_or(0.0, |s| s.score);
+                            (i.key.clone(), score)
+                        })
+                        .collect();
+                }
+                if ui.small_button("删除").on_hover_text(format!("删除{name}的评定")).clicked() {
+                    commands.push(Command::Op(Op::DeleteStarRating(rating.id)));
+                }
+            });
             ui.end_row();
         }
     });
     ui.separator();
-    ui.strong("新增评定");
+    match state.editing_rating {
+        Some(_) => {
+            ui.horizontal(|ui| {
+                ui.strong("修改评定");
+                if ui.button("取消修改").clicked() {
+                    state.editing_rating = None;
+                }
+            });
+        }
+        None => {
+            ui.strong("新增评定（每个对象每年一次，已评定的请点“修改”）");
+        }
+    }
     egui::Grid::new("rating-form").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
         let branches = data.branch_choices();
         widgets::choice_ui(ui, "评定对象", &mut state.rating_org, &branches);
@@ -294,9 +406,10 @@ fn stars_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands: &m
             subject_member: None,
             scores,
         };
-        match rating.validate(&scheme.record) {
-            Ok(()) => commands.push(Command::SaveStarRating(Box::new(rating))),
-            Err(error) => state.error = Some(error.to_string()),
+        match (rating.validate(&scheme.record), state.editing_rating) {
+            (Ok(()), Some(id)) => commands.push(Command::Op(Op::UpdateStarRating(id, Box::new(rating)))),
+            (Ok(()), None) => commands.push(Command::SaveStarRating(Box::new(rating))),
+            (Err(error), _) => state.error = Some(error.to_string()),
         }
     }
     if let Some(error) = &state.error {

@@ -1,4 +1,4 @@
-//! The `--screenshots` tour: every screen, the meeting editor and the duty review's preview
+//! The `--screenshots` tour: every screen, the meeting and election editors and the duty review's preview
 //! photographed in turn (through `ctx.request_screenshot`, so both renderers work), then the
 //! window closes. `scripts/screenshots.sh` runs it under Xvfb.
 
@@ -13,7 +13,7 @@ impl App {
     /// `started` is when the program started; the time to the first frame is printed from it.
     pub fn start_screenshot_tour(&mut self, dir: PathBuf, started: Option<std::time::Instant>) {
         // Taken from the end: the screens in navigation order, then the editor and the preview.
-        let mut screens = vec![TourShot::ReportPreview, TourShot::MeetingEditor];
+        let mut screens = vec![TourShot::ReportPreview, TourShot::ElectionEditor, TourShot::MeetingEditor];
         screens.extend(Screen::ALL.iter().rev().map(|s| TourShot::Screen(*s)));
         self.offer_demo = false;
         self.ask_operator = None;
@@ -37,8 +37,9 @@ impl App {
                     let number = Screen::ALL.iter().position(|s| s == screen).map_or(0, |i| i + 1);
                     format!("{number:02}-{}.png", screen_file(*screen))
                 }
-                Some(TourShot::MeetingEditor) => "10-meeting-editor.png".to_owned(),
-                Some(TourShot::ReportPreview) | None => "11-report-preview.png".to_owned(),
+                Some(TourShot::MeetingEditor) => "11-meeting-editor.png".to_owned(),
+                Some(TourShot::ElectionEditor) => "12-election-editor.png".to_owned(),
+                Some(TourShot::ReportPreview) | None => "13-report-preview.png".to_owned(),
             };
             let path = tour.dir.join(name);
             if let Err(error) = save_png(&path, &image) {
@@ -64,8 +65,25 @@ impl App {
             self.screen = next.screen();
             if let Ok(workspace) = &mut self.state {
                 match next {
+                    TourShot::Screen(Screen::Organizations) => {
+                        // A branch with its committee and election, rather than an empty pane.
+                        let branch = workspace.data.elections.last().map(|e| e.record.org);
+                        if let Some(branch) = branch {
+                            workspace.orgs.select(branch, &workspace.data);
+                        }
+                    }
                     TourShot::Screen(_) => {}
                     TourShot::MeetingEditor => workspace.meetings.new_form(&workspace.data, workspace.year),
+                    TourShot::ElectionEditor => {
+                        // The newest election of the demo, as recorded.
+                        if let Some(election) = workspace.data.elections.iter().max_by_key(|e| e.record.held_on) {
+                            workspace.orgs.election = Some(super::elections::ElectionEditor::from_stored(
+                                election.id,
+                                &election.record,
+                                &workspace.data,
+                            ));
+                        }
+                    }
                     TourShot::ReportPreview => {
                         if let Some(catalog) = workspace.catalog.clone()
                             && let Some(request) = reports::select_template(
@@ -107,6 +125,8 @@ enum TourShot {
     Screen(Screen),
     /// The meeting editor with a new meeting.
     MeetingEditor,
+    /// The election editor on the newest election.
+    ElectionEditor,
     /// The report centre showing the duty review's preview.
     ReportPreview,
 }
@@ -116,6 +136,7 @@ impl TourShot {
         match self {
             Self::Screen(screen) => screen,
             Self::MeetingEditor => Screen::Meetings,
+            Self::ElectionEditor => Screen::Organizations,
             Self::ReportPreview => Screen::Reports,
         }
     }
@@ -142,6 +163,7 @@ fn screen_file(screen: Screen) -> &'static str {
         Screen::Volunteer => "volunteer",
         Screen::Reports => "reports",
         Screen::Plugins => "plugins",
+        Screen::Audit => "audit",
         Screen::Settings => "settings",
     }
 }

@@ -1,13 +1,15 @@
 //! 志愿服务: the year's activities with hours, and a form to record one with its participants
-//! (members of a branch, each credited with the activity's length unless changed).
+//! (members of a branch, each credited with the activity's length unless changed); a saved
+//! activity is corrected in the same form (修改) or removed (删除, undoable).
 
 use super::command::Command;
 use super::members::parse_date;
+use super::ops::Op;
 use super::widgets::{self, field_ui, hinted_field_ui, multiline_ui};
 use super::workspace::{Data, Workspace};
 use chrono::NaiveTime;
 use egui::Ui;
-use zhibu_core::domain::{MemberId, OrgId, Participant, VolunteerActivity, VolunteerCategory};
+use zhibu_core::domain::{ActivityId, MemberId, OrgId, Participant, VolunteerActivity, VolunteerCategory};
 
 /// The volunteer screen's state.
 pub struct State {
@@ -29,8 +31,10 @@ pub struct State {
     pub description: String,
     /// Branch whose members are listed.
     pub branch: Option<OrgId>,
-    /// Members ticked.
-    pub participants: Vec<MemberId>,
+    /// Members ticked, with the hours each served (`None`: the activity's length).
+    pub participants: Vec<(MemberId, Option<f64>)>,
+    /// The saved activity the form corrects.
+    pub editing: Option<ActivityId>,
     /// Why the form was refused.
     pub error: Option<String>,
 }
@@ -48,6 +52,7 @@ impl Default for State {
             description: String::new(),
             branch: None,
             participants: Vec::new(),
+            editing: None,
             error: None,
         }
     }
@@ -59,6 +64,29 @@ impl State {
         let branch = self.branch;
         let organiser = std::mem::take(&mut self.organiser);
         *self = Self { branch, organiser, ..Self::default() };
+    }
+
+    /// Loads a saved activity into the form.
+    fn edit(&mut self, id: ActivityId, a: &VolunteerActivity, data: &Data) {
+        self.editing = Some(id);
+        self.title.clone_from(&a.title);
+        self.category = a.category;
+        self.date = a.date.format("%Y-%m-%d").to_string();
+        self.starts = a.starts.format("%H:%M").to_string();
+        self.ends = a.ends.format("%H:%M").to_string();
+        self.place.clone_from(&a.place);
+        self.organiser.clone_from(&a.organiser);
+        self.description.clone_from(&a.description);
+        // The form lists one branch's members: the first participant's.
+        self.branch = a
+            .participants
+            .first()
+            .and_then(|p| data.members.iter().find(|m| m.id == p.member))
+            .map(|m| m.record.branch)
+            .or(a.organiser_org)
+            .or(self.branch);
+        self.participants = a.participants.iter().map(|p| (p.member, Some(p.hours))).collect();
+        self.error = None;
     }
 
     fn activity(&self, data: &Data) -> Result<VolunteerActivity, String> {
@@ -82,8 +110,8 @@ impl State {
             participants: self
                 .participants
                 .iter()
-                .filter(|id| data.members.iter().any(|m| m.id == **id))
-                .map(|&member| Participant { member, hours })
+                .filter(|(id, _)| data.members.iter().any(|m| m.id == *id))
+                .map(|&(member, own)| Participant { member, hours: own.unwrap_or(hours) })
                 .collect(),
         };
         activity.validate().map_err(|e| e.to_string())?;
@@ -103,7 +131,7 @@ pub fn volunteer_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<C
             ui.heading(format!("{}年度志愿服务：{} 次，{:.1} 小时", workspace.year, data.volunteer.len(), hours));
             egui::ScrollArea::vertical().id_salt("volunteer-list").show(ui, |ui| {
                 egui::Grid::new("volunteer-list-grid").striped(true).show(ui, |ui| {
-                    for title in ["日期", "活动", "类别", "人数", "时长"] {
+                    for title in ["日期", "活动", "类别", "人数", "时长", ""] {
                         ui.strong(title);
                     }
                     ui.end_row();
@@ -114,6 +142,14 @@ pub fn volunteer_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<C
                         ui.label(a.category.label());
                         ui.label(a.participants.len().to_string());
                         ui.label(format!("{:.1}", a.participants.iter().map(|p| p.hours).sum::<f64>()));
+                        ui.horizontal(|ui| {
+                            if ui.small_button("修改").on_hover_text(format!("修改：{}", a.title)).clicked() {
+                                state.edit(activity.id, a, data);
+                            }
+                            if ui.small_button("删除").on_hover_text(format!("删除：{}", a.title)).clicked() {
+                                commands.push(Command::Op(Op::DeleteVolunteer(activity.id)));
+                            }
+                        });
                         ui.end_row();
                     }
                 });
@@ -127,7 +163,12 @@ pub fn volunteer_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<C
 }
 
 fn form_ui(ui: &mut Ui, state: &mut State, data: &Data, commands: &mut Vec<Command>) {
-    ui.heading("记录志愿服务");
+    ui.horizontal(|ui| {
+        ui.heading(if state.editing.is_some() { "修改志愿服务" } else { "记录志愿服务" });
+        if state.editing.is_some() && ui.button("取消修改").clicked() {
+            state.saved();
+        }
+    });
     egui::Grid::new("volunteer-form-grid").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
         field_ui(ui, "活动名称", &mut state.title);
         let categories = VolunteerCategory::ALL.map(|c| (c, c.label().to_owned()));
@@ -141,16 +182,35 @@ fn form_ui(ui: &mut Ui, state: &mut State, data: &Data, commands: &mut Vec<Comma
         let branches = data.branch_choices();
         widgets::choice_ui(ui, "参加支部", &mut state.branch, &branches);
     });
-    ui.strong("参加党员（每人按活动时长计）");
-    ui.horizontal_wrapped(|ui| {
-        for member in data.members.iter().filter(|m| Some(m.record.branch) == state.branch) {
-            let mut ticked = state.participants.contains(&member.id);
+    ui.strong("参加党员（时长默认按活动时长，可逐人修改）");
+    egui::Grid::new("volunteer-participants").num_columns(4).show(ui, |ui| {
+        for (i, member) in data.members.iter().filter(|m| Some(m.record.branch) == state.branch).enumerate() {
+            let position = state.participants.iter().position(|(id, _)| *id == member.id);
+            let mut ticked = position.is_some();
             if ui.checkbox(&mut ticked, &member.record.name).changed() {
                 if ticked {
-                    state.participants.push(member.id);
+                    state.participants.push((member.id, None));
                 } else {
-                    state.participants.retain(|id| *id != member.id);
+                    state.participants.retain(|(id, _)| *id != member.id);
                 }
+            }
+            if let Some(p) = position
+                && let Some((_, own)) = state.participants.get_mut(p)
+            {
+                let mut hours = own.unwrap_or(0.0);
+                let label = format!("{}服务时长", member.record.name);
+                let response = ui
+                    .add(egui::DragValue::new(&mut hours).range(0.0..=24.0).speed(0.5).suffix(" 小时"))
+                    .on_hover_text(&label);
+                if response.changed() {
+                    *own = Some(hours);
+                }
+                if own.is_none() {
+                    ui.weak("（按活动时长）");
+                }
+            }
+            if i % 2 == 1 {
+                ui.end_row();
             }
         }
     });
@@ -161,7 +221,10 @@ fn form_ui(ui: &mut Ui, state: &mut State, data: &Data, commands: &mut Vec<Comma
         match state.activity(data) {
             Ok(activity) => {
                 state.error = None;
-                commands.push(Command::SaveVolunteer(Box::new(activity)));
+                commands.push(match state.editing {
+                    Some(id) => Command::Op(Op::UpdateVolunteer(id, Box::new(activity))),
+                    None => Command::SaveVolunteer(Box::new(activity)),
+                });
             }
             Err(error) => state.error = Some(error),
         }

@@ -6,6 +6,7 @@
 //! save only what the save touched is read again (`Overview::refresh`).
 
 use super::command::Undo;
+use super::ops::{Form, Op};
 use super::workspace::{Data, Paths};
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
@@ -18,7 +19,7 @@ use zhibu_core::domain::{
 use zhibu_core::rules::RuleSet;
 use zhibu_core::services::overview::Touched;
 use zhibu_core::services::{Progress, ServiceError};
-use zhibu_core::store::{Store, StoreError};
+use zhibu_core::store::{Amendment, AuditEntry, Store, StoreError, TrashItem};
 use zhibu_report::services::report::{self, Catalog};
 
 /// Work that touches the database, the disk or the plugin engine.
@@ -47,8 +48,12 @@ pub enum Task {
     OpenMeeting(MeetingId),
     /// Copy a file into the attachment store.
     Attach(PathBuf),
-    /// Put back what the last delete removed.
-    Undo(Undo),
+    /// A correction after a record's first save.
+    Op(Op),
+    /// Read the audit log rows the query selects, the trash and the operator names.
+    LoadAudit(zhibu_core::store::AuditQuery),
+    /// Write the audit rows the query selects to a CSV file.
+    ExportAudit(zhibu_core::store::AuditQuery, PathBuf),
     /// Create an organization.
     SaveOrganization(Box<Organization>),
     /// Record a duty review.
@@ -144,14 +149,18 @@ pub enum Effect {
     },
     /// A member was saved under this id.
     MemberSaved(MemberId),
-    /// A member was deleted; what to put back on undo.
-    MemberDeleted(MemberId, Box<Member>),
+    /// A member was deleted; how to put it back.
+    MemberDeleted(MemberId, Option<Undo>),
     /// A meeting was saved; the whole record as stored.
-    MeetingSaved(MeetingId, Result<Box<Meeting>, String>),
-    /// A meeting was deleted; what to put back on undo.
-    MeetingDeleted(MeetingId, Box<Meeting>),
+    MeetingSaved(MeetingId, Result<Box<(Meeting, Vec<Amendment>)>, String>),
+    /// A meeting was deleted; how to put it back.
+    MeetingDeleted(MeetingId, Option<Undo>),
+    /// A correction finished this form; a delete can be undone so.
+    Op(Form, Option<Undo>),
+    /// The audit viewer's rows, the trash and the operators.
+    Audit(Result<Vec<AuditEntry>, String>, Vec<TrashItem>, Vec<String>),
     /// A meeting was read for the editor.
-    MeetingOpened(MeetingId, Result<Box<Meeting>, String>),
+    MeetingOpened(MeetingId, Result<Box<(Meeting, Vec<Amendment>)>, String>),
     /// A file is in the attachment store.
     Attached(Attachment),
     /// An organization was created.
@@ -324,6 +333,21 @@ struct Backend {
 }
 
 /// A failed step, in the words the status bar shows.
+impl Backend {
+    /// A meeting with its amendments, for the editor.
+    fn full_meeting(&self, id: MeetingId) -> Result<Box<(Meeting, Vec<Amendment>)>, String> {
+        let meeting = self.store.meeting(id).map_err(|e| e.to_string())?;
+        let amendments = self.store.amendments(id).map_err(|e| e.to_string())?;
+        Ok(Box::new((meeting, amendments)))
+    }
+
+    /// The newest trash row, which a delete just wrote: undo brings it back.
+    fn newest_trash(&self, what: &str) -> Option<Undo> {
+        let trash = self.store.trash().ok()?.into_iter().next()?;
+        Some(Undo { trash: trash.id, what: what.to_owned() })
+    }
+}
+
 fn fail(what: &str) -> impl Fn(StoreError) -> String + '_ {
     move |e| format!("{what}失败：{e}")
 }
@@ -419,7 +443,7 @@ impl Backend {
                 let member = self.store.write(|w| w.delete_member(id)).map_err(fail("删除"))?;
                 *touched = Some(Touched::Members(Some(member.branch), None));
                 let text = format!("已删除党员：{}（Ctrl+Z 撤销）", member.name);
-                (Some(text), Effect::MemberDeleted(id, Box::new(member)))
+                (Some(text), Effect::MemberDeleted(id, self.newest_trash(&member.name)))
             }
             Task::SaveMeeting(id, meeting, finalize) => {
                 let saved = self.store.write(|w| {
@@ -434,7 +458,7 @@ impl Backend {
                 });
                 let id = saved.map_err(fail("保存"))?;
                 *touched = Some(Touched::Meetings(meeting.branch));
-                let full = self.store.meeting(id).map(Box::new).map_err(|e| e.to_string());
+                let full = self.full_meeting(id);
                 let text = if finalize {
                     format!("已定稿：{}（此后只能修订）", meeting.title)
                 } else {
@@ -446,31 +470,30 @@ impl Backend {
                 let meeting = self.store.write(|w| w.delete_meeting(id)).map_err(fail("删除"))?;
                 *touched = Some(Touched::Meetings(meeting.branch));
                 let text = format!("已删除会议：{}（Ctrl+Z 撤销）", meeting.title);
-                (Some(text), Effect::MeetingDeleted(id, Box::new(meeting)))
+                (Some(text), Effect::MeetingDeleted(id, self.newest_trash(&meeting.title)))
             }
-            Task::OpenMeeting(id) => {
-                let meeting = self.store.meeting(id).map(Box::new).map_err(|e| e.to_string());
-                (None, Effect::MeetingOpened(id, meeting))
-            }
+            Task::OpenMeeting(id) => (None, Effect::MeetingOpened(id, self.full_meeting(id))),
             Task::Attach(path) => {
                 let attachment =
                     self.store.import_attachment(&path, attachment_kind(&path)).map_err(fail("附件导入"))?;
                 (Some(format!("已添加附件：{}", attachment.file_name)), Effect::Attached(attachment))
             }
-            Task::Undo(undo) => {
-                let text = match &undo {
-                    Undo::Member(member) => {
-                        self.store.write(|w| w.create_member(member)).map_err(fail("撤销"))?;
-                        *touched = Some(Touched::Members(None, Some(member.branch)));
-                        format!("已恢复党员：{}", member.name)
-                    }
-                    Undo::Meeting(meeting) => {
-                        self.store.write(|w| w.create_meeting(meeting)).map_err(fail("撤销"))?;
-                        *touched = Some(Touched::Meetings(meeting.branch));
-                        format!("已恢复会议：{}", meeting.title)
-                    }
-                };
-                (Some(text), Effect::None)
+            Task::Op(op) => {
+                let done = op.run(&mut self.store, &self.rules).map_err(fail("操作"))?;
+                *touched = Some(done.touched);
+                let undo = done.deleted.as_deref().and_then(|what| self.newest_trash(what));
+                (Some(done.message), Effect::Op(done.form, undo))
+            }
+            Task::LoadAudit(query) => {
+                let entries = self.store.audit_entries(&query).map_err(|e| e.to_string());
+                let trash = self.store.trash().unwrap_or_default();
+                let operators = self.store.audit_operators().unwrap_or_default();
+                (None, Effect::Audit(entries, trash, operators))
+            }
+            Task::ExportAudit(query, path) => {
+                let entries = self.store.audit_entries(&query).map_err(fail("读取审计日志"))?;
+                zhibu_core::services::audit::export_csv(&entries, &path).map_err(|e| format!("导出失败：{e}"))?;
+                (Some(format!("已导出审计日志 {} 条：{}", entries.len(), path.display())), Effect::None)
             }
             Task::SaveOrganization(org) => {
                 self.store.write(|w| w.create_organization(&org)).map_err(fail("保存"))?;

@@ -6,7 +6,7 @@
 use super::command::Undo;
 use super::jobs::Job;
 use super::worker::{Task, Worker};
-use super::{dashboard, meetings, members, orgs, plugins, reports, reviews, settings, volunteer};
+use super::{audit, dashboard, meetings, members, orgs, plugins, reports, reviews, settings, volunteer};
 use std::path::PathBuf;
 use std::sync::Arc;
 use zhibu_core::rules::RuleSet;
@@ -70,8 +70,10 @@ pub struct Workspace {
     pub plugins: plugins::State,
     /// Settings form.
     pub settings: settings::State,
-    /// New-organization form.
+    /// Organization forms, terms and the election editor.
     pub orgs: orgs::State,
+    /// The audit log viewer and the trash.
+    pub audit: audit::State,
     /// Dashboard filters.
     pub dashboard: dashboard::State,
     /// The background job, if one runs.

@@ -44,6 +44,10 @@ fn settle(harness: &mut Harness<'_, App>) {
 
 /// Clicks the widget named `label` and waits for what it started.
 fn click(harness: &mut Harness<'_, App>, label: &str) {
+    // Long editors scroll: bring the widget into view first, as a user would.
+    // The scroll lands a frame or two later (the target is applied, then laid out).
+    harness.get_by_label(label).scroll_to_me();
+    harness.run_steps(4);
     harness.get_by_label(label).click();
     harness.run_steps(1);
     settle(harness);
@@ -56,6 +60,7 @@ fn type_into(harness: &mut Harness<'_, App>, label: &str, text: &str) {
             .get_all_by_label(label)
             .filter(|n| matches!(n.accesskit_node().role(), Role::TextInput | Role::MultilineTextInput));
         let found = boxes.next().unwrap_or_else(|| panic!("no text box named {label}"));
+        found.scroll_to_me();
         assert!(boxes.next().is_none(), "two text boxes named {label}");
         found.rect().center()
     };

@@ -245,16 +245,19 @@ impl Election {
         out
     }
 
-    /// The new committee: elected candidates with their posts (委员 when none was given).
+    /// The new committee: elected candidates with their posts (委员 when none was given), the
+    /// secretary first, then by post.
     pub fn committee(&self) -> Vec<(MemberId, CommitteeRole)> {
         let elected = self.outcome().elected;
-        elected
+        let mut committee: Vec<(MemberId, CommitteeRole)> = elected
             .iter()
             .map(|&m| {
                 let role = self.candidates.iter().find(|c| c.member == m).and_then(|c| c.role);
                 (m, role.unwrap_or(CommitteeRole::Member))
             })
-            .collect()
+            .collect();
+        committee.sort_by_key(|&(_, role)| role);
+        committee
     }
 }
 

@@ -96,8 +96,12 @@ pub struct Finding {
 pub struct PeriodMark {
     /// `2025-03`, `2025-Q1` or `2025`; for group meetings prefixed by the group (`第一党小组 2025-03`).
     pub period: String,
-    /// Meetings held in the period.
+    /// Meetings held in the period (final records).
     pub held: u32,
+    /// Draft records in the period: not held until finalised, but not missing either (the
+    /// draft has its own `meeting_draft` finding).
+    #[serde(default)]
+    pub drafts: u32,
     /// Whether the period has ended by the `as_of` day (only ended periods can be missing).
     pub elapsed: bool,
 }
@@ -284,7 +288,7 @@ impl Context<'_> {
             {
                 continue;
             }
-            let tally = self.tally(kind, rule, &meetings, &groups);
+            let tally = self.tally(kind, rule, &meetings, &drafts, &groups);
             if !tally.missing.is_empty() {
                 findings.push(Finding {
                     code: FindingCode::MeetingMissing,
@@ -389,9 +393,11 @@ impl Context<'_> {
         kind: MeetingKind,
         rule: &super::MeetingRule,
         meetings: &[(MeetingId, &Meeting)],
+        drafts: &[(MeetingId, &Meeting)],
         groups: &[(OrgId, &str)],
     ) -> MeetingTally {
         let of_kind: Vec<&Meeting> = meetings.iter().filter(|(_, m)| m.kind == kind).map(|&(_, m)| m).collect();
+        let drafts_of_kind: Vec<&Meeting> = drafts.iter().filter(|(_, m)| m.kind == kind).map(|&(_, m)| m).collect();
         let periods = periods_of(self.year, rule.frequency);
         let mut marks = Vec::new();
         // Group meetings are required per group; every other type once per branch.
@@ -402,15 +408,16 @@ impl Context<'_> {
         };
         for (group, prefix) in &scopes {
             for (code, start, end) in &periods {
-                let held = of_kind
-                    .iter()
-                    .filter(|m| group.is_none_or(|g| m.group == Some(g)) && m.date() >= *start && m.date() <= *end)
-                    .count() as u32;
-                marks.push(PeriodMark { period: format!("{prefix}{code}"), held, elapsed: *end <= self.as_of });
+                let in_period =
+                    |m: &&&Meeting| group.is_none_or(|g| m.group == Some(g)) && m.date() >= *start && m.date() <= *end;
+                let held = of_kind.iter().filter(in_period).count() as u32;
+                let drafts = drafts_of_kind.iter().filter(in_period).count() as u32;
+                marks.push(PeriodMark { period: format!("{prefix}{code}"), held, drafts, elapsed: *end <= self.as_of });
             }
         }
         let required = marks.iter().filter(|m| m.elapsed).count() as u32;
-        let missing = marks.iter().filter(|m| m.elapsed && m.held == 0).map(|m| m.period.clone()).collect();
+        let missing =
+            marks.iter().filter(|m| m.elapsed && m.held == 0 && m.drafts == 0).map(|m| m.period.clone()).collect();
         MeetingTally {
             kind,
             label: kind.label().to_owned(),

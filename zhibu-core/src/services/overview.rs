@@ -45,6 +45,8 @@ pub struct Overview {
     pub theme: String,
     /// Each organization's committee terms, newest last.
     pub terms: HashMap<OrgId, Vec<Stored<TermId, CommitteeTerm>>>,
+    /// Every election (换届选举) record, oldest first.
+    pub elections: Vec<Stored<crate::domain::ElectionId, crate::domain::Election>>,
     /// Each organization's committee members (its newest term's role holders).
     pub committees: HashMap<OrgId, Vec<MemberId>>,
 }
@@ -58,7 +60,7 @@ pub enum Touched {
     Members(Option<OrgId>, Option<OrgId>),
     /// The meetings of a branch, and its compliance.
     Meetings(OrgId),
-    /// The organization tree, terms and committees (and so every branch's compliance).
+    /// The organization tree, terms, committees and elections (and so every branch's compliance).
     Organizations,
     /// Duty reviews.
     DutyReviews,
@@ -146,6 +148,7 @@ impl Overview {
             }
             self.terms.insert(org.id, terms);
         }
+        self.elections = store.elections(None)?;
         Ok(())
     }
 

@@ -137,7 +137,20 @@ impl Writer<'_> {
     ) -> Result<()> {
         let before = before.and_then(|b| serde_json::to_value(b).ok());
         let after = after.and_then(|a| serde_json::to_value(a).ok());
-        let detail = change_detail(before.as_ref(), after.as_ref());
+        // Ids of organizations and members are written as their names: the log is read by people.
+        let tx = &self.tx;
+        let name = |key: &str, id: i64| -> Option<String> {
+            let sql = match key {
+                "parent" | "branch" | "group" | "org" | "subject_org" | "organiser_org" => {
+                    "SELECT name FROM organizations WHERE id = ?1"
+                }
+                "member" | "subject" | "subject_member" => "SELECT name FROM members WHERE id = ?1",
+                "scheme" => "SELECT name FROM rating_schemes WHERE id = ?1",
+                _ => return None,
+            };
+            tx.query_row(sql, [id], |r| r.get(0)).ok()
+        };
+        let detail = change_detail(before.as_ref(), after.as_ref(), &name);
         self.audit_detail(action, kind, id, summary, &detail)
     }
 
@@ -189,8 +202,9 @@ impl Writer<'_> {
     }
 
     /// Undoes a delete: the record in trash row `trash_id` is saved again (under a new id, with
-    /// the same checks as a new record) and the undo is logged. Returns the kind and the new id.
-    pub fn restore_deleted(&mut self, trash_id: i64) -> Result<(String, i64)> {
+    /// the same checks as a new record) and the undo is logged. Returns the kind, the new id and
+    /// what the record was.
+    pub fn restore_deleted(&mut self, trash_id: i64) -> Result<(String, i64, String)> {
         use crate::domain::*;
         let (kind, summary, data) = self.take_from_trash(trash_id)?;
         let id = match kind.as_str() {
@@ -208,7 +222,7 @@ impl Writer<'_> {
             other => return Err(StoreError::Corrupt { what: "已删除记录的类型", value: other.to_owned() }),
         };
         self.audit(AuditAction::Restore, &kind, Some(id), &summary)?;
-        Ok((kind, id))
+        Ok((kind, id, summary))
     }
 }
 
@@ -373,6 +387,14 @@ fn field_label(key: &str) -> &str {
         "grade" => "评议等次",
         "scheme" => "评定方案",
         "subject_name" => "评定对象",
+        "subject_org" => "评定组织",
+        "subject_member" => "评定党员",
+        "organiser_org" => "组织单位（组织）",
+        "org" => "党组织",
+        "meeting" => "会议记录",
+        "approval_ref" => "批复文号",
+        "requested_on" => "请示日期",
+        "result_approval_ref" => "结果批复文号",
         "scores" => "各项得分",
         "date" => "日期",
         "starts" => "开始",
@@ -390,10 +412,17 @@ fn field_label(key: &str) -> &str {
     }
 }
 
-/// A value as one short line: text as it is, lists as a count, objects compactly.
-fn show(key: &str, value: &Json) -> String {
+/// Resolves the id in field `key` to a name (an organization, a member), when it is one.
+type Names<'a> = dyn Fn(&str, i64) -> Option<String> + 'a;
+
+/// A value as one short line: text as it is, ids as the names they stand for, lists as a count,
+/// objects compactly.
+fn show(key: &str, value: &Json, names: &Names<'_>) -> String {
     if let Some(masked) = masked_value(key, value) {
         return masked;
+    }
+    if let Some(name) = value.as_i64().and_then(|id| names(key, id)) {
+        return name;
     }
     let text = match value {
         Json::Null => "（空）".to_owned(),
@@ -411,7 +440,7 @@ fn show(key: &str, value: &Json) -> String {
 }
 
 /// `字段：旧 → 新；…` for an update, `字段：值；…` for a create or delete.
-pub(super) fn change_detail(before: Option<&Json>, after: Option<&Json>) -> String {
+pub(super) fn change_detail(before: Option<&Json>, after: Option<&Json>, names: &Names<'_>) -> String {
     let empty = serde_json::Map::new();
     let fields = |v: Option<&Json>| v.and_then(Json::as_object).unwrap_or(&empty).clone();
     let (old, new) = (fields(before), fields(after));
@@ -425,7 +454,7 @@ pub(super) fn change_detail(before: Option<&Json>, after: Option<&Json>) -> Stri
                 if a == b {
                     continue;
                 }
-                let (a_text, b_text) = (show(key, a), show(key, b));
+                let (a_text, b_text) = (show(key, a, names), show(key, b, names));
                 let change = if a_text == b_text {
                     format!("{a_text}（内容有修改）")
                 } else {
@@ -440,7 +469,7 @@ pub(super) fn change_detail(before: Option<&Json>, after: Option<&Json>) -> Stri
                 if value.is_null() || value.as_str() == Some("") || value.as_array().is_some_and(Vec::is_empty) {
                     continue;
                 }
-                parts.push(format!("{}：{}", field_label(key), show(key, value)));
+                parts.push(format!("{}：{}", field_label(key), show(key, value, names)));
             }
         }
         (false, false) => {}

@@ -1,0 +1,198 @@
+//! Corrections the screens ask for after a record's first save: organisations edited, moved,
+//! dissolved or removed; terms entered and corrected; elections drafted, finalised and amended;
+//! final meetings amended; evaluations and activities edited and deleted; a delete undone from
+//! the trash. Each [`Op`] is one store transaction run by the worker; the UI only builds them.
+
+use zhibu_core::domain::{
+    ActivityId, AppraisalId, CommitteeTerm, DutyReview, Election, ElectionId, Meeting, MeetingId, MemberAppraisal,
+    OrgId, Organization, RatingId, ReviewId, StarRating, TermId, VolunteerActivity,
+};
+use zhibu_core::rules::RuleSet;
+use zhibu_core::services::overview::Touched;
+use zhibu_core::store::{Store, StoreError};
+
+/// One correction.
+#[derive(Debug, Clone)]
+pub enum Op {
+    /// Rename, move, dissolve (a `dissolved_on` day) or take a dissolution back.
+    UpdateOrganization(OrgId, Box<Organization>),
+    /// Remove an organization entered by mistake (one with no records).
+    DeleteOrganization(OrgId),
+    /// Enter (`None`) or correct a committee term.
+    SaveTerm(Option<TermId>, Box<CommitteeTerm>),
+    /// Remove a term entered by mistake.
+    DeleteTerm(TermId),
+    /// Save an election draft (new when `None`).
+    SaveElection(Option<ElectionId>, Box<Election>),
+    /// Save the draft and finalise it: the old term closes, the new one opens.
+    FinalizeElection(Option<ElectionId>, Box<Election>),
+    /// Correct a final election with a reason.
+    AmendElection(ElectionId, Box<Election>, String),
+    /// Delete an election draft.
+    DeleteElection(ElectionId),
+    /// Correct a final meeting with a reason.
+    AmendMeeting(MeetingId, Box<Meeting>, String),
+    /// Correct a duty review.
+    UpdateDutyReview(ReviewId, Box<DutyReview>),
+    /// Delete a duty review.
+    DeleteDutyReview(ReviewId),
+    /// Correct an appraisal.
+    UpdateAppraisal(AppraisalId, Box<MemberAppraisal>),
+    /// Delete an appraisal.
+    DeleteAppraisal(AppraisalId),
+    /// Correct a star rating.
+    UpdateStarRating(RatingId, Box<StarRating>),
+    /// Delete a star rating.
+    DeleteStarRating(RatingId),
+    /// Correct a volunteer activity.
+    UpdateVolunteer(ActivityId, Box<VolunteerActivity>),
+    /// Delete a volunteer activity.
+    DeleteVolunteer(ActivityId),
+    /// Undo a delete: bring trash row `id` back.
+    Restore(i64),
+}
+
+/// Which form an operation finished, so the screen can close or refresh it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Form {
+    /// The organisation form.
+    Organization,
+    /// The term form.
+    Term,
+    /// The election editor, now showing this election.
+    Election(ElectionId),
+    /// The meeting editor, now showing this meeting.
+    Meeting(MeetingId),
+    /// A duty review.
+    DutyReview,
+    /// An appraisal.
+    Appraisal,
+    /// A star rating.
+    StarRating,
+    /// A volunteer activity.
+    Volunteer,
+    /// The trash (a record came back).
+    Restored,
+}
+
+/// What an operation did.
+#[derive(Debug, Clone)]
+pub struct OpDone {
+    /// The status-bar message.
+    pub message: String,
+    /// What to read again.
+    pub touched: Touched,
+    /// The form it finished.
+    pub form: Form,
+    /// A delete: what it removed (undo takes the newest trash row).
+    pub deleted: Option<String>,
+}
+
+impl Op {
+    /// Runs the operation in one transaction.
+    pub fn run(&self, store: &mut Store, rules: &RuleSet) -> Result<OpDone, StoreError> {
+        let done = |message: String, touched, form| OpDone { message, touched, form, deleted: None };
+        let deleted = |what: String, touched, form| OpDone {
+            message: format!("已删除：{what}（Ctrl+Z 撤销）"),
+            touched,
+            form,
+            deleted: Some(what),
+        };
+        Ok(match self {
+            Self::UpdateOrganization(id, org) => {
+                store.write(|w| w.update_organization(*id, org))?;
+                let what = match org.dissolved_on {
+                    Some(day) => format!("已撤销：{}（{day}），其记录照常保留", org.name),
+                    None => format!("已保存组织：{}", org.name),
+                };
+                done(what, Touched::Organizations, Form::Organization)
+            }
+            Self::DeleteOrganization(id) => {
+                let org = store.write(|w| w.delete_organization(*id))?;
+                deleted(org.name, Touched::Organizations, Form::Organization)
+            }
+            Self::SaveTerm(id, term) => {
+                store.write(|w| match id {
+                    Some(id) => w.update_term(*id, term),
+                    None => w.create_term(term).map(|_| ()),
+                })?;
+                done(format!("已保存第{}届支部委员会", term.number), Touched::Organizations, Form::Term)
+            }
+            Self::DeleteTerm(id) => {
+                let term = store.write(|w| w.delete_term(*id))?;
+                deleted(format!("第{}届", term.number), Touched::Organizations, Form::Term)
+            }
+            Self::SaveElection(id, election) => {
+                let id = store.write(|w| match id {
+                    Some(id) => w.update_election(*id, election).map(|()| *id),
+                    None => w.create_election(election),
+                })?;
+                let text = format!("已保存第{}届换届选举（草稿）", election.term_number);
+                done(text, Touched::Organizations, Form::Election(id))
+            }
+            Self::FinalizeElection(id, election) => {
+                let id = store.write(|w| {
+                    let id = match id {
+                        Some(id) => w.update_election(*id, election).map(|()| *id)?,
+                        None => w.create_election(election)?,
+                    };
+                    w.finalize_election(id, rules.election_rules())?;
+                    Ok::<_, StoreError>(id)
+                })?;
+                let text = format!("已定稿：第{}届支部委员会产生，上一届任期结束", election.term_number);
+                done(text, Touched::Organizations, Form::Election(id))
+            }
+            Self::AmendElection(id, election, reason) => {
+                let revision = store.write(|w| w.amend_election(*id, election, reason, rules.election_rules()))?;
+                let text = format!("已更正第{}届换届选举（第{revision}次更正，原记录已保留）", election.term_number);
+                done(text, Touched::Organizations, Form::Election(*id))
+            }
+            Self::DeleteElection(id) => {
+                let election = store.write(|w| w.delete_election(*id))?;
+                deleted(format!("第{}届换届选举", election.term_number), Touched::Organizations, Form::Organization)
+            }
+            Self::AmendMeeting(id, meeting, reason) => {
+                let revision = store.write(|w| w.amend_meeting(*id, meeting, reason))?;
+                let text = format!("已更正：{}（第{revision}次更正，原记录已保留）", meeting.title);
+                done(text, Touched::Meetings(meeting.branch), Form::Meeting(*id))
+            }
+            Self::UpdateDutyReview(id, review) => {
+                store.write(|w| w.update_duty_review(*id, review))?;
+                done("已保存述职评议的修改".into(), Touched::DutyReviews, Form::DutyReview)
+            }
+            Self::DeleteDutyReview(id) => {
+                let review = store.write(|w| w.delete_duty_review(*id))?;
+                deleted(format!("{}年度述职评议", review.year), Touched::DutyReviews, Form::DutyReview)
+            }
+            Self::UpdateAppraisal(id, appraisal) => {
+                store.write(|w| w.update_appraisal(*id, appraisal))?;
+                done("已保存民主评议的修改".into(), Touched::Appraisals, Form::Appraisal)
+            }
+            Self::DeleteAppraisal(id) => {
+                let appraisal = store.write(|w| w.delete_appraisal(*id))?;
+                deleted(format!("{}年度民主评议结果", appraisal.year), Touched::Appraisals, Form::Appraisal)
+            }
+            Self::UpdateStarRating(id, rating) => {
+                store.write(|w| w.update_star_rating(*id, rating))?;
+                done(format!("已保存星级评定的修改：{}", rating.subject_name), Touched::Ratings, Form::StarRating)
+            }
+            Self::DeleteStarRating(id) => {
+                let rating = store.write(|w| w.delete_star_rating(*id))?;
+                deleted(format!("星级评定：{}", rating.subject_name), Touched::Ratings, Form::StarRating)
+            }
+            Self::UpdateVolunteer(id, activity) => {
+                store.write(|w| w.update_volunteer_activity(*id, activity))?;
+                done(format!("已保存志愿服务的修改：{}", activity.title), Touched::Volunteer, Form::Volunteer)
+            }
+            Self::DeleteVolunteer(id) => {
+                let activity = store.write(|w| w.delete_volunteer_activity(*id))?;
+                deleted(format!("志愿服务：{}", activity.title), Touched::Volunteer, Form::Volunteer)
+            }
+            Self::Restore(trash) => {
+                let (kind, _, summary) = store.write(|w| w.restore_deleted(*trash))?;
+                let label = zhibu_core::store::record_kind_label(&kind).to_owned();
+                done(format!("已恢复{label}：{summary}"), Touched::All, Form::Restored)
+            }
+        })
+    }
+}
