@@ -146,18 +146,19 @@ impl App {
             drawn: false,
             restoring: None,
         };
-        app.state = app.open_workspace(operator);
+        app.state = app.open_workspace(operator, false);
         app
     }
 
-    fn open_workspace(&mut self, operator: Option<String>) -> Result<Box<Workspace>, Problem> {
+    /// `restored`: the file was just restored from a backup (no automatic backup of it is due).
+    fn open_workspace(&mut self, operator: Option<String>, restored: bool) -> Result<Box<Workspace>, Problem> {
         if let Some(dir) = self.paths.db.parent().filter(|d| !d.as_os_str().is_empty())
             && let Err(error) = std::fs::create_dir_all(dir)
         {
             return Err(Problem::Unavailable(format!("无法创建数据目录（{error}）：{}", dir.display())));
         }
         let lock = InstanceLock::acquire(&self.paths.db).map_err(|e| Problem::Unavailable(e.to_string()))?;
-        let first_start = !self.paths.db.exists();
+        let first_start = restored || !self.paths.db.exists();
         let year = chrono::Local::now().year();
         let rules = RuleSet::default();
         // Opening the database (its integrity check), today's backup, the templates and the first
@@ -254,7 +255,7 @@ impl App {
         match started {
             Ok(_) => self.restoring = Some((backup.to_owned(), receiver)),
             Err(error) => {
-                self.state = self.open_workspace(None);
+                self.state = self.open_workspace(None, false);
                 self.notice = Some(failure(format!("恢复失败：{error}")));
             }
         }
@@ -270,7 +271,7 @@ impl App {
         };
         let backup = backup.clone();
         self.restoring = None;
-        self.state = self.open_workspace(None);
+        self.state = self.open_workspace(None, result.is_ok());
         self.notice = Some(match result {
             Ok(summary) => info(zhibu_core::services::backup::restore_text(&backup, &summary)),
             Err(error) => failure(format!("恢复失败：{error}")),

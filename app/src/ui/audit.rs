@@ -23,7 +23,7 @@ const KINDS: [&str; 11] = [
     "member_appraisal",
     "star_rating",
     "volunteer_activity",
-    "document",
+    "report",
     "backup",
 ];
 

@@ -373,3 +373,424 @@ fn a_long_import_leaves_the_window_drawing_and_can_be_cancelled() {
     let store = zhibu_core::store::Store::open_existing(&dir.join("test.db"), "检查").unwrap();
     assert!(store.members(None).unwrap().is_empty(), "the transaction was rolled back");
 }
+
+/// Replaces what the text box named `label` holds with `text` (select all, then type).
+fn replace_in(harness: &mut Harness<'_, App>, label: &str, text: &str) {
+    type_into(harness, label, "");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run_steps(1);
+    // Typed into the focused box without clicking again (a click would drop the selection).
+    harness
+        .get_all_by_label(label)
+        .find(|n| n.accesskit_node().role() == Role::TextInput)
+        .unwrap_or_else(|| panic!("no text box named {label}"))
+        .type_text(text);
+    harness.run_steps(2);
+}
+
+/// Opens the `nth` combo box named `label` and picks `option`.
+fn choose_nth(harness: &mut Harness<'_, App>, label: &str, nth: usize, option: &str) {
+    let combo = harness.get_all_by_label(label).filter(|n| n.accesskit_node().role() == Role::ComboBox).nth(nth);
+    let combo = combo.unwrap_or_else(|| panic!("no combo box {nth} named {label}"));
+    combo.scroll_to_me();
+    harness.run_steps(4);
+    harness.get_all_by_label(label).filter(|n| n.accesskit_node().role() == Role::ComboBox).nth(nth).unwrap().click();
+    harness.run_steps(3);
+    harness.get_all_by_label(option).last().unwrap_or_else(|| panic!("no option {option}")).click();
+    harness.run_steps(1);
+    settle(harness);
+}
+
+/// Sets the `nth` number field named `label` to `value` (a drag value takes typed input).
+fn set_number(harness: &mut Harness<'_, App>, label: &str, nth: usize, value: u32) {
+    let field = |harness: &Harness<'_, App>| {
+        harness
+            .get_all_by_label(label)
+            .filter(|n| n.accesskit_node().role() == Role::SpinButton)
+            .nth(nth)
+            .unwrap_or_else(|| panic!("no number field {nth} named {label}"))
+            .rect()
+            .center()
+    };
+    let centre = field(harness);
+    harness.get_all_by_label(label).find(|n| n.rect().center() == centre).unwrap().scroll_to_me();
+    harness.run_steps(4);
+    let centre = field(harness);
+    harness.get_all_by_label(label).find(|n| n.rect().center() == centre).unwrap().click();
+    harness.run_steps(2);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run_steps(1);
+    let node = harness.get_all_by_label(label).find(|n| n.accesskit_node().role() == Role::TextInput);
+    match node {
+        Some(node) => node.type_text(&value.to_string()),
+        None => harness.event(egui::Event::Text(value.to_string())),
+    }
+    harness.run_steps(1);
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(2);
+    settle(harness);
+}
+
+/// Records one meeting through the editor and finalises it.
+fn record_meeting(harness: &mut Harness<'_, App>, kind: &str, title: &str, date: &str, observer: Option<(&str, &str)>) {
+    click(harness, "会议");
+    click(harness, "＋ 记录会议（Ctrl+N）");
+    choose(harness, "会议类型", kind);
+    type_into(harness, "会议名称", title);
+    replace_in(harness, "日期", date);
+    type_into(harness, "地点", "金山社区党群服务中心");
+    type_into(harness, "主持人", "党员0");
+    type_into(harness, "记录人", "党员1");
+    if let Some((name, affiliation)) = observer {
+        click(harness, "＋ 列席人员");
+        type_into(harness, "列席1姓名", name);
+        type_into(harness, "单位及职务", affiliation);
+    }
+    click(harness, "保存草稿（Ctrl+S）");
+    let error = harness.state().workspace().unwrap().meetings.editor.as_ref().and_then(|e| e.0.error.clone());
+    assert_eq!(notice(harness), format!("已保存会议：{title}"), "{error:?}");
+    click(harness, "定稿……");
+    click(harness, "确定定稿");
+    assert_eq!(notice(harness), format!("已定稿：{title}（此后只能修订）"));
+    click(harness, "← 返回列表");
+}
+
+/// A branch's year through the window alone, from an empty database without the demo: the
+/// organisation tree, the committee in office, the roster, twelve 支委会 and four 党员大会 with
+/// attendance and 列席 (one with its sign-in sheet), an amendment with a reason, an election
+/// that opens a new term, an appraisal and a duty review corrected, a star rating, a volunteer
+/// activity, the duty review exported; then the compliance, the audit viewer, and a backup →
+/// data folder deleted → restore round trip with every record and attachment back.
+#[test]
+fn a_branch_year_through_the_window_from_an_empty_database() {
+    use zhibu_core::store::AuditAction;
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("数据");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut harness = harness(App::open(paths(&dir), Some("李书记".into())));
+    assert!(harness.state().offer_demo, "an empty database offers the demo");
+    click(&mut harness, "从空白开始");
+
+    // 组织: the committee, then the branch under it.
+    choose(&mut harness, "层级", "党（工）委");
+    type_into(&mut harness, "全称", "城东街道党工委");
+    click(&mut harness, "添加");
+    assert_eq!(notice(&harness), "已添加组织：城东街道党工委");
+    click(&mut harness, "城东街道党工委（党（工）委）");
+    choose(&mut harness, "层级", "党支部");
+    type_into(&mut harness, "全称", "金山社区党支部");
+    click(&mut harness, "添加");
+    assert_eq!(notice(&harness), "已添加组织：金山社区党支部");
+
+    // 党员: the roster the office has (the file comes from the native dialog).
+    let roster = home.path().join("花名册.csv");
+    std::fs::write(&roster, tests::roster_csv(9, "金山社区党支部")).unwrap();
+    click(&mut harness, "党员");
+    harness.state_mut().commands.push(zhibu::ui::Command::ImportMembers(roster, true));
+    settle(&mut harness);
+    click(&mut harness, "导入（全部成功才写入）");
+    assert_eq!(notice(&harness), "导入完成");
+
+    // The year the records are for.
+    click(&mut harness, "◀");
+    assert_eq!(harness.state().workspace().unwrap().year, chrono::Local::now().year() - 1);
+    let year = harness.state().workspace().unwrap().year;
+
+    // 组织: the committee in office, entered directly.
+    click(&mut harness, "组织");
+    click(&mut harness, "金山社区党支部（党支部）");
+    click(&mut harness, "＋ 录入届次");
+    set_number(&mut harness, "第几届", 0, 3);
+    type_into(&mut harness, "选举日期", &format!("{}-03-15", year - 2));
+    choose_nth(&mut harness, "任职党员1", 0, "党员0");
+    click(&mut harness, "＋ 职务");
+    choose_nth(&mut harness, "任职党员2", 0, "党员1");
+    click(&mut harness, "＋ 职务");
+    choose_nth(&mut harness, "任职党员3", 0, "党员2");
+    click(&mut harness, "保存届次");
+    assert_eq!(notice(&harness), "已保存第3届支部委员会");
+    let branch = harness.state().workspace().unwrap().data.branches().next().unwrap().id;
+    assert_eq!(harness.state().workspace().unwrap().data.committees[&branch].len(), 3);
+
+    // 会议: twelve committee meetings and four general meetings with an observer.
+    for month in 1..=12 {
+        let title = format!("{month}月支委会");
+        record_meeting(&mut harness, "支委会", &title, &format!("{year}-{month:02}-05"), None);
+    }
+    for quarter in 1..=4 {
+        let title = format!("第{quarter}季度支部党员大会");
+        let date = format!("{year}-{:02}-15", quarter * 3 - 1);
+        record_meeting(&mut harness, "支部党员大会", &title, &date, Some(("王主任", "城东街道党工委组织委员")));
+    }
+
+    // A final record is corrected with a reason; the sign-in sheet is attached as one.
+    click(&mut harness, "会议");
+    click(&mut harness, "第1季度支部党员大会");
+    click(&mut harness, "更正……");
+    replace_in(&mut harness, "地点", "金山社区党群服务中心二楼");
+    click(&mut harness, "保存更正");
+    assert!(notice(&harness).contains("更正原因不能为空"), "an amendment without a reason: {}", notice(&harness));
+    let sheet = home.path().join("签到表.png");
+    let sheet_bytes: Vec<u8> = (0..50_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8).collect();
+    std::fs::write(&sheet, &sheet_bytes).unwrap();
+    harness.state_mut().commands.push(zhibu::ui::Command::Attach(sheet));
+    settle(&mut harness);
+    choose(&mut harness, "附件1类型", "签到表");
+    type_into(&mut harness, "更正原因", "会议地点记录有误，补签到表");
+    click(&mut harness, "保存更正");
+    assert!(notice(&harness).starts_with("已更正：第1季度支部党员大会（第1次更正"), "{}", notice(&harness));
+    assert!(harness.query_by_label_contains("第1次更正：").is_some(), "the history is shown with the record");
+    assert!(harness.query_by_label_contains("原因：会议地点记录有误").is_some(), "with the reason");
+    click(&mut harness, "← 返回列表");
+
+    // 组织: the election that opens the fourth term.
+    click(&mut harness, "组织");
+    click(&mut harness, "金山社区党支部（党支部）");
+    click(&mut harness, "＋ 换届选举");
+    type_into(&mut harness, "上级批复日期", &format!("{year}-10-20"));
+    replace_in(&mut harness, "选举日期", &format!("{year}-11-20"));
+    type_into(&mut harness, "结果批复日期", &format!("{year}-11-28"));
+    for (i, (name, yes, post)) in
+        [("党员0", 9, "书记"), ("党员1", 8, "组织委员"), ("党员3", 8, "宣传委员"), ("党员4", 3, "（未任职）")]
+            .into_iter()
+            .enumerate()
+    {
+        click(&mut harness, "＋ 候选人");
+        choose_nth(&mut harness, &format!("候选人{}", i + 1), 0, name);
+        set_number(&mut harness, "赞成", i, yes);
+        set_number(&mut harness, "反对", i, 9 - yes);
+        choose_nth(&mut harness, "职务", i, post);
+    }
+    // More ballots than voters present is refused, and nothing is saved.
+    set_number(&mut harness, "赞成", 0, 10);
+    click(&mut harness, "保存草稿");
+    let error = harness.state().workspace().unwrap().orgs.election.as_ref().unwrap().error.clone().unwrap_or_default();
+    assert!(error.contains("候选人得票") && error.contains("超过实到人数9人"), "{error}");
+    assert!(harness.state().workspace().unwrap().data.elections.is_empty());
+    set_number(&mut harness, "赞成", 0, 9);
+    assert!(harness.query_by_label("√ 符合选举工作条例，可以定稿").is_some(), "the checks pass live");
+    click(&mut harness, "定稿……");
+    click(&mut harness, "确定定稿");
+    assert_eq!(notice(&harness), "已定稿：第4届支部委员会产生，上一届任期结束");
+    click(&mut harness, "← 返回组织");
+    let terms = harness.state().workspace().unwrap().data.terms[&branch].clone();
+    assert_eq!(terms.len(), 2);
+    assert_eq!(terms[1].record.number, 4);
+    assert_eq!(terms[0].record.closed_on.map(|d| d.to_string()), Some(format!("{year}-11-20")));
+
+    // 评议: a duty review and an appraisal, each saved and corrected.
+    click(&mut harness, "评议");
+    choose(&mut harness, "支部", "金山社区党支部");
+    choose(&mut harness, "述职人", "党员0");
+    set_number(&mut harness, "应参评人数", 0, 9);
+    set_number(&mut harness, "实参评人数（收回票数）", 0, 9);
+    set_number(&mut harness, "“好”票", 0, 7);
+    type_into(&mut harness, "主要工作及成效", "全年按时召开支委会和党员大会。");
+    click(&mut harness, "保存述职评议");
+    assert_eq!(notice(&harness), "已保存述职评议");
+    click(&mut harness, "修改");
+    choose_nth(&mut harness, "综合评定", 0, "好");
+    click(&mut harness, "保存述职评议的修改");
+    assert_eq!(notice(&harness), "已保存述职评议的修改");
+    click(&mut harness, "民主评议党员");
+    choose(&mut harness, "党员", "党员5");
+    choose(&mut harness, "评定结果", "合格");
+    click(&mut harness, "保存民主评议");
+    click(&mut harness, "修改");
+    choose(&mut harness, "评定结果", "优秀");
+    click(&mut harness, "保存评议结果的修改");
+    assert_eq!(notice(&harness), "已保存民主评议的修改");
+
+    // A star rating and a volunteer activity.
+    click(&mut harness, "星级评定");
+    let scheme = harness.state().workspace().unwrap().data.schemes[0].record.name.clone();
+    choose(&mut harness, "评分方案", &scheme);
+    choose(&mut harness, "评定对象", "金山社区党支部");
+    click(&mut harness, "保存星级评定");
+    assert_eq!(notice(&harness), "已保存星级评定：金山社区党支部");
+    click(&mut harness, "志愿服务");
+    type_into(&mut harness, "活动名称", "禁毒宣传进小区");
+    replace_in(&mut harness, "日期", &format!("{year}-06-26"));
+    type_into(&mut harness, "地点", "金山社区广场");
+    type_into(&mut harness, "组织单位", "金山社区党支部");
+    choose(&mut harness, "参加支部", "金山社区党支部");
+    click(&mut harness, "党员5");
+    click(&mut harness, "党员6");
+    click(&mut harness, "保存");
+    assert_eq!(notice(&harness), "已保存志愿服务：禁毒宣传进小区");
+
+    // 报表: the duty review exported.
+    click(&mut harness, "报表");
+    click(&mut harness, "年度述职评议");
+    type_into(&mut harness, "保存到", &home.path().display().to_string());
+    click(&mut harness, "导出 Word");
+    for _ in 0..600 {
+        if harness.state().workspace().unwrap().job.is_none() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        harness.step();
+    }
+    harness.run_steps(2);
+    assert!(notice(&harness).starts_with("已导出："), "{}", notice(&harness));
+
+    // Compliance: only the meeting types this test did not record are missing.
+    let data = &harness.state().workspace().unwrap().data;
+    let report = data.compliance.as_ref().unwrap();
+    for finding in report.branches.iter().flat_map(|b| &b.findings) {
+        let recorded = matches!(
+            finding.meeting_kind,
+            Some(zhibu_core::domain::MeetingKind::CommitteeMeeting | zhibu_core::domain::MeetingKind::GeneralMeeting)
+        );
+        assert!(
+            finding.code == zhibu_core::rules::FindingCode::MeetingMissing && !recorded,
+            "no false finding: {}",
+            finding.message
+        );
+    }
+
+    // 审计: every step is in the viewer, under the operator.
+    click(&mut harness, "审计");
+    let entries = harness.state().workspace().unwrap().audit.entries.clone().unwrap();
+    for (action, kind) in [
+        (AuditAction::Create, "organization"),
+        (AuditAction::Create, "member"),
+        (AuditAction::Create, "committee_term"),
+        (AuditAction::Finalize, "meeting"),
+        (AuditAction::Amend, "meeting"),
+        (AuditAction::Finalize, "election"),
+        (AuditAction::Update, "duty_review"),
+        (AuditAction::Update, "member_appraisal"),
+        (AuditAction::Create, "star_rating"),
+        (AuditAction::Create, "volunteer_activity"),
+        (AuditAction::Export, "report"),
+    ] {
+        assert!(
+            entries.iter().any(|e| e.action == action && e.record_kind == kind && e.operator == "李书记"),
+            "the audit viewer lists {action:?} {kind}"
+        );
+    }
+    assert!(harness.query_by_label_contains("会议地点记录有误").is_some(), "the amendment's reason is on screen");
+
+    // A backup, the data folder gone, and a restore through the window bring everything back.
+    let before = {
+        let store = zhibu_core::store::Store::open_existing(&dir.join("test.db"), "检查").unwrap();
+        store.meetings(&zhibu_core::store::MeetingFilter::default()).unwrap()
+    };
+    let carried = home.path().join("U盘");
+    std::fs::create_dir_all(&carried).unwrap();
+    let backup = carried.join("支部备份.db");
+    harness.state_mut().commands.push(zhibu::ui::Command::BackupTo(backup.clone()));
+    settle(&mut harness);
+    assert!(notice(&harness).starts_with("已备份到："), "{}", notice(&harness));
+    drop(harness);
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut harness = self::harness(App::open(paths(&dir), Some("李书记".into())));
+    click(&mut harness, "从空白开始");
+    click(&mut harness, "设置");
+    harness.state_mut().commands.push(zhibu::ui::Command::ConfirmRestore(backup));
+    settle(&mut harness);
+    click(&mut harness, "确定恢复");
+    for _ in 0..600 {
+        if harness.state().workspace().is_some_and(|w| !w.loading) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.step();
+    }
+    settle(&mut harness);
+    assert!(notice(&harness).contains("附件1个"), "{}", notice(&harness));
+    drop(harness);
+    let store = zhibu_core::store::Store::open_existing(&dir.join("test.db"), "检查").unwrap();
+    let after = store.meetings(&zhibu_core::store::MeetingFilter::default()).unwrap();
+    assert_eq!(after, before, "every meeting back");
+    let attachment = after.iter().flat_map(|m| &m.record.attachments).next().unwrap();
+    assert_eq!(attachment.kind, zhibu_core::domain::AttachmentKind::SignInSheet);
+    assert_eq!(std::fs::read(store.attachment_file(attachment)).unwrap(), sheet_bytes, "byte-exact");
+    assert_eq!(store.elections(None).unwrap().len(), 1);
+    assert_eq!(store.terms(branch).unwrap().len(), 2);
+}
+
+const FULL_DISK_CHILD: &str = "ZHIBU_FULL_DISK_CHILD_DIR";
+
+/// Fills the disk the window's database is on, then saves a member: run by the test below in
+/// a private namespace where that folder is a small tmpfs; does nothing unless started by it.
+#[test]
+fn a_save_on_a_full_disk_child() {
+    let Ok(dir) = std::env::var(FULL_DISK_CHILD) else { return };
+    let dir = std::path::PathBuf::from(dir);
+    let outside = tempfile::tempdir().unwrap();
+    let paths = Paths {
+        db: dir.join("test.db"),
+        plugins_dir: outside.path().join("plugins"),
+        cache_dir: outside.path().join("cache"),
+        backup_dir: outside.path().join("backups"),
+    };
+    {
+        let mut store = zhibu_core::store::Store::open(&paths.db, "测试员").unwrap();
+        store
+            .write(|w| {
+                let committee =
+                    w.create_organization(&tests::org(None, zhibu_core::domain::OrgKind::Committee, "城东街道党工委"))?;
+                let branch = w.create_organization(&tests::org(
+                    Some(committee),
+                    zhibu_core::domain::OrgKind::Branch,
+                    "金山社区党支部",
+                ))?;
+                w.create_member(&tests::member(branch, 0)).map(|_| ())
+            })
+            .unwrap();
+    }
+    let mut harness = harness(App::open(paths.clone(), Some("测试员".into())));
+    click(&mut harness, "党员");
+    click(&mut harness, "＋ 新增党员（Ctrl+N）");
+    type_into(&mut harness, "姓名", "王建国");
+    type_into(&mut harness, "身份证号", "11010519491231002X");
+    type_into(&mut harness, "入党时间", "2015-07-01");
+    // Now the disk fills up (another program's files, a full USB stick).
+    let mut filler = std::fs::File::create(dir.join("filler")).unwrap();
+    let block = vec![0u8; 4096];
+    while std::io::Write::write_all(&mut filler, &block).is_ok() {}
+    drop(filler);
+    click(&mut harness, "保存（Ctrl+S）");
+    println!("NOTICE {}", notice(&harness));
+    let kept = harness.query_all_by_label("姓名").filter(|n| n.value().as_deref() == Some("王建国")).count();
+    println!("KEPT {kept}");
+    println!("MEMBERS {}", harness.state().workspace().unwrap().data.members.len());
+    drop(harness);
+    std::fs::remove_file(dir.join("filler")).unwrap();
+    let store = zhibu_core::store::Store::open_existing(&paths.db, "检查").unwrap();
+    println!("CHECK {:?} {}", store.full_check().unwrap(), store.members(None).unwrap().len());
+}
+
+/// A save that fails because the disk is full keeps the form filled, says why and writes
+/// nothing (a real full disk: a tmpfs mounted with `unshare` in a private namespace).
+#[test]
+fn a_save_on_a_full_disk_keeps_the_form_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let mount = dir.path().join("小磁盘");
+    std::fs::create_dir_all(&mount).unwrap();
+    let exe = std::env::current_exe().unwrap();
+    let output = std::process::Command::new("unshare")
+        .args([
+            "-rm",
+            "sh",
+            "-c",
+            r#"mount -t tmpfs -o size=4m none "$1" && exec "$2" --exact ui::a_save_on_a_full_disk_child --nocapture"#,
+            "sh",
+        ])
+        .arg(&mount)
+        .arg(&exe)
+        .env(FULL_DISK_CHILD, &mount)
+        .output()
+        .expect("unshare (util-linux) runs the child in a private mount namespace");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    let line = |key: &str| stdout.lines().find_map(|l| l.strip_prefix(key)).unwrap_or_default().to_owned();
+    let notice = line("NOTICE ");
+    assert!(notice.starts_with("保存失败：磁盘空间不足，本次保存未写入（已填写的内容仍保留）"), "{notice}");
+    assert_eq!(line("KEPT "), "1", "the form keeps what was typed");
+    assert_eq!(line("MEMBERS "), "1", "nothing was added");
+    assert_eq!(line("CHECK "), "[] 1", "the database is sound and holds what it held");
+}

@@ -93,7 +93,7 @@ pub fn record_kind_label(kind: &str) -> &str {
         "star_rating" => "星级评定",
         "volunteer_activity" => "志愿服务",
         "setting" => "设置",
-        "document" => "文档",
+        "report" => "报表文档",
         "backup" => "备份",
         "import" => "导入",
         other => other,
