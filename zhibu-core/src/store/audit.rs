@@ -148,7 +148,8 @@ impl Writer<'_> {
                 "scheme" => "SELECT name FROM rating_schemes WHERE id = ?1",
                 _ => return None,
             };
-            tx.query_row(sql, [id], |r| r.get(0)).ok()
+            // Cached: an import writes one row per member, each naming its branch.
+            tx.prepare_cached(sql).and_then(|mut stmt| stmt.query_row([id], |r| r.get(0))).ok()
         };
         let detail = change_detail(before.as_ref(), after.as_ref(), &name);
         self.audit_detail(action, kind, id, summary, &detail)

@@ -81,7 +81,8 @@ impl Writer<'_> {
         let id = MeetingId(self.tx.last_insert_rowid());
         self.insert_details(id, meeting)?;
         let action = if meeting.status == MeetingStatus::Final { "（定稿）" } else { "" };
-        self.audit(AuditAction::Create, "meeting", Some(id.0), &format!("{}{action}", meeting.title.trim()))?;
+        let summary = format!("{}{action}", meeting.title.trim());
+        self.audit_change::<Meeting>(AuditAction::Create, "meeting", Some(id.0), &summary, None, Some(meeting))?;
         Ok(id)
     }
 

@@ -19,7 +19,7 @@ impl Writer<'_> {
         stmt.execute(rusqlite::params_from_iter(member_params(member).iter()))?;
         drop(stmt);
         let id = self.tx.last_insert_rowid();
-        self.audit(AuditAction::Create, "member", Some(id), member.name.trim())?;
+        self.audit_change::<Member>(AuditAction::Create, "member", Some(id), member.name.trim(), None, Some(member))?;
         Ok(MemberId(id))
     }
 
