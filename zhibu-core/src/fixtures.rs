@@ -79,6 +79,7 @@ pub fn member(branch: OrgId, index: u32) -> Member {
         group: None,
         in_service: false,
         dual_registration: None,
+        details: crate::domain::MemberDetails::default(),
     }
 }
 

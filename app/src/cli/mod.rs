@@ -418,8 +418,11 @@ pub fn run(cli: Cli) -> Result<()> {
                 dry_run,
             )?;
             print!("{}", zhibu_core::services::import::report_text(&result));
-            if !dry_run && !result.plan.problems.is_empty() {
-                anyhow::bail!("发现{}处问题，未导入任何记录；请按上面的行号修改后重新导入", result.plan.problems.len());
+            // A dry run with problems fails too, so a script can tell a sheet that would be refused.
+            match (dry_run, result.plan.problems.len()) {
+                (_, 0) => {}
+                (true, n) => anyhow::bail!("试运行发现{n}处问题：导入时会全部拒绝；请按上面的行号修改后再导入"),
+                (false, n) => anyhow::bail!("发现{n}处问题，未导入任何记录；请按上面的行号修改后重新导入"),
             }
         }
         Command::Import { what: ImportCommand::Meetings { file, branch, dry_run, encoding } } => {
@@ -444,8 +447,10 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             let state = if result.applied { "已导入" } else { "未写入" };
             println!("{state}：有效{}行，问题{}处", result.plan.rows.len(), result.plan.problems.len());
-            if !dry_run && !result.plan.problems.is_empty() {
-                anyhow::bail!("发现{}处问题，未导入任何记录；请按上面的行号修改后重新导入", result.plan.problems.len());
+            match (dry_run, result.plan.problems.len()) {
+                (_, 0) => {}
+                (true, n) => anyhow::bail!("试运行发现{n}处问题：导入时会全部拒绝；请按上面的行号修改后再导入"),
+                (false, n) => anyhow::bail!("发现{n}处问题，未导入任何记录；请按上面的行号修改后重新导入"),
             }
         }
         Command::Backup { out } => {

@@ -48,7 +48,7 @@ pub struct MemberForm {
     pub reveal: bool,
     /// 民族.
     pub ethnicity: String,
-    /// 手机号.
+    /// 联系电话 (mobile or landline).
     pub phone: String,
     /// 党员状态.
     pub status: Option<MemberStatus>,
@@ -60,6 +60,8 @@ pub struct MemberForm {
     pub branch: Option<OrgId>,
     /// 在职党员.
     pub in_service: bool,
+    /// 学历, 工作单位及职务, 籍贯, 备注.
+    pub details: zhibu_core::domain::MemberDetails,
     /// Fields the form does not show, kept as they were.
     pub kept: Option<Member>,
     /// Why the last save was refused.
@@ -80,6 +82,7 @@ impl MemberForm {
             confirmed_on: member.confirmed_on.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
             branch: Some(member.branch),
             in_service: member.in_service,
+            details: member.details.clone(),
             kept: Some(member.clone()),
             error: None,
         }
@@ -113,6 +116,12 @@ impl MemberForm {
             group: self.kept.as_ref().and_then(|m| m.group),
             in_service: self.in_service,
             dual_registration: self.kept.as_ref().and_then(|m| m.dual_registration.clone()).filter(|_| self.in_service),
+            details: zhibu_core::domain::MemberDetails {
+                education: self.details.education.trim().to_owned(),
+                work: self.details.work.trim().to_owned(),
+                native_place: self.details.native_place.trim().to_owned(),
+                remarks: self.details.remarks.trim().to_owned(),
+            },
         };
         member.validate().map_err(|e| e.to_string())?;
         Ok(member)
@@ -381,7 +390,7 @@ fn form_ui(ui: &mut Ui, state: &mut State, data: &Data, commands: &mut Vec<Comma
             ui.end_row();
         }
         field_ui(ui, "民族", &mut form.ethnicity);
-        hinted_field_ui(ui, "手机号", &mut form.phone, "可不填");
+        hinted_field_ui(ui, "联系电话", &mut form.phone, "手机或带区号的固定电话，可不填");
         let statuses = [
             (Some(MemberStatus::Full), "正式党员".to_owned()),
             (Some(MemberStatus::Probationary), "预备党员".to_owned()),
@@ -394,6 +403,10 @@ fn form_ui(ui: &mut Ui, state: &mut State, data: &Data, commands: &mut Vec<Comma
         ui.label("");
         ui.checkbox(&mut form.in_service, "在职党员");
         ui.end_row();
+        field_ui(ui, "学历", &mut form.details.education);
+        field_ui(ui, "工作单位及职务", &mut form.details.work);
+        field_ui(ui, "籍贯", &mut form.details.native_place);
+        field_ui(ui, "备注", &mut form.details.remarks);
     });
     if let Some(error) = &form.error {
         widgets::error_text_ui(ui, error);

@@ -439,3 +439,46 @@ fn the_documented_record_examples_are_what_the_command_line_reads() {
     parse::<StarRating>(blocks[7]);
     parse::<VolunteerActivity>(blocks[8]);
 }
+
+/// A dry run that finds problems exits with an error, so a script can tell a sheet the import
+/// would refuse; a clean sheet's dry run succeeds and writes nothing.
+#[test]
+fn a_dry_run_with_problems_fails_and_a_clean_one_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("z.db");
+    let db_arg = db.to_str().unwrap();
+    let backups = dir.path().join("backups");
+    let mut store = Store::open(&db, "测试").unwrap();
+    store
+        .write(|w| {
+            let committee =
+                w.create_organization(&tests::org(None, zhibu_core::domain::OrgKind::Committee, "城东街道党工委"))?;
+            w.create_organization(&tests::org(Some(committee), zhibu_core::domain::OrgKind::Branch, "金山社区党支部"))
+        })
+        .unwrap();
+    drop(store);
+    let clean = dir.path().join("名册.csv");
+    std::fs::write(&clean, tests::roster_csv(3, "金山社区党支部")).unwrap();
+    let broken = dir.path().join("名册（有误）.csv");
+    let text = tests::roster_csv(3, "金山社区党支部").replacen(",正式党员,2010-06-01", ",正式党员,2010-13-01", 1);
+    std::fs::write(&broken, text).unwrap();
+    let dry = |file: &std::path::Path| {
+        run(Cli::try_parse_from([
+            "zhibu",
+            "--backup-dir",
+            backups.to_str().unwrap(),
+            "import",
+            "members",
+            "--db",
+            db_arg,
+            "--file",
+            file.to_str().unwrap(),
+            "--dry-run",
+        ])
+        .unwrap())
+    };
+    let error = dry(&broken).unwrap_err().to_string();
+    assert_eq!(error, "试运行发现1处问题：导入时会全部拒绝；请按上面的行号修改后再导入");
+    dry(&clean).unwrap();
+    assert!(Store::open_existing(&db, "测试").unwrap().members(None).unwrap().is_empty(), "a dry run writes nothing");
+}

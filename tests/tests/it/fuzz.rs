@@ -150,7 +150,7 @@ proptest! {
         }
         std::fs::write(&path, text).unwrap();
         if let Ok(rows) = zhibu_core::import::table::read(&path, Encoding::Auto) {
-            let _ = roster::plan(&rows, &[], &[], &[], Some(zhibu_core::domain::OrgId(1)));
+            let _ = roster::plan(&rows, &[], &[], &[], Some(zhibu_core::domain::OrgId(1)), tests::day(2026, 1, 1));
         }
     }
 

@@ -103,40 +103,66 @@ impl fmt::Debug for IdNumber {
     }
 }
 
-/// A mainland mobile number, normalised to its 11 digits. Personal data: show it through [`Phone::masked`].
+/// A telephone number: a mainland mobile (normalised to its 11 digits) or a landline with its
+/// area code (normalised to `0579-8123456`). Personal data: show it through [`Phone::masked`].
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Phone(String);
 
 impl Phone {
-    /// Validates `raw` after removing spaces, dashes and a `+86`/`86` prefix.
+    /// Validates `raw` after removing spaces, dashes, brackets and a `+86`/`86` prefix; full-width
+    /// digits count as digits.
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
-        let mut digits: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '\u{3000}')).collect();
+        let mut digits: String = raw
+            .chars()
+            .map(|c| match c {
+                '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+                other => other,
+            })
+            .filter(|c| !matches!(c, ' ' | '-' | '\u{3000}' | '(' | ')' | '（' | '）' | '—' | '－'))
+            .collect();
         if let Some(rest) = digits.strip_prefix("+86") {
             digits = rest.to_owned();
         } else if digits.len() == 13 && digits.starts_with("86") {
             digits = digits[2..].to_owned();
         }
         let bytes = digits.as_bytes();
-        let valid = bytes.len() == 11
-            && bytes[0] == b'1'
-            && (b'3'..=b'9').contains(&bytes[1])
-            && bytes.iter().all(u8::is_ascii_digit);
-        if valid {
-            Ok(Self(digits))
-        } else {
-            Err(ValidationError::new("手机号码", "格式不正确（应为1开头的11位手机号）", raw.trim()))
+        let all_digits = !bytes.is_empty() && bytes.iter().all(u8::is_ascii_digit);
+        let mobile = all_digits && bytes.len() == 11 && bytes[0] == b'1' && (b'3'..=b'9').contains(&bytes[1]);
+        if mobile {
+            return Ok(Self(digits));
         }
+        // A landline: 0 + area code (010 and 02x have three digits, the rest four) + 7 or 8 digits.
+        if all_digits && bytes[0] == b'0' && bytes.len() >= 10 && bytes.len() <= 12 {
+            let area = if bytes.get(1).is_some_and(|b| matches!(b, b'1' | b'2')) { 3 } else { 4 };
+            let local = bytes.len() - area;
+            if (7..=8).contains(&local) && bytes[area] != b'0' {
+                return Ok(Self(format!("{}-{}", &digits[..area], &digits[area..])));
+            }
+        }
+        Err(ValidationError::new(
+            "联系电话",
+            "格式不正确（应为11位手机号或带区号的固定电话，如0579-8123456）",
+            raw.trim(),
+        ))
     }
 
-    /// The 11 digits; only for the store and for exports the user explicitly asked for.
+    /// Whether it is a landline (`0579-8123456`) rather than a mobile.
+    pub fn is_landline(&self) -> bool {
+        self.0.starts_with('0')
+    }
+
+    /// The normalised number; only for the store and for exports the user explicitly asked for.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
-    /// The number as shown by default: `138****5678`.
+    /// The number as shown by default: `138****5678`, `0579-****456`.
     pub fn masked(&self) -> String {
-        format!("{}****{}", &self.0[..3], &self.0[7..])
+        match self.0.split_once('-') {
+            Some((area, local)) => format!("{area}-****{}", &local[local.len().saturating_sub(3)..]),
+            None => format!("{}****{}", &self.0[..3], &self.0[7..]),
+        }
     }
 }
 
@@ -211,6 +237,23 @@ pub struct DualRegistration {
     pub registered_on: NaiveDate,
 }
 
+/// The roster's descriptive fields reports print (学历, 工作单位及职务, 籍贯, 备注); each may be empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberDetails {
+    /// 学历 (`大学本科`).
+    #[serde(default)]
+    pub education: String,
+    /// 工作单位及职务.
+    #[serde(default)]
+    pub work: String,
+    /// 籍贯.
+    #[serde(default)]
+    pub native_place: String,
+    /// 备注.
+    #[serde(default)]
+    pub remarks: String,
+}
+
 /// A party member (党员).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Member {
@@ -240,6 +283,9 @@ pub struct Member {
     pub in_service: bool,
     /// 双报到 registration, for in-service members.
     pub dual_registration: Option<DualRegistration>,
+    /// 学历, 工作单位及职务, 籍贯, 备注.
+    #[serde(default)]
+    pub details: MemberDetails,
 }
 
 impl Member {
@@ -247,6 +293,10 @@ impl Member {
     pub fn validate(&self) -> Result<(), ValidationError> {
         require_text("姓名", &self.name, 20)?;
         require_text("民族", &self.ethnicity, 10)?;
+        check_text("学历", &self.details.education, 30)?;
+        check_text("工作单位及职务", &self.details.work, 100)?;
+        check_text("籍贯", &self.details.native_place, 50)?;
+        check_text("备注", &self.details.remarks, 500)?;
         if self.id_number.gender() != self.gender {
             return Err(ValidationError::new(
                 "性别",
@@ -318,6 +368,11 @@ mod tests {
         assert_eq!(Phone::parse("+86 138-0013-8000").map(|p| p.as_str().to_owned()), Ok("13800138000".into()));
         assert_eq!(Phone::parse("13800138000").unwrap().masked(), "138****8000");
         assert!(Phone::parse("12800138000").is_err());
-        assert!(Phone::parse("0570-1234567").is_err());
+        let landline = Phone::parse("（0579）8123 456").unwrap();
+        assert_eq!((landline.as_str(), landline.masked().as_str()), ("0579-8123456", "0579-****456"));
+        assert_eq!(Phone::parse("010-62345678").unwrap().as_str(), "010-62345678");
+        assert_eq!(Phone::parse("１３８ ００１３ ８０００").unwrap().as_str(), "13800138000", "full-width digits");
+        assert!(Phone::parse("0579-123").is_err(), "too short");
+        assert!(Phone::parse("8123456").is_err(), "a landline needs its area code");
     }
 }

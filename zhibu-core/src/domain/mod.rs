@@ -27,7 +27,7 @@ pub use meeting::{
     AgendaItem, Attachment, AttachmentKind, Attendance, Meeting, MeetingKind, MeetingStatus, Observer, Presence,
     Resolution, Speech, Votes,
 };
-pub use member::{DualRegistration, Gender, IdNumber, Member, MemberStatus, Phone};
+pub use member::{DualRegistration, Gender, IdNumber, Member, MemberDetails, MemberStatus, Phone};
 pub use org::{BranchCategory, CommitteeRole, CommitteeTerm, OrgKind, Organization, RoleAssignment};
 pub use rating::{
     Indicator, IndicatorScore, Quota, RatingScheme, RatingSubjectKind, StarBand, StarRating, star_string,

@@ -1,11 +1,16 @@
-//! The member roster: columns matched by their Chinese headers (with a mapping for unknown
-//! ones), every row validated, ID and phone numbers read as text only, and members matched on
-//! their ID number so a second import updates rather than duplicates.
+//! The member roster as offices keep it: the header row found below title rows, columns matched
+//! by their Chinese headers (with a mapping for unknown ones), total, footer and signature rows
+//! skipped and reported, full-width characters and spaced-out names normalised, dates in the
+//! forms rosters write them (and Excel serials), landlines accepted, the member status derived
+//! from 转正时间 or 备注 when there is no status column (said so per row), every row validated, ID
+//! and phone numbers read as text only, and members matched on their ID number so a second
+//! import updates rather than duplicates.
 
 use super::table::Cell;
 use super::{ImportError, Problem};
 use crate::domain::{
-    DualRegistration, Gender, IdNumber, Member, MemberId, MemberStatus, OrgId, OrgKind, Organization, Phone, Stored,
+    DualRegistration, Gender, IdNumber, Member, MemberDetails, MemberId, MemberStatus, OrgId, OrgKind, Organization,
+    Phone, Stored,
 };
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -39,23 +44,128 @@ pub enum Field {
     InService,
     /// 双报到社区.
     DualCommunity,
+    /// 学历.
+    Education,
+    /// 工作单位及职务.
+    Work,
+    /// 籍贯.
+    NativePlace,
+    /// 备注.
+    Remarks,
 }
 
 const HEADERS: &[(Field, &[&str])] = &[
     (Field::Name, &["姓名", "党员姓名"]),
     (Field::Gender, &["性别"]),
-    (Field::BirthDate, &["出生日期", "出生年月", "出生时间"]),
+    (Field::BirthDate, &["出生日期", "出生年月", "出生时间", "出生年月日"]),
     (Field::Ethnicity, &["民族"]),
     (Field::IdNumber, &["身份证号", "身份证号码", "公民身份号码", "身份证"]),
-    (Field::Phone, &["联系电话", "手机", "手机号", "手机号码", "电话"]),
+    (Field::Phone, &["联系电话", "手机", "手机号", "手机号码", "电话", "联系方式", "电话号码", "联系电话（手机）"]),
     (Field::Status, &["党员状态", "人员类别", "党籍状态", "党员类别"]),
-    (Field::JoinedOn, &["入党时间", "入党日期", "加入党组织日期"]),
-    (Field::ConfirmedOn, &["转正时间", "转正日期"]),
+    (Field::JoinedOn, &["入党时间", "入党日期", "加入党组织日期", "入党年月", "加入中国共产党时间"]),
+    (Field::ConfirmedOn, &["转正时间", "转正日期", "转正年月"]),
     (Field::Branch, &["所在支部", "所在党支部", "党支部", "支部"]),
     (Field::Group, &["党小组", "所在党小组"]),
     (Field::InService, &["在职", "是否在职", "在职党员", "工作状态"]),
     (Field::DualCommunity, &["双报到社区", "报到社区"]),
+    (Field::Education, &["学历", "文化程度", "全日制学历", "最高学历", "学历学位"]),
+    (Field::Work, &["工作单位及职务", "工作单位及职务（职称）", "现工作单位及职务", "单位及职务", "工作单位", "职务"]),
+    (Field::NativePlace, &["籍贯"]),
+    (Field::Remarks, &["备注"]),
 ];
+
+/// Columns rosters carry that hold nothing to import (a row number): not reported as unknown.
+const IGNORED: &[&str] = &["序号", "编号", "序"];
+
+/// Rows that are not members: totals, and the signature lines under the table.
+const FOOTER_WORDS: &[(&str, &str)] = &[
+    ("合计", "合计行"),
+    ("小计", "小计行"),
+    ("总计", "合计行"),
+    ("共计", "合计行"),
+    ("制表人", "表尾（制表人、审核人）"),
+    ("制表：", "表尾（制表人、审核人）"),
+    ("审核人", "表尾（制表人、审核人）"),
+    ("审核：", "表尾（制表人、审核人）"),
+    ("填表人", "表尾（制表人、审核人）"),
+    ("填表日期", "表尾（填表日期）"),
+    ("填报日期", "表尾（填表日期）"),
+    ("制表日期", "表尾（填表日期）"),
+    ("负责人：", "表尾（负责人签字）"),
+    ("（盖章）", "表尾（盖章）"),
+];
+
+/// The 56 ethnic groups as rosters may write them without 族.
+const ETHNIC_GROUPS: &[&str] = &[
+    "汉",
+    "蒙古",
+    "回",
+    "藏",
+    "维吾尔",
+    "苗",
+    "彝",
+    "壮",
+    "布依",
+    "朝鲜",
+    "满",
+    "侗",
+    "瑶",
+    "白",
+    "土家",
+    "哈尼",
+    "哈萨克",
+    "傣",
+    "黎",
+    "傈僳",
+    "佤",
+    "畲",
+    "高山",
+    "拉祜",
+    "水",
+    "东乡",
+    "纳西",
+    "景颇",
+    "柯尔克孜",
+    "土",
+    "达斡尔",
+    "仫佬",
+    "羌",
+    "布朗",
+    "撒拉",
+    "毛南",
+    "仡佬",
+    "锡伯",
+    "阿昌",
+    "普米",
+    "塔吉克",
+    "怒",
+    "乌孜别克",
+    "俄罗斯",
+    "鄂温克",
+    "德昂",
+    "保安",
+    "裕固",
+    "京",
+    "塔塔尔",
+    "独龙",
+    "鄂伦春",
+    "赫哲",
+    "门巴",
+    "珞巴",
+    "基诺",
+];
+
+/// Full-width letters, digits and signs as their ASCII forms, the ideographic space as a space:
+/// rosters typed with a Chinese input method often hold `１１０１０５…` or `Ｘ`.
+pub fn half_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            other => other,
+        })
+        .collect()
+}
 
 impl Field {
     /// The field's Chinese name (the first header that names it).
@@ -63,11 +173,24 @@ impl Field {
         HEADERS.iter().find(|(f, _)| *f == self).map_or("", |(_, names)| names[0])
     }
 
-    /// The field a header (or a `--map` target) names.
+    /// The field a header (or a `--map` target) names. Spaces, line breaks and required-field
+    /// stars are ignored (`性 别`, `身份证\n号码`, `*姓名`), and an ASCII bracket matches a Chinese one.
     pub fn from_header(header: &str) -> Option<Self> {
-        let clean: String = header.chars().filter(|c| !c.is_whitespace() && *c != '*' && *c != '＊').collect();
+        let clean = clean_header(header);
         HEADERS.iter().find(|(_, names)| names.contains(&clean.as_str())).map(|(f, _)| *f)
     }
+}
+
+fn clean_header(header: &str) -> String {
+    half_width(header)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '*')
+        .map(|c| match c {
+            '(' => '（',
+            ')' => '）',
+            other => other,
+        })
+        .collect()
 }
 
 /// What happens to one row.
@@ -88,6 +211,8 @@ pub struct RowPlan {
     pub action: Action,
     /// The member as it will be stored.
     pub member: Member,
+    /// What was derived or normalised on the way (said in the report).
+    pub notes: Vec<String>,
 }
 
 /// The outcome of reading and checking a roster.
@@ -101,12 +226,17 @@ pub struct Plan {
     pub unknown_headers: Vec<String>,
     /// Blank rows skipped.
     pub blank_rows: usize,
+    /// Rows that are not members (totals, signature lines): row number and why.
+    pub skipped: Vec<(usize, String)>,
+    /// The sheet read, when the file has several.
+    pub sheet: Option<String>,
 }
 
 /// Parses a date as rosters write it: `2010-06-01`, `2010/6/1`, `2010.06.01`, `2010年6月1日`,
 /// `20100601`, or a month (`2010.06`, `2010年6月`, taken as the month's first day).
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    let t = text.trim().trim_end_matches('日');
+    let t = half_width(text);
+    let t = t.trim().trim_end_matches('日').trim_end_matches('号');
     let normal: String = t.chars().map(|c| if matches!(c, '/' | '.' | '年' | '月') { '-' } else { c }).collect();
     let normal = normal.trim_end_matches('-');
     if let Ok(d) = NaiveDate::parse_from_str(normal, "%Y-%m-%d") {
@@ -114,6 +244,9 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     }
     if normal.len() == 8 && normal.bytes().all(|b| b.is_ascii_digit()) {
         return NaiveDate::parse_from_str(normal, "%Y%m%d").ok();
+    }
+    if normal.len() == 6 && normal.bytes().all(|b| b.is_ascii_digit()) {
+        return NaiveDate::from_ymd_opt(normal[..4].parse().ok()?, normal[4..].parse().ok()?, 1);
     }
     let mut parts = normal.split('-');
     let (Some(y), Some(m), None) = (parts.next(), parts.next(), parts.next()) else { return None };
@@ -123,6 +256,11 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
 fn date_cell(cell: &Cell) -> Option<NaiveDate> {
     match cell {
         Cell::Date(d) => Some(*d),
+        // An Excel date serial (days since 1899-12-30) in a cell not formatted as a date: 20000 is
+        // 1954, 80000 is 2119; a year written as a number (1985) is not a serial.
+        Cell::Number(n) if n.fract() == 0.0 && (20_000.0..=80_000.0).contains(n) => {
+            NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_days(chrono::Days::new(*n as u64))
+        }
         other => parse_date(&other.text()),
     }
 }
@@ -149,6 +287,9 @@ fn header_map(rows: &[Vec<Cell>], mapping: &[(String, String)]) -> Result<Header
         for (col, cell) in row.iter().enumerate() {
             let header = cell.text();
             if header.is_empty() {
+                continue;
+            }
+            if IGNORED.contains(&clean_header(&header).as_str()) {
                 continue;
             }
             match extra.get(&header).copied().or_else(|| Field::from_header(&header)) {
@@ -179,9 +320,14 @@ impl Columns<'_> {
         self.by_field.contains_key(&field)
     }
 
-    /// The cell of `field` in `row` (empty when the sheet has no such column).
+    /// The cell of `field` in `row` (empty when the sheet has no such column), its text in
+    /// half-width forms.
     fn cell(&self, row: &[Cell], field: Field) -> Cell {
-        self.by_field.get(&field).and_then(|c| row.get(*c)).cloned().unwrap_or(Cell::Empty)
+        match self.by_field.get(&field).and_then(|c| row.get(*c)) {
+            Some(Cell::Text(text)) => Cell::Text(half_width(text)),
+            Some(other) => other.clone(),
+            None => Cell::Empty,
+        }
     }
 
     /// The header a problem with `field` is reported under: the sheet's own, else the field's name.
@@ -201,6 +347,7 @@ struct Context<'a> {
     existing: HashMap<&'a str, MemberId>,
     default_branch: Option<OrgId>,
     seen: HashMap<String, usize>,
+    today: NaiveDate,
 }
 
 /// One row being read: its cells, and the problems found so far (in column order).
@@ -209,6 +356,7 @@ struct RowReader<'a> {
     row: &'a [Cell],
     number: usize,
     problems: Vec<Problem>,
+    notes: Vec<String>,
 }
 
 impl RowReader<'_> {
@@ -222,11 +370,34 @@ impl RowReader<'_> {
     }
 
     fn name(&mut self) -> String {
-        let name = self.cell(Field::Name).text();
-        if name.is_empty() {
+        let written = self.cell(Field::Name).text();
+        if written.is_empty() {
             self.problem(Field::Name, String::new(), "不能为空");
         }
-        name
+        // `张  三`: spaces put in to line two-character names up with three-character ones.
+        let chinese = written.chars().all(|c| c.is_whitespace() || c == '·' || ('\u{4E00}'..='\u{9FFF}').contains(&c));
+        if chinese && written.chars().any(char::is_whitespace) {
+            let joined: String = written.chars().filter(|c| !c.is_whitespace()).collect();
+            self.notes.push(format!("姓名“{written}”中的空格已去掉"));
+            return joined;
+        }
+        written
+    }
+
+    fn ethnicity(&mut self) -> String {
+        let written = self.cell(Field::Ethnicity).text();
+        if written.is_empty() {
+            return "汉族".to_owned();
+        }
+        if !written.ends_with('族') && ETHNIC_GROUPS.contains(&written.as_str()) {
+            self.notes.push(format!("民族“{written}”记为“{written}族”"));
+            return format!("{written}族");
+        }
+        written
+    }
+
+    fn detail(&self, field: Field) -> String {
+        self.cell(field).text()
     }
 
     /// The ID number, read as text only: a number cell may already have lost digits.
@@ -316,28 +487,58 @@ impl RowReader<'_> {
                 );
                 None
             }
-            other => match Phone::parse(&other.text()) {
-                Ok(p) => Some(p),
-                Err(e) => {
-                    self.problem(Field::Phone, e.value, &e.problem);
-                    None
+            other => {
+                let written = other.text();
+                match Phone::parse(&written) {
+                    Ok(p) => {
+                        if p.as_str() != written {
+                            self.notes.push(format!("电话规范为{}", p.masked()));
+                        }
+                        Some(p)
+                    }
+                    Err(e) => {
+                        self.problem(Field::Phone, e.value, &e.problem);
+                        None
+                    }
                 }
-            },
+            }
         }
     }
 
-    fn status(&mut self) -> Option<MemberStatus> {
+    /// The status as written; else from 备注 (`预备党员`), else from 转正时间 (a date: full; none and
+    /// joined within the last year: probationary; none and joined earlier: full, the date missing).
+    fn status(
+        &mut self,
+        joined_on: Option<NaiveDate>,
+        confirmed_on: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Option<MemberStatus> {
         match self.cell(Field::Status).text().as_str() {
-            "正式党员" | "正式" => Some(MemberStatus::Full),
-            "预备党员" | "预备" => Some(MemberStatus::Probationary),
-            "" => {
-                self.problem(Field::Status, String::new(), "不能为空（正式党员或预备党员）");
-                None
-            }
+            "正式党员" | "正式" => return Some(MemberStatus::Full),
+            "预备党员" | "预备" => return Some(MemberStatus::Probationary),
+            "" => {}
             other => {
                 self.problem(Field::Status, other.to_owned(), "应为“正式党员”或“预备党员”");
-                None
+                return None;
             }
+        }
+        let remarks = self.cell(Field::Remarks).text();
+        if remarks.contains("预备") {
+            self.notes.push("党员状态按备注推定为预备党员".to_owned());
+            return Some(MemberStatus::Probationary);
+        }
+        if confirmed_on.is_some() {
+            self.notes.push("党员状态按转正时间推定为正式党员".to_owned());
+            return Some(MemberStatus::Full);
+        }
+        let joined_on = joined_on?;
+        let a_year_ago = today.checked_sub_months(chrono::Months::new(12)).unwrap_or(today);
+        if joined_on > a_year_ago {
+            self.notes.push("无转正时间且入党未满一年，推定为预备党员".to_owned());
+            Some(MemberStatus::Probationary)
+        } else {
+            self.notes.push("无转正时间，入党已满一年，推定为正式党员（请补录转正时间）".to_owned());
+            Some(MemberStatus::Full)
         }
     }
 
@@ -411,21 +612,26 @@ fn read_row(
     number: usize,
     ctx: &mut Context<'_>,
 ) -> Result<RowPlan, Vec<Problem>> {
-    let mut r = RowReader { columns, row, number, problems: Vec::new() };
+    let mut r = RowReader { columns, row, number, problems: Vec::new(), notes: Vec::new() };
     let name = r.name();
+    let ethnicity = r.ethnicity();
     let id_number = r.id_number(&mut ctx.seen);
     let gender = r.gender(id_number.as_ref());
     let birth = r.birth_date(id_number.as_ref());
     let phone = r.phone();
-    let status = r.status();
     let joined_on = r.date(Field::JoinedOn, true);
     let confirmed_on = r.date(Field::ConfirmedOn, false);
+    let status = r.status(joined_on, confirmed_on, ctx.today);
     let branch = r.branch(ctx.organizations, ctx.default_branch);
     let group = r.group(ctx.organizations, branch);
     let in_service = r.in_service();
     let community = r.cell(Field::DualCommunity).text();
-    let ethnicity =
-        Some(r.cell(Field::Ethnicity).text()).filter(|e| !e.is_empty()).unwrap_or_else(|| "汉族".to_owned());
+    let details = MemberDetails {
+        education: r.detail(Field::Education),
+        work: r.detail(Field::Work),
+        native_place: r.detail(Field::NativePlace),
+        remarks: r.detail(Field::Remarks),
+    };
     let (Some(id_number), Some(gender), Some(birth_date), Some(status), Some(joined_on), Some(branch), true) =
         (id_number, gender, birth, status, joined_on, branch, r.problems.is_empty())
     else {
@@ -449,22 +655,41 @@ fn read_row(
             posts: Vec::new(),
             registered_on: joined_on,
         }),
+        details,
     };
     if let Err(e) = member.validate() {
         return Err(vec![Problem { row: number, column: e.field.to_owned(), value: e.value, problem: e.problem }]);
     }
     let action = ctx.existing.get(member.id_number.as_str()).map_or(Action::Create, |id| Action::Update(id.0));
-    Ok(RowPlan { row: number, action, member })
+    Ok(RowPlan { row: number, action, member, notes: r.notes })
+}
+
+/// Why a row is not a member (a total, a signature line), if it is one of those: a row whose ID
+/// column holds no ID-like text and one of whose cells says 合计, 制表人, 审核人, 填表日期 ….
+fn footer_reason(columns: &Columns<'_>, row: &[Cell]) -> Option<&'static str> {
+    let id = columns.cell(row, Field::IdNumber).text();
+    if id.chars().filter(char::is_ascii_alphanumeric).count() >= 15 {
+        return None;
+    }
+    row.iter().find_map(|cell| {
+        let text = half_width(&cell.text()).replace(char::is_whitespace, "");
+        FOOTER_WORDS
+            .iter()
+            .find(|(word, _)| text.starts_with(word) || (word.len() > 6 && text.contains(word)))
+            .map(|(_, why)| *why)
+    })
 }
 
 /// Reads and checks every row against the organizations and members already stored.
-/// `default_branch` is used when the sheet has no branch column.
+/// `default_branch` is used when the sheet has no branch column; `today` decides whether a
+/// member without 转正时间 joined within the last year (probationary).
 pub fn plan(
     rows: &[Vec<Cell>],
     mapping: &[(String, String)],
     organizations: &[Stored<OrgId, Organization>],
     existing: &[Stored<MemberId, Member>],
     default_branch: Option<OrgId>,
+    today: NaiveDate,
 ) -> Result<Plan, ImportError> {
     let (header_row, by_column, unknown) = header_map(rows, mapping)?;
     let columns = Columns {
@@ -479,11 +704,16 @@ pub fn plan(
         existing: existing.iter().map(|m| (m.record.id_number.as_str(), m.id)).collect(),
         default_branch,
         seen: HashMap::new(),
+        today,
     };
     let mut out = Plan { unknown_headers: unknown, ..Plan::default() };
     for (index, row) in rows.iter().enumerate().skip(header_row + 1) {
         if columns.is_blank(row) {
             out.blank_rows += 1;
+            continue;
+        }
+        if let Some(why) = footer_reason(&columns, row) {
+            out.skipped.push((index + 1, why.to_owned()));
             continue;
         }
         match read_row(&columns, row, index + 1, &mut ctx) {

@@ -1,6 +1,8 @@
 //! Reading a spreadsheet into plain cells: CSV in UTF-8 (with or without BOM), UTF-16 or
-//! GBK/GB18030 (detected, or forced), and Excel `.xlsx`/`.xls` through calamine with its
-//! dimensions capped and panics caught at this boundary.
+//! GBK/GB18030 (detected, or forced), and Excel `.xlsx`/`.xls`/`.ods` through calamine with its
+//! dimensions capped and panics caught at this boundary. The format is told by the file's content,
+//! not its name (a `.xls` that is really a CSV, an `.xlsx` renamed `.xls`); every sheet is read, so
+//! the caller can pick the one that holds its table.
 
 use super::ImportError;
 use chrono::NaiveDate;
@@ -54,19 +56,68 @@ pub enum Encoding {
     Gbk,
 }
 
-/// Rows of cells; row 0 is the file's first row.
+/// One sheet of a workbook (a CSV file is one sheet named after nothing).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sheet {
+    /// The sheet's name as the workbook shows it (empty for CSV).
+    pub name: String,
+    /// Rows of cells; row 0 is the sheet's first row.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// What a file holds, told by its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A zip: `.xlsx` (or `.ods`).
+    Zip,
+    /// An OLE2 compound file: `.xls` (BIFF), or a WPS `.et`.
+    Ole,
+    /// Text: CSV.
+    Text,
+}
+
+fn kind_of(bytes: &[u8]) -> Kind {
+    if bytes.starts_with(b"PK\x03\x04") {
+        Kind::Zip
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        Kind::Ole
+    } else {
+        Kind::Text
+    }
+}
+
+/// The rows of the file's first sheet; row 0 is the sheet's first row.
 pub fn read(path: &Path, encoding: Encoding) -> Result<Vec<Vec<Cell>>, ImportError> {
+    Ok(read_sheets(path, encoding)?.into_iter().next().map(|s| s.rows).unwrap_or_default())
+}
+
+/// Every sheet of the file, in workbook order, the format told by the content.
+pub fn read_sheets(path: &Path, encoding: Encoding) -> Result<Vec<Sheet>, ImportError> {
     let io = |source| ImportError::Io { path: path.to_owned(), source };
     let size = std::fs::metadata(path).map_err(io)?.len();
     if size > MAX_FILE_BYTES {
         return Err(ImportError::TooLarge(format!("{} MB", size >> 20)));
     }
+    let bytes = std::fs::read(path).map_err(io)?;
     let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
-    match extension.as_str() {
-        "csv" | "txt" => read_csv(&std::fs::read(path).map_err(io)?, encoding),
-        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => read_excel(path),
-        other => Err(ImportError::Format(format!("不支持的文件类型 .{other}（请用 .xlsx、.xls 或 .csv）"))),
+    match kind_of(&bytes) {
+        Kind::Zip => read_excel(path, if extension == "ods" { Book::Ods } else { Book::Xlsx }),
+        Kind::Ole => read_excel(path, Book::Xls),
+        Kind::Text if bytes.contains(&0) && !bytes.starts_with(b"\xFF\xFE") && !bytes.starts_with(b"\xFE\xFF") => {
+            Err(ImportError::Format(format!(
+                "无法识别的文件格式（.{extension}）：请在 Excel 或 WPS 中另存为 .xlsx（或 .csv）后再导入"
+            )))
+        }
+        Kind::Text => Ok(vec![Sheet { name: String::new(), rows: read_csv(&bytes, encoding)? }]),
     }
+}
+
+/// Which reader a workbook needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Book {
+    Xlsx,
+    Xls,
+    Ods,
 }
 
 /// Decodes CSV bytes to text.
@@ -116,21 +167,63 @@ fn read_csv(bytes: &[u8], encoding: Encoding) -> Result<Vec<Vec<Cell>>, ImportEr
     Ok(rows)
 }
 
-fn read_excel(path: &Path) -> Result<Vec<Vec<Cell>>, ImportError> {
+fn read_excel(path: &Path, book: Book) -> Result<Vec<Sheet>, ImportError> {
     // calamine has panicked on malformed .xls files: contain it here.
-    let path = path.to_owned();
-    let result = std::panic::catch_unwind(move || read_excel_inner(&path));
-    result.unwrap_or_else(|_| Err(ImportError::Format("Excel 文件已损坏或格式异常，无法读取".to_owned())))
+    let owned = path.to_owned();
+    let result = std::panic::catch_unwind(move || read_excel_inner(&owned, book));
+    let unreadable = || {
+        ImportError::Format(
+            "Excel 文件已损坏或格式异常，无法读取；如是 WPS 表格（.et）或旧版文件，请另存为 .xlsx 后再导入".to_owned(),
+        )
+    };
+    match result {
+        Ok(Ok(sheets)) => Ok(sheets),
+        Ok(Err(ImportError::Format(_))) if book == Book::Xls => Err(ImportError::Format(
+            "无法读取这个文件：它可能是 WPS 表格（.et）或损坏的 .xls；请在 WPS 或 Excel 中另存为 .xlsx 后再导入"
+                .to_owned(),
+        )),
+        Ok(Err(other)) => Err(other),
+        Err(_) => Err(unreadable()),
+    }
 }
 
-fn read_excel_inner(path: &Path) -> Result<Vec<Vec<Cell>>, ImportError> {
-    use calamine::{Data, DataType as _, Reader};
-    let mut workbook =
-        calamine::open_workbook_auto(path).map_err(|e| ImportError::Format(format!("无法打开 Excel 文件（{e}）")))?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or_else(|| ImportError::Format("Excel 文件中没有工作表".to_owned()))?
-        .map_err(|e| ImportError::Format(format!("无法读取第一张工作表（{e}）")))?;
+fn read_excel_inner(path: &Path, book: Book) -> Result<Vec<Sheet>, ImportError> {
+    use calamine::Reader;
+    let open = |e: &dyn std::fmt::Display| ImportError::Format(format!("无法打开 Excel 文件（{e}）"));
+    let sheets = match book {
+        Book::Xlsx => {
+            let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(path).map_err(|e| open(&e))?;
+            let names = workbook.sheet_names();
+            names
+                .into_iter()
+                .map(|name| workbook.worksheet_range(&name).map(|r| (name, r)).map_err(|e| open(&e)))
+                .collect::<Result<Vec<_>, _>>()?
+        }
+        Book::Xls => {
+            let mut workbook: calamine::Xls<_> = calamine::open_workbook(path).map_err(|e| open(&e))?;
+            let names = workbook.sheet_names();
+            names
+                .into_iter()
+                .map(|name| workbook.worksheet_range(&name).map(|r| (name, r)).map_err(|e| open(&e)))
+                .collect::<Result<Vec<_>, _>>()?
+        }
+        Book::Ods => {
+            let mut workbook: calamine::Ods<_> = calamine::open_workbook(path).map_err(|e| open(&e))?;
+            let names = workbook.sheet_names();
+            names
+                .into_iter()
+                .map(|name| workbook.worksheet_range(&name).map(|r| (name, r)).map_err(|e| open(&e)))
+                .collect::<Result<Vec<_>, _>>()?
+        }
+    };
+    if sheets.is_empty() {
+        return Err(ImportError::Format("Excel 文件中没有工作表".to_owned()));
+    }
+    sheets.into_iter().map(|(name, range)| Ok(Sheet { name, rows: range_rows(&range)? })).collect()
+}
+
+fn range_rows(range: &calamine::Range<calamine::Data>) -> Result<Vec<Vec<Cell>>, ImportError> {
+    use calamine::{Data, DataType as _};
     let (height, width) = range.get_size();
     if height > MAX_ROWS || width > MAX_COLUMNS {
         return Err(ImportError::TooLarge(format!("工作表为{height}行×{width}列，超过{MAX_ROWS}行或{MAX_COLUMNS}列")));

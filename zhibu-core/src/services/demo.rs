@@ -368,6 +368,7 @@ fn create_branch(
                 posts: vec![(*pick(rng, &["环境卫生监督岗", "平安巡逻岗", "政策宣讲岗", "邻里帮扶岗"])).to_owned()],
                 registered_on: date(first_year, 3, rng.random_range(1..=28)),
             }),
+            details: crate::domain::MemberDetails::default(),
         };
         let member_id = w.create_member(&member)?;
         summary.members += 1;

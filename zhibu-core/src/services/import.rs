@@ -43,11 +43,28 @@ pub fn members_with_progress(
     dry_run: bool,
     progress: &Progress,
 ) -> Result<MemberImport, ServiceError> {
-    let rows = table::read(file, encoding)?;
+    let sheets = table::read_sheets(file, encoding)?;
     if progress.is_cancelled() {
         return Err(ServiceError::Cancelled);
     }
-    let plan = roster::plan(&rows, mapping, &store.organizations()?, &store.members(None)?, default_branch)?;
+    let today = chrono::Local::now().date_naive();
+    let (organizations, existing) = (store.organizations()?, store.members(None)?);
+    // The roster is the first sheet with a roster header (a workbook often opens with notes).
+    let mut found = None;
+    for sheet in &sheets {
+        match roster::plan(&sheet.rows, mapping, &organizations, &existing, default_branch, today) {
+            Err(crate::import::ImportError::NoHeader) => continue,
+            Err(other) => return Err(other.into()),
+            Ok(mut plan) => {
+                if sheets.len() > 1 {
+                    plan.sheet = Some(sheet.name.clone());
+                }
+                found = Some(plan);
+                break;
+            }
+        }
+    }
+    let plan = found.ok_or(crate::import::ImportError::NoHeader)?;
     if dry_run || !plan.problems.is_empty() || plan.rows.is_empty() {
         return Ok(MemberImport { plan, applied: false });
     }
@@ -110,12 +127,21 @@ pub fn report_text(result: &MemberImport) -> String {
     use std::fmt::Write as _;
     let plan = &result.plan;
     let mut out = String::new();
+    if let Some(sheet) = &plan.sheet {
+        let _ = writeln!(out, "读取工作表“{sheet}”");
+    }
     for row in &plan.rows {
         let action = match row.action {
             Action::Create => "新增",
             Action::Update(_) => "更新（身份证号已存在）",
         };
         let _ = writeln!(out, "第{}行  {action}  {}（{}）", row.row, row.member.name, row.member.id_number.masked());
+        for note in &row.notes {
+            let _ = writeln!(out, "        {note}");
+        }
+    }
+    for (row, why) in &plan.skipped {
+        let _ = writeln!(out, "第{row}行  跳过：{why}，不是党员");
     }
     for problem in &plan.problems {
         let _ = writeln!(out, "{problem}");
@@ -135,10 +161,11 @@ pub fn report_text(result: &MemberImport) -> String {
     };
     let _ = writeln!(
         out,
-        "{state}：有效{}行（新增{created}、更新{updated}），问题{}处，空行{}行",
+        "{state}：有效{}行（新增{created}、更新{updated}），问题{}处，空行{}行，跳过{}行",
         plan.rows.len(),
         plan.problems.len(),
-        plan.blank_rows
+        plan.blank_rows,
+        plan.skipped.len()
     );
     out
 }

@@ -1,11 +1,14 @@
 //! Members in the store: create, update, delete, look up by id or ID number.
 
 use super::{AuditAction, Result, Store, StoreError, Writer, codec};
-use crate::domain::{DualRegistration, IdNumber, Member, MemberId, OrgId, Phone, Stored, ValidationError};
+use crate::domain::{
+    DualRegistration, IdNumber, Member, MemberDetails, MemberId, OrgId, Phone, Stored, ValidationError,
+};
 use rusqlite::{Connection, OptionalExtension, Row};
 
 const MEMBER_COLUMNS: &str = "id, name, gender, birth_date, ethnicity, id_number, phone, status, joined_on,
-     confirmed_on, branch_id, group_id, in_service, dual_community, dual_posts, dual_registered_on";
+     confirmed_on, branch_id, group_id, in_service, dual_community, dual_posts, dual_registered_on,
+     education, work, native_place, remarks";
 
 impl Writer<'_> {
     /// Adds a member to an existing branch; the ID number must be new.
@@ -13,8 +16,9 @@ impl Writer<'_> {
         self.check_member(member, None)?;
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO members(name, gender, birth_date, ethnicity, id_number, phone, status, joined_on, confirmed_on,
-                 branch_id, group_id, in_service, dual_community, dual_posts, dual_registered_on)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                 branch_id, group_id, in_service, dual_community, dual_posts, dual_registered_on,
+                 education, work, native_place, remarks)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
         )?;
         stmt.execute(rusqlite::params_from_iter(member_params(member).iter()))?;
         drop(stmt);
@@ -32,8 +36,9 @@ impl Writer<'_> {
         self.tx.execute(
             "UPDATE members SET name = ?1, gender = ?2, birth_date = ?3, ethnicity = ?4, id_number = ?5, phone = ?6,
                  status = ?7, joined_on = ?8, confirmed_on = ?9, branch_id = ?10, group_id = ?11, in_service = ?12,
-                 dual_community = ?13, dual_posts = ?14, dual_registered_on = ?15
-             WHERE id = ?16",
+                 dual_community = ?13, dual_posts = ?14, dual_registered_on = ?15,
+                 education = ?16, work = ?17, native_place = ?18, remarks = ?19
+             WHERE id = ?20",
             rusqlite::params_from_iter(values.iter()),
         )?;
         self.audit_change(AuditAction::Update, "member", Some(id.0), member.name.trim(), Some(&before), Some(member))
@@ -114,6 +119,10 @@ fn member_params(m: &Member) -> Vec<Box<dyn rusqlite::ToSql>> {
         Box::new(dual.map(|d| d.community.trim().to_owned())),
         Box::new(dual.map(|d| codec::to_json(&d.posts))),
         Box::new(dual.map(|d| d.registered_on)),
+        Box::new(m.details.education.trim().to_owned()),
+        Box::new(m.details.work.trim().to_owned()),
+        Box::new(m.details.native_place.trim().to_owned()),
+        Box::new(m.details.remarks.trim().to_owned()),
     ]
 }
 
@@ -125,7 +134,7 @@ fn member_from_row(r: &Row<'_>) -> Result<Stored<MemberId, Member>> {
     let phone = match r.get::<_, Option<String>>(6)? {
         Some(text) => Some(
             Phone::parse(&text)
-                .map_err(|_| StoreError::Corrupt { what: "手机号码", value: format!("党员{id}") })?,
+                .map_err(|_| StoreError::Corrupt { what: "联系电话", value: format!("党员{id}") })?,
         ),
         None => None,
     };
@@ -151,6 +160,12 @@ fn member_from_row(r: &Row<'_>) -> Result<Stored<MemberId, Member>> {
             group: r.get::<_, Option<i64>>(11)?.map(OrgId),
             in_service: r.get(12)?,
             dual_registration,
+            details: MemberDetails {
+                education: r.get(16)?,
+                work: r.get(17)?,
+                native_place: r.get(18)?,
+                remarks: r.get(19)?,
+            },
         },
     })
 }

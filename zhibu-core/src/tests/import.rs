@@ -50,7 +50,7 @@ fn a_messy_csv_is_reported_row_by_row_and_nothing_partial_is_written() {
     );
     assert_eq!(dry.plan.rows.len(), 2);
     assert_eq!(dry.plan.blank_rows, 1);
-    assert_eq!(dry.plan.unknown_headers, vec!["备注".to_owned()]);
+    assert!(dry.plan.unknown_headers.is_empty(), "备注 is a roster field now: {:?}", dry.plan.unknown_headers);
     let real = members(&mut fx.store, &messy, Encoding::Auto, &[], None, false).unwrap();
     assert!(!real.applied, "a sheet with problems imports nothing");
     assert_eq!(fx.store.members(None).unwrap().len(), members_before);
@@ -77,6 +77,7 @@ fn a_messy_csv_is_reported_row_by_row_and_nothing_partial_is_written() {
     let li_member = fx.store.members(None).unwrap().into_iter().find(|m| m.record.name == "李娜").unwrap().record;
     assert_eq!(li_member.joined_on, crate::fixtures::day(2025, 3, 1), "a month-only date is the month's first day");
     assert_eq!(li_member.phone.unwrap().as_str(), "13900139000");
+    assert_eq!(li_member.details.remarks, "新发展");
 }
 
 #[test]
@@ -207,4 +208,159 @@ fn a_cancelled_import_writes_nothing_even_halfway_through() {
     assert_eq!(fx.store.members(None).unwrap().len(), members_before, "the transaction was rolled back");
     assert_eq!(fx.store.audit_count().unwrap(), audit_before);
     assert_eq!(error.to_string(), "已取消，未写入任何记录");
+}
+
+/// A 党员花名册 the way a county office keeps one, in .xlsx: a merged title row, 序号, 出生年月 and
+/// 入党时间 written `1985.03` / `2010.7` or stored as Excel serials, no status column (转正时间 and
+/// 备注 tell it), 学历, 工作单位及职务, 籍贯, 备注, a landline, a full-width ID number, a name spaced
+/// out to line up, `汉` for 汉族, a blank line, a 合计 row and a 制表人/审核人 footer. Every member
+/// goes in; what was derived or normalised is said per row; the totals and footer are skipped.
+#[test]
+fn a_county_office_roster_goes_in_the_first_time() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut fx = Fixture::new().unwrap();
+    let path = fx.dir.path().join("党员花名册.xlsx");
+    let mut book = Workbook::new();
+    // The roster is the second sheet; the first is the office's notes.
+    book.add_worksheet().set_name("填表说明").unwrap().write_string(0, 0, "请按要求填写").unwrap();
+    let sheet = book.add_worksheet().set_name("花名册").unwrap();
+    sheet.merge_range(0, 0, 0, 11, "金山社区党支部党员花名册（2026年）", &Format::new()).unwrap();
+    let headers = [
+        "序号",
+        "姓  名",
+        "性别",
+        "民族",
+        "出生年月",
+        "身份证号码",
+        "学历",
+        "入党时间",
+        "转正时间",
+        "工作单位及职务",
+        "籍贯",
+        "联系电话",
+        "备注",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string(1, c as u16, *h).unwrap();
+    }
+    let (a, b, c) = (id((1985, 3, 12), 31), id((1990, 7, 1), 42), id((1978, 11, 23), 11));
+    let full_width: String = b.chars().map(|ch| char::from_u32(ch as u32 + 0xFEE0).unwrap_or(ch)).collect();
+    let rows: Vec<Vec<&str>> = vec![
+        vec![
+            "1",
+            "张  三",
+            "男",
+            "汉",
+            "1985.03",
+            &a,
+            "大学本科",
+            "2010.7",
+            "2011.7",
+            "金山社区居委会主任",
+            "浙江兰溪",
+            "0579-8123456",
+            "",
+        ],
+        vec![
+            "2",
+            "李  娜",
+            "女",
+            "汉族",
+            "1990.07",
+            &full_width,
+            "大专",
+            "2026年3月",
+            "",
+            "金山社区网格员",
+            "浙江金华",
+            "138 0013 8000",
+            "预备党员",
+        ],
+        vec!["3", "王建国", "男", "回", "1978.11", &c, "高中", "", "", "退休", "", "", ""],
+        vec!["", "", "", "", "", "", "", "", "", "", "", "", ""],
+        vec!["合计", "", "", "", "", "", "", "", "", "", "", "", "3人"],
+        vec!["制表人：李书记", "", "", "", "", "", "审核人：王主任", "", "", "", "填表日期：2026年3月20日", "", ""],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (col, value) in row.iter().enumerate() {
+            if !value.is_empty() {
+                sheet.write_string(r as u32 + 2, col as u16, *value).unwrap();
+            }
+        }
+    }
+    // 王建国's 入党时间 and 转正时间 as Excel serials in cells not formatted as dates.
+    sheet.write_number(4, 7, 36_341.0).unwrap(); // 1999-06-30
+    sheet.write_number(4, 8, 36_707.0).unwrap(); // 2000-06-30
+    book.save(&path).unwrap();
+
+    let dry = members(&mut fx.store, &path, Encoding::Auto, &[], Some(fx.branch), true).unwrap();
+    let problems: Vec<String> = dry.plan.problems.iter().map(ToString::to_string).collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(dry.plan.unknown_headers.is_empty(), "{:?}", dry.plan.unknown_headers);
+    assert_eq!(dry.plan.rows.len(), 3);
+    assert_eq!(dry.plan.skipped, vec![(7, "合计行".to_owned()), (8, "表尾（制表人、审核人）".to_owned())]);
+    let [zhang, li, wang] = [&dry.plan.rows[0], &dry.plan.rows[1], &dry.plan.rows[2]];
+    assert_eq!((zhang.row, zhang.member.name.as_str()), (3, "张三"));
+    assert_eq!(zhang.member.ethnicity, "汉族");
+    assert_eq!(zhang.member.status, crate::domain::MemberStatus::Full);
+    assert_eq!(zhang.member.joined_on, crate::fixtures::day(2010, 7, 1));
+    assert_eq!(zhang.member.phone.as_ref().unwrap().as_str(), "0579-8123456");
+    assert_eq!(zhang.member.details.work, "金山社区居委会主任");
+    assert_eq!(zhang.member.details.education, "大学本科");
+    assert_eq!(zhang.member.details.native_place, "浙江兰溪");
+    assert_eq!(zhang.notes, ["姓名“张  三”中的空格已去掉", "民族“汉”记为“汉族”", "党员状态按转正时间推定为正式党员"]);
+    assert_eq!(li.member.id_number.as_str(), b, "a full-width ID number is read");
+    assert_eq!(li.member.status, crate::domain::MemberStatus::Probationary);
+    assert!(li.notes.contains(&"党员状态按备注推定为预备党员".to_owned()), "{:?}", li.notes);
+    assert_eq!(li.member.phone.as_ref().unwrap().as_str(), "13800138000");
+    assert_eq!(wang.member.joined_on, crate::fixtures::day(1999, 6, 30), "an Excel serial");
+    assert_eq!(wang.member.ethnicity, "回族");
+    assert_eq!(wang.member.status, crate::domain::MemberStatus::Full);
+
+    let report = crate::services::import::report_text(&dry);
+    assert!(report.contains("第7行  跳过：合计行，不是党员"), "{report}");
+    assert!(report.contains("试运行（未写入）：有效3行（新增3、更新0），问题0处，空行1行，跳过2行"), "{report}");
+    let done = members(&mut fx.store, &path, Encoding::Auto, &[], Some(fx.branch), false).unwrap();
+    assert!(done.applied);
+    let stored = fx.store.members(Some(fx.branch)).unwrap();
+    assert!(stored.iter().any(|m| m.record.name == "李娜" && m.record.details.remarks == "预备党员"));
+}
+
+/// Files are read by what they hold, not by their name: a CSV saved as `.xls`, an `.xlsx` renamed
+/// `.xls`; a file nothing can read (an OLE2 file that is not a workbook, as a WPS `.et` is to the
+/// reader, or binary garbage) gets a message that says to save it as .xlsx, and nothing is written.
+#[test]
+fn files_are_read_by_their_content_and_unreadable_ones_say_what_to_do() {
+    let mut fx = Fixture::new().unwrap();
+    let csv = crate::fixtures::roster_csv(2, "金山社区党支部");
+    let as_xls = fx.dir.path().join("名册（其实是CSV）.xls");
+    std::fs::write(&as_xls, &csv).unwrap();
+    let dry = members(&mut fx.store, &as_xls, Encoding::Auto, &[], None, true).unwrap();
+    assert_eq!(dry.plan.rows.len(), 2, "a CSV named .xls is read as CSV");
+
+    let xlsx = fx.dir.path().join("名册.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, line) in csv.lines().enumerate() {
+        for (c, value) in line.split(',').enumerate() {
+            sheet.write_string(r as u32, c as u16, value).unwrap();
+        }
+    }
+    book.save(&xlsx).unwrap();
+    let renamed = fx.dir.path().join("名册（改了扩展名）.xls");
+    std::fs::copy(&xlsx, &renamed).unwrap();
+    let dry = members(&mut fx.store, &renamed, Encoding::Auto, &[], None, true).unwrap();
+    assert_eq!(dry.plan.rows.len(), 2, "an .xlsx named .xls is read as .xlsx");
+
+    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    ole.extend(std::iter::repeat_n(0u8, 4096));
+    let et = fx.dir.path().join("名册.et");
+    std::fs::write(&et, &ole).unwrap();
+    let error = members(&mut fx.store, &et, Encoding::Auto, &[], None, true).unwrap_err().to_string();
+    assert!(error.contains("WPS 表格（.et）") && error.contains("另存为 .xlsx"), "{error}");
+    let garbage = fx.dir.path().join("名册.dat");
+    std::fs::write(&garbage, [0x00u8, 0x13, 0x37, 0x00, 0xFF, 0x10].repeat(100)).unwrap();
+    let error = members(&mut fx.store, &garbage, Encoding::Auto, &[], None, true).unwrap_err().to_string();
+    assert!(error.contains("另存为 .xlsx"), "{error}");
+    assert!(fx.store.members(None).unwrap().is_empty());
 }
