@@ -265,8 +265,9 @@ fn date_cell(cell: &Cell) -> Option<NaiveDate> {
     }
 }
 
-/// The header row's index, its recognised columns, and the headers it did not recognise.
-type Header = (usize, HashMap<usize, Field>, Vec<String>);
+/// The header: the index of its last row, its cells (two header rows merged into one), its
+/// recognised columns, and the headers it did not recognise.
+type Header = (usize, Vec<Cell>, HashMap<usize, Field>, Vec<String>);
 
 /// Finds the header row (the first of the first ten that names both 姓名 and 身份证号) and
 /// maps its columns, `mapping` (header → field label) first.
@@ -281,7 +282,23 @@ fn header_map(rows: &[Vec<Cell>], mapping: &[(String, String)]) -> Result<Header
         })?;
         extra.insert(header.trim().to_owned(), field);
     }
-    for (index, row) in rows.iter().enumerate().take(10) {
+    // One header row, else two: a group title over some columns (`基本信息`) with the fields in the
+    // row below, and fields merged down over both rows (their text in the upper row only).
+    let candidates = (0..rows.len().min(10)).flat_map(|i| {
+        let single = (i, rows[i].clone());
+        let double = rows.get(i + 1).map(|below| {
+            let width = rows[i].len().max(below.len());
+            let merged: Vec<Cell> = (0..width)
+                .map(|c| match below.get(c).filter(|cell| !cell.is_blank()) {
+                    Some(cell) => cell.clone(),
+                    None => rows[i].get(c).cloned().unwrap_or(Cell::Empty),
+                })
+                .collect();
+            (i + 1, merged)
+        });
+        std::iter::once(single).chain(double)
+    });
+    for (index, row) in candidates {
         let mut columns = HashMap::new();
         let mut unknown = Vec::new();
         for (col, cell) in row.iter().enumerate() {
@@ -302,7 +319,7 @@ fn header_map(rows: &[Vec<Cell>], mapping: &[(String, String)]) -> Result<Header
         }
         let has = |f: Field| columns.values().any(|v| *v == f);
         if has(Field::Name) && has(Field::IdNumber) {
-            return Ok((index, columns, unknown));
+            return Ok((index, row, columns, unknown));
         }
     }
     Err(ImportError::NoHeader)
@@ -691,10 +708,10 @@ pub fn plan(
     default_branch: Option<OrgId>,
     today: NaiveDate,
 ) -> Result<Plan, ImportError> {
-    let (header_row, by_column, unknown) = header_map(rows, mapping)?;
+    let (header_row, header_cells, by_column, unknown) = header_map(rows, mapping)?;
     let columns = Columns {
         by_field: by_column.into_iter().map(|(column, field)| (field, column)).collect(),
-        header: &rows[header_row],
+        header: &header_cells,
     };
     if !columns.has(Field::Branch) && default_branch.is_none() {
         return Err(ImportError::Mapping("表中没有“所在支部”列，请用 --branch 指定支部编号".to_owned()));

@@ -364,3 +364,67 @@ fn files_are_read_by_their_content_and_unreadable_ones_say_what_to_do() {
     assert!(error.contains("另存为 .xlsx"), "{error}");
     assert!(fx.store.members(None).unwrap().is_empty());
 }
+
+/// The fixture files of `tests/fixtures/` (made by `scripts/make-fixtures.py`: LibreOffice saved
+/// the same county-office roster as a real .xls and .xlsx, plus a GBK CSV) each import the same five
+/// members, and the dry-run report a secretary reads is the one below.
+#[test]
+fn the_county_office_fixtures_import_the_same_members_and_report() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+    let mut reports = Vec::new();
+    for file in ["roster-county.xls", "roster-county.xlsx", "roster-county-gbk.csv"] {
+        let mut fx = Fixture::new().unwrap();
+        let dry = members(&mut fx.store, &fixtures.join(file), Encoding::Auto, &[], Some(fx.branch), true).unwrap();
+        let problems: Vec<String> = dry.plan.problems.iter().map(ToString::to_string).collect();
+        assert!(problems.is_empty(), "{file}: {problems:#?}");
+        let people: Vec<(String, String, String)> = dry
+            .plan
+            .rows
+            .iter()
+            .map(|r| {
+                let status = r.member.status.label().to_owned();
+                (r.member.name.clone(), r.member.joined_on.to_string(), status)
+            })
+            .collect();
+        let expected = [
+            ("张三", "2010-07-01", "正式党员"),
+            ("李娜", "2026-01-01", "预备党员"),
+            ("王建国", "1999-06-30", "正式党员"),
+            ("赵敏", "1990-06-01", "正式党员"),
+            ("陈志强", "2001-07-01", "正式党员"),
+        ]
+        .map(|(a, b, c)| (a.to_owned(), b.to_owned(), c.to_owned()));
+        assert_eq!(people, expected, "{file}");
+        reports.push(crate::services::import::report_text(&dry));
+    }
+    // The .xls and .xlsx say the same; the CSV has no sheets to name.
+    assert_eq!(reports[0], reports[1]);
+    expect_test::expect![[r#"
+        读取工作表“党员花名册”
+        第4行  新增  张三（330781********0039）
+                姓名“张  三”中的空格已去掉
+                民族“汉”记为“汉族”
+                党员状态按转正时间推定为正式党员
+        第5行  新增  李娜（330702********0040）
+                姓名“李  娜”中的空格已去掉
+                电话规范为138****8000
+                党员状态按备注推定为预备党员
+        第6行  新增  王建国（330781********0016）
+                民族“回”记为“回族”
+                党员状态按转正时间推定为正式党员
+        第7行  新增  赵敏（330781********0026）
+                姓名“赵  敏”中的空格已去掉
+                民族“汉”记为“汉族”
+                电话规范为0579-****666
+                党员状态按转正时间推定为正式党员
+        第8行  新增  陈志强（330781********0012）
+                电话规范为139****0001
+                党员状态按转正时间推定为正式党员
+        第10行  跳过：合计行，不是党员
+        第11行  跳过：表尾（制表人、审核人），不是党员
+        试运行（未写入）：有效5行（新增5、更新0），问题0处，空行1行，跳过2行
+    "#]]
+    .assert_eq(&reports[0]);
+    let doc = std::fs::read_to_string(fixtures.join("../../docs/roster-import.md")).unwrap();
+    assert!(doc.contains(&reports[0]), "docs/roster-import.md shows this report");
+}
