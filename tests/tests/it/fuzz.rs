@@ -158,10 +158,65 @@ proptest! {
     fn arbitrary_bytes_as_excel_are_refused_without_panicking(bytes in prop::collection::vec(any::<u8>(), 0..2000), zip_header in any::<bool>()) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(if zip_header { "r.xlsx" } else { "r.xls" });
-        let mut data = if zip_header { b"PK\x03\x04".to_vec() } else { vec![0xD0, 0xCF, 0x11, 0xE0] };
+        let mut data = if zip_header { b"PK\x03\x04".to_vec() } else { vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] };
         data.extend(bytes);
         std::fs::write(&path, data).unwrap();
         let _ = zhibu_core::import::table::read(&path, Encoding::Auto);
+    }
+
+    /// However a secretary wrote a sound row — the ID in full-width digits, the name spaced out,
+    /// the dates in any of the roster forms, the phone with any separators — it imports as the
+    /// same member.
+    #[test]
+    fn a_sound_row_written_any_way_imports_as_the_same_member(
+        year in 1950i32..2000,
+        month in 1u32..13,
+        day_of in 1u32..29,
+        sequence in 0u32..400,
+        date_form in 0usize..7,
+        full_width in any::<bool>(),
+        spaced in any::<bool>(),
+        phone_form in 0usize..4,
+    ) {
+        let birth = tests::day(year, month, day_of);
+        let id = tests::id_number(birth, sequence * 2 + 1);
+        let joined = tests::day(year + 25, month, 1);
+        let date = |d: chrono::NaiveDate| match date_form {
+            0 => d.format("%Y-%m-%d").to_string(),
+            1 => d.format("%Y/%-m/%-d").to_string(),
+            2 => d.format("%Y.%m.%d").to_string(),
+            3 => d.format("%Y年%-m月%-d日").to_string(),
+            4 => d.format("%Y%m%d").to_string(),
+            5 => d.format("%Y.%-m").to_string(),
+            _ => d.format("%Y%m").to_string(),
+        };
+        let wide = |text: &str| -> String {
+            if full_width { text.chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap_or(c)).collect() } else { text.to_owned() }
+        };
+        let name = if spaced { "张  伟" } else { "张伟" };
+        let phone = ["13800138000", "138-0013-8000", "138 0013 8000", "+86 13800138000"][phone_form];
+        let text = format!(
+            "姓名,身份证号,入党时间,转正时间,联系电话,所在支部\n{name},{},{},{},{phone},金山社区党支部\n",
+            wide(id.as_str()),
+            date(joined),
+            date(tests::day(year + 26, month, 1)),
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.csv");
+        std::fs::write(&path, text).unwrap();
+        let rows = zhibu_core::import::table::read(&path, Encoding::Auto).unwrap();
+        let branch = zhibu_core::domain::Stored {
+            id: zhibu_core::domain::OrgId(2),
+            record: tests::org(Some(zhibu_core::domain::OrgId(1)), zhibu_core::domain::OrgKind::Branch, "金山社区党支部"),
+        };
+        let plan = roster::plan(&rows, &[], &[branch], &[], None, tests::day(2026, 1, 1)).unwrap();
+        prop_assert!(plan.problems.is_empty(), "{:?}", plan.problems);
+        let member = &plan.rows[0].member;
+        prop_assert_eq!(member.name.as_str(), "张伟");
+        prop_assert_eq!(member.id_number.as_str(), id.as_str());
+        prop_assert_eq!(member.joined_on, joined);
+        prop_assert_eq!(member.phone.as_ref().map(|p| p.as_str().to_owned()), Some("13800138000".to_owned()));
+        prop_assert_eq!(member.status, zhibu_core::domain::MemberStatus::Full);
     }
 
     #[test]
