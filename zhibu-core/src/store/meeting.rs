@@ -214,7 +214,7 @@ impl Writer<'_> {
     fn check_meeting(&self, meeting: &Meeting) -> Result<()> {
         meeting.validate()?;
         super::org::require_branch(&self.tx, meeting.branch, "召开支部")?;
-        if let Some(day) = super::org::organization(&self.tx, meeting.branch)?.dissolved_on
+        if let Some(day) = super::org::dissolved_on(&self.tx, meeting.branch)?
             && meeting.date() > day
         {
             return Err(ValidationError::new("召开支部", format!("已于{day}撤销"), meeting.date()).into());
@@ -439,13 +439,25 @@ fn load_extra_details(
     Ok(())
 }
 
-/// Each branch's first final meeting day.
-pub(super) fn records_start(conn: &Connection) -> Result<std::collections::BTreeMap<OrgId, NaiveDate>> {
+/// Each branch's first final meeting day (of one branch, or all): one short walk of the
+/// (branch, start) index per branch rather than a scan of every meeting.
+pub(super) fn records_start(
+    conn: &Connection,
+    branch: Option<OrgId>,
+) -> Result<std::collections::BTreeMap<OrgId, NaiveDate>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT branch_id, min(substr(starts_at, 1, 10)) FROM meetings WHERE status = 'final' GROUP BY branch_id",
+        "SELECT o.id, (SELECT substr(m.starts_at, 1, 10) FROM meetings m
+                       WHERE m.branch_id = o.id AND m.status = 'final' ORDER BY m.starts_at LIMIT 1)
+         FROM organizations o WHERE o.kind = 'branch' AND (?1 IS NULL OR o.id = ?1)",
     )?;
-    let rows = stmt.query_map([], |r| Ok((OrgId(r.get(0)?), r.get::<_, NaiveDate>(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let rows = stmt.query_map([branch.map(|b| b.0)], |r| Ok((OrgId(r.get(0)?), r.get::<_, Option<NaiveDate>>(1)?)))?;
+    let mut out = std::collections::BTreeMap::new();
+    for row in rows {
+        if let (id, Some(day)) = row? {
+            out.insert(id, day);
+        }
+    }
+    Ok(out)
 }
 
 fn load_one(conn: &Connection, id: MeetingId) -> Result<Meeting> {

@@ -76,7 +76,7 @@ impl Writer<'_> {
     fn check_member(&self, member: &Member, id: Option<MemberId>) -> Result<()> {
         member.validate()?;
         super::org::require_branch(&self.tx, member.branch, "所在支部")?;
-        if let Some(day) = super::org::organization(&self.tx, member.branch)?.dissolved_on {
+        if let Some(day) = super::org::dissolved_on(&self.tx, member.branch)? {
             return Err(ValidationError::new("所在支部", "已撤销", day).into());
         }
         if let Some(group) = member.group {

@@ -165,7 +165,7 @@ impl Store {
             members: member::members(&self.conn, branch)?,
             meetings: meeting::load_meetings(&self.conn, &filter)?,
             volunteer_activities: volunteer::activities(&self.conn, from, to, branch)?,
-            records_start: meeting::records_start(&self.conn)?,
+            records_start: meeting::records_start(&self.conn, branch)?,
         })
     }
 

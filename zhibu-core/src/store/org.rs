@@ -320,6 +320,16 @@ pub(super) fn organization(conn: &Connection, id: OrgId) -> Result<Organization>
         .ok_or(StoreError::NotFound { kind: "党组织", id: id.0 })
 }
 
+/// The day organization `id` was dissolved, if it was (one indexed read: saving a meeting or a
+/// member checks it, and reading the whole tree for that cost seconds over a demo's 5,000 meetings).
+pub(super) fn dissolved_on(conn: &Connection, id: OrgId) -> Result<Option<chrono::NaiveDate>> {
+    let day: Option<Option<chrono::NaiveDate>> = conn
+        .prepare_cached("SELECT dissolved_on FROM organizations WHERE id = ?1")?
+        .query_row([id.0], |r| r.get(0))
+        .optional()?;
+    day.ok_or(StoreError::NotFound { kind: "党组织", id: id.0 })
+}
+
 /// The direct children of `id`: (name, kind).
 fn children(conn: &Connection, id: OrgId) -> Result<Vec<(String, OrgKind)>> {
     let mut stmt = conn.prepare_cached("SELECT name, kind FROM organizations WHERE parent_id = ?1")?;
