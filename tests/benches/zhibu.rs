@@ -540,28 +540,27 @@ fn render_report(rows: &[Row]) -> String {
         "\nRatio = baseline ÷ zhibu (above 1: zhibu is faster; for the store row, below 1 is zhibu's overhead).\n\
          Where targets are missed (profiled with the \"of which\" rows): a branch's duty review is now\n\
          request assembly (store reads of the branch's members, 18 months of meetings with every detail,\n\
-         volunteer activities, appraisals; the rules for that branch), the plugin, and the .docx, each 1–3 ms.\n\
-         The python-docx baseline does less (no rules, no sandbox, a shorter document) and still takes\n\
-         about 23 ms a branch; 20× would need about 1 ms a branch end to end, below what one branch's\n\
-         reads alone cost here. Compliance for all branches is bounded by reading ~108,000 attendance rows\n\
-         out of SQLite (about 0.4 µs a row, through a covering index since migration 0002); the rules take\n\
-         the remaining ~10 ms. Fixed in this round: meeting reads used no index (`?1 IS NULL OR …`\n\
-         conditions), a branch's report read every branch's volunteer activities and appraisals, loaded its\n\
-         meetings twice and evaluated all 50 branches on a one-branch ledger (2.1 s → about 0.5 s for 50).\n\
+         volunteer activities, appraisals; the rules for that branch), the plugin, and the .docx (see the\n\
+         \"of which\" rows). The python-docx baseline does less (no rules, no sandbox, a shorter document);\n\
+         20× would need about a millisecond a branch end to end, below what one branch's reads alone cost\n\
+         here. Compliance for all branches is bounded by reading ~108,000 attendance rows out of SQLite\n\
+         (through a covering index since migration 0002); the rules take the rest. Meeting reads use the\n\
+         (branch, start) index, a branch's report reads only that branch's records, and a save checks its\n\
+         branch with one indexed read.\n\
          The native rows call each template crate (an rlib too) with the same request, converted once\n\
          outside the timing, and check both make the same document. A template's own work is tens to\n\
          hundreds of microseconds; the wasm figure is mostly fixed cost: a fresh instance per call (the \"instantiate\" rows),\n\
          the worker and epoch threads, and copying the branch's records (thousands of attendance entries,\n\
          three strings each) into the guest and the document out. Within 2× of native would be below the\n\
          cost of instantiating alone; a fresh instance per call is kept on purpose (ARCHITECTURE: no state\n\
-         survives between calls), so this target stays missed by design. The certificate's 8 ms is its\n\
-         request: a template without a branch parameter receives every member and every volunteer activity\n\
-         since 2000 (scoping it to the member asked for is the next step there).\n\
+         survives between calls), so this target stays missed here (issue 18 takes it up). The\n\
+         certificate's figure is mostly its request: a template without a branch parameter receives every\n\
+         member and every volunteer activity since 2000.\n\
          The window rows: first frame and peak memory are the release binary's own (`--screenshots`\n\
          tour under Xvfb, /usr/bin/time); the frame row is this thread's CPU time over 400 scrolled frames\n\
          of the roster screen in egui_kittest (egui pass and AccessKit tree, no GPU), 100,000 members vs 100;\n\
          the import row is each frame's wall time while the worker imports 10,000 rows (about 60 frames a\n\
-         second asked for). Opening the database (its integrity check: 250–300 ms on the 50-branch set),\n\
+         second asked for). Opening the database (its integrity check and migrations),\n\
          today's backup, the templates and the first load all come after the first frame, on the worker;\n\
          what precedes it is the window itself."
     );
