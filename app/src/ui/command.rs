@@ -200,9 +200,12 @@ impl Workspace {
                 Task::ReloadCatalog { dev: folder, changed: false }
             }
             Command::BackupTo(path) => Task::BackupTo(path),
-            Command::ImportMembers(file, dry_run) => {
-                Task::ImportMembers { file, dry_run, mapping: self.members.import_mapping() }
-            }
+            Command::ImportMembers(file, dry_run) => Task::ImportMembers {
+                file,
+                dry_run,
+                mapping: self.members.import_mapping(),
+                corrections: self.members.import_corrections(),
+            },
         };
         self.worker.send(task);
         Ok(None)
@@ -285,9 +288,7 @@ impl Workspace {
             Effect::OrganizationSaved | Effect::DemoLoaded => *offer_demo = false,
             Effect::DutyReviewSaved => self.reviews.saved(),
             Effect::VolunteerSaved => self.volunteer.saved(),
-            Effect::Imported(file, report) => {
-                self.members.import_report = Some((file, report.lines().map(str::to_owned).collect()));
-            }
+            Effect::Imported(file, report, problems) => self.members.imported(file, &report, problems),
             Effect::RulesLoaded(file, rules) => match rules {
                 Ok(rules) => {
                     self.rules = *rules;

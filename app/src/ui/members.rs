@@ -30,6 +30,12 @@ pub struct State {
     pub import_report: Option<(PathBuf, Vec<String>)>,
     /// Extra header mappings for the import (`表头=字段` per line).
     pub mapping: String,
+    /// The problems of the last check, each offered for correction.
+    pub import_problems: Vec<zhibu_core::import::Problem>,
+    /// Values typed to correct cells: (row, column header) → value.
+    pub fixes: std::collections::BTreeMap<(usize, String), String>,
+    /// Rows chosen to be left out.
+    pub skips: std::collections::BTreeSet<usize>,
     /// Another row was clicked while the form had unsaved changes.
     pub switch_refused: bool,
     filter_key: (String, Option<OrgId>, Option<MemberStatus>, usize),
@@ -221,6 +227,30 @@ impl State {
     }
 
     /// The header mappings typed for the import.
+    /// The corrections typed in the import report, for the next check or import.
+    pub fn import_corrections(&self) -> zhibu_core::import::roster::Corrections {
+        zhibu_core::import::roster::Corrections {
+            cells: self
+                .fixes
+                .iter()
+                .filter(|(_, value)| !value.trim().is_empty())
+                .map(|((row, column), value)| (*row, column.clone(), value.trim().to_owned()))
+                .collect(),
+            skip: self.skips.iter().copied().collect(),
+        }
+    }
+
+    /// Takes in a check's report: a new file starts without corrections.
+    pub fn imported(&mut self, file: PathBuf, report: &str, problems: Vec<zhibu_core::import::Problem>) {
+        if self.import_report.as_ref().is_none_or(|(old, _)| *old != file) {
+            self.fixes.clear();
+            self.skips.clear();
+        }
+        self.import_report = Some((file, report.lines().map(str::to_owned).collect()));
+        self.import_problems = problems;
+    }
+
+    /// The header mappings typed in the import report.
     pub fn import_mapping(&self) -> Vec<(String, String)> {
         self.mapping
             .lines()
@@ -475,6 +505,33 @@ fn import_ui(ui: &mut Ui, state: &mut State, commands: &mut Vec<Command>) {
             }
         },
     );
+    if !state.import_problems.is_empty() {
+        ui.strong("逐条改正（只改这次导入读到的内容，不改原文件），或跳过该行，然后重新检查：");
+        egui::ScrollArea::vertical().id_salt("import-fixes").max_height(220.0).show(ui, |ui| {
+            for (i, problem) in state.import_problems.iter().enumerate() {
+                ui.push_id(("fix", i), |ui| {
+                    ui.label(problem.to_string());
+                    ui.horizontal(|ui| {
+                        let key = (problem.row, problem.column.clone());
+                        let value = state.fixes.entry(key).or_default();
+                        let label = ui.label(format!("第{}行{}改为", problem.row, problem.column));
+                        ui.add(egui::TextEdit::singleline(value).desired_width(180.0)).labelled_by(label.id);
+                    });
+                    // On a line of its own: beside the value it ran past the panel at 1366 px.
+                    ui.horizontal(|ui| {
+                        let mut skip = state.skips.contains(&problem.row);
+                        if ui.checkbox(&mut skip, format!("跳过第{}行", problem.row)).changed() {
+                            if skip {
+                                state.skips.insert(problem.row);
+                            } else {
+                                state.skips.remove(&problem.row);
+                            }
+                        }
+                    });
+                });
+            }
+        });
+    }
     ui.label("表头无法识别时，在下面按“表头=字段”逐行填写对应关系（如 证件号码=身份证号）：");
     let label = ui.label("表头对应");
     ui.add(egui::TextEdit::multiline(&mut state.mapping).desired_rows(3)).labelled_by(label.id);

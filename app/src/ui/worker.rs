@@ -100,6 +100,8 @@ pub enum Task {
         dry_run: bool,
         /// Unknown header → field.
         mapping: Vec<(String, String)>,
+        /// Cells corrected and rows skipped in the report.
+        corrections: zhibu_core::import::roster::Corrections,
     },
 }
 
@@ -172,7 +174,7 @@ pub enum Effect {
     /// The demo data is in.
     DemoLoaded,
     /// A roster was checked or imported: the file and the row-by-row report.
-    Imported(PathBuf, String),
+    Imported(PathBuf, String, Vec<zhibu_core::import::Problem>),
     /// A rule file was read (and is in force when `Ok`).
     RulesLoaded(PathBuf, Result<Box<RuleSet>, String>),
     /// The operator's name was saved.
@@ -614,18 +616,22 @@ impl Backend {
                     .map_err(|e| format!("备份已写出，但审计记录失败：{e}"))?;
                 (Some(zhibu_core::services::backup::backup_text(&path, &summary)), Effect::None)
             }
-            Task::ImportMembers { file, dry_run, mapping } => {
+            Task::ImportMembers { file, dry_run, mapping, corrections } => {
                 if !dry_run {
                     let today = chrono::Local::now().date_naive();
                     zhibu_core::services::backup::automatic(&self.store, &self.paths.backup_dir, today, 7)
                         .map_err(|e| format!("导入前的自动备份失败，未导入：{e}"))?;
                 }
+                let request = zhibu_core::services::import::MemberRequest {
+                    encoding: zhibu_core::import::table::Encoding::Auto,
+                    mapping: &mapping,
+                    default_branch: None,
+                    corrections: &corrections,
+                };
                 let result = zhibu_core::services::import::members_with_progress(
                     &mut self.store,
                     &file,
-                    zhibu_core::import::table::Encoding::Auto,
-                    &mapping,
-                    None,
+                    &request,
                     dry_run,
                     progress,
                 );
@@ -646,7 +652,7 @@ impl Backend {
                     (false, 0) => "导入完成".to_owned(),
                     (false, n) => format!("发现{n}处问题，未导入任何记录；请按报告修改后重新导入"),
                 };
-                (Some(text), Effect::Imported(file, report))
+                (Some(text), Effect::Imported(file, report, result.plan.problems))
             }
         })
     }

@@ -150,7 +150,15 @@ proptest! {
         }
         std::fs::write(&path, text).unwrap();
         if let Ok(rows) = zhibu_core::import::table::read(&path, Encoding::Auto) {
-            let _ = roster::plan(&rows, &[], &[], &[], Some(zhibu_core::domain::OrgId(1)), tests::day(2026, 1, 1));
+            let _ = roster::plan(
+                &rows,
+                &[],
+                &[],
+                &[],
+                Some(zhibu_core::domain::OrgId(1)),
+                tests::day(2026, 1, 1),
+                &roster::Corrections::default(),
+            );
         }
     }
 
@@ -209,7 +217,9 @@ proptest! {
             id: zhibu_core::domain::OrgId(2),
             record: tests::org(Some(zhibu_core::domain::OrgId(1)), zhibu_core::domain::OrgKind::Branch, "金山社区党支部"),
         };
-        let plan = roster::plan(&rows, &[], &[branch], &[], None, tests::day(2026, 1, 1)).unwrap();
+        let plan =
+            roster::plan(&rows, &[], &[branch], &[], None, tests::day(2026, 1, 1), &roster::Corrections::default())
+                .unwrap();
         prop_assert!(plan.problems.is_empty(), "{:?}", plan.problems);
         let member = &plan.rows[0].member;
         prop_assert_eq!(member.name.as_str(), "张伟");

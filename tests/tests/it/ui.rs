@@ -322,7 +322,7 @@ fn a_roster_is_checked_then_imported_from_the_window() {
     settle(&mut harness);
     assert_eq!(notice(&harness), "检查完毕：1处问题，见报告");
     assert!(
-        harness.query_by_label_contains("第3行「身份证号」校验位不正确").is_some(),
+        harness.query_all_by_label_contains("第3行「身份证号」校验位不正确").next().is_some(),
         "the report names row and column"
     );
     click(&mut harness, "导入（全部成功才写入）");
@@ -793,4 +793,39 @@ fn a_save_on_a_full_disk_keeps_the_form_and_says_why() {
     assert_eq!(line("KEPT "), "1", "the form keeps what was typed");
     assert_eq!(line("MEMBERS "), "1", "nothing was added");
     assert_eq!(line("CHECK "), "[] 1", "the database is sound and holds what it held");
+}
+
+/// A problem in the check is corrected in the window (the cell's new value typed beside it) or its
+/// row skipped, then checked again and imported; the file itself is left as it was.
+#[test]
+fn a_roster_problem_is_corrected_or_its_row_skipped_in_the_window() {
+    let fixture = Fixture::new().unwrap();
+    let dir = fixture.dir.path().to_owned();
+    drop(fixture.store);
+    let good = tests::id_number(tests::day(1980, 5, 12), 31);
+    let typo = format!("{}{}", &good.as_str()[..17], if good.as_str().ends_with('1') { '2' } else { '1' });
+    let other = tests::id_number(tests::day(1972, 3, 8), 11);
+    let file = dir.join("花名册.csv");
+    let text = format!(
+        "姓名,身份证号,党员状态,入党时间,所在支部\n张伟,{typo},正式党员,2005-07-01,金山社区党支部\n赵刚,{},正式党员,1999-13-01,金山社区党支部\n",
+        other.as_str()
+    );
+    std::fs::write(&file, &text).unwrap();
+    let mut harness = harness(App::open(paths(&dir), Some("测试员".into())));
+    click(&mut harness, "党员");
+    harness.state_mut().commands.push(zhibu::ui::Command::ImportMembers(file.clone(), true));
+    settle(&mut harness);
+    assert_eq!(notice(&harness), "检查完毕：2处问题，见报告");
+    type_into(&mut harness, "第2行身份证号改为", good.as_str());
+    click(&mut harness, "跳过第3行");
+    click(&mut harness, "重新检查");
+    let report = harness.state().workspace().unwrap().members.import_report.clone().unwrap().1;
+    assert_eq!(notice(&harness), "检查完毕：没有问题，可以导入", "{report:#?}");
+    assert!(harness.query_by_label_contains("第3行  跳过：按选择跳过，不导入").is_some());
+    click(&mut harness, "导入（全部成功才写入）");
+    assert_eq!(notice(&harness), "导入完成");
+    let members = &harness.state().workspace().unwrap().data.members;
+    assert_eq!(members.len(), 1);
+    assert_eq!(members[0].record.id_number.as_str(), good.as_str(), "the corrected value went in");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text, "the file is not changed");
 }

@@ -79,21 +79,32 @@ const IGNORED: &[&str] = &["序号", "编号", "序"];
 
 /// Rows that are not members: totals, and the signature lines under the table.
 const FOOTER_WORDS: &[(&str, &str)] = &[
-    ("合计", "合计行"),
-    ("小计", "小计行"),
-    ("总计", "合计行"),
-    ("共计", "合计行"),
-    ("制表人", "表尾（制表人、审核人）"),
-    ("制表：", "表尾（制表人、审核人）"),
-    ("审核人", "表尾（制表人、审核人）"),
-    ("审核：", "表尾（制表人、审核人）"),
-    ("填表人", "表尾（制表人、审核人）"),
-    ("填表日期", "表尾（填表日期）"),
-    ("填报日期", "表尾（填表日期）"),
-    ("制表日期", "表尾（填表日期）"),
-    ("负责人：", "表尾（负责人签字）"),
-    ("（盖章）", "表尾（盖章）"),
+    ("合计", "合计行，不是党员"),
+    ("小计", "小计行，不是党员"),
+    ("总计", "合计行，不是党员"),
+    ("共计", "合计行，不是党员"),
+    ("制表人", "表尾（制表人、审核人），不是党员"),
+    ("制表：", "表尾（制表人、审核人），不是党员"),
+    ("审核人", "表尾（制表人、审核人），不是党员"),
+    ("审核：", "表尾（制表人、审核人），不是党员"),
+    ("填表人", "表尾（制表人、审核人），不是党员"),
+    ("填表日期", "表尾（填表日期），不是党员"),
+    ("填报日期", "表尾（填表日期），不是党员"),
+    ("制表日期", "表尾（填表日期），不是党员"),
+    ("负责人：", "表尾（负责人签字），不是党员"),
+    ("（盖章）", "表尾（盖章），不是党员"),
 ];
+
+/// What the user corrected before checking again (the window's import report): cells given a new
+/// value (row as the sheet numbers it, the column's header as the report names it) and rows to
+/// leave out. Applied to the sheet as read; the file itself is never changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Corrections {
+    /// (row, column header, new value).
+    pub cells: Vec<(usize, String, String)>,
+    /// Rows not to import.
+    pub skip: Vec<usize>,
+}
 
 /// The 56 ethnic groups as rosters may write them without 族.
 const ETHNIC_GROUPS: &[&str] = &[
@@ -707,8 +718,27 @@ pub fn plan(
     existing: &[Stored<MemberId, Member>],
     default_branch: Option<OrgId>,
     today: NaiveDate,
+    corrections: &Corrections,
 ) -> Result<Plan, ImportError> {
     let (header_row, header_cells, by_column, unknown) = header_map(rows, mapping)?;
+    // The user's corrections, on a copy of the sheet (only when there are any).
+    let corrected: Vec<Vec<Cell>>;
+    let rows = if corrections.cells.is_empty() {
+        rows
+    } else {
+        let mut copy = rows.to_vec();
+        for (row, column, value) in &corrections.cells {
+            let col = header_cells.iter().position(|cell| cell.text() == *column);
+            if let (Some(col), Some(cells)) = (col, row.checked_sub(1).and_then(|r| copy.get_mut(r))) {
+                if cells.len() <= col {
+                    cells.resize(col + 1, Cell::Empty);
+                }
+                cells[col] = if value.trim().is_empty() { Cell::Empty } else { Cell::Text(value.clone()) };
+            }
+        }
+        corrected = copy;
+        &corrected
+    };
     let columns = Columns {
         by_field: by_column.into_iter().map(|(column, field)| (field, column)).collect(),
         header: &header_cells,
@@ -727,6 +757,10 @@ pub fn plan(
     for (index, row) in rows.iter().enumerate().skip(header_row + 1) {
         if columns.is_blank(row) {
             out.blank_rows += 1;
+            continue;
+        }
+        if corrections.skip.contains(&(index + 1)) {
+            out.skipped.push((index + 1, "按选择跳过，不导入".to_owned()));
             continue;
         }
         if let Some(why) = footer_reason(&columns, row) {

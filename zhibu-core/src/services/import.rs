@@ -4,7 +4,7 @@
 
 use super::{Progress, ServiceError};
 use crate::domain::{MemberId, OrgId};
-use crate::import::roster::{self, Action, Plan};
+use crate::import::roster::{self, Action, Corrections, Plan};
 use crate::import::table::{self, Encoding};
 use crate::store::{Store, StoreError};
 
@@ -29,7 +29,22 @@ pub fn members(
     default_branch: Option<OrgId>,
     dry_run: bool,
 ) -> Result<MemberImport, ServiceError> {
-    members_with_progress(store, file, encoding, mapping, default_branch, dry_run, &Progress::new())
+    let request = MemberRequest { encoding, mapping, default_branch, corrections: &Corrections::default() };
+    members_with_progress(store, file, &request, dry_run, &Progress::new())
+}
+
+/// How to read a roster: the CSV encoding, the header mapping, the branch for a sheet without a
+/// branch column, and the user's corrections.
+#[derive(Debug, Clone, Copy)]
+pub struct MemberRequest<'a> {
+    /// CSV encoding.
+    pub encoding: Encoding,
+    /// Unknown header → field.
+    pub mapping: &'a [(String, String)],
+    /// The branch for a sheet without a branch column.
+    pub default_branch: Option<OrgId>,
+    /// Cells corrected and rows left out before checking again.
+    pub corrections: &'a Corrections,
 }
 
 /// [`members`], counting the rows written on `progress` and stopping when it is cancelled: then
@@ -37,12 +52,11 @@ pub fn members(
 pub fn members_with_progress(
     store: &mut Store,
     file: &Path,
-    encoding: Encoding,
-    mapping: &[(String, String)],
-    default_branch: Option<OrgId>,
+    request: &MemberRequest<'_>,
     dry_run: bool,
     progress: &Progress,
 ) -> Result<MemberImport, ServiceError> {
+    let MemberRequest { encoding, mapping, default_branch, corrections } = *request;
     let sheets = table::read_sheets(file, encoding)?;
     if progress.is_cancelled() {
         return Err(ServiceError::Cancelled);
@@ -52,7 +66,7 @@ pub fn members_with_progress(
     // The roster is the first sheet with a roster header (a workbook often opens with notes).
     let mut found = None;
     for sheet in &sheets {
-        match roster::plan(&sheet.rows, mapping, &organizations, &existing, default_branch, today) {
+        match roster::plan(&sheet.rows, mapping, &organizations, &existing, default_branch, today, corrections) {
             Err(crate::import::ImportError::NoHeader) => continue,
             Err(other) => return Err(other.into()),
             Ok(mut plan) => {
@@ -141,7 +155,7 @@ pub fn report_text(result: &MemberImport) -> String {
         }
     }
     for (row, why) in &plan.skipped {
-        let _ = writeln!(out, "第{row}行  跳过：{why}，不是党员");
+        let _ = writeln!(out, "第{row}行  跳过：{why}");
     }
     for problem in &plan.problems {
         let _ = writeln!(out, "{problem}");

@@ -186,7 +186,13 @@ fn a_cancelled_import_writes_nothing_even_halfway_through() {
     // Cancelled before it starts: the file is read, nothing else happens.
     let early = Progress::new();
     early.cancel();
-    let error = members_with_progress(&mut fx.store, &path, Encoding::Auto, &[], None, false, &early).unwrap_err();
+    let request = crate::services::import::MemberRequest {
+        encoding: Encoding::Auto,
+        mapping: &[],
+        default_branch: None,
+        corrections: &crate::import::roster::Corrections::default(),
+    };
+    let error = members_with_progress(&mut fx.store, &path, &request, false, &early).unwrap_err();
     assert!(matches!(error, ServiceError::Cancelled), "{error}");
 
     // Cancelled while rows are being written (from another thread, as the window's button does).
@@ -200,7 +206,7 @@ fn a_cancelled_import_writes_nothing_even_halfway_through() {
             progress.cancel();
         })
     };
-    let error = members_with_progress(&mut fx.store, &path, Encoding::Auto, &[], None, false, &progress).unwrap_err();
+    let error = members_with_progress(&mut fx.store, &path, &request, false, &progress).unwrap_err();
     watcher.join().unwrap();
     assert!(matches!(error, ServiceError::Cancelled), "{error}");
     let (done, total) = progress.counts();
@@ -298,7 +304,10 @@ fn a_county_office_roster_goes_in_the_first_time() {
     assert!(problems.is_empty(), "{problems:#?}");
     assert!(dry.plan.unknown_headers.is_empty(), "{:?}", dry.plan.unknown_headers);
     assert_eq!(dry.plan.rows.len(), 3);
-    assert_eq!(dry.plan.skipped, vec![(7, "合计行".to_owned()), (8, "表尾（制表人、审核人）".to_owned())]);
+    assert_eq!(
+        dry.plan.skipped,
+        vec![(7, "合计行，不是党员".to_owned()), (8, "表尾（制表人、审核人），不是党员".to_owned())]
+    );
     let [zhang, li, wang] = [&dry.plan.rows[0], &dry.plan.rows[1], &dry.plan.rows[2]];
     assert_eq!((zhang.row, zhang.member.name.as_str()), (3, "张三"));
     assert_eq!(zhang.member.ethnicity, "汉族");
