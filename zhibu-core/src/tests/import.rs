@@ -437,3 +437,75 @@ fn the_county_office_fixtures_import_the_same_members_and_report() {
     let doc = std::fs::read_to_string(fixtures.join("../../docs/roster-import.md")).unwrap();
     assert!(doc.contains(&reports[0]), "docs/roster-import.md shows this report");
 }
+
+/// The roster export of the national Party member information system (全国党员管理信息系统), its
+/// common column set: the fields the app keeps go in, the rest (家庭住址, 婚姻状况, 党籍状态 …) are listed
+/// as not imported.
+#[test]
+fn the_national_system_export_imports_with_its_column_names() {
+    let mut fx = Fixture::new().unwrap();
+    let path = fx.dir.path().join("党员信息.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let headers = [
+        "序号",
+        "姓名",
+        "性别",
+        "公民身份号码",
+        "民族",
+        "出生日期",
+        "学历",
+        "学位",
+        "人员类别",
+        "所在党支部",
+        "入党日期",
+        "转为正式党员日期",
+        "工作岗位",
+        "联系电话",
+        "家庭住址",
+        "婚姻状况",
+        "党籍状态",
+        "是否失联党员",
+        "是否流动党员",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let a = id((1980, 5, 12), 31);
+    let row = [
+        "1",
+        "张伟",
+        "男",
+        &a,
+        "汉族",
+        "1980-05-12",
+        "大学本科",
+        "学士",
+        "正式党员",
+        "金山社区党支部",
+        "2005-07-01",
+        "2006-07-01",
+        "社区工作者",
+        "13800138000",
+        "金山社区3幢",
+        "已婚",
+        "正常",
+        "否",
+        "否",
+    ];
+    for (c, v) in row.iter().enumerate() {
+        sheet.write_string(1, c as u16, *v).unwrap();
+    }
+    book.save(&path).unwrap();
+    let dry = members(&mut fx.store, &path, Encoding::Auto, &[], None, true).unwrap();
+    assert!(dry.plan.problems.is_empty(), "{:?}", dry.plan.problems);
+    let member = &dry.plan.rows[0].member;
+    assert_eq!(
+        (member.confirmed_on, member.details.work.as_str()),
+        (Some(crate::fixtures::day(2006, 7, 1)), "社区工作者")
+    );
+    assert_eq!(
+        dry.plan.unknown_headers,
+        ["学位", "家庭住址", "婚姻状况", "党籍状态", "是否失联党员", "是否流动党员"].map(String::from)
+    );
+}
