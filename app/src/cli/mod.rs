@@ -201,6 +201,21 @@ pub enum ImportCommand {
         #[arg(long = "map", value_name = "列名=字段")]
         mapping: Vec<String>,
     },
+    /// 导入志愿服务时长记录（姓名、身份证号或志愿者编号、活动名称、服务时间、时长），按活动合并
+    Volunteer {
+        /// 时长记录文件（.xlsx、.xls 或 .csv）
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// 组织这些活动的支部（编号）
+        #[arg(long, value_name = "ID")]
+        branch: i64,
+        /// 只检查并逐行报告，不写入
+        #[arg(long)]
+        dry_run: bool,
+        /// CSV 编码：auto、utf-8 或 gbk
+        #[arg(long, default_value = "auto", value_parser = ["auto", "utf-8", "gbk"])]
+        encoding: String,
+    },
     /// 导入“三会一课”登记表为会议记录草稿（出席情况按名册和请假、缺席人员生成）；已导入的行跳过
     Meetings {
         /// 登记表文件
@@ -447,6 +462,26 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             let state = if result.applied { "已导入" } else { "未写入" };
             println!("{state}：有效{}行，问题{}处", result.plan.rows.len(), result.plan.problems.len());
+            match (dry_run, result.plan.problems.len()) {
+                (_, 0) => {}
+                (true, n) => anyhow::bail!("试运行发现{n}处问题：导入时会全部拒绝；请按上面的行号修改后再导入"),
+                (false, n) => anyhow::bail!("发现{n}处问题，未导入任何记录；请按上面的行号修改后重新导入"),
+            }
+        }
+        Command::Import { what: ImportCommand::Volunteer { file, branch, dry_run, encoding } } => {
+            let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
+            let mut store = open_checked(&db, &operator, &backup_dir)?;
+            if !dry_run {
+                automatic_backup(&store, &backup_dir)?;
+            }
+            let result = zhibu_core::services::import::volunteer(
+                &mut store,
+                &file,
+                encoding_arg(&encoding),
+                OrgId(branch),
+                dry_run,
+            )?;
+            print!("{}", zhibu_core::services::import::volunteer_report_text(&result));
             match (dry_run, result.plan.problems.len()) {
                 (_, 0) => {}
                 (true, n) => anyhow::bail!("试运行发现{n}处问题：导入时会全部拒绝；请按上面的行号修改后再导入"),

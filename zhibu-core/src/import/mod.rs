@@ -5,6 +5,7 @@
 pub mod register;
 pub mod roster;
 pub mod table;
+pub mod volunteer;
 
 use std::path::PathBuf;
 

@@ -135,6 +135,92 @@ pub fn meetings(
     Ok(MeetingImport { plan, applied: true })
 }
 
+/// What a volunteer-hours import did.
+#[derive(Debug, Clone)]
+pub struct VolunteerImport {
+    /// The activities, skipped rows and problems.
+    pub plan: crate::import::volunteer::VolunteerPlan,
+    /// Whether anything was written.
+    pub applied: bool,
+}
+
+/// Imports a volunteer-hours export as activities organised by `branch` (its members matched by
+/// ID number, else by a unique name); activities already stored are skipped.
+pub fn volunteer(
+    store: &mut Store,
+    file: &Path,
+    encoding: Encoding,
+    branch: OrgId,
+    dry_run: bool,
+) -> Result<VolunteerImport, ServiceError> {
+    use crate::import::volunteer;
+    let organiser = store
+        .organizations()?
+        .into_iter()
+        .find(|o| o.id == branch && o.record.kind == crate::domain::OrgKind::Branch)
+        .ok_or(ServiceError::UnknownBranch(branch.0))?
+        .record
+        .name;
+    let rows = table::read(file, encoding)?;
+    let (from, to) = (
+        chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default(),
+        chrono::NaiveDate::from_ymd_opt(2100, 12, 31).unwrap_or_default(),
+    );
+    let stored = store.volunteer_activities(from, to)?;
+    let plan = volunteer::plan(&rows, &store.members(None)?, (Some(branch), &organiser), &stored)?;
+    if dry_run || !plan.problems.is_empty() || plan.activities.iter().all(|a| a.duplicate) {
+        return Ok(VolunteerImport { plan, applied: false });
+    }
+    store.write(|w| {
+        for planned in plan.activities.iter().filter(|a| !a.duplicate) {
+            w.create_volunteer_activity(&planned.activity)?;
+        }
+        Ok::<_, StoreError>(())
+    })?;
+    Ok(VolunteerImport { plan, applied: true })
+}
+
+/// The report of a volunteer-hours import.
+pub fn volunteer_report_text(result: &VolunteerImport) -> String {
+    use std::fmt::Write as _;
+    let plan = &result.plan;
+    let mut out = String::new();
+    for a in &plan.activities {
+        let note = if a.duplicate { "已导入过，跳过" } else { "新增" };
+        let hours: f64 = a.activity.participants.iter().map(|p| p.hours).sum();
+        let _ = writeln!(
+            out,
+            "{}  {note}  {}（{}人，共{hours:.1}小时；第{}行）",
+            a.activity.date,
+            a.activity.title,
+            a.activity.participants.len(),
+            a.rows.iter().map(ToString::to_string).collect::<Vec<_>>().join("、")
+        );
+    }
+    for (row, why) in &plan.skipped {
+        let _ = writeln!(out, "第{row}行  跳过：{why}");
+    }
+    for problem in &plan.problems {
+        let _ = writeln!(out, "{problem}");
+    }
+    let state = if result.applied {
+        "已导入"
+    } else if plan.problems.is_empty() {
+        "试运行（未写入）"
+    } else {
+        "未写入"
+    };
+    let new = plan.activities.iter().filter(|a| !a.duplicate).count();
+    let _ = writeln!(
+        out,
+        "{state}：活动{}次（新增{new}），跳过{}行，问题{}处",
+        plan.activities.len(),
+        plan.skipped.len(),
+        plan.problems.len()
+    );
+    out
+}
+
 /// The row-by-row report of a roster import.
 pub fn report_text(result: &MemberImport) -> String {
     use crate::import::roster::Action;

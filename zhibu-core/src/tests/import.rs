@@ -2,6 +2,7 @@
 //! blank rows, a bad check digit, a duplicate, merged title cells in an .xlsx, unknown headers —
 //! every problem named by row and column, nothing partial ever written, re-import updates.
 
+use crate::domain::MemberId;
 use crate::fixtures::{Fixture, id_number};
 use crate::import::table::Encoding;
 use crate::services::import::members;
@@ -508,4 +509,52 @@ fn the_national_system_export_imports_with_its_column_names() {
         dry.plan.unknown_headers,
         ["学位", "家庭住址", "婚姻状况", "党籍状态", "是否失联党员", "是否流动党员"].map(String::from)
     );
+}
+
+/// A volunteer platform's hours export: rows of one activity (same name and day) become one
+/// activity with each member's own hours; a member is found by ID number (full-width too), else by
+/// a unique name; a volunteer who is not in the roster is left out and listed; importing again
+/// adds nothing.
+#[test]
+fn a_volunteer_hours_export_becomes_activities_with_each_members_hours() {
+    use crate::services::import::{volunteer, volunteer_report_text};
+    let mut fx = Fixture::new().unwrap();
+    let ids = fx.add_members(3).unwrap();
+    let roster = fx.store.members(None).unwrap();
+    let (m0, m1) = (&roster[0].record, &roster[1].record);
+    let wide: String = m1.id_number.as_str().chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap_or(c)).collect();
+    let csv = format!(
+        "姓名,身份证号,志愿者编号,活动名称,服务时间,时长\n\
+         {},{},ZJ001,“6·26”禁毒宣传,2025-06-26 09:00,2.5\n\
+         {},{wide},ZJ002,“6·26”禁毒宣传,2025-06-26 09:00,2小时\n\
+         党员2,,ZJ003,小区环境整治,2025/7/5,90分钟\n\
+         王大妈,,ZJ099,小区环境整治,2025/7/5,1.5\n\
+         ,,,,,\n",
+        m0.name,
+        m0.id_number.as_str(),
+        m1.name,
+    );
+    let path = fx.dir.path().join("志愿服务时长.csv");
+    std::fs::write(&path, csv).unwrap();
+    let dry = volunteer(&mut fx.store, &path, Encoding::Auto, fx.branch, true).unwrap();
+    assert!(dry.plan.problems.is_empty(), "{:?}", dry.plan.problems);
+    assert_eq!(dry.plan.activities.len(), 2);
+    let anti_drug = &dry.plan.activities[0].activity;
+    assert_eq!(anti_drug.category, crate::domain::VolunteerCategory::AntiDrug);
+    let hours: Vec<(MemberId, f64)> = anti_drug.participants.iter().map(|p| (p.member, p.hours)).collect();
+    assert_eq!(hours, [(ids[0], 2.5), (ids[1], 2.0)], "each member's own hours");
+    assert_eq!((anti_drug.starts.to_string(), anti_drug.ends.to_string()), ("09:00:00".into(), "11:30:00".into()));
+    let clean_up = &dry.plan.activities[1].activity;
+    assert_eq!(clean_up.participants, [crate::domain::Participant { member: ids[2], hours: 1.5 }], "by name");
+    assert_eq!(dry.plan.skipped.len(), 1);
+    let report = volunteer_report_text(&dry);
+    assert!(report.contains("第5行  跳过：王大妈不在党员名册中，未导入（非党员志愿者暂不记录）"), "{report}");
+    assert!(report.contains("试运行（未写入）：活动2次（新增2），跳过1行，问题0处"), "{report}");
+    let done = volunteer(&mut fx.store, &path, Encoding::Auto, fx.branch, false).unwrap();
+    assert!(done.applied);
+    let again = volunteer(&mut fx.store, &path, Encoding::Auto, fx.branch, false).unwrap();
+    assert!(!again.applied && again.plan.activities.iter().all(|a| a.duplicate), "importing again adds nothing");
+    let stored =
+        fx.store.volunteer_activities(crate::fixtures::day(2025, 1, 1), crate::fixtures::day(2025, 12, 31)).unwrap();
+    assert_eq!(stored.len(), 2);
 }
