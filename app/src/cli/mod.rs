@@ -215,6 +215,9 @@ pub enum ImportCommand {
         /// CSV 编码：auto、utf-8 或 gbk
         #[arg(long, default_value = "auto", value_parser = ["auto", "utf-8", "gbk"])]
         encoding: String,
+        /// 不认识的表头对应到哪一列，可重复：--map 参与项目=活动名称
+        #[arg(long = "map", value_name = "列名=字段")]
+        mapping: Vec<String>,
     },
     /// 导入“三会一课”登记表为会议记录草稿（出席情况按名册和请假、缺席人员生成）；已导入的行跳过
     Meetings {
@@ -230,6 +233,9 @@ pub enum ImportCommand {
         /// CSV 编码：auto、utf-8 或 gbk
         #[arg(long, default_value = "auto", value_parser = ["auto", "utf-8", "gbk"])]
         encoding: String,
+        /// 不认识的表头对应到哪一列，可重复：--map 活动形式=会议类型
+        #[arg(long = "map", value_name = "列名=字段")]
+        mapping: Vec<String>,
     },
 }
 
@@ -440,7 +446,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 (false, n) => anyhow::bail!("发现{n}处问题，未导入任何记录；请按上面的行号修改后重新导入"),
             }
         }
-        Command::Import { what: ImportCommand::Meetings { file, branch, dry_run, encoding } } => {
+        Command::Import { what: ImportCommand::Meetings { file, branch, dry_run, encoding, mapping } } => {
             let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
             let mut store = open_checked(&db, &operator, &backup_dir)?;
             if !dry_run {
@@ -451,6 +457,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 &file,
                 encoding_arg(&encoding),
                 OrgId(branch),
+                &parse_params(&mapping)?,
                 dry_run,
             )?;
             for row in &result.plan.rows {
@@ -468,7 +475,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 (false, n) => anyhow::bail!("发现{n}处问题，未导入任何记录；请按上面的行号修改后重新导入"),
             }
         }
-        Command::Import { what: ImportCommand::Volunteer { file, branch, dry_run, encoding } } => {
+        Command::Import { what: ImportCommand::Volunteer { file, branch, dry_run, encoding, mapping } } => {
             let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
             let mut store = open_checked(&db, &operator, &backup_dir)?;
             if !dry_run {
@@ -479,6 +486,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 &file,
                 encoding_arg(&encoding),
                 OrgId(branch),
+                &parse_params(&mapping)?,
                 dry_run,
             )?;
             print!("{}", zhibu_core::services::import::volunteer_report_text(&result));

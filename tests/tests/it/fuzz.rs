@@ -163,6 +163,23 @@ proptest! {
     }
 
     #[test]
+    fn arbitrary_volunteer_hours_are_checked_without_panicking(
+        lines in prop::collection::vec(prop::collection::vec("[^\r\n]{0,12}", 0..7), 0..12),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.csv");
+        let mut text = String::from("姓名,身份证号,活动名称,服务时间,时长,地点\n");
+        for line in &lines {
+            text.push_str(&line.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect::<Vec<_>>().join(","));
+            text.push('\n');
+        }
+        std::fs::write(&path, text).unwrap();
+        if let Ok(rows) = zhibu_core::import::table::read(&path, Encoding::Auto) {
+            let _ = zhibu_core::import::volunteer::plan(&rows, &[], (None, "金山社区党支部"), &[], &[]);
+        }
+    }
+
+    #[test]
     fn arbitrary_bytes_as_excel_are_refused_without_panicking(bytes in prop::collection::vec(any::<u8>(), 0..2000), zip_header in any::<bool>()) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(if zip_header { "r.xlsx" } else { "r.xls" });

@@ -53,3 +53,23 @@ impl std::fmt::Display for Problem {
         write!(f, "第{}行「{}」{}：{}", self.row, self.column, self.problem, self.value)
     }
 }
+
+/// The `--map 列名=字段` pairs as a lookup from a sheet's header to a column of `headers` (the
+/// target may be any header the column is known by); an unknown target names the fields there are.
+pub(crate) fn mapped_headers<C: Copy>(
+    mapping: &[(String, String)],
+    headers: &[(C, &[&str])],
+) -> Result<std::collections::HashMap<String, C>, ImportError> {
+    let mut out = std::collections::HashMap::new();
+    for (header, target) in mapping {
+        let target = target.trim();
+        let column = headers.iter().find(|(_, names)| names.contains(&target)).map(|(c, _)| *c).ok_or_else(|| {
+            ImportError::Mapping(format!(
+                "没有名为“{target}”的字段，可用：{}",
+                headers.iter().map(|(_, names)| names[0]).collect::<Vec<_>>().join("、")
+            ))
+        })?;
+        out.insert(header.trim().to_owned(), column);
+    }
+    Ok(out)
+}

@@ -93,7 +93,9 @@ pub fn plan(
     branch: OrgId,
     roster: &[Stored<MemberId, Member>],
     existing: &[Stored<crate::domain::MeetingId, Meeting>],
+    mapping: &[(String, String)],
 ) -> Result<RegisterPlan, ImportError> {
+    let extra = super::mapped_headers(mapping, HEADERS)?;
     let (header_row, columns) = rows
         .iter()
         .enumerate()
@@ -102,8 +104,9 @@ pub fn plan(
             let mut map = HashMap::new();
             for (c, cell) in row.iter().enumerate() {
                 let text: String = cell.text().chars().filter(|c| !c.is_whitespace()).collect();
-                if let Some((col, _)) = HEADERS.iter().find(|(_, names)| names.contains(&text.as_str())) {
-                    map.entry(*col).or_insert(c);
+                let known = HEADERS.iter().find(|(_, names)| names.contains(&text.as_str())).map(|(col, _)| *col);
+                if let Some(col) = extra.get(cell.text().trim()).copied().or(known) {
+                    map.entry(col).or_insert(c);
                 }
             }
             (map.contains_key(&Column::Date) && map.contains_key(&Column::Kind)).then_some((i, map))

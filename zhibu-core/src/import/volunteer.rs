@@ -110,7 +110,9 @@ pub fn plan(
     roster: &[Stored<MemberId, Member>],
     organiser: (Option<OrgId>, &str),
     stored: &[Stored<ActivityId, VolunteerActivity>],
+    mapping: &[(String, String)],
 ) -> Result<VolunteerPlan, ImportError> {
+    let extra = super::mapped_headers(mapping, HEADERS)?;
     let (header_row, columns) = rows
         .iter()
         .enumerate()
@@ -119,8 +121,9 @@ pub fn plan(
             let mut map = HashMap::new();
             for (c, cell) in row.iter().enumerate() {
                 let text: String = half_width(&cell.text()).chars().filter(|c| !c.is_whitespace()).collect();
-                if let Some((col, _)) = HEADERS.iter().find(|(_, names)| names.contains(&text.as_str())) {
-                    map.entry(*col).or_insert(c);
+                let known = HEADERS.iter().find(|(_, names)| names.contains(&text.as_str())).map(|(col, _)| *col);
+                if let Some(col) = extra.get(cell.text().trim()).copied().or(known) {
+                    map.entry(col).or_insert(c);
                 }
             }
             let has = |c: Column| map.contains_key(&c);

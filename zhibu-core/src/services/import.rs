@@ -113,6 +113,7 @@ pub fn meetings(
     file: &Path,
     encoding: Encoding,
     branch: OrgId,
+    mapping: &[(String, String)],
     dry_run: bool,
 ) -> Result<MeetingImport, ServiceError> {
     use crate::import::register;
@@ -122,7 +123,7 @@ pub fn meetings(
     let rows = table::read(file, encoding)?;
     let filter =
         crate::store::MeetingFilter { branch: Some(branch), from: Some(register::earliest()), ..Default::default() };
-    let plan = register::plan(&rows, branch, &store.members(Some(branch))?, &store.meetings(&filter)?)?;
+    let plan = register::plan(&rows, branch, &store.members(Some(branch))?, &store.meetings(&filter)?, mapping)?;
     if dry_run || !plan.problems.is_empty() || plan.rows.iter().all(|r| r.duplicate) {
         return Ok(MeetingImport { plan, applied: false });
     }
@@ -151,6 +152,7 @@ pub fn volunteer(
     file: &Path,
     encoding: Encoding,
     branch: OrgId,
+    mapping: &[(String, String)],
     dry_run: bool,
 ) -> Result<VolunteerImport, ServiceError> {
     use crate::import::volunteer;
@@ -167,7 +169,7 @@ pub fn volunteer(
         chrono::NaiveDate::from_ymd_opt(2100, 12, 31).unwrap_or_default(),
     );
     let stored = store.volunteer_activities(from, to)?;
-    let plan = volunteer::plan(&rows, &store.members(None)?, (Some(branch), &organiser), &stored)?;
+    let plan = volunteer::plan(&rows, &store.members(None)?, (Some(branch), &organiser), &stored, mapping)?;
     if dry_run || !plan.problems.is_empty() || plan.activities.iter().all(|a| a.duplicate) {
         return Ok(VolunteerImport { plan, applied: false });
     }

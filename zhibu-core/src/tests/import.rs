@@ -143,7 +143,7 @@ fn a_three_meetings_register_becomes_draft_meetings_once() {
         format!("4,2025-05-06,座谈会,情况通报,,,,4,2,,{}", "不在名册"),
     ];
     gbk(&path, &lines);
-    let dry = crate::services::import::meetings(&mut fx.store, &path, Encoding::Auto, fx.branch, true).unwrap();
+    let dry = crate::services::import::meetings(&mut fx.store, &path, Encoding::Auto, fx.branch, &[], true).unwrap();
     let problems: Vec<String> = dry.plan.problems.iter().map(ToString::to_string).collect();
     assert_eq!(
         problems,
@@ -156,7 +156,7 @@ fn a_three_meetings_register_becomes_draft_meetings_once() {
     );
     // Rows 4 and 5 fixed: drop them, import, import again.
     gbk(&path, &lines[..3]);
-    let done = crate::services::import::meetings(&mut fx.store, &path, Encoding::Auto, fx.branch, false).unwrap();
+    let done = crate::services::import::meetings(&mut fx.store, &path, Encoding::Auto, fx.branch, &[], false).unwrap();
     assert!(done.applied);
     let stored = fx.store.meetings(&crate::store::MeetingFilter::default()).unwrap();
     assert_eq!(stored.len(), 2);
@@ -166,7 +166,7 @@ fn a_three_meetings_register_becomes_draft_meetings_once() {
     assert!(
         committee.attendance.iter().any(|a| a.presence == crate::domain::Presence::OnLeave { reason: "出差".into() })
     );
-    let again = crate::services::import::meetings(&mut fx.store, &path, Encoding::Auto, fx.branch, false).unwrap();
+    let again = crate::services::import::meetings(&mut fx.store, &path, Encoding::Auto, fx.branch, &[], false).unwrap();
     assert!(!again.applied && again.plan.rows.iter().all(|r| r.duplicate), "a second import adds nothing");
     assert_eq!(fx.store.meetings(&crate::store::MeetingFilter::default()).unwrap().len(), 2);
 }
@@ -536,7 +536,7 @@ fn a_volunteer_hours_export_becomes_activities_with_each_members_hours() {
     );
     let path = fx.dir.path().join("志愿服务时长.csv");
     std::fs::write(&path, csv).unwrap();
-    let dry = volunteer(&mut fx.store, &path, Encoding::Auto, fx.branch, true).unwrap();
+    let dry = volunteer(&mut fx.store, &path, Encoding::Auto, fx.branch, &[], true).unwrap();
     assert!(dry.plan.problems.is_empty(), "{:?}", dry.plan.problems);
     assert_eq!(dry.plan.activities.len(), 2);
     let anti_drug = &dry.plan.activities[0].activity;
@@ -550,11 +550,36 @@ fn a_volunteer_hours_export_becomes_activities_with_each_members_hours() {
     let report = volunteer_report_text(&dry);
     assert!(report.contains("第5行  跳过：王大妈不在党员名册中，未导入（非党员志愿者暂不记录）"), "{report}");
     assert!(report.contains("试运行（未写入）：活动2次（新增2），跳过1行，问题0处"), "{report}");
-    let done = volunteer(&mut fx.store, &path, Encoding::Auto, fx.branch, false).unwrap();
+    let done = volunteer(&mut fx.store, &path, Encoding::Auto, fx.branch, &[], false).unwrap();
     assert!(done.applied);
-    let again = volunteer(&mut fx.store, &path, Encoding::Auto, fx.branch, false).unwrap();
+    let again = volunteer(&mut fx.store, &path, Encoding::Auto, fx.branch, &[], false).unwrap();
     assert!(!again.applied && again.plan.activities.iter().all(|a| a.duplicate), "importing again adds nothing");
     let stored =
         fx.store.volunteer_activities(crate::fixtures::day(2025, 1, 1), crate::fixtures::day(2025, 12, 31)).unwrap();
     assert_eq!(stored.len(), 2);
+}
+
+/// A column named differently from what the importers know is mapped with `--map 列名=字段`, for the
+/// register and the volunteer hours as for the roster; a target that is no field names the fields.
+#[test]
+fn registers_and_hours_exports_take_a_header_mapping() {
+    use crate::services::import::{meetings, volunteer};
+    let mut fx = Fixture::new().unwrap();
+    fx.add_members(2).unwrap();
+    let hours = fx.dir.path().join("时长.csv");
+    std::fs::write(&hours, "姓名,参与项目,服务时间,时长\n党员0,清扫楼道,2025-03-05,2\n").unwrap();
+    let error = volunteer(&mut fx.store, &hours, Encoding::Auto, fx.branch, &[], true).unwrap_err().to_string();
+    assert!(error.starts_with("找不到表头"), "{error}");
+    let map = vec![("参与项目".to_owned(), "活动名称".to_owned())];
+    let dry = volunteer(&mut fx.store, &hours, Encoding::Auto, fx.branch, &map, true).unwrap();
+    assert_eq!(dry.plan.activities[0].activity.title, "清扫楼道");
+
+    let register = fx.dir.path().join("台账.csv");
+    std::fs::write(&register, "日期,活动形式,主题\n2025-03-05,支委会,研究发展党员工作\n").unwrap();
+    let map = vec![("活动形式".to_owned(), "会议类型".to_owned())];
+    let dry = meetings(&mut fx.store, &register, Encoding::Auto, fx.branch, &map, true).unwrap();
+    assert_eq!(dry.plan.rows[0].meeting.kind, crate::domain::MeetingKind::CommitteeMeeting);
+    let wrong = vec![("活动形式".to_owned(), "形式".to_owned())];
+    let error = meetings(&mut fx.store, &register, Encoding::Auto, fx.branch, &wrong, true).unwrap_err().to_string();
+    assert!(error.contains("没有名为“形式”的字段，可用：日期、开始时间、会议类型"), "{error}");
 }
