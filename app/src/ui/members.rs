@@ -272,7 +272,7 @@ pub fn members_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
         ui.add(
             egui::TextEdit::singleline(&mut state.search)
                 .id(egui::Id::unique(widgets::SEARCH_ID).with(super::Screen::Members))
-                .hint_text("姓名、身份证号或手机号（Ctrl+F）")
+                .hint_text("姓名、身份证号或电话（Ctrl+F）")
                 .desired_width(220.0),
         )
         .labelled_by(label.id);
@@ -342,7 +342,7 @@ pub fn table_ui(ui: &mut Ui, state: &mut State, data: &Data) {
         .column(Column::exact(110.0))
         .column(Column::remainder().at_least(120.0))
         .header(row_height, |mut header| {
-            for title in ["姓名", "性别", "身份证号", "手机号", "状态", "入党时间", "所在支部"] {
+            for title in ["姓名", "性别", "身份证号", "联系电话", "状态", "入党时间", "所在支部"] {
                 header.col(|ui| {
                     ui.strong(title);
                 });
