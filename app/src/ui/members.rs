@@ -342,7 +342,8 @@ pub fn table_ui(ui: &mut Ui, state: &mut State, data: &Data) {
         .column(Column::exact(110.0))
         .column(Column::remainder().at_least(120.0))
         .header(row_height, |mut header| {
-            for title in ["姓名", "性别", "身份证号", "联系电话", "状态", "入党时间", "所在支部"] {
+            for title in ["姓名", "性别", "身份证号", "联系电话", "状态", "入党时间", "所在支部"]
+            {
                 header.col(|ui| {
                     ui.strong(title);
                 });
