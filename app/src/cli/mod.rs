@@ -267,6 +267,15 @@ pub fn default_backup_dir() -> Result<PathBuf> {
     Ok(project_dirs()?.data_dir().join("backups"))
 }
 
+/// An import with problems fails, its dry run too, so a script can tell a sheet that would be refused.
+fn refuse_problems(dry_run: bool, problems: usize) -> Result<()> {
+    match (dry_run, problems) {
+        (_, 0) => Ok(()),
+        (true, n) => anyhow::bail!("试运行发现{n}处问题：导入时会全部拒绝；请按上面的行号修改后再导入"),
+        (false, n) => anyhow::bail!("发现{n}处问题，未导入任何记录；请按上面的行号修改后重新导入"),
+    }
+}
+
 /// Today's automatic backup (once a day, newest 7 kept) before a command changes many records.
 fn automatic_backup(store: &Store, dir: &std::path::Path) -> Result<()> {
     if let Some(written) = zhibu_core::services::backup::automatic(store, dir, chrono::Local::now().date_naive(), 7)? {
@@ -439,12 +448,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 dry_run,
             )?;
             print!("{}", zhibu_core::services::import::report_text(&result));
-            // A dry run with problems fails too, so a script can tell a sheet that would be refused.
-            match (dry_run, result.plan.problems.len()) {
-                (_, 0) => {}
-                (true, n) => anyhow::bail!("试运行发现{n}处问题：导入时会全部拒绝；请按上面的行号修改后再导入"),
-                (false, n) => anyhow::bail!("发现{n}处问题，未导入任何记录；请按上面的行号修改后重新导入"),
-            }
+            refuse_problems(dry_run, result.plan.problems.len())?;
         }
         Command::Import { what: ImportCommand::Meetings { file, branch, dry_run, encoding, mapping } } => {
             let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
@@ -469,11 +473,7 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             let state = if result.applied { "已导入" } else { "未写入" };
             println!("{state}：有效{}行，问题{}处", result.plan.rows.len(), result.plan.problems.len());
-            match (dry_run, result.plan.problems.len()) {
-                (_, 0) => {}
-                (true, n) => anyhow::bail!("试运行发现{n}处问题：导入时会全部拒绝；请按上面的行号修改后再导入"),
-                (false, n) => anyhow::bail!("发现{n}处问题，未导入任何记录；请按上面的行号修改后重新导入"),
-            }
+            refuse_problems(dry_run, result.plan.problems.len())?;
         }
         Command::Import { what: ImportCommand::Volunteer { file, branch, dry_run, encoding, mapping } } => {
             let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
@@ -490,11 +490,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 dry_run,
             )?;
             print!("{}", zhibu_core::services::import::volunteer_report_text(&result));
-            match (dry_run, result.plan.problems.len()) {
-                (_, 0) => {}
-                (true, n) => anyhow::bail!("试运行发现{n}处问题：导入时会全部拒绝；请按上面的行号修改后再导入"),
-                (false, n) => anyhow::bail!("发现{n}处问题，未导入任何记录；请按上面的行号修改后重新导入"),
-            }
+            refuse_problems(dry_run, result.plan.problems.len())?;
         }
         Command::Backup { out } => {
             // The backup's audit row is a write: one writer at a time on a database.

@@ -73,3 +73,29 @@ pub(crate) fn mapped_headers<C: Copy>(
     }
     Ok(out)
 }
+
+/// A header row found: its index and each column's cell index.
+pub(crate) type FoundHeader<C> = (usize, std::collections::HashMap<C, usize>);
+
+/// The header row of a one-table sheet (a register, an hours export): the first of the first ten
+/// rows whose cells name every column in `required`, `mapping` (`--map`) first, then `headers`
+/// (spaces and full-width forms ignored). Returns the row's index and each column's cell index.
+pub(crate) fn find_header<C: Copy + Eq + std::hash::Hash>(
+    rows: &[Vec<table::Cell>],
+    headers: &[(C, &[&str])],
+    mapping: &[(String, String)],
+    required: &[C],
+) -> Result<Option<FoundHeader<C>>, ImportError> {
+    let extra = mapped_headers(mapping, headers)?;
+    Ok(rows.iter().enumerate().take(10).find_map(|(i, row)| {
+        let mut map = std::collections::HashMap::new();
+        for (c, cell) in row.iter().enumerate() {
+            let text: String = roster::half_width(&cell.text()).chars().filter(|c| !c.is_whitespace()).collect();
+            let known = headers.iter().find(|(_, names)| names.contains(&text.as_str())).map(|(col, _)| *col);
+            if let Some(col) = extra.get(cell.text().trim()).copied().or(known) {
+                map.entry(col).or_insert(c);
+            }
+        }
+        required.iter().all(|c| map.contains_key(c)).then_some((i, map))
+    }))
+}

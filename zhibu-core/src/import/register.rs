@@ -9,7 +9,6 @@ use crate::domain::{
     AgendaItem, Attendance, Meeting, MeetingKind, MeetingStatus, Member, MemberId, OrgId, Presence, Stored,
 };
 use chrono::{NaiveDate, NaiveTime};
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Column {
@@ -95,22 +94,7 @@ pub fn plan(
     existing: &[Stored<crate::domain::MeetingId, Meeting>],
     mapping: &[(String, String)],
 ) -> Result<RegisterPlan, ImportError> {
-    let extra = super::mapped_headers(mapping, HEADERS)?;
-    let (header_row, columns) = rows
-        .iter()
-        .enumerate()
-        .take(10)
-        .find_map(|(i, row)| {
-            let mut map = HashMap::new();
-            for (c, cell) in row.iter().enumerate() {
-                let text: String = cell.text().chars().filter(|c| !c.is_whitespace()).collect();
-                let known = HEADERS.iter().find(|(_, names)| names.contains(&text.as_str())).map(|(col, _)| *col);
-                if let Some(col) = extra.get(cell.text().trim()).copied().or(known) {
-                    map.entry(col).or_insert(c);
-                }
-            }
-            (map.contains_key(&Column::Date) && map.contains_key(&Column::Kind)).then_some((i, map))
-        })
+    let (header_row, columns) = super::find_header(rows, HEADERS, mapping, &[Column::Date, Column::Kind])?
         .ok_or_else(|| ImportError::Format("找不到表头：前10行中没有同时含有“日期”和“会议类型”的一行".to_owned()))?;
     let header = |c: Column| columns.get(&c).and_then(|i| rows[header_row].get(*i)).map_or(String::new(), Cell::text);
     let members: Vec<&Stored<MemberId, Member>> = roster.iter().filter(|m| m.record.branch == branch).collect();

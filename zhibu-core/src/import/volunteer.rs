@@ -112,26 +112,10 @@ pub fn plan(
     stored: &[Stored<ActivityId, VolunteerActivity>],
     mapping: &[(String, String)],
 ) -> Result<VolunteerPlan, ImportError> {
-    let extra = super::mapped_headers(mapping, HEADERS)?;
-    let (header_row, columns) = rows
-        .iter()
-        .enumerate()
-        .take(10)
-        .find_map(|(i, row)| {
-            let mut map = HashMap::new();
-            for (c, cell) in row.iter().enumerate() {
-                let text: String = half_width(&cell.text()).chars().filter(|c| !c.is_whitespace()).collect();
-                let known = HEADERS.iter().find(|(_, names)| names.contains(&text.as_str())).map(|(col, _)| *col);
-                if let Some(col) = extra.get(cell.text().trim()).copied().or(known) {
-                    map.entry(col).or_insert(c);
-                }
-            }
-            let has = |c: Column| map.contains_key(&c);
-            (has(Column::Name) && has(Column::Activity) && has(Column::Date) && has(Column::Hours)).then_some((i, map))
-        })
-        .ok_or_else(|| {
-            ImportError::Format("找不到表头：前10行中没有同时含有“姓名”“活动名称”“服务时间”“时长”的一行".to_owned())
-        })?;
+    let required = [Column::Name, Column::Activity, Column::Date, Column::Hours];
+    let (header_row, columns) = super::find_header(rows, HEADERS, mapping, &required)?.ok_or_else(|| {
+        ImportError::Format("找不到表头：前10行中没有同时含有“姓名”“活动名称”“服务时间”“时长”的一行".to_owned())
+    })?;
     let header = |c: Column| columns.get(&c).and_then(|i| rows[header_row].get(*i)).map_or(String::new(), Cell::text);
     let by_id: HashMap<&str, MemberId> = roster.iter().map(|m| (m.record.id_number.as_str(), m.id)).collect();
     let mut by_name: HashMap<&str, Vec<MemberId>> = HashMap::new();
