@@ -97,11 +97,12 @@ pub fn audit_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Comma
     ui.heading("审计日志");
     ui.label("每一次新增、修改、删除、定稿、更正、导出和撤销删除都记在这里，不能修改或删除；身份证号、手机号已遮盖。");
     egui::Grid::new("audit-filters").num_columns(8).spacing([8.0, 6.0]).show(ui, |ui| {
+        // Sized explicitly: in the grid's first pass a box is laid out narrow and its hint elided.
         let label = ui.label("起始日期");
-        ui.add(egui::TextEdit::singleline(&mut state.from).hint_text("年-月-日").desired_width(110.0))
+        ui.add_sized([110.0, 22.0], egui::TextEdit::singleline(&mut state.from).hint_text("年-月-日"))
             .labelled_by(label.id);
         let label = ui.label("截止日期");
-        ui.add(egui::TextEdit::singleline(&mut state.to).hint_text("年-月-日").desired_width(110.0))
+        ui.add_sized([110.0, 22.0], egui::TextEdit::singleline(&mut state.to).hint_text("年-月-日"))
             .labelled_by(label.id);
         let label = ui.label("操作人");
         let operator = state.operator.clone().unwrap_or_else(|| "全部".to_owned());

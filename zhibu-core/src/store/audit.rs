@@ -416,11 +416,41 @@ fn field_label(key: &str) -> &str {
 /// Resolves the id in field `key` to a name (an organization, a member), when it is one.
 type Names<'a> = dyn Fn(&str, i64) -> Option<String> + 'a;
 
-/// A value as one short line: text as it is, ids as the names they stand for, lists as a count,
-/// objects compactly.
+/// An enumeration's code (`anti_drug`, `probationary`) as the Chinese the screens show.
+fn code_label(key: &str, value: &Json) -> Option<&'static str> {
+    use crate::domain::{
+        AppraisalGrade, BranchCategory, CommitteeRole, Gender, MeetingKind, MeetingStatus, MemberStatus, OrgKind,
+        ReviewGrade, VolunteerCategory,
+    };
+    fn as_<T: serde::de::DeserializeOwned>(value: &Json) -> Option<T> {
+        serde_json::from_value(value.clone()).ok()
+    }
+    match key {
+        "category" => as_::<VolunteerCategory>(value)
+            .map(VolunteerCategory::label)
+            .or_else(|| as_::<BranchCategory>(value).map(BranchCategory::label)),
+        "kind" => {
+            as_::<MeetingKind>(value).map(MeetingKind::label).or_else(|| as_::<OrgKind>(value).map(OrgKind::label))
+        }
+        "status" => as_::<MemberStatus>(value)
+            .map(MemberStatus::label)
+            .or_else(|| as_::<MeetingStatus>(value).map(|s| if s == MeetingStatus::Final { "定稿" } else { "草稿" })),
+        "gender" => as_::<Gender>(value).map(Gender::label),
+        "grade" => as_::<AppraisalGrade>(value).map(AppraisalGrade::label),
+        "overall_grade" => as_::<ReviewGrade>(value).map(ReviewGrade::label),
+        "role" => as_::<CommitteeRole>(value).map(CommitteeRole::label),
+        _ => None,
+    }
+}
+
+/// A value as one short line: text as it is, codes and ids as what they stand for, lists as a
+/// count, objects compactly.
 fn show(key: &str, value: &Json, names: &Names<'_>) -> String {
     if let Some(masked) = masked_value(key, value) {
         return masked;
+    }
+    if let Some(label) = value.as_str().and_then(|_| code_label(key, value)) {
+        return label.to_owned();
     }
     if let Some(name) = value.as_i64().and_then(|id| names(key, id)) {
         return name;

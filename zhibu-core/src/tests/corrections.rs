@@ -201,4 +201,9 @@ fn one_rating_per_subject_and_year_and_the_log_says_what_changed_without_persona
     assert!(!created.detail.contains(m.id_number.as_str()), "{}", created.detail);
     assert!(created.detail.contains("所在支部：金山社区党支部"), "ids are written as names: {}", created.detail);
     assert!(created.detail.contains("出生日期：****-**-**"), "{}", created.detail);
+    assert!(
+        created.detail.contains("性别：男") && created.detail.contains("状态：正式党员"),
+        "codes as Chinese: {}",
+        created.detail
+    );
 }
