@@ -5,6 +5,7 @@ use crate::domain::{
     AppraisalId, BallotTally, DutyReview, IndicatorScore, MemberAppraisal, MemberId, OrgId, RatingId, RatingScheme,
     ReportSection, ReviewId, SchemeId, StarRating, Stored,
 };
+use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
@@ -21,25 +22,11 @@ impl Writer<'_> {
     /// Saves a duty review; one per secretary and year.
     pub fn create_duty_review(&mut self, review: &DutyReview) -> Result<ReviewId> {
         self.check_duty_review(review, None)?;
-        let b = review.ballots;
         self.tx.execute(
             "INSERT INTO duty_reviews(year, branch_id, subject_id, held_on, ballots_excellent, ballots_good, ballots_fair,
                  ballots_poor, voters_expected, voters_returned, higher_comment, overall_grade)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
-                review.year,
-                review.branch.0,
-                review.subject.0,
-                review.held_on,
-                b.excellent,
-                b.good,
-                b.fair,
-                b.poor,
-                review.voters_expected,
-                review.voters_returned,
-                review.higher_comment.trim(),
-                review.overall_grade.map(|g| codec::code(&g)),
-            ],
+            rusqlite::params_from_iter(review_values(review)),
         )?;
         let id = self.tx.last_insert_rowid();
         self.insert_sections(id, review)?;
@@ -58,27 +45,12 @@ impl Writer<'_> {
     pub fn update_duty_review(&mut self, id: ReviewId, review: &DutyReview) -> Result<()> {
         let before = duty_review(&self.tx, id)?;
         self.check_duty_review(review, Some(id))?;
-        let b = review.ballots;
         self.tx.execute(
             "UPDATE duty_reviews SET year = ?1, branch_id = ?2, subject_id = ?3, held_on = ?4, ballots_excellent = ?5,
                  ballots_good = ?6, ballots_fair = ?7, ballots_poor = ?8, voters_expected = ?9, voters_returned = ?10,
                  higher_comment = ?11, overall_grade = ?12
              WHERE id = ?13",
-            params![
-                review.year,
-                review.branch.0,
-                review.subject.0,
-                review.held_on,
-                b.excellent,
-                b.good,
-                b.fair,
-                b.poor,
-                review.voters_expected,
-                review.voters_returned,
-                review.higher_comment.trim(),
-                review.overall_grade.map(|g| codec::code(&g)),
-                id.0
-            ],
+            rusqlite::params_from_iter(review_values(review).into_iter().chain([Value::Integer(id.0)])),
         )?;
         self.tx.execute("DELETE FROM duty_review_sections WHERE review_id = ?1", [id.0])?;
         self.insert_sections(id.0, review)?;
@@ -350,6 +322,26 @@ impl Writer<'_> {
         }
         Ok(())
     }
+}
+
+/// A duty review's columns in the order the INSERT and UPDATE name them (?1 … ?12).
+fn review_values(review: &DutyReview) -> Vec<Value> {
+    let b = review.ballots;
+    let int = |n: u32| Value::Integer(i64::from(n));
+    vec![
+        Value::Integer(i64::from(review.year)),
+        Value::Integer(review.branch.0),
+        Value::Integer(review.subject.0),
+        review.held_on.map_or(Value::Null, |d| Value::Text(d.to_string())),
+        int(b.excellent),
+        int(b.good),
+        int(b.fair),
+        int(b.poor),
+        int(review.voters_expected),
+        int(review.voters_returned),
+        Value::Text(review.higher_comment.trim().to_owned()),
+        review.overall_grade.map_or(Value::Null, |g| Value::Text(codec::code(&g))),
+    ]
 }
 
 /// One duty review with its sections.
