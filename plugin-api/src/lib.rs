@@ -1,6 +1,7 @@
-//! The SDK for Zhibu report templates: the contract's types (generated from `wit/1.0.0`, the
+//! The SDK for Zhibu report templates: the contract's types (generated from `wit/1.1.0`, the
 //! same WIT files the host reads), the [`Template`] trait, the [`export_template!`] macro,
-//! and builders so a template reads like the document it makes.
+//! and builders so a template reads like the document it makes. A template built with an
+//! earlier SDK (contract 1.0) keeps running: the host speaks both.
 //!
 //! A template is a crate of type `cdylib` + `rlib`: built for `wasm32-unknown-unknown` it is
 //! turned into a WebAssembly component the host runs in a sandbox; built natively its logic
@@ -19,14 +20,14 @@ pub use builder::{DocumentBuilder, TableBuilder, cell, cell_text, para, stars, t
 pub use params::{RequestExt, chinese_date, param};
 
 /// The contract version this SDK implements (the WIT package version).
-pub const API_VERSION: &str = "1.0.0";
+pub const API_VERSION: &str = "1.1.0";
 
 /// Generated bindings; template authors use the re-exports at the crate root instead.
 #[doc(hidden)]
 #[allow(missing_docs, unsafe_code, clippy::all)] // generated ABI glue: documented in the WIT files
 pub mod bindings {
     wit_bindgen::generate!({
-        path: "wit/1.0.0",
+        path: "wit/1.1.0",
         world: "plugin",
         pub_export_macro: true,
         export_macro_name: "__export_plugin",
@@ -40,12 +41,18 @@ pub use wit_bindgen::rt as __rt;
 
 pub use bindings::zhibu::plugin::host::LogLevel;
 pub use bindings::zhibu::plugin::types::{
-    Align, Appraisal, Attendance, Block, BranchCompliance, Cell, CommitteeTerm, DocStyle, Document, DutyReview,
-    Finding, Heading, Indicator, Meeting, MeetingTally, Member, Observer, Organization, Orientation, Paragraph, Param,
-    ParamKind, ParamSpec, Participant, Quota, RatingScheme, RecordKind, Records, RenderError, RenderRequest,
-    ReportSection, Resolution, RoleHolder, Row, Score, Section, Signature, Speech, StarBand, StarRating, Table,
-    TemplateInfo, TextRun, VolunteerActivity,
+    Align, Appraisal, Attendance, Block, BranchCompliance, Candidate, Cell, CommitteeTerm, DocStyle, Document,
+    DocxFile, DutyReview, Election, Finding, Heading, Indicator, Meeting, MeetingTally, Member, Observer, Organization,
+    Orientation, Output, Paragraph, Param, ParamKind, ParamSpec, Participant, Quota, RatingScheme, RecordKind, Records,
+    RenderError, RenderRequest, ReportSection, Resolution, RoleHolder, Row, Score, Section, Signature, Speech,
+    StarBand, StarRating, Table, TemplateInfo, TextRun, VolunteerActivity, Voter,
 };
+
+impl From<Document> for Output {
+    fn from(document: Document) -> Self {
+        Output::Document(document)
+    }
+}
 
 /// A report template. Implement [`Template::info`] and [`Template::render`]; the default
 /// [`Template::check`] validates parameters against the info before `render` runs.
@@ -53,8 +60,9 @@ pub trait Template {
     /// What the template is, which parameters it takes and which records it needs.
     fn info() -> TemplateInfo;
 
-    /// Makes the document. Runs only after [`Template::check`] accepted the request.
-    fn render(request: &RenderRequest) -> Result<Document, RenderError>;
+    /// Makes the document: a model (`Ok(document.into())`) or a filled Word file
+    /// ([`Output::Docx`]). Runs only after [`Template::check`] accepted the request.
+    fn render(request: &RenderRequest) -> Result<Output, RenderError>;
 
     /// Checks the request's parameters against [`Template::info`]: required ones present, years,
     /// numbers, dates and ids well-formed, choices among the allowed values. Override to add
@@ -130,7 +138,7 @@ macro_rules! export_template {
                 <$template as $crate::Template>::info()
             }
 
-            fn render(request: $crate::RenderRequest) -> Result<$crate::Document, $crate::RenderError> {
+            fn render(request: $crate::RenderRequest) -> Result<$crate::Output, $crate::RenderError> {
                 $crate::install_panic_hook();
                 <$template as $crate::Template>::check(&request)?;
                 <$template as $crate::Template>::render(&request)

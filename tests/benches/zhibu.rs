@@ -148,7 +148,7 @@ fn main() {
     }
     // Each reference template's logic called natively: the request converted once, outside the
     // timing, and both paths must make the same document.
-    type NativeRender = fn(&plugin_api::RenderRequest) -> Result<plugin_api::Document, plugin_api::RenderError>;
+    type NativeRender = fn(&plugin_api::RenderRequest) -> Result<plugin_api::Output, plugin_api::RenderError>;
     type NativeCase<'a> = (&'a str, Vec<(&'a str, &'a str)>, NativeRender);
     let branch = branches[0].to_string();
     let natives: [NativeCase; 4] = [
@@ -177,7 +177,9 @@ fn main() {
             report::build_request(&store, &RuleSet::default(), template, params, at, report::Consent::None).unwrap();
         let wasm_document = catalog.host.render(&template.plugin, &request, &CancelToken::new()).unwrap().document;
         let native_request = native::request(&request);
-        let native_document = native_render(&native_request).unwrap();
+        let Ok(plugin_api::Output::Document(native_document)) = native_render(&native_request) else {
+            panic!("{id}: the native call makes a document model")
+        };
         assert_eq!(
             native::debug_as_model(&format!("{native_document:?}")),
             format!("{wasm_document:?}"),

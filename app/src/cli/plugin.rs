@@ -180,7 +180,7 @@ pub fn run(command: PluginCommand, plugins_dir: &Path, cache_dir: &Path) -> Resu
                         created: chrono::NaiveDateTime::parse_from_str(&request.generated_at, "%Y-%m-%dT%H:%M:%S")
                             .unwrap_or_default(),
                     };
-                    zhibu_report::services::export::write_file(&outcome.document, &out, false, &options)?;
+                    zhibu_report::services::export::write_file(&outcome, &out, false, &options)?;
                     println!(
                         "已生成：{}\n耗用燃料 {}，用时 {:.2} 毫秒（含实例化），加载 {:.1} 毫秒（{}）",
                         out.display(),

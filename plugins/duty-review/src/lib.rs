@@ -3,8 +3,8 @@
 //! volunteer hours, open findings), the ballot table with shares, and the overall grade.
 
 use plugin_api::{
-    Document, DocumentBuilder, DutyReview, Meeting, ParamKind, RecordKind, RenderError, RenderRequest, RequestExt,
-    TableBuilder, Template, TemplateInfo, chinese_date, param,
+    Document, DocumentBuilder, DutyReview, Meeting, Output, ParamKind, RecordKind, RenderError, RenderRequest,
+    RequestExt, TableBuilder, Template, TemplateInfo, chinese_date, param,
 };
 
 /// The template.
@@ -60,8 +60,8 @@ impl Template for DutyReviewTemplate {
         }
     }
 
-    fn render(request: &RenderRequest) -> Result<Document, RenderError> {
-        render(request)
+    fn render(request: &RenderRequest) -> Result<Output, RenderError> {
+        render(request).map(Output::from)
     }
 }
 

@@ -5,8 +5,8 @@
 //! votes and whether they passed, the quorum result, attachments and signature lines.
 
 use plugin_api::{
-    Cell, Document, DocumentBuilder, Meeting, Member, ParamKind, RecordKind, RenderError, RenderRequest, RequestExt,
-    TableBuilder, Template, TemplateInfo, cell_text, chinese_date, para, param,
+    Cell, Document, DocumentBuilder, Meeting, Member, Output, ParamKind, RecordKind, RenderError, RenderRequest,
+    RequestExt, TableBuilder, Template, TemplateInfo, cell_text, chinese_date, para, param,
 };
 
 /// The template.
@@ -59,8 +59,8 @@ impl Template for MeetingMinutes {
         }
     }
 
-    fn render(request: &RenderRequest) -> Result<Document, RenderError> {
-        render(request)
+    fn render(request: &RenderRequest) -> Result<Output, RenderError> {
+        render(request).map(Output::from)
     }
 }
 

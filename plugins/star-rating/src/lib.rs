@@ -4,8 +4,8 @@
 //! either the publicity notice or the assessors' working sheet.
 
 use plugin_api::{
-    Document, DocumentBuilder, Indicator, ParamKind, Quota, RatingScheme, RecordKind, RenderError, RenderRequest,
-    RequestExt, StarBand, StarRating, TableBuilder, Template, TemplateInfo, param, stars,
+    Document, DocumentBuilder, Indicator, Output, ParamKind, Quota, RatingScheme, RecordKind, RenderError,
+    RenderRequest, RequestExt, StarBand, StarRating, TableBuilder, Template, TemplateInfo, param, stars,
 };
 
 /// The template.
@@ -66,8 +66,8 @@ impl Template for StarRatingTemplate {
         }
     }
 
-    fn render(request: &RenderRequest) -> Result<Document, RenderError> {
-        render(request)
+    fn render(request: &RenderRequest) -> Result<Output, RenderError> {
+        render(request).map(Output::from)
     }
 }
 

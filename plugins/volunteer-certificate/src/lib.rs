@@ -4,8 +4,8 @@
 //! and the yearly hours summary of every volunteer with cumulative hours and star levels.
 
 use plugin_api::{
-    Document, DocumentBuilder, Member, ParamKind, RecordKind, RenderError, RenderRequest, RequestExt, TableBuilder,
-    Template, TemplateInfo, VolunteerActivity, cell_text, chinese_date, param, stars,
+    Document, DocumentBuilder, Member, Output, ParamKind, RecordKind, RenderError, RenderRequest, RequestExt,
+    TableBuilder, Template, TemplateInfo, VolunteerActivity, cell_text, chinese_date, param, stars,
 };
 use std::collections::BTreeMap;
 
@@ -65,8 +65,10 @@ impl Template for VolunteerCertificate {
         }
     }
 
-    fn render(request: &RenderRequest) -> Result<Document, RenderError> {
-        if request.param("variant") == Some("年度汇总") { summary(request) } else { certificate(request) }
+    fn render(request: &RenderRequest) -> Result<Output, RenderError> {
+        let document =
+            if request.param("variant") == Some("年度汇总") { summary(request) } else { certificate(request) };
+        document.map(Output::from)
     }
 }
 

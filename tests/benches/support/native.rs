@@ -5,9 +5,10 @@
 //! here field by field into the SDK's types (the same WIT records under the same names).
 
 use plugin_api::{
-    Appraisal, Attendance, BranchCompliance, CommitteeTerm, DutyReview, Finding, Indicator, Meeting, MeetingTally,
-    Member, Observer, Organization, Param, Participant, Quota, RatingScheme, Records, RenderRequest, ReportSection,
-    Resolution, RoleHolder, Score, Speech, StarBand, StarRating, VolunteerActivity,
+    Appraisal, Attendance, BranchCompliance, Candidate, CommitteeTerm, DutyReview, Election, Finding, Indicator,
+    Meeting, MeetingTally, Member, Observer, Organization, Param, Participant, Quota, RatingScheme, Records,
+    RenderRequest, ReportSection, Resolution, RoleHolder, Score, Speech, StarBand, StarRating, VolunteerActivity,
+    Voter,
 };
 use serde_json::Value;
 
@@ -89,8 +90,13 @@ records! {
     MeetingTally { kind, label, required, held, missing, clause }
     Finding { code, severity, message, clause }
     BranchCompliance { branch, meetings, attendance_rate, volunteer_activities, volunteer_hours, findings }
+    Voter { member, present }
+    Candidate { member, yes, no, abstain, elected, tied, role, role_label }
+    Election { id, org, term_number, requested_on, approved_on, approval_ref, held_on, place, seats, voters,
+               voters_expected, voters_present, quorum_met, candidates_needed, candidates, unfilled,
+               result_approved_on, result_approval_ref, meeting, status }
     Records { organizations, terms, members, meetings, duty_reviews, appraisals, schemes, star_ratings,
-              volunteer_activities, compliance }
+              volunteer_activities, compliance, elections }
     RenderRequest { params, generated_at, unit_name, records }
 }
 
@@ -101,7 +107,7 @@ pub fn request(host: &zhibu_report::plugin_host::RenderRequest) -> RenderRequest
 
 /// The SDK document's `Debug` text as the app's model prints the same document: wit-bindgen names
 /// enum cases with their type (`Align::Left`) and fields in the contract's kebab case
-/// (`header-rows`); the host converts the same values into the model (`plugin_host::v1_0`).
+/// (`header-rows`); the host converts the same values into the model (`plugin_host::v1_1`).
 pub fn debug_as_model(sdk: &str) -> String {
     let mut text = sdk.to_owned();
     for prefix in ["DocStyle::", "Orientation::", "Align::", "Block::"] {

@@ -1,11 +1,12 @@
-//! A hostile template for the sandbox tests. `render` misbehaves as its `mode` parameter asks;
-//! the `describe-loop` and `init-loop` features build variants that hang before `render`.
+//! A hostile template for the sandbox tests. `render` misbehaves as its `mode` parameter asks
+//! (`docx` hands back the Word file given in `hex`, good or hostile); the `describe-loop` and
+//! `init-loop` features build variants that hang before `render`.
 // `_initialize` must keep its exact symbol name: the component calls it while instantiating.
 #![allow(unsafe_code)]
 
 use plugin_api::{
-    Block, Document, DocumentBuilder, Heading, LogLevel, ParamKind, ParamSpec, RecordKind, RenderError, RenderRequest,
-    RequestExt, TableBuilder, Template, TemplateInfo, cell_text,
+    Block, Document, DocumentBuilder, DocxFile, Heading, LogLevel, Output, ParamKind, ParamSpec, RecordKind,
+    RenderError, RenderRequest, RequestExt, TableBuilder, Template, TemplateInfo, cell_text,
 };
 use std::hint::black_box;
 
@@ -43,70 +44,94 @@ impl Template for Hostile {
             name: "恶意测试模板".into(),
             version: "0.1.0".into(),
             description: "只用于测试沙箱：按 mode 参数死循环、耗尽内存、崩溃或返回不合规文档。".into(),
-            parameters: vec![ParamSpec {
-                key: "mode".into(),
-                label: "行为".into(),
-                kind: ParamKind::Text,
-                required: true,
-                default_value: None,
-                choices: Vec::new(),
-                help: String::new(),
-            }],
+            parameters: vec![
+                ParamSpec {
+                    key: "mode".into(),
+                    label: "行为".into(),
+                    kind: ParamKind::Text,
+                    required: true,
+                    default_value: None,
+                    choices: Vec::new(),
+                    help: String::new(),
+                },
+                ParamSpec {
+                    key: "hex".into(),
+                    label: "Word 文件（十六进制）".into(),
+                    kind: ParamKind::Text,
+                    required: false,
+                    default_value: None,
+                    choices: Vec::new(),
+                    help: String::new(),
+                },
+            ],
             needs: vec![RecordKind::Members],
             schemes: Vec::new(),
         }
     }
 
-    fn render(request: &RenderRequest) -> Result<Document, RenderError> {
-        let doc = DocumentBuilder::plain("测试");
-        Ok(match request.text("mode")? {
-            "loop" => spin(),
-            "memory" => {
-                let mut hoard: Vec<Vec<u8>> = Vec::new();
-                loop {
-                    hoard.push(black_box(vec![1u8; 1 << 20]));
-                }
-            }
-            "recursion" => doc.paragraph(recurse(0).to_string()).build(),
-            "panic" => panic!("故意的错误：测试用 panic"),
-            "log-flood" => {
-                for i in 0..1_000_000u32 {
-                    plugin_api::log(LogLevel::Info, &format!("第{i}行日志"));
-                }
-                doc.paragraph("日志写完").build()
-            }
-            "huge" => doc.paragraph("字".repeat(12 << 20)).build(),
-            "ragged" => doc
-                .table(TableBuilder::new(&[30.0, 30.0]).row(["a", "b"]).cells(vec![cell_text("只有一格")]).build())
-                .build(),
-            "heading" => {
-                let mut built = doc.build();
-                built.sections[0].blocks.push(Block::Heading(Heading { level: 7, text: "七级标题".into() }));
-                built
-            }
-            "control" => doc.paragraph("含控制字符\u{1}的文本").build(),
-            "err" => return Err(RenderError::Failed("模板拒绝生成：测试".into())),
-            "read-file" => {
-                let file = std::fs::read_to_string("/etc/passwd").map_err(|e| e.to_string());
-                let env = std::env::var("HOME").map_err(|e| e.to_string());
-                let socket = std::net::TcpStream::connect("127.0.0.1:80").map(|_| ()).map_err(|e| e.to_string());
-                doc.paragraph(format!("file={file:?}"))
-                    .paragraph(format!("env={env:?}"))
-                    .paragraph(format!("socket={socket:?}"))
-                    .build()
-            }
-            "echo" => {
-                // Everything personal a template receives, to prove what arrives masked.
-                let names: Vec<String> = request
-                    .records
-                    .members
-                    .iter()
-                    .map(|m| format!("{}（{}，生日{}）", m.name, m.id_number, m.birth_date))
-                    .collect();
-                let records = format!("{} 名党员：{}", names.len(), names.join("、"));
-                doc.paragraph(request.generated_at.clone()).paragraph(records).build()
-            }
-            other => return Err(RenderError::InvalidParameter(("mode".into(), format!("未知的 mode：{other}")))),
-        })
+    fn render(request: &RenderRequest) -> Result<Output, RenderError> {
+        if request.text("mode")? == "docx" {
+            // Hands back the Word file the test put in the `hex` parameter, as a Word-file template would.
+            let hex = request.text("hex")?;
+            let bytes = (0..hex.len() / 2)
+                .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16))
+                .collect::<Result<Vec<u8>, _>>()
+                .map_err(|e| RenderError::InvalidParameter(("hex".into(), e.to_string())))?;
+            return Ok(Output::Docx(DocxFile { title: "返回的Word文件".into(), bytes }));
+        }
+        render(request).map(Output::from)
     }
+}
+
+fn render(request: &RenderRequest) -> Result<Document, RenderError> {
+    let doc = DocumentBuilder::plain("测试");
+    Ok(match request.text("mode")? {
+        "loop" => spin(),
+        "memory" => {
+            let mut hoard: Vec<Vec<u8>> = Vec::new();
+            loop {
+                hoard.push(black_box(vec![1u8; 1 << 20]));
+            }
+        }
+        "recursion" => doc.paragraph(recurse(0).to_string()).build(),
+        "panic" => panic!("故意的错误：测试用 panic"),
+        "log-flood" => {
+            for i in 0..1_000_000u32 {
+                plugin_api::log(LogLevel::Info, &format!("第{i}行日志"));
+            }
+            doc.paragraph("日志写完").build()
+        }
+        "huge" => doc.paragraph("字".repeat(12 << 20)).build(),
+        "ragged" => doc
+            .table(TableBuilder::new(&[30.0, 30.0]).row(["a", "b"]).cells(vec![cell_text("只有一格")]).build())
+            .build(),
+        "heading" => {
+            let mut built = doc.build();
+            built.sections[0].blocks.push(Block::Heading(Heading { level: 7, text: "七级标题".into() }));
+            built
+        }
+        "control" => doc.paragraph("含控制字符\u{1}的文本").build(),
+        "err" => return Err(RenderError::Failed("模板拒绝生成：测试".into())),
+        "read-file" => {
+            let file = std::fs::read_to_string("/etc/passwd").map_err(|e| e.to_string());
+            let env = std::env::var("HOME").map_err(|e| e.to_string());
+            let socket = std::net::TcpStream::connect("127.0.0.1:80").map(|_| ()).map_err(|e| e.to_string());
+            doc.paragraph(format!("file={file:?}"))
+                .paragraph(format!("env={env:?}"))
+                .paragraph(format!("socket={socket:?}"))
+                .build()
+        }
+        "echo" => {
+            // Everything personal a template receives, to prove what arrives masked.
+            let names: Vec<String> = request
+                .records
+                .members
+                .iter()
+                .map(|m| format!("{}（{}，生日{}）", m.name, m.id_number, m.birth_date))
+                .collect();
+            let records = format!("{} 名党员：{}", names.len(), names.join("、"));
+            doc.paragraph(request.generated_at.clone()).paragraph(records).build()
+        }
+        other => return Err(RenderError::InvalidParameter(("mode".into(), format!("未知的 mode：{other}")))),
+    })
 }

@@ -10,3 +10,4 @@ mod plugins;
 mod safety;
 mod tidy;
 mod ui;
+mod word_files;

@@ -2,7 +2,7 @@
 //! Personal data leaves the host masked ([`IdNumber::masked`](zhibu_core::domain::IdNumber::masked),
 //! [`Phone::masked`](zhibu_core::domain::Phone::masked)) unless the user confirmed a template's request.
 
-use super::v1_0 as wit;
+use super::v1_1 as wit;
 use serde::Serialize;
 use zhibu_core::domain::{self, Stored};
 
@@ -27,6 +27,52 @@ pub fn empty_records() -> wit::Records {
         star_ratings: Vec::new(),
         volunteer_activities: Vec::new(),
         compliance: Vec::new(),
+        elections: Vec::new(),
+    }
+}
+
+/// An election with the host's verdicts on it (quorum, 差额, who is elected), from `rules`.
+pub fn election(e: &Stored<domain::ElectionId, domain::Election>, rules: domain::ElectionRules) -> wit::Election {
+    let r = &e.record;
+    let outcome = r.outcome();
+    wit::Election {
+        id: e.id.0,
+        org: r.org.0,
+        term_number: r.term_number,
+        requested_on: r.requested_on.map(|d| d.to_string()),
+        approved_on: r.approved_on.map(|d| d.to_string()),
+        approval_ref: r.approval_ref.clone(),
+        held_on: r.held_on.to_string(),
+        place: r.place.clone(),
+        seats: r.seats,
+        voters: r.voters.iter().map(|v| wit::Voter { member: v.member.0, present: v.present }).collect(),
+        voters_expected: r.should_attend(),
+        voters_present: r.present(),
+        quorum_met: r.quorum_met(),
+        candidates_needed: r.candidates_needed(rules),
+        candidates: r
+            .candidates
+            .iter()
+            .map(|c| {
+                let elected = outcome.elected.contains(&c.member);
+                let role = c.role.filter(|_| elected);
+                wit::Candidate {
+                    member: c.member.0,
+                    yes: c.votes.yes,
+                    no: c.votes.no,
+                    abstain: c.votes.abstain,
+                    elected,
+                    tied: outcome.tied.contains(&c.member),
+                    role: role.map(|role| code(&role)),
+                    role_label: role.map(|role| role.label().to_owned()),
+                }
+            })
+            .collect(),
+        unfilled: outcome.unfilled,
+        result_approved_on: r.result_approved_on.map(|d| d.to_string()),
+        result_approval_ref: r.result_approval_ref.clone(),
+        meeting: r.meeting.map(|m| m.0),
+        status: code(&r.status),
     }
 }
 

@@ -54,6 +54,10 @@ pub enum PluginError {
     /// The returned document breaks the document model's rules; nothing is exported.
     #[error("插件返回的文档不合规（{0}），已拒绝导出")]
     InvalidDocument(#[from] crate::document::InvalidDocument),
+    /// The filled Word file the template returned was refused (see `plugin_host::docx`); nothing
+    /// is written.
+    #[error("插件返回的 Word 文件不合规，已拒绝导出：{0}")]
+    InvalidDocx(String),
     /// The plugin's description is unusable.
     #[error("插件描述信息不合规（{0}）")]
     InvalidInfo(String),

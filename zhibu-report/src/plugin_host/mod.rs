@@ -10,15 +10,17 @@
 
 mod cache;
 pub mod convert;
+pub mod docx;
 mod error;
 pub mod package;
 mod v1_0;
+mod v1_1;
 
 pub use cache::ComponentCache;
 pub use error::PluginError;
-pub use v1_0::{
-    BranchCompliance, Finding, LogLevel, MeetingTally, Param, ParamKind, ParamSpec, RecordKind, Records, RenderError,
-    RenderRequest, TemplateInfo,
+pub use v1_1::{
+    BranchCompliance, Candidate, Election, Finding, LogLevel, MeetingTally, Param, ParamKind, ParamSpec, RecordKind,
+    Records, RenderError, RenderRequest, TemplateInfo, Voter,
 };
 
 use crate::document::{self, Document};
@@ -31,13 +33,32 @@ use std::time::{Duration, Instant};
 use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Config, Engine, ResourceLimiter, Store, UpdateDeadline};
 
-/// The contract versions this host runs: 1.0.x.
-pub const SUPPORTED_API: &str = "1.0.x";
+/// The contract versions this host runs: 1.0.x and 1.1.x.
+pub const SUPPORTED_API: &str = "1.0.x, 1.1.x";
 
-/// Whether an exported contract version is one this host runs.
-fn api_supported(version: &str) -> bool {
+/// Which of the host's bindings runs an exported contract version, if any.
+fn api_binding(version: &str) -> Option<Contract> {
     let mut parts = version.split('.');
-    parts.next() == Some("1") && parts.next() == Some("0") && parts.next().is_some_and(|p| p.parse::<u32>().is_ok())
+    let minor = match (parts.next(), parts.next()) {
+        (Some("1"), Some("0")) => Contract::V1_0,
+        (Some("1"), Some("1")) => Contract::V1_1,
+        _ => return None,
+    };
+    let patch_ok = parts.next().is_some_and(|p| p.parse::<u32>().is_ok()) && parts.next().is_none();
+    patch_ok.then_some(minor)
+}
+
+/// The contract generations the host has bindings for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Contract {
+    V1_0,
+    V1_1,
+}
+
+/// A template ready to instantiate, through the bindings of the contract it exports.
+enum Pre {
+    V1_0(v1_0::PluginPre<HostState>),
+    V1_1(v1_1::PluginPre<HostState>),
 }
 
 /// What a single call may use.
@@ -171,7 +192,35 @@ impl ResourceLimiter for HostState {
 impl v1_0::zhibu::plugin::types::Host for HostState {}
 
 impl v1_0::zhibu::plugin::host::Host for HostState {
+    fn log(&mut self, level: v1_0::zhibu::plugin::host::LogLevel, message: String) {
+        use v1_0::zhibu::plugin::host::LogLevel as Level;
+        let level = match level {
+            Level::Debug => "debug",
+            Level::Info => "info",
+            Level::Warn => "warn",
+            Level::Error => "error",
+        };
+        self.push_log(level, message);
+    }
+}
+
+impl v1_1::zhibu::plugin::types::Host for HostState {}
+
+impl v1_1::zhibu::plugin::host::Host for HostState {
     fn log(&mut self, level: LogLevel, message: String) {
+        let level = match level {
+            LogLevel::Debug => "debug",
+            LogLevel::Info => "info",
+            LogLevel::Warn => "warn",
+            LogLevel::Error => "error",
+        };
+        self.push_log(level, message);
+    }
+}
+
+impl HostState {
+    /// Keeps a log line within the call's line and byte budgets (later ones are counted).
+    fn push_log(&mut self, level: &str, message: String) {
         let log = &mut self.log;
         if log.lines.len() >= self.log_lines || log.bytes >= self.log_bytes {
             log.dropped += 1;
@@ -187,12 +236,6 @@ impl v1_0::zhibu::plugin::host::Host for HostState {
             message.truncate(cut);
         }
         log.bytes += message.len();
-        let level = match level {
-            LogLevel::Debug => "debug",
-            LogLevel::Info => "info",
-            LogLevel::Warn => "warn",
-            LogLevel::Error => "error",
-        };
         log.lines.push(LogLine { level: level.to_owned(), message });
     }
 }
@@ -220,7 +263,7 @@ impl CancelToken {
 
 /// A loaded, described template ready to render.
 pub struct Plugin {
-    pre: v1_0::PluginPre<HostState>,
+    pre: Pre,
     /// What the template says about itself.
     pub info: TemplateInfo,
     /// The contract version it exports.
@@ -245,8 +288,10 @@ pub struct LoadStats {
 /// A document and what the call used.
 #[derive(Debug)]
 pub struct RenderOutcome {
-    /// The validated document.
+    /// The validated document; for a filled Word file, its text and tables in order (the preview).
     pub document: Document,
+    /// The filled Word file a template returned, checked ([`docx::check`]) and written as it is.
+    pub docx: Option<Vec<u8>>,
     /// The plugin's log.
     pub log: PluginLog,
     /// Fuel consumed.
@@ -272,6 +317,8 @@ impl PluginHost {
         let mut linker = Linker::new(&engine);
         v1_0::Plugin::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)
             .map_err(|e| PluginError::Engine(format!("{e:#}")))?;
+        v1_1::Plugin::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)
+            .map_err(|e| PluginError::Engine(format!("{e:#}")))?;
         Ok(Self { engine, linker, limits, cache })
     }
 
@@ -294,20 +341,37 @@ impl PluginHost {
         let started = Instant::now();
         let (component, cached) = cache::load_or_compile(&self.engine, self.cache.as_ref(), bytes, &sha256, name)?;
         let compile = started.elapsed();
-        let api_version = self.check_interface(&component)?;
+        let (api_version, contract) = self.check_interface(&component)?;
         let instance_pre =
             self.linker.instantiate_pre(&component).map_err(|e| PluginError::Interface(format!("{e:#}")))?;
-        let pre = v1_0::PluginPre::new(instance_pre).map_err(|e| PluginError::Interface(format!("{e:#}")))?;
+        let interface = |e: wasmtime::Error| PluginError::Interface(format!("{e:#}"));
+        let pre = match contract {
+            Contract::V1_0 => Pre::V1_0(v1_0::PluginPre::new(instance_pre).map_err(interface)?),
+            Contract::V1_1 => Pre::V1_1(v1_1::PluginPre::new(instance_pre).map_err(interface)?),
+        };
         let started = Instant::now();
-        let (info, _, _, _) =
-            self.call(&pre, &CancelToken::new(), |store, plugin| plugin.zhibu_plugin_template().call_describe(store))?;
+        let cancel = CancelToken::new();
+        let info = match &pre {
+            Pre::V1_0(pre) => {
+                let (info, ..) = self.call(&cancel, |store| {
+                    pre.instantiate(&mut *store)?.zhibu_plugin_template().call_describe(&mut *store)
+                })?;
+                v1_0::info(&info)?
+            }
+            Pre::V1_1(pre) => {
+                self.call(&cancel, |store| {
+                    pre.instantiate(&mut *store)?.zhibu_plugin_template().call_describe(&mut *store)
+                })?
+                .0
+            }
+        };
         let describe = started.elapsed();
         check_info(&info)?;
         Ok(Plugin { pre, info, api_version, sha256, load: LoadStats { cached, compile, describe } })
     }
 
     /// The contract version of the template export; refuses foreign imports (WASI and the like).
-    fn check_interface(&self, component: &Component) -> Result<String, PluginError> {
+    fn check_interface(&self, component: &Component) -> Result<(String, Contract), PluginError> {
         let ty = component.component_type();
         for (name, _) in ty.imports(&self.engine) {
             let ours = name.starts_with("zhibu:plugin/host@") || name.starts_with("zhibu:plugin/types@");
@@ -323,10 +387,10 @@ impl PluginHost {
             .find(|name| name.starts_with("zhibu:plugin/template@"))
             .ok_or_else(|| PluginError::Interface("没有导出 zhibu:plugin/template 接口".to_owned()))?;
         let version = export.trim_start_matches("zhibu:plugin/template@").to_owned();
-        if !api_supported(&version) {
-            return Err(PluginError::ApiVersion { found: version, supported: SUPPORTED_API.to_owned() });
+        match api_binding(&version) {
+            Some(contract) => Ok((version, contract)),
+            None => Err(PluginError::ApiVersion { found: version, supported: SUPPORTED_API.to_owned() }),
         }
-        Ok(version)
     }
 
     /// Renders a document; the result is validated before it is returned.
@@ -336,20 +400,36 @@ impl PluginHost {
         request: &RenderRequest,
         cancel: &CancelToken,
     ) -> Result<RenderOutcome, PluginError> {
-        let (result, log, fuel_used, elapsed) = self.call(&plugin.pre, cancel, |store, instance| {
-            instance.zhibu_plugin_template().call_render(store, request)
-        })?;
-        let document = v1_0::to_model(result.map_err(|e| PluginError::Render(render_error_text(&e)))?);
-        document::validate(&document, self.limits.output_bytes)?;
-        Ok(RenderOutcome { document, log, fuel_used, elapsed })
+        let (result, log, fuel_used, elapsed) = match &plugin.pre {
+            Pre::V1_0(pre) => {
+                let request = v1_0::request(request)?;
+                let (result, log, fuel, elapsed) = self.call(cancel, |store| {
+                    pre.instantiate(&mut *store)?.zhibu_plugin_template().call_render(&mut *store, &request)
+                })?;
+                (v1_0::output(&result)?, log, fuel, elapsed)
+            }
+            Pre::V1_1(pre) => self.call(cancel, |store| {
+                pre.instantiate(&mut *store)?.zhibu_plugin_template().call_render(&mut *store, request)
+            })?,
+        };
+        match result.map_err(|e| PluginError::Render(render_error_text(&e)))? {
+            v1_1::Output::Document(document) => {
+                let document = v1_1::to_model(document);
+                document::validate(&document, self.limits.output_bytes)?;
+                Ok(RenderOutcome { document, docx: None, log, fuel_used, elapsed })
+            }
+            v1_1::Output::Docx(file) => {
+                let document = docx::check(&file.title, &file.bytes, &docx::allowed_numbers(request), &self.limits)?;
+                Ok(RenderOutcome { document, docx: Some(file.bytes), log, fuel_used, elapsed })
+            }
+        }
     }
 
-    /// Runs `work` against a fresh instance in a fresh store on a worker thread.
+    /// Runs `work` (which instantiates the template and calls it) in a fresh store on a worker thread.
     fn call<R: Send>(
         &self,
-        pre: &v1_0::PluginPre<HostState>,
         cancel: &CancelToken,
-        work: impl FnOnce(&mut Store<HostState>, &v1_0::Plugin) -> wasmtime::Result<R> + Send,
+        work: impl FnOnce(&mut Store<HostState>) -> wasmtime::Result<R> + Send,
     ) -> Result<(R, PluginLog, u64, Duration), PluginError> {
         let limits = self.limits;
         let finished = AtomicBool::new(false);
@@ -398,9 +478,7 @@ impl PluginHost {
                             None => Ok(UpdateDeadline::Continue(1)),
                         }
                     });
-                    let result = fuel_set
-                        .and_then(|()| pre.instantiate(&mut store))
-                        .and_then(|instance| work(&mut store, &instance));
+                    let result = fuel_set.and_then(|()| work(&mut store));
                     let fuel_used = limits.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
                     let elapsed = started.elapsed();
                     let state = store.into_data();

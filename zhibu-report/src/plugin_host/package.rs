@@ -66,19 +66,27 @@ pub struct Package {
     pub source: Source,
 }
 
+/// Every record kind with the name manifests give it.
+const PERMISSIONS: &[(RecordKind, &str)] = &[
+    (RecordKind::Organizations, "organizations"),
+    (RecordKind::Members, "members"),
+    (RecordKind::Meetings, "meetings"),
+    (RecordKind::DutyReviews, "duty-reviews"),
+    (RecordKind::Appraisals, "appraisals"),
+    (RecordKind::StarRatings, "star-ratings"),
+    (RecordKind::VolunteerActivities, "volunteer-activities"),
+    (RecordKind::Compliance, "compliance"),
+    (RecordKind::Elections, "elections"),
+];
+
 /// The record kind named `name` in a manifest.
 pub fn record_kind(name: &str) -> Option<RecordKind> {
-    Some(match name {
-        "organizations" => RecordKind::Organizations,
-        "members" => RecordKind::Members,
-        "meetings" => RecordKind::Meetings,
-        "duty-reviews" => RecordKind::DutyReviews,
-        "appraisals" => RecordKind::Appraisals,
-        "star-ratings" => RecordKind::StarRatings,
-        "volunteer-activities" => RecordKind::VolunteerActivities,
-        "compliance" => RecordKind::Compliance,
-        _ => return None,
-    })
+    PERMISSIONS.iter().find(|(_, n)| *n == name).map(|(kind, _)| *kind)
+}
+
+/// The name a manifest gives a record kind.
+pub fn permission_name(kind: RecordKind) -> &'static str {
+    PERMISSIONS.iter().find(|(k, _)| *k == kind).map_or("", |(_, name)| name)
 }
 
 /// The Chinese description of a permission, for the consent prompt.
@@ -92,6 +100,7 @@ pub fn permission_label(kind: RecordKind) -> &'static str {
         RecordKind::StarRatings => "星级评定",
         RecordKind::VolunteerActivities => "志愿服务记录",
         RecordKind::Compliance => "组织生活核查结果",
+        RecordKind::Elections => "换届选举（候选人得票）",
     }
 }
 

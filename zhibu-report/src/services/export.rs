@@ -7,7 +7,7 @@ use super::ReportError;
 use super::report::{self, Catalog, Consent};
 use crate::document::Document;
 use crate::export::{self as docx, ExportOptions};
-use crate::plugin_host::{CancelToken, PluginError, PluginLog};
+use crate::plugin_host::{CancelToken, PluginError, PluginLog, RenderOutcome};
 use chrono::NaiveDateTime;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -157,11 +157,11 @@ fn deliver(
         _ => vec![(None, report::render_one(render)?)],
     };
     progress.total.store(batch.len().max(1), Ordering::Relaxed);
-    for (path, outcome) in batch {
+    for (path, mut outcome) in batch {
         if progress.is_cancelled() {
             return Err(PluginError::Cancelled.into());
         }
-        out.log.lines.extend(outcome.log.lines);
+        out.log.lines.append(&mut outcome.log.lines);
         out.log.dropped += outcome.log.dropped;
         out.render_time += outcome.elapsed;
         out.titles.push(outcome.document.title.clone());
@@ -170,16 +170,12 @@ fn deliver(
                 out.preview = Some(Box::new(outcome.document));
                 None
             }
-            (Destination::File { path, json }, _) => Some(write_file(&outcome.document, path, *json, options)?),
+            (Destination::File { path, json }, _) => Some(write_file(&outcome, path, *json, options)?),
             (Destination::Folder(dir), _) => {
                 let path = dir.join(format!("{}.docx", file_name(&outcome.document.title)));
-                docx::write_docx(&outcome.document, options, &path)?;
-                Some(path)
+                Some(write_file(&outcome, &path, false, options)?)
             }
-            (Destination::EachMeeting(_), Some(path)) => {
-                docx::write_docx(&outcome.document, options, &path)?;
-                Some(path)
-            }
+            (Destination::EachMeeting(_), Some(path)) => Some(write_file(&outcome, &path, false, options)?),
             (Destination::EachMeeting(dir), None) => return Err(ReportError::OutputName(dir.clone())),
         };
         if let Some(path) = written {
@@ -195,23 +191,33 @@ fn deliver(
     Ok(())
 }
 
-/// Writes one document: `.docx` through the Word export, or the model as JSON (`json`, or a
-/// `.json` file name); either appears whole or not at all. Nothing is audited here: [`run`] does
-/// that, and `zhibu plugin run` (a template author's check, no database) calls this directly.
+/// Writes one rendered document: `.docx` through the Word export (or, from a Word-file template,
+/// the checked file as it came), or the model as JSON (`json`, or a `.json` file name; for a
+/// Word-file template, what the preview shows); either appears whole or not at all. Nothing is
+/// audited here: [`run`] does that, and `zhibu plugin run` (a template author's check, no
+/// database) calls this directly.
 pub fn write_file(
-    document: &Document,
+    outcome: &RenderOutcome,
     path: &Path,
     json: bool,
     options: &ExportOptions,
 ) -> Result<PathBuf, ReportError> {
+    let io = |source| ReportError::Io { path: path.to_owned(), source };
+    let write_whole = |bytes: &[u8], part: &str| {
+        let temp = path.with_extension(part);
+        std::fs::write(&temp, bytes).and_then(|()| std::fs::rename(&temp, path)).map_err(|source| {
+            let _ = std::fs::remove_file(&temp);
+            io(source)
+        })
+    };
     if json || has_extension(path, "json") {
-        let io = |source| ReportError::Io { path: path.to_owned(), source };
-        let text = serde_json::to_string_pretty(document).map_err(|e| io(std::io::Error::other(e)))?;
-        let temp = path.with_extension("json.part");
-        std::fs::write(&temp, text).map_err(io)?;
-        std::fs::rename(&temp, path).map_err(io)?;
+        let text = serde_json::to_string_pretty(&outcome.document).map_err(|e| io(std::io::Error::other(e)))?;
+        write_whole(text.as_bytes(), "json.part")?;
     } else if has_extension(path, "docx") {
-        docx::write_docx(document, options, path)?;
+        match &outcome.docx {
+            Some(bytes) => write_whole(bytes, "docx.part")?,
+            None => docx::write_docx(&outcome.document, options, path)?,
+        }
     } else {
         return Err(ReportError::OutputName(path.to_owned()));
     }

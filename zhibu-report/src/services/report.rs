@@ -320,6 +320,15 @@ pub fn build_request(
                 rules::evaluate(&ledger, rules, year, as_of, scope).iter().map(compliance_record).collect();
         }
     }
+    if want(RecordKind::Elections) {
+        let election_rules = rules.election_rules();
+        records.elections = store
+            .elections(scope)?
+            .iter()
+            .filter(|e| in_year(e.record.held_on))
+            .map(|e| convert::election(e, election_rules))
+            .collect();
+    }
     if want(RecordKind::VolunteerActivities) {
         // From the beginning: certificates and star levels need cumulative hours.
         let first = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(NaiveDate::MIN);

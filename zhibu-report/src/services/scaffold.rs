@@ -4,7 +4,7 @@
 
 use super::ReportError;
 use crate::plugin_host::package::{self, Manifest};
-use crate::plugin_host::{PluginError, PluginHost, RecordKind, RenderRequest, convert};
+use crate::plugin_host::{PluginError, PluginHost, RenderRequest, convert};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use zhibu_core::services::demo::{DemoOptions, generate};
@@ -23,12 +23,12 @@ const SDK_FILES: &[(&str, &str)] = &[
     sdk_file!("src/build.rs"),
     sdk_file!("src/builder.rs"),
     sdk_file!("src/params.rs"),
-    sdk_file!("wit/1.0.0/types.wit"),
+    sdk_file!("wit/1.1.0/types.wit"),
 ];
 
 const SDK_MANIFEST: &str = r#"[package]
 name = "plugin-api"
-version = "1.0.0"
+version = "1.1.0"
 edition = "2024"
 description = "Zhibu report-template SDK (copied by `zhibu plugin new`)"
 publish = false
@@ -71,8 +71,8 @@ targets = ["wasm32-unknown-unknown"]
 const TEMPLATE: &str = r#"//! {name}：党员名册模板（由 zhibu plugin new 生成，按需修改）。
 
 use plugin_api::{
-    Document, DocumentBuilder, ParamKind, ParamSpec, RecordKind, RenderError, RenderRequest, RequestExt,
-    TableBuilder, Template, TemplateInfo,
+    DocumentBuilder, Output, ParamKind, ParamSpec, RecordKind, RenderError, RenderRequest, RequestExt, TableBuilder,
+    Template, TemplateInfo,
 };
 
 /// 模板本体。
@@ -101,7 +101,7 @@ impl Template for Roster {
         }
     }
 
-    fn render(request: &RenderRequest) -> Result<Document, RenderError> {
+    fn render(request: &RenderRequest) -> Result<Output, RenderError> {
         let branch = request.int("branch")?;
         let records = &request.records;
         let org = records
@@ -121,7 +121,8 @@ impl Template for Roster {
             .paragraph(format!("截至{}，本支部共有党员{}名。", request.generated_on(), members.len()))
             .table(table.build())
             .signature([format!("制表单位：{}", org.name)], request.generated_on().to_owned())
-            .build())
+            .build()
+            .into())
     }
 }
 
@@ -164,9 +165,10 @@ mod tests {
                 star_ratings: Vec::new(),
                 volunteer_activities: Vec::new(),
                 compliance: Vec::new(),
+                elections: Vec::new(),
             },
         };
-        let doc = Roster::render(&request).unwrap();
+        let Ok(Output::Document(doc)) = Roster::render(&request) else { panic!("a document model") };
         assert_eq!(doc.title, "金山社区党支部党员名册");
         let Block::Table(table) = &doc.sections[0].blocks[1] else { panic!("the second block is the table") };
         assert_eq!(table.rows.len(), 3, "a header row and two members");
@@ -265,20 +267,6 @@ pub struct Built {
     pub zip: PathBuf,
 }
 
-/// The code name of a record kind as manifests write it.
-fn permission_name(kind: RecordKind) -> &'static str {
-    match kind {
-        RecordKind::Organizations => "organizations",
-        RecordKind::Members => "members",
-        RecordKind::Meetings => "meetings",
-        RecordKind::DutyReviews => "duty-reviews",
-        RecordKind::Appraisals => "appraisals",
-        RecordKind::StarRatings => "star-ratings",
-        RecordKind::VolunteerActivities => "volunteer-activities",
-        RecordKind::Compliance => "compliance",
-    }
-}
-
 /// Compiles the crate in `dir`, loads the component once, and writes `dist/`.
 pub fn build(dir: &Path, host: &PluginHost) -> Result<Built, ReportError> {
     let manifest_path = dir.join("Cargo.toml");
@@ -306,7 +294,7 @@ pub fn build(dir: &Path, host: &PluginHost) -> Result<Built, ReportError> {
         version: info.version.clone(),
         api_version: plugin.api_version.clone(),
         sha256: Some(sha256),
-        permissions: info.needs.iter().map(|k| permission_name(*k).to_owned()).collect(),
+        permissions: info.needs.iter().map(|k| package::permission_name(*k).to_owned()).collect(),
         wasm: "plugin.wasm".into(),
     };
     let manifest_text =
