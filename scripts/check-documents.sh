@@ -24,6 +24,8 @@ report star-sheet --template star-rating --param year=2025 --param variant=评�
 report minutes --template meeting-minutes --param branch=3 --param year=2025 --param month=3
 report certificate --template volunteer-certificate --param year=2025 --param member=20
 report hours --template volunteer-certificate --param year=2025 --param variant=年度汇总
+report election --template election-report --param branch=6 --param year=2024 --param date=2024-11-29
+report election-sheet --template election-report --param branch=6 --param year=2024 --param document=选票统计表
 "$zhibu" report --db "$db" --generated-at "$at" --template meeting-minutes --param branch=3 --param year=2025 \
     --param month=3 --each-meeting --out "$work/each" --pdf > /dev/null
 
@@ -37,6 +39,8 @@ check "$work/star-sheet.docx" "$work/star-sheet.pdf" --landscape
 check "$work/minutes.docx" "$work/minutes.pdf"
 check "$work/certificate.docx" "$work/certificate.pdf"
 check "$work/hours.docx" "$work/hours.pdf"
+check "$work/election.docx" "$work/election.pdf"
+check "$work/election-sheet.docx" "$work/election-sheet.pdf"
 singles=0
 for docx in "$work"/each/*.docx; do
     check "$docx" "${docx%.docx}.pdf"

@@ -151,6 +151,7 @@ templates=(
     "星级评定公示|--template star-rating --param year=2025 --param contact_phone=0570-8881234"
     "会议记录|--template meeting-minutes --param branch=3 --param year=2025 --param month=3"
     "志愿服务证明|--template volunteer-certificate --param year=2025 --param member=20"
+    "选举结果报告|--template election-report --param branch=6 --param year=2024 --param date=2024-11-29"
 )
 for entry in "${templates[@]}"; do
     name=${entry%%|*}

@@ -213,6 +213,27 @@ impl App {
             }
             return;
         }
+        if let Command::OpenReport(template, params) = command {
+            let Ok(workspace) = &mut self.state else { return };
+            let Some(catalog) = workspace.catalog.clone() else {
+                self.notice = Some(failure("报表模板尚在加载，请稍后再试"));
+                return;
+            };
+            let (data, year) = (&workspace.data, workspace.year);
+            let Some(mut request) = reports::select_template(&mut workspace.reports, &catalog, &template, data, year)
+            else {
+                self.notice = Some(failure(format!("没有找到模板：{template}")));
+                return;
+            };
+            for (key, value) in params {
+                request.params.retain(|(k, _)| *k != key);
+                request.params.push((key.clone(), value.clone()));
+                workspace.reports.values.insert(key, value);
+            }
+            self.screen = Screen::Reports;
+            self.apply(ctx, Command::StartJob(request));
+            return;
+        }
         if let Command::DiscardAndNavigate(screen) = command {
             if let Ok(workspace) = &mut self.state {
                 workspace.members.discard();

@@ -37,6 +37,9 @@ impl Workspace {
 pub enum Command {
     /// Go to a screen (asks first when the current form has unsaved changes).
     Navigate(Screen),
+    /// Open the report centre on a template with these parameters (the rest at their defaults)
+    /// and preview it: a record's own "make its document" button.
+    OpenReport(String, Vec<(String, String)>),
     /// Leave the current screen even though its form has unsaved changes.
     DiscardAndNavigate(Screen),
     /// Create (`id` None) or update a member.
@@ -131,7 +134,11 @@ impl Workspace {
         paths: &Paths,
     ) -> Result<Option<String>, String> {
         let task = match command {
-            Command::Navigate(_) | Command::DiscardAndNavigate(_) | Command::Restore(_) | Command::Pick(..) => {
+            Command::Navigate(_)
+            | Command::DiscardAndNavigate(_)
+            | Command::OpenReport(..)
+            | Command::Restore(_)
+            | Command::Pick(..) => {
                 return Ok(None);
             }
             Command::SaveMember(id, member) => Task::SaveMember(id, member),

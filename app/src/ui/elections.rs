@@ -386,6 +386,11 @@ fn checks_ui(ui: &mut Ui, editor: &ElectionEditor, data: &Data, rules: &RuleSet)
 }
 
 fn actions_ui(ui: &mut Ui, editor: &mut ElectionEditor, commands: &mut Vec<Command>) {
+    if editor.id.is_some() && ui.button("生成选举结果报告").clicked() {
+        let year = editor.held_on.get(..4).unwrap_or_default().to_owned();
+        let params = vec![("branch".to_owned(), editor.org.0.to_string()), ("year".to_owned(), year)];
+        commands.push(Command::OpenReport("election-report".into(), params));
+    }
     let record = |editor: &mut ElectionEditor| match editor.to_election() {
         Ok(election) => {
             editor.error = None;

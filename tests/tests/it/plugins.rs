@@ -421,3 +421,49 @@ fn released_wit_folders_are_never_edited() {
         }
     }
 }
+
+#[test]
+fn the_election_report_words_the_stores_own_verdicts() {
+    let store = Store::open_existing(demo_db(), "测试").unwrap();
+    let catalog = Catalog::load(host(), None).unwrap();
+    let elections = store.elections(None).unwrap();
+    let election = elections.first().expect("the demo records elections");
+    let record = &election.record;
+    let year = chrono::Datelike::year(&record.held_on).to_string();
+    let params = vec![("branch".to_owned(), record.org.0.to_string()), ("year".to_owned(), year)];
+    let at = day(2026, 1, 5).and_hms_opt(10, 0, 0).unwrap();
+    let outcome =
+        report::render(&store, &RuleSet::default(), &catalog, "election-report", &params, at, &CancelToken::new())
+            .unwrap();
+    let doc = &outcome.document;
+    let branch = store.organizations().unwrap().into_iter().find(|o| o.id == record.org).unwrap();
+    assert_eq!(doc.title, format!("关于{}换届选举结果的报告", branch.record.name));
+    let text: String = doc.sections.iter().map(|s| text_of(&s.blocks)).collect();
+    assert!(
+        text.contains(&format!("应到会有选举权的党员{}名，实到{}名，", record.should_attend(), record.present())),
+        "{text}"
+    );
+    let members = store.members(None).unwrap();
+    let name = |id| members.iter().find(|m| m.id == id).map(|m| m.record.name.clone()).unwrap();
+    // Every candidate the store's rules elect is named as elected with their votes, and no other.
+    let elected = record.outcome().elected;
+    assert!(!elected.is_empty());
+    for candidate in &record.candidates {
+        let row_result = if elected.contains(&candidate.member) { "当选" } else { "未当选" };
+        let row = format!(
+            "{}|{}|{}|{}|",
+            name(candidate.member),
+            candidate.votes.yes,
+            candidate.votes.no,
+            candidate.votes.abstain
+        );
+        assert!(text.contains(&row), "{row} in\n{text}");
+        let verdict = format!("{row}{}|{row_result}|", format_share(candidate.votes.yes, record.should_attend()));
+        assert!(text.contains(&verdict), "{verdict} in\n{text}");
+    }
+    assert!(!text.contains("330784"), "no ID number reaches the document");
+}
+
+fn format_share(yes: u32, expected: u32) -> String {
+    format!("{:.1}%", f64::from(yes) * 100.0 / f64::from(expected))
+}

@@ -572,6 +572,14 @@ fn a_branch_year_through_the_window_from_an_empty_database() {
     click(&mut harness, "定稿……");
     click(&mut harness, "确定定稿");
     assert_eq!(notice(&harness), "已定稿：第4届支部委员会产生，上一届任期结束");
+    // Its documents come from the reference template, straight from the editor.
+    click(&mut harness, "生成选举结果报告");
+    let preview = harness.state().workspace().unwrap().reports.preview.clone().expect("the report is previewed");
+    assert_eq!(preview.title, "关于金山社区党支部换届选举结果的报告");
+    let text = serde_json::to_string(&preview).unwrap();
+    assert!(text.contains("党员0（9票）、党员1（8票）、党员3（8票）当选为第四届支部委员会委员"), "{text}");
+    assert!(text.contains("金山社区党支部第四届支部委员会选票统计表"), "the sheet is attached");
+    click(&mut harness, "组织");
     click(&mut harness, "← 返回组织");
     let terms = harness.state().workspace().unwrap().data.terms[&branch].clone();
     assert_eq!(terms.len(), 2);
