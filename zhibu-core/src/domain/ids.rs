@@ -42,6 +42,10 @@ id_type! {
     ActivityId,
     /// Identifies an election (换届选举) record.
     ElectionId,
+    /// Identifies a member's dues base (党费基数) for a year.
+    DuesBaseId,
+    /// Identifies a dues payment (or exemption).
+    PaymentId,
 }
 
 /// A record as the store holds it: its id beside its content.

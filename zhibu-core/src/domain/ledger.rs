@@ -1,8 +1,8 @@
 //! [`Ledger`] (台账): the records of one scope and period, as the rules and reports read them.
 
 use super::{
-    ActivityId, CommitteeTerm, Meeting, MeetingId, Member, MemberId, OrgId, Organization, Stored, TermId,
-    VolunteerActivity,
+    ActivityId, CommitteeTerm, DuesBase, DuesBaseId, DuesPayment, Meeting, MeetingId, Member, MemberId, OrgId,
+    Organization, PaymentId, Stored, TermId, VolunteerActivity,
 };
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +24,12 @@ pub struct Ledger {
     /// the app knows nothing (a branch starts using it mid-life), so no one is flagged for it.
     #[serde(default)]
     pub records_start: std::collections::BTreeMap<OrgId, chrono::NaiveDate>,
+    /// The members' dues bases, every year (a dozen rows a member at most per year).
+    #[serde(default)]
+    pub dues_bases: Vec<Stored<DuesBaseId, DuesBase>>,
+    /// The members' dues payments and exemptions, every year.
+    #[serde(default)]
+    pub dues_payments: Vec<Stored<PaymentId, DuesPayment>>,
 }
 
 impl Ledger {

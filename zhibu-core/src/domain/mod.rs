@@ -6,6 +6,7 @@
 //! as [`IdNumber`]) or rejected by the record's `validate` method with a
 //! [`ValidationError`] whose message is Chinese and names the field.
 
+mod dues;
 mod election;
 mod error;
 mod ids;
@@ -17,10 +18,15 @@ mod rating;
 mod review;
 mod volunteer;
 
+pub use dues::{
+    Bracket, DuesBase, DuesCategory, DuesPayment, DuesRates, DuesStatus, Fen, PaymentMethod, YearMonth, parse_yuan,
+    status as dues_status, yuan,
+};
 pub use election::{Candidate, Election, ElectionCheck, ElectionRules, Outcome, Voter};
 pub use error::ValidationError;
 pub use ids::{
-    ActivityId, AppraisalId, ElectionId, MeetingId, MemberId, OrgId, RatingId, ReviewId, SchemeId, Stored, TermId,
+    ActivityId, AppraisalId, DuesBaseId, ElectionId, MeetingId, MemberId, OrgId, PaymentId, RatingId, ReviewId,
+    SchemeId, Stored, TermId,
 };
 pub use ledger::Ledger;
 pub use meeting::{

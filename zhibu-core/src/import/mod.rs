@@ -2,6 +2,7 @@
 //! through `table.rs`. A dry run reports every problem by row, column and value; a real import
 //! is all or nothing, and importing the same sheet again updates instead of duplicating.
 
+pub mod dues;
 pub mod register;
 pub mod roster;
 pub mod table;
@@ -91,7 +92,11 @@ pub(crate) fn find_header<C: Copy + Eq + std::hash::Hash>(
         let mut map = std::collections::HashMap::new();
         for (c, cell) in row.iter().enumerate() {
             let text: String = roster::half_width(&cell.text()).chars().filter(|c| !c.is_whitespace()).collect();
-            let known = headers.iter().find(|(_, names)| names.contains(&text.as_str())).map(|(col, _)| *col);
+            // Both sides in half-width forms: `金额（元）` in a header list matches `金额(元)` in a sheet.
+            let known = headers
+                .iter()
+                .find(|(_, names)| names.iter().any(|n| roster::half_width(n) == text))
+                .map(|(col, _)| *col);
             if let Some(col) = extra.get(cell.text().trim()).copied().or(known) {
                 map.entry(col).or_insert(c);
             }

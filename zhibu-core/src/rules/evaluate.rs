@@ -4,8 +4,8 @@
 
 use super::{Frequency, RuleSet};
 use crate::domain::{
-    BranchCategory, CommitteeTerm, Ledger, Meeting, MeetingId, MeetingKind, MeetingStatus, Member, MemberId, OrgId,
-    OrgKind, Presence,
+    BranchCategory, CommitteeTerm, DuesBase, DuesPayment, Fen, Ledger, Meeting, MeetingId, MeetingKind, MeetingStatus,
+    Member, MemberId, OrgId, OrgKind, Presence, dues_status, yuan,
 };
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -64,6 +64,8 @@ pub enum FindingCode {
     CommitteeSize,
     /// A meeting record still a draft: it does not count as held until it is finalised.
     MeetingDraft,
+    /// A member has paid no dues for the rule's number of ended months.
+    DuesUnpaid,
 }
 
 /// One thing the rules found, with the clause it rests on.
@@ -348,6 +350,7 @@ impl Context<'_> {
                 self.ledger.records_start.get(&id).copied(),
                 &mut findings,
             );
+            self.check_dues(member.id, &member.record, &mut findings);
         }
         findings.sort_by(|a, b| a.severity.cmp(&b.severity).then(a.code.cmp(&b.code)));
 
@@ -603,6 +606,45 @@ impl Context<'_> {
                 format!("支部委员会{committee}人，超过{}人", rule.committee_max),
             );
         }
+    }
+
+    /// Flags (never decides) a run of at least `months` ended months without dues, reaching into
+    /// the year, for a member whose dues bases are recorded.
+    fn check_dues(&self, id: MemberId, member: &Member, findings: &mut Vec<Finding>) {
+        let rule = &self.rules.dues;
+        let bases: Vec<&DuesBase> =
+            self.ledger.dues_bases.iter().filter(|b| b.record.member == id).map(|b| &b.record).collect();
+        if bases.is_empty() {
+            return;
+        }
+        let payments: Vec<&DuesPayment> =
+            self.ledger.dues_payments.iter().filter(|p| p.record.member == id).map(|p| &p.record).collect();
+        let status = dues_status(member.joined_on, &bases, &payments, self.year, self.as_of);
+        let run = &status.unpaid_run;
+        let (Some(first), Some(last)) = (run.first(), run.last()) else { return };
+        if (run.len() as u32) < rule.months || last.year < self.year {
+            return;
+        }
+        let owed: Fen = run
+            .iter()
+            .map(|m| bases.iter().filter(|b| b.year <= m.year).max_by_key(|b| b.year).map_or(0, |b| b.monthly))
+            .sum();
+        findings.push(Finding {
+            code: FindingCode::DuesUnpaid,
+            severity: Severity::Warning,
+            message: format!(
+                "{}自{}起已连续{}个月未交纳党费（欠缴{}元），请核实原因",
+                member.name,
+                first.label(),
+                run.len(),
+                yuan(owed)
+            ),
+            clause: rule.clause.clone(),
+            meeting_kind: None,
+            meeting: None,
+            member: Some(id),
+            periods: run.iter().map(|m| m.to_string()).collect(),
+        });
     }
 
     /// Flags (never decides) the longest stretch of at least `months` months in which the

@@ -191,6 +191,18 @@ pub struct VolunteerStarRule {
     pub clause: String,
 }
 
+/// Dues (党费): the rates and the unpaid-months flag (党章第九条).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DuesRule {
+    /// The rates by category and bracket.
+    pub rates: crate::domain::DuesRates,
+    /// Consecutive ended months unpaid that raise the flag.
+    pub months: u32,
+    /// The clause cited in findings.
+    pub clause: String,
+}
+
 /// 差额 in committee elections.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -221,6 +233,8 @@ pub struct RuleSet {
     pub volunteer_stars: VolunteerStarRule,
     /// Elections (差额).
     pub elections: ElectionRule,
+    /// Dues rates and the unpaid flag.
+    pub dues: DuesRule,
 }
 
 impl Default for RuleSet {
@@ -288,6 +302,11 @@ impl Default for RuleSet {
                 margin_percent: 20,
                 clause: "《中国共产党基层组织选举工作条例》第十二条".to_owned(),
             },
+            dues: DuesRule {
+                rates: crate::domain::DuesRates::default(),
+                months: 6,
+                clause: "《中国共产党章程》第九条".to_owned(),
+            },
         }
     }
 }
@@ -332,6 +351,31 @@ impl RuleSet {
         }
         if let Some((category, _)) = self.terms.years.iter().find(|(_, y)| **y == 0 || **y > 10) {
             return Err(invalid("terms.years", "应在1至10年之间", category.label().into()));
+        }
+        if self.dues.months == 0 {
+            return Err(invalid("dues.months", "应大于0", "0".into()));
+        }
+        let rates = &self.dues.rates;
+        for (field, brackets) in [("dues.rates.employed", &rates.employed), ("dues.rates.retired", &rates.retired)] {
+            let ascending = brackets.windows(2).all(|w| {
+                matches!((w[0].up_to, w[1].up_to), (Some(a), Some(b)) if a < b)
+                    || matches!((w[0].up_to, w[1].up_to), (Some(_), None))
+            });
+            let open_last = brackets.last().is_some_and(|b| b.up_to.is_none());
+            if !ascending || !open_last || brackets.iter().any(|b| b.per_mille == 0 || b.per_mille > 100) {
+                return Err(invalid(
+                    field,
+                    "档次应从低到高、最后一档不设上限、比例在0.1%至10%之间",
+                    format!("{brackets:?}"),
+                ));
+            }
+        }
+        if rates.farmer_min <= 0 || rates.farmer_min > rates.farmer_max || rates.fixed <= 0 {
+            return Err(invalid(
+                "dues.rates",
+                "农民和定额党费应大于0，且下限不超过上限",
+                format!("{} {} {}", rates.farmer_min, rates.farmer_max, rates.fixed),
+            ));
         }
         if self.volunteer_stars.hours.windows(2).any(|w| w[0] >= w[1]) {
             return Err(invalid(

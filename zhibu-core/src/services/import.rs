@@ -223,6 +223,102 @@ pub fn volunteer_report_text(result: &VolunteerImport) -> String {
     out
 }
 
+/// What a dues-payment import did.
+#[derive(Debug, Clone)]
+pub struct DuesImport {
+    /// The payments by sheet row, and the problems (the sheet's own and the store's checks).
+    pub plan: crate::import::dues::DuesPlan,
+    /// Whether anything was written (all rows, or none).
+    pub applied: bool,
+}
+
+/// Why a checked dues import wrote nothing: a row the store refused (named in the plan), or the
+/// store itself failed.
+enum DuesRefusal {
+    Rows,
+    Store(StoreError),
+}
+
+impl From<StoreError> for DuesRefusal {
+    fn from(error: StoreError) -> Self {
+        Self::Store(error)
+    }
+}
+
+/// Imports a bank's or the payroll office's dues list for `branch`'s members, every payment
+/// recorded with `method`. Each row is checked on its own, then against the bases and the
+/// payments already recorded (in one transaction): one bad row and nothing is written, with the
+/// row named. A dry run checks everything and writes nothing.
+pub fn dues(
+    store: &mut Store,
+    file: &Path,
+    encoding: Encoding,
+    branch: OrgId,
+    method: crate::domain::PaymentMethod,
+    mapping: &[(String, String)],
+    dry_run: bool,
+) -> Result<DuesImport, ServiceError> {
+    use crate::import::{Problem, dues};
+    if !store.organizations()?.iter().any(|o| o.id == branch && o.record.kind == crate::domain::OrgKind::Branch) {
+        return Err(ServiceError::UnknownBranch(branch.0));
+    }
+    let rows = table::read(file, encoding)?;
+    let mut plan = dues::plan(&rows, &store.members(Some(branch))?, method, mapping)?;
+    if !plan.problems.is_empty() {
+        return Ok(DuesImport { plan, applied: false });
+    }
+    let mut problems = Vec::new();
+    let result = store.write(|w| {
+        for (row, payment) in &plan.payments {
+            match w.create_dues_payment(payment) {
+                Ok(_) => {}
+                Err(StoreError::Invalid(e)) => {
+                    problems.push(Problem {
+                        row: *row,
+                        column: e.field.to_owned(),
+                        value: e.value,
+                        problem: e.problem,
+                    });
+                }
+                Err(other) => return Err(DuesRefusal::Store(other)),
+            }
+        }
+        // A dry run, or a refused row, rolls everything back.
+        if dry_run || !problems.is_empty() { Err(DuesRefusal::Rows) } else { Ok(()) }
+    });
+    plan.problems = problems;
+    match result {
+        Ok(()) => Ok(DuesImport { plan, applied: true }),
+        Err(DuesRefusal::Rows) => Ok(DuesImport { plan, applied: false }),
+        Err(DuesRefusal::Store(error)) => Err(error.into()),
+    }
+}
+
+/// The report of a dues import.
+pub fn dues_report_text(result: &DuesImport, names: &dyn Fn(MemberId) -> String) -> String {
+    use crate::domain::yuan;
+    use std::fmt::Write as _;
+    let plan = &result.plan;
+    let mut out = String::new();
+    for (row, p) in &plan.payments {
+        let months = if p.from == p.to { p.from.label() } else { format!("{}至{}", p.from.label(), p.to.label()) };
+        let _ = writeln!(out, "第{row}行  {}  {months}  {}元  {}", names(p.member), yuan(p.amount), p.paid_on);
+    }
+    for problem in &plan.problems {
+        let _ = writeln!(out, "{problem}");
+    }
+    let total: i64 = plan.payments.iter().map(|(_, p)| p.amount).sum();
+    let state = if result.applied {
+        "已导入"
+    } else if plan.problems.is_empty() {
+        "试运行（未写入）"
+    } else {
+        "未写入（须全部无误才导入）"
+    };
+    let _ = writeln!(out, "{state}：{}笔，共{}元，问题{}处", plan.payments.len(), yuan(total), plan.problems.len());
+    out
+}
+
 /// The row-by-row report of a roster import.
 pub fn report_text(result: &MemberImport) -> String {
     use crate::import::roster::Action;

@@ -92,6 +92,8 @@ pub fn record_kind_label(kind: &str) -> &str {
         "rating_scheme" => "评定方案",
         "star_rating" => "星级评定",
         "volunteer_activity" => "志愿服务",
+        "dues_base" => "党费基数",
+        "dues_payment" => "党费缴纳",
         "setting" => "设置",
         "report" => "报表文档",
         "backup" => "备份",
@@ -219,6 +221,12 @@ impl Writer<'_> {
             "star_rating" => self.create_star_rating(&codec::from_json::<StarRating>("已删除记录", &data)?)?.0,
             "volunteer_activity" => {
                 self.create_volunteer_activity(&codec::from_json::<VolunteerActivity>("已删除记录", &data)?)?.0
+            }
+            "dues_base" => {
+                self.restore_dues_base(&codec::from_json::<crate::domain::DuesBase>("已删除记录", &data)?)?.0
+            }
+            "dues_payment" => {
+                self.create_dues_payment(&codec::from_json::<crate::domain::DuesPayment>("已删除记录", &data)?)?.0
             }
             other => return Err(StoreError::Corrupt { what: "已删除记录的类型", value: other.to_owned() }),
         };
@@ -409,6 +417,15 @@ fn field_label(key: &str) -> &str {
         "voters" => "应到党员",
         "candidates" => "候选人及得票",
         "result_approved_on" => "结果批复日期",
+        "income" => "月收入（分）",
+        "monthly" => "每月党费（分）",
+        "base_confirmed_on" => "基数确认日期",
+        "from" => "起始月份",
+        "to" => "截止月份",
+        "amount" => "金额（分）",
+        "paid_on" => "缴纳日期",
+        "method" => "缴纳方式",
+        "note" => "备注",
         other => other,
     }
 }
@@ -419,8 +436,8 @@ type Names<'a> = dyn Fn(&str, i64) -> Option<String> + 'a;
 /// An enumeration's code (`anti_drug`, `probationary`) as the Chinese the screens show.
 fn code_label(key: &str, value: &Json) -> Option<&'static str> {
     use crate::domain::{
-        AppraisalGrade, BranchCategory, CommitteeRole, Gender, MeetingKind, MeetingStatus, MemberStatus, OrgKind,
-        ReviewGrade, VolunteerCategory,
+        AppraisalGrade, BranchCategory, CommitteeRole, DuesCategory, Gender, MeetingKind, MeetingStatus, MemberStatus,
+        OrgKind, PaymentMethod, ReviewGrade, VolunteerCategory,
     };
     fn as_<T: serde::de::DeserializeOwned>(value: &Json) -> Option<T> {
         serde_json::from_value(value.clone()).ok()
@@ -428,7 +445,9 @@ fn code_label(key: &str, value: &Json) -> Option<&'static str> {
     match key {
         "category" => as_::<VolunteerCategory>(value)
             .map(VolunteerCategory::label)
-            .or_else(|| as_::<BranchCategory>(value).map(BranchCategory::label)),
+            .or_else(|| as_::<BranchCategory>(value).map(BranchCategory::label))
+            .or_else(|| as_::<DuesCategory>(value).map(DuesCategory::label)),
+        "method" => as_::<PaymentMethod>(value).map(PaymentMethod::label),
         "kind" => {
             as_::<MeetingKind>(value).map(MeetingKind::label).or_else(|| as_::<OrgKind>(value).map(OrgKind::label))
         }

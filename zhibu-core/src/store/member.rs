@@ -56,7 +56,9 @@ impl Writer<'_> {
                   + (SELECT count(*) FROM volunteer_participants WHERE member_id = ?1)
                   + (SELECT count(*) FROM star_ratings WHERE subject_member_id = ?1)
                   + (SELECT count(*) FROM election_voters WHERE member_id = ?1)
-                  + (SELECT count(*) FROM election_candidates WHERE member_id = ?1)",
+                  + (SELECT count(*) FROM election_candidates WHERE member_id = ?1)
+                  + (SELECT count(*) FROM dues_bases WHERE member_id = ?1)
+                  + (SELECT count(*) FROM dues_payments WHERE member_id = ?1)",
             [id.0],
             |r| r.get(0),
         )?;

@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "0002_attendance_by_position.sql", include_str!("../../migrations/0002_attendance_by_position.sql")),
     (3, "0003_real_year.sql", include_str!("../../migrations/0003_real_year.sql")),
     (4, "0004_member_details.sql", include_str!("../../migrations/0004_member_details.sql")),
+    (5, "0005_dues.sql", include_str!("../../migrations/0005_dues.sql")),
 ];
 
 /// The schema version this build creates.

@@ -10,6 +10,7 @@
 mod audit;
 mod backup;
 mod codec;
+mod dues;
 mod election;
 mod error;
 mod evaluation;
@@ -166,6 +167,8 @@ impl Store {
             meetings: meeting::load_meetings(&self.conn, &filter)?,
             volunteer_activities: volunteer::activities(&self.conn, from, to, branch)?,
             records_start: meeting::records_start(&self.conn, branch)?,
+            dues_bases: dues::bases(&self.conn, branch, None)?,
+            dues_payments: dues::payments(&self.conn, branch)?,
         })
     }
 

@@ -6,6 +6,7 @@
 
 mod corrections;
 mod demo;
+mod dues;
 mod import;
 mod migrations;
 mod overview;
