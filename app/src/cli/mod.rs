@@ -1,6 +1,7 @@
 //! The command line (`zhibu <subcommand>`): parses arguments with clap, calls the services
 //! and prints their results. Errors become one Chinese line on stderr and exit code 1.
 
+mod dues;
 mod plugin;
 mod records;
 
@@ -160,6 +161,12 @@ pub enum Command {
         #[command(subcommand)]
         command: records::OrgCommand,
     },
+    /// 党费：确认基数、记录缴纳或免交、查看支部收缴情况（银行或工资代扣明细用 zhibu import dues）
+    Dues {
+        /// 党费命令
+        #[command(subcommand)]
+        command: dues::DuesCommand,
+    },
     /// 查看审计日志（谁在何时改了什么），可导出 CSV
     Audit(records::AuditArgs),
     /// 回收站：已删除的记录，可撤销删除
@@ -216,6 +223,27 @@ pub enum ImportCommand {
         #[arg(long, default_value = "auto", value_parser = ["auto", "utf-8", "gbk"])]
         encoding: String,
         /// 不认识的表头对应到哪一列，可重复：--map 参与项目=活动名称
+        #[arg(long = "map", value_name = "列名=字段")]
+        mapping: Vec<String>,
+    },
+    /// 导入党费收缴明细（银行转账或工资代扣：姓名、金额、缴费日期、缴费月份），有一行不对则全部不导入
+    Dues {
+        /// 明细文件（.xlsx、.xls 或 .csv）
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// 党员所在支部（编号）
+        #[arg(long, value_name = "ID")]
+        branch: i64,
+        /// 这份明细的缴纳方式
+        #[arg(long, value_enum, default_value = "transfer")]
+        method: dues::Method,
+        /// 只检查并逐行报告，不写入
+        #[arg(long)]
+        dry_run: bool,
+        /// CSV 编码：auto、utf-8 或 gbk
+        #[arg(long, default_value = "auto", value_parser = ["auto", "utf-8", "gbk"])]
+        encoding: String,
+        /// 不认识的表头对应到哪一列，可重复：--map 实缴=金额
         #[arg(long = "map", value_name = "列名=字段")]
         mapping: Vec<String>,
     },
@@ -492,6 +520,27 @@ pub fn run(cli: Cli) -> Result<()> {
             print!("{}", zhibu_core::services::import::volunteer_report_text(&result));
             refuse_problems(dry_run, result.plan.problems.len())?;
         }
+        Command::Import { what: ImportCommand::Dues { file, branch, method, dry_run, encoding, mapping } } => {
+            let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
+            let mut store = open_checked(&db, &operator, &backup_dir)?;
+            if !dry_run {
+                automatic_backup(&store, &backup_dir)?;
+            }
+            let result = zhibu_core::services::import::dues(
+                &mut store,
+                &file,
+                encoding_arg(&encoding),
+                OrgId(branch),
+                method.into(),
+                &parse_params(&mapping)?,
+                dry_run,
+            )?;
+            let names: std::collections::HashMap<_, _> =
+                store.members(Some(OrgId(branch)))?.into_iter().map(|m| (m.id, m.record.name)).collect();
+            let name = |id| names.get(&id).cloned().unwrap_or_default();
+            print!("{}", zhibu_core::services::import::dues_report_text(&result, &name));
+            refuse_problems(dry_run, result.plan.problems.len())?;
+        }
         Command::Backup { out } => {
             // The backup's audit row is a write: one writer at a time on a database.
             let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
@@ -534,6 +583,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Org { command } => {
             let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
             records::org(&mut open_checked(&db, &operator, &backup_dir)?, command)?;
+        }
+        Command::Dues { command } => {
+            let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
+            let mut store = open_checked(&db, &operator, &backup_dir)?;
+            dues::dues(&mut store, command, chrono::Local::now().date_naive())?;
         }
         Command::Audit(args) => records::audit(&open_checked(&db, &operator, &backup_dir)?, args)?,
         Command::Trash { command } => {

@@ -11,7 +11,10 @@ use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
-use zhibu_core::domain::{ActivityId, AppraisalId, ElectionId, MeetingId, MemberId, OrgId, RatingId, ReviewId, TermId};
+use zhibu_core::domain::{
+    ActivityId, AppraisalId, DuesBase, DuesBaseId, ElectionId, MeetingId, MemberId, OrgId, PaymentId, RatingId,
+    ReviewId, TermId,
+};
 use zhibu_core::rules::RuleSet;
 use zhibu_core::store::{AuditQuery, MeetingFilter, Store};
 
@@ -36,6 +39,10 @@ pub enum Kind {
     Rating,
     /// 志愿服务活动
     Volunteer,
+    /// 党费基数（按默认党费标准检查；用本地标准请用 zhibu dues base --rules）
+    DuesBase,
+    /// 党费缴纳或免交
+    DuesPayment,
 }
 
 /// `zhibu record …`.
@@ -248,6 +255,13 @@ pub fn record(store: &mut Store, command: RecordCommand) -> Result<()> {
                 Kind::Volunteer => {
                     store.write(|w| Ok::<_, anyhow::Error>(w.create_volunteer_activity(&read_json(&file)?)?.0))?
                 }
+                Kind::DuesBase => {
+                    let rates = RuleSet::default().dues.rates;
+                    store.write(|w| Ok::<_, anyhow::Error>(w.save_dues_base(&read_json(&file)?, &rates)?.0))?
+                }
+                Kind::DuesPayment => {
+                    store.write(|w| Ok::<_, anyhow::Error>(w.create_dues_payment(&read_json(&file)?)?.0))?
+                }
             };
             println!("已新增，编号 {id}");
         }
@@ -280,6 +294,18 @@ pub fn record(store: &mut Store, command: RecordCommand) -> Result<()> {
                 Kind::Volunteer => store.write(|w| {
                     Ok::<_, anyhow::Error>(w.update_volunteer_activity(ActivityId(id), &read_json(&file)?)?)
                 })?,
+                Kind::DuesBase => {
+                    // A base is one per member and year: the file must keep both.
+                    let before = store.dues_base(DuesBaseId(id))?;
+                    let base: DuesBase = read_json(&file)?;
+                    if (base.member, base.year) != (before.member, before.year) {
+                        anyhow::bail!("党费基数不能改换党员或年度（请删除后新增）：编号 {id}");
+                    }
+                    let rates = RuleSet::default().dues.rates;
+                    store.write(|w| w.save_dues_base(&base, &rates))?;
+                }
+                Kind::DuesPayment => store
+                    .write(|w| Ok::<_, anyhow::Error>(w.update_dues_payment(PaymentId(id), &read_json(&file)?)?))?,
             }
             println!("已修改，编号 {id}");
         }
@@ -303,6 +329,8 @@ pub fn record(store: &mut Store, command: RecordCommand) -> Result<()> {
             Kind::Appraisal => print_json(&store.appraisal(AppraisalId(id))?)?,
             Kind::Rating => print_json(&store.star_rating(RatingId(id))?)?,
             Kind::Volunteer => print_json(&store.volunteer_activity(ActivityId(id))?)?,
+            Kind::DuesBase => print_json(&store.dues_base(DuesBaseId(id))?)?,
+            Kind::DuesPayment => print_json(&store.dues_payment(PaymentId(id))?)?,
         },
         RecordCommand::List { kind, year, branch } => list(store, kind, year, branch.map(OrgId))?,
         RecordCommand::Delete { kind, id } => {
@@ -320,6 +348,11 @@ pub fn record(store: &mut Store, command: RecordCommand) -> Result<()> {
                 }
                 Kind::Rating => store.write(|w| w.delete_star_rating(RatingId(id)))?.subject_name,
                 Kind::Volunteer => store.write(|w| w.delete_volunteer_activity(ActivityId(id)))?.title,
+                Kind::DuesBase => format!("{}年党费基数", store.write(|w| w.delete_dues_base(DuesBaseId(id)))?.year),
+                Kind::DuesPayment => {
+                    let p = store.write(|w| w.delete_dues_payment(PaymentId(id)))?;
+                    format!("{}至{}的党费", p.from.label(), p.to.label())
+                }
             };
             println!("已删除：{what}（可用 zhibu trash list 查看、zhibu trash restore 恢复）");
         }
@@ -408,6 +441,34 @@ fn list(store: &Store, kind: Kind, year: Option<i32>, branch: Option<OrgId>) -> 
             let (from, to) = span(need_year()?);
             for a in store.volunteer_activities(from, to)? {
                 println!("{}\t{}\t{}\t{}人", a.id, a.record.date, a.record.title, a.record.participants.len());
+            }
+        }
+        Kind::DuesBase => {
+            let year = need_year()?;
+            for b in store.dues_bases(branch)?.into_iter().filter(|b| b.record.year == year) {
+                let r = &b.record;
+                let monthly = zhibu_core::domain::yuan(r.monthly);
+                println!("{}\t{}\t{}年\t{}\t每月{monthly}元", b.id, name(r.member), r.year, r.category.label());
+            }
+        }
+        Kind::DuesPayment => {
+            let year = need_year()?;
+            for p in store
+                .dues_payments(branch)?
+                .into_iter()
+                .filter(|p| p.record.from.year <= year && p.record.to.year >= year)
+            {
+                let r = &p.record;
+                println!(
+                    "{}\t{}\t{}至{}\t{}\t{}元\t{}",
+                    p.id,
+                    name(r.member),
+                    r.from,
+                    r.to,
+                    r.method.label(),
+                    zhibu_core::domain::yuan(r.amount),
+                    r.paid_on
+                );
             }
         }
     }

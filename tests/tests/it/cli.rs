@@ -423,7 +423,7 @@ fn the_documented_record_examples_are_what_the_command_line_reads() {
     let doc = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/records-json.md"))
         .unwrap();
     let blocks: Vec<&str> = doc.split("```json").skip(1).map(|b| b.split("```").next().unwrap()).collect();
-    assert_eq!(blocks.len(), 9);
+    assert_eq!(blocks.len(), 11);
     fn parse<T: serde::de::DeserializeOwned>(text: &str) {
         if let Err(error) = serde_json::from_str::<T>(text) {
             panic!("{error}: {text}");
@@ -438,6 +438,11 @@ fn the_documented_record_examples_are_what_the_command_line_reads() {
     parse::<MemberAppraisal>(blocks[6]);
     parse::<StarRating>(blocks[7]);
     parse::<VolunteerActivity>(blocks[8]);
+    parse::<DuesBase>(blocks[9]);
+    parse::<DuesPayment>(blocks[10]);
+    // The documented base is at least what the default rates ask (6,500 元 → 1.5%).
+    let base: DuesBase = serde_json::from_str(blocks[9]).unwrap();
+    assert!(base.validate(&zhibu_core::rules::RuleSet::default().dues.rates).is_ok());
 }
 
 /// A dry run that finds problems exits with an error, so a script can tell a sheet the import
@@ -481,4 +486,112 @@ fn a_dry_run_with_problems_fails_and_a_clean_one_passes() {
     assert_eq!(error, "试运行发现1处问题：导入时会全部拒绝；请按上面的行号修改后再导入");
     dry(&clean).unwrap();
     assert!(Store::open_existing(&db, "测试").unwrap().members(None).unwrap().is_empty(), "a dry run writes nothing");
+}
+
+/// 党费 on the command line: bases from the rates, a payment, a payroll list refused whole for one
+/// bad row and then taken, a member six months behind flagged by compliance with the clause.
+#[test]
+fn dues_on_the_command_line() {
+    use zhibu_core::domain::*;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let db = d.join("支部.db");
+    let db = db.to_str().unwrap();
+    let backups = d.join("自动备份");
+    let base = ["--db", db, "--operator", "李书记", "--backup-dir", backups.to_str().unwrap()];
+    let with = |args: &[&str]| -> Vec<String> { base.iter().chain(args).map(|s| s.to_string()).collect() };
+    let go = |args: &[&str]| zhibu(&with(args).iter().map(String::as_str).collect::<Vec<_>>());
+    let fails = |args: &[&str]| zhibu_fails(&with(args).iter().map(String::as_str).collect::<Vec<_>>());
+    let committee = Organization {
+        parent: None,
+        kind: OrgKind::Committee,
+        category: BranchCategory::Community,
+        name: "城东街道党工委".into(),
+        dissolved_on: None,
+    };
+    go(&["record", "add", "org", "--file", &json_file(d, "c.json", &committee)]);
+    let branch =
+        Organization {
+            parent: Some(OrgId(1)), kind: OrgKind::Branch, name: "金山社区党支部".into(), ..committee
+        };
+    go(&["record", "add", "org", "--file", &json_file(d, "b.json", &branch)]);
+    let roster = d.join("名册.csv");
+    std::fs::write(&roster, tests::roster_csv(3, "金山社区党支部")).unwrap();
+    go(&["import", "members", "--file", roster.to_str().unwrap()]);
+    let store = Store::open_existing(std::path::Path::new(db), "检查").unwrap();
+    let members = store.members(Some(OrgId(2))).unwrap();
+    let (a, b, c) = (members[0].id.0.to_string(), members[1].id.0.to_string(), members[2].id.0.to_string());
+    let names: Vec<String> = members.iter().map(|m| m.record.name.clone()).collect();
+    drop(store);
+
+    // Bases: 6,500 元 after tax → 1.5% = 97.50 元; a retiree's 4,000 元 pension → 20.00 元; a student.
+    go(&["dues", "base", "--member", &a, "--year", "2025", "--category", "employed", "--income", "6500"]);
+    go(&["dues", "base", "--member", &b, "--year", "2025", "--category", "retired", "--income", "4000.00"]);
+    go(&["dues", "base", "--member", &c, "--year", "2025", "--category", "student"]);
+    let low = fails(&[
+        "dues",
+        "base",
+        "--member",
+        &a,
+        "--year",
+        "2025",
+        "--category",
+        "employed",
+        "--income",
+        "6500",
+        "--monthly",
+        "90",
+    ]);
+    assert_eq!(low, "每月党费少于按标准应交的97.50元：90.00元");
+    // The student pays January to June at once; the amount defaults to what those months owe.
+    go(&["dues", "pay", "--member", &c, "--from", "2025-01", "--to", "2025-06", "--paid-on", "2025-01-10"]);
+
+    // A payroll list for the first quarter: the third row pays less than its months owe.
+    let list = d.join("代扣.csv");
+    std::fs::write(
+        &list,
+        format!(
+            "姓名,代扣金额,代扣日期,所属月份\n{},292.50,2025-03-25,2025-01至2025-03\n{},40.00,2025-03-25,2025-01至2025-03\n",
+            names[0], names[1]
+        ),
+    )
+    .unwrap();
+    let list_arg = list.to_str().unwrap();
+    let refused = fails(&["import", "dues", "--file", list_arg, "--branch", "2", "--method", "payroll"]);
+    assert_eq!(refused, "发现1处问题，未导入任何记录；请按上面的行号修改后重新导入");
+    let store = Store::open_existing(std::path::Path::new(db), "检查").unwrap();
+    assert_eq!(store.dues_payments(None).unwrap().len(), 1, "nothing of the list was written");
+    drop(store);
+    std::fs::write(
+        &list,
+        format!(
+            "姓名,代扣金额,代扣日期,所属月份\n{},292.50,2025-03-25,2025-01至2025-03\n{},60.00,2025-03-25,2025-01至2025-03\n",
+            names[0], names[1]
+        ),
+    )
+    .unwrap();
+    go(&["import", "dues", "--file", list_arg, "--branch", "2", "--method", "payroll"]);
+    go(&["dues", "status", "--branch", "2", "--year", "2025", "--as-of", "2025-10-08"]);
+
+    // By October 8 the two who paid to March have owed April to September: six months, flagged.
+    let store = Store::open_existing(std::path::Path::new(db), "检查").unwrap();
+    let report = zhibu_core::services::dues::branch_dues(
+        &store,
+        &zhibu_core::rules::RuleSet::default(),
+        OrgId(2),
+        2025,
+        tests::day(2025, 10, 8),
+    )
+    .unwrap();
+    let flagged: Vec<&str> = report.members.iter().filter(|m| m.flag.is_some()).map(|m| m.name.as_str()).collect();
+    assert_eq!(flagged, vec![names[0].as_str(), names[1].as_str()]);
+    assert_eq!(
+        report.members[0].flag.as_deref(),
+        Some(format!("{}自2025年4月起已连续6个月未交纳党费（欠缴585.00元），请核实原因", names[0]).as_str())
+    );
+    // The student paid to June: July to September owed, three months, not flagged.
+    assert_eq!(report.members[2].status.owed.len(), 3);
+    assert_eq!(report.paid_fen, 29250 + 6000 + 120);
+    let audit = store.audit_entries(&zhibu_core::store::AuditQuery::default()).unwrap();
+    assert!(audit.iter().any(|e| e.summary == format!("{} 2025年1月至2025年3月党费292.50元", names[0])), "audited");
 }

@@ -250,10 +250,12 @@ impl DuesBase {
         if self.monthly > 10_000_000 {
             return Err(ValidationError::new("每月党费", "超过10万元", format!("{}元", yuan(self.monthly))));
         }
-        if self.base_confirmed_on.year() < self.year - 1 || self.base_confirmed_on.year() > self.year {
+        // Confirmed in the year or the year before; later is a base entered afterwards (a branch
+        // recording past years), earlier cannot be.
+        if self.base_confirmed_on.year() < self.year - 1 {
             return Err(ValidationError::new(
                 "确认日期",
-                format!("应在{}年或上一年", self.year),
+                format!("不应早于{}年", self.year - 1),
                 self.base_confirmed_on,
             ));
         }

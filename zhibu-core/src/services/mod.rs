@@ -8,6 +8,7 @@ pub mod audit;
 pub mod backup;
 pub mod compliance;
 pub mod demo;
+pub mod dues;
 pub mod import;
 mod names;
 pub mod overview;

@@ -304,3 +304,15 @@ impl Store {
         payments(&self.conn, branch)
     }
 }
+
+impl Store {
+    /// One dues base.
+    pub fn dues_base(&self, id: DuesBaseId) -> Result<DuesBase> {
+        base_by_id(&self.conn, id)
+    }
+
+    /// One dues payment.
+    pub fn dues_payment(&self, id: PaymentId) -> Result<DuesPayment> {
+        payment_by_id(&self.conn, id)
+    }
+}
