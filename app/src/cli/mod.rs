@@ -389,7 +389,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let options = DemoOptions { branches, members_per_branch, years, last_year, seed, until };
             let summary = demo::generate(&mut store, &options)?;
             println!(
-                "已生成演示数据：{} 个党组织，{} 名党员，{} 次会议（{} 条出席记录），{} 份述职评议，{} 条民主评议，{} 条星级评定，{} 次志愿服务；{}—{}年；用时 {:.1} 秒\n数据库：{}",
+                "已生成演示数据：{} 个党组织，{} 名党员，{} 次会议（{} 条出席记录），{} 份述职评议，{} 条民主评议，{} 条星级评定，{} 次志愿服务，{} 笔党费；{}—{}年；用时 {:.1} 秒\n数据库：{}",
                 summary.organizations,
                 summary.members,
                 summary.meetings,
@@ -398,6 +398,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 summary.appraisals,
                 summary.star_ratings,
                 summary.volunteer_activities,
+                summary.dues_payments,
                 last_year - years as i32 + 1,
                 last_year,
                 started.elapsed().as_secs_f64(),

@@ -10,7 +10,7 @@ use super::picker::Pickers;
 use super::tour::Tour;
 use super::worker::{Task, Worker};
 use super::workspace::{Data, Paths, Workspace};
-use super::{audit, dashboard, meetings, members, orgs, plugins, reports, reviews, settings, volunteer, widgets};
+use super::{audit, dashboard, dues, meetings, members, orgs, plugins, reports, reviews, settings, volunteer, widgets};
 use chrono::Datelike;
 use egui::{Key, KeyboardShortcut, Modifiers};
 use std::path::PathBuf;
@@ -33,6 +33,8 @@ pub enum Screen {
     Reviews,
     /// 志愿服务.
     Volunteer,
+    /// 党费: bases, payments, arrears.
+    Dues,
     /// 报表: templates, preview, export.
     Reports,
     /// 插件: installed templates.
@@ -45,13 +47,14 @@ pub enum Screen {
 
 impl Screen {
     /// Every screen, in navigation order.
-    pub const ALL: [Screen; 10] = [
+    pub const ALL: [Screen; 11] = [
         Self::Dashboard,
         Self::Organizations,
         Self::Members,
         Self::Meetings,
         Self::Reviews,
         Self::Volunteer,
+        Self::Dues,
         Self::Reports,
         Self::Plugins,
         Self::Audit,
@@ -67,6 +70,7 @@ impl Screen {
             Self::Meetings => "会议",
             Self::Reviews => "评议",
             Self::Volunteer => "志愿服务",
+            Self::Dues => "党费",
             Self::Reports => "报表",
             Self::Plugins => "插件",
             Self::Audit => "审计",
@@ -183,6 +187,7 @@ impl App {
             meetings: meetings::State::default(),
             reviews: reviews::State::default(),
             volunteer: volunteer::State::default(),
+            dues: dues::State::default(),
             reports: reports::State::default(),
             plugins: plugins::State::default(),
             settings: settings::State::default(),
@@ -466,6 +471,7 @@ impl eframe::App for App {
                 Screen::Meetings => meetings::meetings_ui(ui, workspace, commands),
                 Screen::Reviews => reviews::reviews_ui(ui, workspace, commands),
                 Screen::Volunteer => volunteer::volunteer_ui(ui, workspace, commands),
+                Screen::Dues => dues::dues_ui(ui, workspace, commands),
                 Screen::Reports => reports::reports_ui(ui, workspace, commands),
                 Screen::Plugins => plugins::plugins_ui(ui, workspace, commands),
                 Screen::Audit => audit::audit_ui(ui, workspace, commands),

@@ -27,6 +27,7 @@ impl Workspace {
             }
             Form::DutyReview | Form::Appraisal | Form::StarRating => self.reviews.saved(),
             Form::Volunteer => self.volunteer.saved(),
+            Form::Dues => self.dues.saved(),
             Form::Restored => {}
         }
     }
@@ -112,6 +113,8 @@ pub enum Command {
     Restore(PathBuf),
     /// Import a roster file (`dry_run` only reports).
     ImportMembers(PathBuf, bool),
+    /// Import a dues list (bank or payroll) for a branch, paid in this way; all rows or none.
+    ImportDues(PathBuf, zhibu_core::domain::OrgId, zhibu_core::domain::PaymentMethod),
 }
 
 /// What the last delete removed, so it can be put back: its row in the trash.
@@ -207,6 +210,7 @@ impl Workspace {
                 Task::ReloadCatalog { dev: folder, changed: false }
             }
             Command::BackupTo(path) => Task::BackupTo(path),
+            Command::ImportDues(file, branch, method) => Task::ImportDues { file, branch, method },
             Command::ImportMembers(file, dry_run) => Task::ImportMembers {
                 file,
                 dry_run,
@@ -296,6 +300,7 @@ impl Workspace {
             Effect::DutyReviewSaved => self.reviews.saved(),
             Effect::VolunteerSaved => self.volunteer.saved(),
             Effect::Imported(file, report, problems) => self.members.imported(file, &report, problems),
+            Effect::DuesImported(report) => self.dues.imported(report),
             Effect::RulesLoaded(file, rules) => match rules {
                 Ok(rules) => {
                     self.rules = *rules;

@@ -7,6 +7,7 @@ mod audit;
 pub mod command;
 mod dashboard;
 mod dialogs;
+mod dues;
 mod elections;
 pub mod fonts;
 mod jobs;

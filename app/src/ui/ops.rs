@@ -4,8 +4,9 @@
 //! the trash. Each [`Op`] is one store transaction run by the worker; the UI only builds them.
 
 use zhibu_core::domain::{
-    ActivityId, AppraisalId, CommitteeTerm, DutyReview, Election, ElectionId, Meeting, MeetingId, MemberAppraisal,
-    OrgId, Organization, RatingId, ReviewId, StarRating, TermId, VolunteerActivity,
+    ActivityId, AppraisalId, CommitteeTerm, DuesBase, DuesBaseId, DuesPayment, DutyReview, Election, ElectionId,
+    Meeting, MeetingId, MemberAppraisal, OrgId, Organization, PaymentId, RatingId, ReviewId, StarRating, TermId,
+    VolunteerActivity,
 };
 use zhibu_core::rules::RuleSet;
 use zhibu_core::services::overview::Touched;
@@ -48,6 +49,14 @@ pub enum Op {
     UpdateVolunteer(ActivityId, Box<VolunteerActivity>),
     /// Delete a volunteer activity.
     DeleteVolunteer(ActivityId),
+    /// Confirm (or correct) a member's dues base for a year.
+    SaveDuesBase(Box<DuesBase>),
+    /// Remove a dues base entered by mistake.
+    DeleteDuesBase(DuesBaseId),
+    /// Record (`None`) or correct a dues payment or exemption.
+    SaveDuesPayment(Option<PaymentId>, Box<DuesPayment>),
+    /// Remove a dues payment entered by mistake.
+    DeleteDuesPayment(PaymentId),
     /// Undo a delete: bring trash row `id` back.
     Restore(i64),
 }
@@ -71,6 +80,8 @@ pub enum Form {
     StarRating,
     /// A volunteer activity.
     Volunteer,
+    /// The dues screen's forms.
+    Dues,
     /// The trash (a record came back).
     Restored,
 }
@@ -187,6 +198,40 @@ impl Op {
             Self::DeleteVolunteer(id) => {
                 let activity = store.write(|w| w.delete_volunteer_activity(*id))?;
                 deleted(format!("志愿服务：{}", activity.title), Touched::Volunteer, Form::Volunteer)
+            }
+            Self::SaveDuesBase(base) => {
+                let branch = store.member(base.member)?.branch;
+                store.write(|w| w.save_dues_base(base, &rules.dues.rates))?;
+                let text = format!("已确认{}年党费基数：每月{}元", base.year, zhibu_core::domain::yuan(base.monthly));
+                done(text, Touched::Dues(branch), Form::Dues)
+            }
+            Self::DeleteDuesBase(id) => {
+                let base = store.write(|w| w.delete_dues_base(*id))?;
+                let branch = store.member(base.member)?.branch;
+                deleted(format!("{}年党费基数", base.year), Touched::Dues(branch), Form::Dues)
+            }
+            Self::SaveDuesPayment(id, payment) => {
+                let branch = store.member(payment.member)?.branch;
+                match id {
+                    Some(id) => store.write(|w| w.update_dues_payment(*id, payment))?,
+                    None => drop(store.write(|w| w.create_dues_payment(payment))?),
+                }
+                let months = if payment.from == payment.to {
+                    payment.from.label()
+                } else {
+                    format!("{}至{}", payment.from.label(), payment.to.label())
+                };
+                let text = match payment.method {
+                    zhibu_core::domain::PaymentMethod::Exempt => format!("已记录免交：{months}"),
+                    _ => format!("已记录党费：{months}，{}元", zhibu_core::domain::yuan(payment.amount)),
+                };
+                done(text, Touched::Dues(branch), Form::Dues)
+            }
+            Self::DeleteDuesPayment(id) => {
+                let payment = store.write(|w| w.delete_dues_payment(*id))?;
+                let branch = store.member(payment.member)?.branch;
+                let what = format!("{}至{}的党费", payment.from.label(), payment.to.label());
+                deleted(what, Touched::Dues(branch), Form::Dues)
             }
             Self::Restore(trash) => {
                 let (kind, _, summary) = store.write(|w| w.restore_deleted(*trash))?;

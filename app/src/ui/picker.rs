@@ -64,6 +64,8 @@ pub enum Then {
     LoadRules,
     /// Write the audit rows the query selects to the CSV file.
     ExportAudit(Box<zhibu_core::store::AuditQuery>),
+    /// Import the dues list for the branch, paid in this way.
+    ImportDues(zhibu_core::domain::OrgId, zhibu_core::domain::PaymentMethod),
 }
 
 impl Then {
@@ -83,6 +85,7 @@ impl Then {
             }
             Self::LoadRules => Command::LoadRules(path),
             Self::ExportAudit(query) => Command::ExportAudit(*query, path),
+            Self::ImportDues(branch, method) => Command::ImportDues(path, branch, method),
         }
     }
 }

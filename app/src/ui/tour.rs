@@ -37,9 +37,10 @@ impl App {
                     let number = Screen::ALL.iter().position(|s| s == screen).map_or(0, |i| i + 1);
                     format!("{number:02}-{}.png", screen_file(*screen))
                 }
-                Some(TourShot::MeetingEditor) => "11-meeting-editor.png".to_owned(),
-                Some(TourShot::ElectionEditor) => "12-election-editor.png".to_owned(),
-                Some(TourShot::ReportPreview) | None => "13-report-preview.png".to_owned(),
+                // The editors and the preview come after the screens, numbered on from them.
+                Some(TourShot::MeetingEditor) => format!("{:02}-meeting-editor.png", Screen::ALL.len() + 1),
+                Some(TourShot::ElectionEditor) => format!("{:02}-election-editor.png", Screen::ALL.len() + 2),
+                Some(TourShot::ReportPreview) | None => format!("{:02}-report-preview.png", Screen::ALL.len() + 3),
             };
             let path = tour.dir.join(name);
             if let Err(error) = save_png(&path, &image) {
@@ -161,6 +162,7 @@ fn screen_file(screen: Screen) -> &'static str {
         Screen::Meetings => "meetings",
         Screen::Reviews => "reviews",
         Screen::Volunteer => "volunteer",
+        Screen::Dues => "dues",
         Screen::Reports => "reports",
         Screen::Plugins => "plugins",
         Screen::Audit => "audit",

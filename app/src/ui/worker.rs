@@ -103,6 +103,15 @@ pub enum Task {
         /// Cells corrected and rows skipped in the report.
         corrections: zhibu_core::import::roster::Corrections,
     },
+    /// Import a dues list for a branch: every row, or none.
+    ImportDues {
+        /// The file.
+        file: PathBuf,
+        /// The members' branch.
+        branch: zhibu_core::domain::OrgId,
+        /// How the list was paid.
+        method: zhibu_core::domain::PaymentMethod,
+    },
 }
 
 impl Task {
@@ -112,6 +121,7 @@ impl Task {
             Self::Open { .. } => "正在准备（自动备份、加载报表模板）",
             Self::ImportMembers { dry_run: true, .. } => "正在检查花名册",
             Self::ImportMembers { .. } => "正在导入花名册",
+            Self::ImportDues { .. } => "正在导入党费明细",
             Self::LoadDemo(_) => "正在生成演示数据",
             Self::BackupTo(_) => "正在备份",
             Self::InstallPlugin(_) | Self::RemovePlugin(_) | Self::ReloadCatalog { .. } => "正在加载报表模板",
@@ -175,6 +185,8 @@ pub enum Effect {
     DemoLoaded,
     /// A roster was checked or imported: the file and the row-by-row report.
     Imported(PathBuf, String, Vec<zhibu_core::import::Problem>),
+    /// A dues list was imported (or refused): the row-by-row report.
+    DuesImported(String),
     /// A rule file was read (and is in force when `Ok`).
     RulesLoaded(PathBuf, Result<Box<RuleSet>, String>),
     /// The operator's name was saved.
@@ -615,6 +627,32 @@ impl Backend {
                     .write(|w| w.record_export("backup", None, &path.display().to_string()))
                     .map_err(|e| format!("备份已写出，但审计记录失败：{e}"))?;
                 (Some(zhibu_core::services::backup::backup_text(&path, &summary)), Effect::None)
+            }
+            Task::ImportDues { file, branch, method } => {
+                let today = chrono::Local::now().date_naive();
+                zhibu_core::services::backup::automatic(&self.store, &self.paths.backup_dir, today, 7)
+                    .map_err(|e| format!("导入前的自动备份失败，未导入：{e}"))?;
+                let encoding = zhibu_core::import::table::Encoding::Auto;
+                let result =
+                    zhibu_core::services::import::dues(&mut self.store, &file, encoding, branch, method, &[], false)
+                        .map_err(|e| format!("导入失败：{e}"))?;
+                let names: std::collections::HashMap<_, _> = self
+                    .store
+                    .members(Some(branch))
+                    .map_err(|e| e.to_string())?
+                    .into_iter()
+                    .map(|m| (m.id, m.record.name))
+                    .collect();
+                let report = zhibu_core::services::import::dues_report_text(&result, &|id| {
+                    names.get(&id).cloned().unwrap_or_default()
+                });
+                let text = if result.applied {
+                    *touched = Some(Touched::Dues(branch));
+                    format!("已导入党费明细：{}笔", result.plan.payments.len())
+                } else {
+                    format!("党费明细有{}处问题，未导入任何记录", result.plan.problems.len())
+                };
+                (Some(text), Effect::DuesImported(report))
             }
             Task::ImportMembers { file, dry_run, mapping, corrections } => {
                 if !dry_run {

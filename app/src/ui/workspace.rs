@@ -64,6 +64,8 @@ pub struct Workspace {
     pub reviews: reviews::State,
     /// Volunteer form.
     pub volunteer: volunteer::State,
+    /// The dues screen.
+    pub dues: super::dues::State,
     /// Template form, preview and job.
     pub reports: reports::State,
     /// Plugin manager.

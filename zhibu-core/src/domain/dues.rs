@@ -369,7 +369,8 @@ pub struct DuesStatus {
     pub owed_fen: Fen,
     /// Paid within the year (the payments' dates), in fen.
     pub paid_fen: Fen,
-    /// The unpaid months running up to the day (across years), when there are any.
+    /// The longest run of consecutive unpaid due months reaching into the year (it may start in
+    /// an earlier year), oldest first; empty when every due month is settled.
     pub unpaid_run: Vec<YearMonth>,
 }
 
@@ -401,20 +402,27 @@ pub fn status(
         }
     }
     out.paid_fen = payments.iter().filter(|p| p.paid_on.year() == year && p.paid_on <= as_of).map(|p| p.amount).sum();
-    // The run of unpaid due months ending with the last ended month, across year ends.
-    let mut month = YearMonth::of(as_of.with_day(1).and_then(|d| d.pred_opt()).unwrap_or(as_of));
-    while is_due(month) && !settled(month) {
-        out.unpaid_run.push(month);
-        let previous = if month.month == 1 {
-            YearMonth { year: month.year - 1, month: 12 }
+    // The longest run of unpaid due months reaching into the year, across year ends (the months
+    // before the first base are not due, so a run never starts before it).
+    let Some(first_base) = bases.iter().map(|b| b.year).min() else { return out };
+    let start = YearMonth { year: first_base, month: 1 }.max(joined);
+    let mut run: Vec<YearMonth> = Vec::new();
+    let mut longest: Vec<YearMonth> = Vec::new();
+    let touches_year =
+        |run: &[YearMonth]| run.first().is_some_and(|f| f.year <= year) && run.last().is_some_and(|l| l.year >= year);
+    for month in start.through(YearMonth { year, month: 12 }).filter(|m| *m < current) {
+        if is_due(month) && !settled(month) {
+            run.push(month);
         } else {
-            YearMonth { month: month.month - 1, ..month }
-        };
-        if previous.year < 2000 {
-            break;
+            if touches_year(&run) && run.len() > longest.len() {
+                longest = std::mem::take(&mut run);
+            }
+            run.clear();
         }
-        month = previous;
     }
-    out.unpaid_run.reverse();
+    if touches_year(&run) && run.len() > longest.len() {
+        longest = run;
+    }
+    out.unpaid_run = longest;
     out
 }

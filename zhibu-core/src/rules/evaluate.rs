@@ -5,7 +5,7 @@
 use super::{Frequency, RuleSet};
 use crate::domain::{
     BranchCategory, CommitteeTerm, DuesBase, DuesPayment, Fen, Ledger, Meeting, MeetingId, MeetingKind, MeetingStatus,
-    Member, MemberId, OrgId, OrgKind, Presence, dues_status, yuan,
+    Member, MemberId, OrgId, OrgKind, Presence, YearMonth, dues_status, yuan,
 };
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -622,7 +622,7 @@ impl Context<'_> {
         let status = dues_status(member.joined_on, &bases, &payments, self.year, self.as_of);
         let run = &status.unpaid_run;
         let (Some(first), Some(last)) = (run.first(), run.last()) else { return };
-        if (run.len() as u32) < rule.months || last.year < self.year {
+        if (run.len() as u32) < rule.months {
             return;
         }
         let owed: Fen = run
@@ -632,13 +632,24 @@ impl Context<'_> {
         findings.push(Finding {
             code: FindingCode::DuesUnpaid,
             severity: Severity::Warning,
-            message: format!(
-                "{}自{}起已连续{}个月未交纳党费（欠缴{}元），请核实原因",
-                member.name,
-                first.label(),
-                run.len(),
-                yuan(owed)
-            ),
+            message: if last.next() >= YearMonth::of(self.as_of) {
+                format!(
+                    "{}自{}起已连续{}个月未交纳党费（欠缴{}元），请核实原因",
+                    member.name,
+                    first.label(),
+                    run.len(),
+                    yuan(owed)
+                )
+            } else {
+                format!(
+                    "{}自{}至{}连续{}个月未交纳党费（欠缴{}元），请核实原因",
+                    member.name,
+                    first.label(),
+                    last.label(),
+                    run.len(),
+                    yuan(owed)
+                )
+            },
             clause: rule.clause.clone(),
             meeting_kind: None,
             meeting: None,

@@ -3,7 +3,8 @@
 //! A development-zone party working committee with community, village and enterprise
 //! branches; members with plausible names and valid ID numbers; years of meetings (mostly
 //! compliant, some missing or late, some without quorum); duty reviews with ballots, star
-//! ratings, appraisals and volunteer activities after the seeds' news reports. The same
+//! ratings, appraisals and volunteer activities after the seeds' news reports; dues (bases by
+//! category, quarterly payments, an exemption, members away for work falling behind). The same
 //! options always give the same records: one seeded ChaCha generator, fixed iteration order,
 //! and no clock (the last year and the day the records run up to are options; the window and
 //! `zhibu demo` pass today, so the current year shows real progress).
@@ -77,6 +78,8 @@ pub struct DemoSummary {
     pub star_ratings: u32,
     /// Volunteer activities.
     pub volunteer_activities: u32,
+    /// Dues payments and exemptions.
+    pub dues_payments: u32,
 }
 
 /// How reliably a branch holds its required meetings.
@@ -174,6 +177,8 @@ pub fn generate(store: &mut Store, options: &DemoOptions) -> Result<DemoSummary,
             for year in first_year..=options.last_year {
                 create_year(w, &mut branch_rng, &branch, year, options, &mut summary)?;
             }
+            // Last: the draws above (and so the rest of the demo) stay what they were before dues.
+            create_dues(w, &mut branch_rng, &branch, first_year, options, &mut summary)?;
             Ok::<_, ServiceError>(branch)
         })?;
         branches.push(branch);
@@ -186,6 +191,92 @@ pub fn generate(store: &mut Store, options: &DemoOptions) -> Result<DemoSummary,
         Ok::<_, ServiceError>(())
     })?;
     Ok(summary)
+}
+
+/// A branch's dues: each member's base every year (farmers in villages, retirees and the employed
+/// in communities, the employed in enterprises), paid by quarter once the quarter is over (payroll
+/// in enterprises, cash elsewhere); a member away for work pays nothing while away, one member in
+/// thirty stops paying in the last year, and the first branch's first member is exempted for a
+/// quarter of illness.
+fn create_dues(
+    w: &mut Writer<'_>,
+    rng: &mut ChaCha8Rng,
+    branch: &Branch,
+    first_year: i32,
+    options: &DemoOptions,
+    summary: &mut DemoSummary,
+) -> Result<(), ServiceError> {
+    use crate::domain::{DuesBase, DuesCategory, DuesPayment, DuesRates, PaymentMethod, YearMonth};
+    let rates = DuesRates::default();
+    let end = options.end();
+    for (position, member) in branch.members.iter().enumerate() {
+        let (category, income) = match branch.category {
+            BranchCategory::Village => (DuesCategory::Farmer, None),
+            BranchCategory::Community if rng.random_bool(0.5) => {
+                (DuesCategory::Retired, Some(rng.random_range(2_400..=6_500) * 100))
+            }
+            BranchCategory::Community => (DuesCategory::Employed, Some(rng.random_range(2_800..=9_000) * 100)),
+            _ => (DuesCategory::Employed, Some(rng.random_range(3_500..=16_000) * 100)),
+        };
+        let monthly = match category {
+            DuesCategory::Farmer => *pick(rng, &[20, 50, 100]),
+            _ => rates.monthly(category, income).unwrap_or(rates.fixed),
+        };
+        let stops = rng.random_bool(1.0 / 30.0);
+        let method =
+            if branch.category == BranchCategory::Enterprise { PaymentMethod::Payroll } else { PaymentMethod::Cash };
+        for year in first_year.max(member.joined_on.year())..=options.last_year {
+            let confirmed = date(year, 1, rng.random_range(8..=25)).max(member.joined_on);
+            if confirmed > end {
+                break;
+            }
+            let base = DuesBase {
+                member: member.id,
+                year,
+                category,
+                income,
+                monthly,
+                base_confirmed_on: confirmed,
+                note: String::new(),
+            };
+            w.save_dues_base(&base, &rates)?;
+            for quarter in 0..4u32 {
+                let first = YearMonth { year, month: quarter * 3 + 1 }.max(YearMonth::of(member.joined_on));
+                let mut last = YearMonth { year, month: quarter * 3 + 3 };
+                let mut paid_on = date(year, last.month, rng.random_range(18..=28));
+                if paid_on > end {
+                    // The quarter under way: the months already ended are paid as they end.
+                    let ended = end.with_day(1).and_then(|d| d.pred_opt()).unwrap_or(end);
+                    last = last.min(YearMonth::of(ended));
+                    paid_on = date(last.year, last.month, 25);
+                }
+                if first > last || paid_on > end {
+                    continue;
+                }
+                let away = member.away.is_some_and(|(from, to)| from <= paid_on && paid_on <= to);
+                if away || (stops && year == options.last_year && quarter >= 1) {
+                    continue;
+                }
+                let exempt = branch.index == 0 && position == 0 && year == options.last_year && quarter == 1;
+                let payment = DuesPayment {
+                    member: member.id,
+                    from: first,
+                    to: last,
+                    amount: if exempt { 0 } else { monthly * first.count_to(last) },
+                    paid_on,
+                    method: if exempt { PaymentMethod::Exempt } else { method },
+                    note: if exempt {
+                        "住院治疗，经支委会研究同意免交".to_owned()
+                    } else {
+                        String::new()
+                    },
+                };
+                w.create_dues_payment(&payment)?;
+                summary.dues_payments += 1;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn check_range(what: &'static str, value: i64, min: i64, max: i64) -> Result<(), ServiceError> {

@@ -49,6 +49,10 @@ pub struct Overview {
     pub elections: Vec<Stored<crate::domain::ElectionId, crate::domain::Election>>,
     /// Each organization's committee members (its newest term's role holders).
     pub committees: HashMap<OrgId, Vec<MemberId>>,
+    /// Every member's dues bases, every year (the dues screen reckons each year from them).
+    pub dues_bases: Vec<Stored<crate::domain::DuesBaseId, crate::domain::DuesBase>>,
+    /// Every dues payment and exemption, every year.
+    pub dues_payments: Vec<Stored<crate::domain::PaymentId, crate::domain::DuesPayment>>,
 }
 
 /// What a change touched, so that only that is read again.
@@ -72,6 +76,8 @@ pub enum Touched {
     Volunteer,
     /// Settings (the unit name).
     Settings,
+    /// Dues bases and payments, and the compliance of this branch (the unpaid flag).
+    Dues(OrgId),
 }
 
 fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate), ServiceError> {
@@ -105,6 +111,8 @@ impl Overview {
                 self.refresh_ratings(store)?;
                 self.volunteer = store.volunteer_activities(from, to)?;
                 self.load_settings(store)?;
+                self.dues_bases = store.dues_bases(None)?;
+                self.dues_payments = store.dues_payments(None)?;
             }
             Touched::Members(before, after) => {
                 self.members = store.members(None)?;
@@ -132,6 +140,11 @@ impl Overview {
                 self.compliance = Some(compliance::run(store, rules, year, self.today, None)?);
             }
             Touched::Settings => self.load_settings(store)?,
+            Touched::Dues(branch) => {
+                self.dues_bases = store.dues_bases(None)?;
+                self.dues_payments = store.dues_payments(None)?;
+                self.refresh_compliance(store, rules, branch)?;
+            }
         }
         Ok(())
     }

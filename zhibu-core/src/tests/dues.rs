@@ -112,15 +112,15 @@ fn six_ended_months_unpaid_are_flagged_with_the_clause_and_nothing_before_the_fi
         })
         .unwrap();
     let rules = RuleSet::default();
-    let flagged = |as_of| {
-        let ledger = fx.store.ledger(needed_from(&rules, 2025), day(2025, 12, 31)).unwrap();
+    let flagged = |store: &crate::store::Store, as_of| {
+        let ledger = store.ledger(needed_from(&rules, 2025), day(2025, 12, 31)).unwrap();
         let result = evaluate(&ledger, &rules, 2025, as_of, Some(fx.branch)).remove(0);
         result.findings.into_iter().filter(|f| f.code == FindingCode::DuesUnpaid).collect::<Vec<_>>()
     };
     // March to July ended unpaid by August 15: five months, not yet.
-    assert!(flagged(day(2025, 8, 15)).is_empty());
+    assert!(flagged(&fx.store, day(2025, 8, 15)).is_empty());
     // By September 1 August has ended too: six months.
-    let findings = flagged(day(2025, 9, 1));
+    let findings = flagged(&fx.store, day(2025, 9, 1));
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0].member, Some(owing));
     assert_eq!(findings[0].message, "党员1自2025年3月起已连续6个月未交纳党费（欠缴120.00元），请核实原因");
@@ -137,6 +137,12 @@ fn six_ended_months_unpaid_are_flagged_with_the_clause_and_nothing_before_the_fi
     assert_eq!(status.settled, vec![ym(2025, 1), ym(2025, 2)]);
     assert_eq!(status.owed_fen, 6 * 2000);
     assert_eq!(status.paid_fen, 4000);
+
+    // Paying October does not wipe out March to September: the run is still flagged, closed.
+    fx.store.write(|w| w.create_dues_payment(&pay(owing, ym(2025, 10), ym(2025, 10), 2000))).unwrap();
+    let findings = flagged(&fx.store, day(2025, 11, 15));
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].message, "党员1自2025年3月至2025年9月连续7个月未交纳党费（欠缴140.00元），请核实原因");
 
     // A branch that never confirmed a base owes nothing the app could know.
     let other = fx.add_members(1).unwrap()[0];
