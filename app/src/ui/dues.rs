@@ -289,11 +289,14 @@ fn forms_ui(ui: &mut Ui, state: &mut State, data: &Data, rules: &RuleSet, year: 
         }
         let income = parse_yuan(&state.income);
         let least = rates.monthly(state.category, income.filter(|_| state.category.has_income()));
-        let hint = match least {
+        let standard = match least {
             Some(fen) => format!("按标准 {} 元（{}）", yuan(fen), rates.rate_label(state.category, income)),
             None => "先填月收入".to_owned(),
         };
-        hinted_field_ui(ui, "每月党费（元）", &mut state.monthly, &hint);
+        ui.label("标准");
+        ui.label(&standard);
+        ui.end_row();
+        hinted_field_ui(ui, "每月党费（元）", &mut state.monthly, "空着按标准，自愿多交可填更多");
         hinted_field_ui(ui, "确认日期", &mut state.confirmed_on, "2025-01-15");
     });
     if ui.button("确认基数").clicked() {
@@ -310,7 +313,7 @@ fn forms_ui(ui: &mut Ui, state: &mut State, data: &Data, rules: &RuleSet, year: 
     }
     ui.separator();
     ui.horizontal(|ui| {
-        ui.heading(if state.editing.is_some() { "修改缴纳记录" } else { "记录缴纳" });
+        ui.heading(if state.editing.is_some() { "修改缴纳记录" } else { "记录一笔党费或免交" });
         if state.editing.is_some() && ui.button("取消修改").clicked() {
             state.saved();
         }

@@ -837,3 +837,62 @@ fn a_roster_problem_is_corrected_or_its_row_skipped_in_the_window() {
     assert_eq!(members[0].record.id_number.as_str(), good.as_str(), "the corrected value went in");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text, "the file is not changed");
 }
+
+/// 党费 through the window: a base confirmed with the amount from the rates, a quarter paid, a
+/// payroll list with a bad row refused whole (its row named) and then taken, the grid showing
+/// each month, a member six months behind flagged with the clause.
+#[test]
+fn dues_are_kept_through_the_window() {
+    let mut fixture = Fixture::new().unwrap();
+    let ids = fixture.add_members(2).unwrap();
+    let dir = fixture.dir.path().to_owned();
+    drop(fixture.store);
+    let year = chrono::Local::now().year();
+    let mut harness = harness(App::open(paths(&dir), Some("李书记".into())));
+    harness.run_steps(2);
+    click(&mut harness, "党费");
+    choose_nth(&mut harness, "党员", 0, "党员0");
+    choose(&mut harness, "类别", "离退休");
+    type_into(&mut harness, "税后月收入（元）", "4000");
+    assert!(harness.query_by_label_contains("按标准 20.00 元（0.5%）").is_some(), "the amount from the rates");
+    replace_in(&mut harness, "确认日期", &format!("{year}-01-10"));
+    click(&mut harness, "确认基数");
+    assert_eq!(notice(&harness), format!("已确认{year}年党费基数：每月20.00元"));
+    choose_nth(&mut harness, "党员", 0, "党员1");
+    choose(&mut harness, "类别", "学生");
+    click(&mut harness, "确认基数");
+    assert_eq!(notice(&harness), format!("已确认{year}年党费基数：每月0.20元"));
+
+    // 党员0 pays January to March; the amount defaults to what the months owe.
+    choose_nth(&mut harness, "缴费党员", 0, "党员0");
+    replace_in(&mut harness, "起始月份", &format!("{year}-01"));
+    type_into(&mut harness, "截止月份", &format!("{year}-03"));
+    replace_in(&mut harness, "缴纳日期", &format!("{year}-03-20"));
+    click(&mut harness, "记录缴纳");
+    assert_eq!(notice(&harness), format!("已记录党费：{year}年1月至{year}年3月，60.00元"));
+
+    // A payroll list whose second row overlaps what is recorded: nothing is written.
+    let list = dir.join("代扣.csv");
+    std::fs::write(
+        &list,
+        format!("姓名,金额,缴费日期,缴费月份\n党员1,0.60,{year}-03-25,{year}-01至{year}-03\n党员0,20,{year}-03-25,{year}-03\n"),
+    )
+    .unwrap();
+    let branch = harness.state().workspace().unwrap().dues.branch.unwrap();
+    let method = zhibu_core::domain::PaymentMethod::Payroll;
+    harness.state_mut().commands.push(zhibu::ui::Command::ImportDues(list.clone(), branch, method));
+    settle(&mut harness);
+    assert_eq!(notice(&harness), "党费明细有1处问题，未导入任何记录");
+    assert!(harness.query_by_label_contains("第3行「缴费月份」与已记录的").is_some(), "the row is named");
+    assert_eq!(harness.state().workspace().unwrap().data.dues_payments.len(), 1);
+    std::fs::write(&list, format!("姓名,金额,缴费日期,缴费月份\n党员1,0.60,{year}-03-25,{year}-01至{year}-03\n"))
+        .unwrap();
+    harness.state_mut().commands.push(zhibu::ui::Command::ImportDues(list, branch, method));
+    settle(&mut harness);
+    assert_eq!(notice(&harness), "已导入党费明细：1笔");
+    let data = &harness.state().workspace().unwrap().data;
+    assert_eq!(data.dues_payments.len(), 2);
+    assert!(data.dues_payments.iter().all(|p| p.record.member == ids[0] || p.record.method == method));
+    // Three months paid for each of the two: six ✓ in the grid.
+    assert_eq!(harness.query_all_by_label("✓").count(), 6);
+}
