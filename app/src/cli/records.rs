@@ -225,6 +225,26 @@ fn read_json<T: DeserializeOwned>(file: &Path) -> Result<T> {
         .with_context(|| format!("记录文件格式不对（见 docs/records-json.md）：{}", file.display()))
 }
 
+/// An appraisal with the grade the rules suggest for its ballots and the member's year (today's
+/// records, the default rules): deciding otherwise is refused unless the file gives a `reason`.
+fn suggested(
+    store: &Store,
+    mut appraisal: zhibu_core::domain::MemberAppraisal,
+) -> Result<zhibu_core::domain::MemberAppraisal> {
+    let today = chrono::Local::now().date_naive();
+    let suggestion = zhibu_core::services::profile::suggestion_for(store, &RuleSet::default(), &appraisal, today)?;
+    appraisal.suggested = Some(suggestion.grade);
+    if appraisal.grade != suggestion.grade && appraisal.reason.trim().is_empty() {
+        anyhow::bail!(
+            "评定理由须写明：按民主测评票数和本年度记录建议评定为“{}”（{}），评定为“{}”须在记录文件的 reason 中写明理由",
+            suggestion.grade.label(),
+            suggestion.reasons.join("；"),
+            appraisal.grade.label()
+        );
+    }
+    Ok(appraisal)
+}
+
 fn print_json<T: Serialize>(value: &T) -> Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
@@ -249,7 +269,8 @@ pub fn record(store: &mut Store, command: RecordCommand) -> Result<()> {
                 Kind::Election => store.write(|w| Ok::<_, anyhow::Error>(w.create_election(&read_json(&file)?)?.0))?,
                 Kind::Review => store.write(|w| Ok::<_, anyhow::Error>(w.create_duty_review(&read_json(&file)?)?.0))?,
                 Kind::Appraisal => {
-                    store.write(|w| Ok::<_, anyhow::Error>(w.create_appraisal(&read_json(&file)?)?.0))?
+                    let appraisal = suggested(store, read_json(&file)?)?;
+                    store.write(|w| w.create_appraisal(&appraisal))?.0
                 }
                 Kind::Rating => store.write(|w| Ok::<_, anyhow::Error>(w.create_star_rating(&read_json(&file)?)?.0))?,
                 Kind::Volunteer => {
@@ -286,7 +307,8 @@ pub fn record(store: &mut Store, command: RecordCommand) -> Result<()> {
                     store.write(|w| Ok::<_, anyhow::Error>(w.update_duty_review(ReviewId(id), &read_json(&file)?)?))?
                 }
                 Kind::Appraisal => {
-                    store.write(|w| Ok::<_, anyhow::Error>(w.update_appraisal(AppraisalId(id), &read_json(&file)?)?))?
+                    let appraisal = suggested(store, read_json(&file)?)?;
+                    store.write(|w| w.update_appraisal(AppraisalId(id), &appraisal))?
                 }
                 Kind::Rating => {
                     store.write(|w| Ok::<_, anyhow::Error>(w.update_star_rating(RatingId(id), &read_json(&file)?)?))?

@@ -1,16 +1,19 @@
 //! 评议: duty reviews with ballot entry (the total checked against ballots returned, live),
-//! member appraisals, and star ratings scored against a scheme a plugin provides. A saved one is
+//! member appraisals (个人自评 → 民主测评 ballots → 支部评定, with the member's year beside the form
+//! and the grade the rules suggest; deciding otherwise needs a reason), and star ratings scored against a scheme a plugin provides. A saved one is
 //! corrected by loading it back into its form (修改) or removed (删除, undoable).
 
 use super::command::Command;
 use super::ops::Op;
-use super::widgets::{self, multiline_ui};
+use super::widgets::{self, field_ui, multiline_ui};
 use super::workspace::{Data, Workspace};
 use egui::Ui;
 use zhibu_core::domain::{
-    AppraisalGrade, AppraisalId, BallotTally, DutyReview, IndicatorScore, MemberAppraisal, MemberId, OrgId, RatingId,
-    ReportSection, ReviewGrade, ReviewId, SchemeId, StarRating, star_string,
+    AppraisalGrade, AppraisalId, AppraisalVotes, BallotTally, DutyReview, IndicatorScore, MemberAppraisal, MemberId,
+    OrgId, RatingId, ReportSection, ReviewGrade, ReviewId, SchemeId, StarRating, star_string,
 };
+use zhibu_core::rules::RuleSet;
+use zhibu_core::services::profile::{MemberProfile, YearRecords, profile};
 
 /// The parts of a duty report, in the order the template prints them (it finds each by its heading).
 pub const SECTIONS: [&str; 4] = ["履行第一责任人职责情况", "主要工作及成效", "存在问题及原因", "下一步打算"];
@@ -54,6 +57,10 @@ pub struct State {
     pub appraisal_grade: Option<AppraisalGrade>,
     /// 个人自评.
     pub self_assessment: String,
+    /// 民主测评 ballots: 优秀, 合格, 基本合格, 不合格.
+    pub appraisal_votes: [u32; 4],
+    /// Why the branch decides otherwise than suggested.
+    pub appraisal_reason: String,
     /// Star rating form: scheme, subject, scores by indicator key.
     pub scheme: Option<SchemeId>,
     /// Rated branch.
@@ -80,6 +87,8 @@ impl State {
         self.editing_review = None;
         self.editing_appraisal = None;
         self.editing_rating = None;
+        self.appraisal_votes = [0; 4];
+        self.appraisal_reason.clear();
     }
 
     /// Loads a saved duty review into the form.
@@ -103,6 +112,7 @@ impl State {
 pub fn reviews_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Command>) {
     let data = &workspace.data;
     let year = workspace.year;
+    let rules = &workspace.rules;
     let state = &mut workspace.reviews;
     ui.horizontal(|ui| {
         ui.selectable_value(&mut state.tab, Tab::Duty, "述职评议");
@@ -112,7 +122,7 @@ pub fn reviews_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
     ui.separator();
     egui::ScrollArea::vertical().id_salt("reviews").show(ui, |ui| match state.tab {
         Tab::Duty => duty_ui(ui, state, data, year, commands),
-        Tab::Appraisal => appraisal_ui(ui, state, data, year, commands),
+        Tab::Appraisal => appraisal_ui(ui, state, data, rules, year, commands),
         Tab::Stars => stars_ui(ui, state, data, year, commands),
     });
 }
@@ -241,7 +251,7 @@ fn duty_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands: &mu
     }
 }
 
-fn appraisal_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands: &mut Vec<Command>) {
+fn appraisal_ui(ui: &mut Ui, state: &mut State, data: &Data, rules: &RuleSet, year: i32, commands: &mut Vec<Command>) {
     ui.heading(format!("{year}年度 民主评议党员"));
     let mut counts = [0usize; 4];
     for appraisal in &data.appraisals {
@@ -271,6 +281,9 @@ fn appraisal_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands
                     state.appraisal_member = Some(a.member);
                     state.appraisal_grade = Some(a.grade);
                     state.self_assessment.clone_from(&a.self_assessment);
+                    let v = a.votes;
+                    state.appraisal_votes = [v.outstanding, v.qualified, v.basically_qualified, v.unqualified];
+                    state.appraisal_reason.clone_from(&a.reason);
                 }
                 if ui.small_button("删除").on_hover_text(format!("删除{name}的评议结果")).clicked() {
                     commands.push(Command::Op(Op::DeleteAppraisal(appraisal.id)));
@@ -285,32 +298,108 @@ fn appraisal_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands
         widgets::choice_ui(ui, "支部", &mut state.branch, &branches);
         let members = data.member_choices(state.branch);
         widgets::choice_ui(ui, "党员", &mut state.appraisal_member, &members);
+        multiline_ui(ui, "个人自评", &mut state.self_assessment);
+    });
+    let Some(member) = state.appraisal_member.and_then(|id| data.members.iter().find(|m| m.id == id)) else {
+        ui.label("选择党员后，这里显示其本年度的出席、志愿服务、党费和预警，并按民主测评票数给出建议等次。");
+        return;
+    };
+    let profile = member_profile(data, member.id, &member.record, year);
+    profile_ui(ui, &profile);
+    ui.strong("民主测评（票数）");
+    ui.horizontal(|ui| {
+        for (grade, votes) in AppraisalGrade::ALL.iter().zip(state.appraisal_votes.iter_mut()) {
+            widgets::number_ui(ui, &format!("“{}”票", grade.label()), votes);
+        }
+    });
+    let [outstanding, qualified, basically_qualified, unqualified] = state.appraisal_votes;
+    let votes = AppraisalVotes { outstanding, qualified, basically_qualified, unqualified };
+    let suggestion = profile.suggest(&votes, rules);
+    ui.label(format!("建议评定：{}", suggestion.grade.label()));
+    for reason in &suggestion.reasons {
+        ui.small(format!("· {reason}"));
+    }
+    egui::Grid::new("appraisal-decision").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
         let grades = AppraisalGrade::ALL.map(|g| (Some(g), g.label().to_owned()));
         widgets::choice_ui(ui, "评定结果", &mut state.appraisal_grade, &grades);
-        multiline_ui(ui, "个人自评", &mut state.self_assessment);
+        if state.appraisal_grade.is_some_and(|g| g != suggestion.grade) {
+            field_ui(ui, "评定理由（与建议不同时必填）", &mut state.appraisal_reason);
+        }
     });
     let button = if state.editing_appraisal.is_some() { "保存评议结果的修改" } else { "保存民主评议" };
     if ui.button(button).clicked() {
-        match (state.appraisal_member, state.appraisal_grade) {
-            (Some(member), Some(grade)) => {
-                let appraisal =
-                    MemberAppraisal { year, member, self_assessment: state.self_assessment.trim().to_owned(), grade };
-                match appraisal.validate() {
-                    Ok(()) => {
-                        state.self_assessment.clear();
-                        commands.push(match state.editing_appraisal.take() {
-                            Some(id) => Command::Op(Op::UpdateAppraisal(id, Box::new(appraisal))),
-                            None => Command::SaveAppraisal(Box::new(appraisal)),
-                        });
-                    }
-                    Err(error) => state.error = Some(error.to_string()),
-                }
+        let grade = state.appraisal_grade.unwrap_or(suggestion.grade);
+        let differs = grade != suggestion.grade;
+        let appraisal = MemberAppraisal {
+            year,
+            member: member.id,
+            self_assessment: state.self_assessment.trim().to_owned(),
+            votes,
+            grade,
+            suggested: Some(suggestion.grade),
+            reason: if differs { state.appraisal_reason.trim().to_owned() } else { String::new() },
+        };
+        match appraisal.validate() {
+            Ok(()) => {
+                state.self_assessment.clear();
+                commands.push(match state.editing_appraisal.take() {
+                    Some(id) => Command::Op(Op::UpdateAppraisal(id, Box::new(appraisal))),
+                    None => Command::SaveAppraisal(Box::new(appraisal)),
+                });
             }
-            _ => state.error = Some("请选择党员和评定结果".into()),
+            Err(error) => state.error = Some(error.to_string()),
         }
     }
     if let Some(error) = &state.error {
         widgets::error_text_ui(ui, error);
+    }
+}
+
+/// A member's year from what the window has loaded (the year's meetings, activities, dues and
+/// the branch's compliance findings).
+fn member_profile(data: &Data, id: MemberId, member: &zhibu_core::domain::Member, year: i32) -> MemberProfile {
+    let findings: Vec<zhibu_core::rules::Finding> = data
+        .compliance
+        .iter()
+        .flat_map(|c| &c.branches)
+        .filter(|b| b.branch == member.branch)
+        .flat_map(|b| b.findings.iter().cloned())
+        .collect();
+    let records = YearRecords {
+        year,
+        as_of: data.today,
+        meetings: &data.meetings,
+        activities: &data.volunteer,
+        dues_bases: &data.dues_bases,
+        dues_payments: &data.dues_payments,
+        findings: &findings,
+    };
+    profile(id, member, &records)
+}
+
+/// The member's year beside the form.
+fn profile_ui(ui: &mut Ui, p: &MemberProfile) {
+    ui.strong("本年度情况");
+    let rate = p.attendance_rate().map_or_else(|| "—".to_owned(), |r| format!("{r:.1}%"));
+    ui.label(format!("组织生活：应参加 {} 次，出席 {} 次，出席率 {rate}", p.expected, p.present));
+    for missed in &p.missed {
+        ui.small(format!("· {} {}：{}", missed.date.format("%Y-%m-%d"), missed.title, missed.why));
+    }
+    ui.label(format!("志愿服务：{} 次，{:.1} 小时", p.activities, p.hours));
+    let dues = if p.dues.due.is_empty() {
+        "党费：未确认基数".to_owned()
+    } else {
+        format!(
+            "党费：应交 {} 个月，已交（含免交）{} 个月，欠缴 {} 个月 {} 元",
+            p.dues.due.len(),
+            p.dues.settled.len(),
+            p.dues.owed.len(),
+            zhibu_core::domain::yuan(p.dues.owed_fen)
+        )
+    };
+    ui.label(dues);
+    for flag in &p.flags {
+        widgets::warning_text_ui(ui, &format!("{}（{}）", flag.message, flag.clause));
     }
 }
 

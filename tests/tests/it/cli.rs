@@ -325,10 +325,18 @@ fn a_branch_year_from_an_empty_database_on_the_command_line() {
         year: 2025,
         member: members[4],
         self_assessment: "按时参加组织生活。".into(),
+        votes: AppraisalVotes { outstanding: 2, qualified: 6, basically_qualified: 0, unqualified: 0 },
         grade: AppraisalGrade::Qualified,
+        suggested: None,
+        reason: String::new(),
     };
     go(&["record", "add", "appraisal", "--file", &json_file(d, "a.json", &appraisal)]);
+    // 优秀 against the suggested 合格 needs its reason.
     let appraisal = MemberAppraisal { grade: AppraisalGrade::Outstanding, ..appraisal };
+    let refused = fails(&["record", "edit", "appraisal", "--id", "1", "--file", &json_file(d, "a2.json", &appraisal)]);
+    assert!(refused.starts_with("评定理由须写明：按民主测评票数和本年度记录建议评定为“合格”"), "{refused}");
+    let appraisal =
+        MemberAppraisal { reason: "带头开展小区环境整治，群众评价好。".into(), ..appraisal };
     go(&["record", "edit", "appraisal", "--id", "1", "--file", &json_file(d, "a2.json", &appraisal)]);
     let mut store = Store::open_existing(std::path::Path::new(db), "检查").unwrap();
     let scheme = store.write(|w| w.create_rating_scheme(&zhibu_core::services::demo::branch_scheme())).unwrap();

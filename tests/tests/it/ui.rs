@@ -605,7 +605,16 @@ fn a_branch_year_through_the_window_from_an_empty_database() {
     choose(&mut harness, "评定结果", "合格");
     click(&mut harness, "保存民主评议");
     click(&mut harness, "修改");
+    // 民主测评 ballots, with the member's year beside the form and the suggestion from them.
+    set_number(&mut harness, "“优秀”票", 0, 3);
+    set_number(&mut harness, "“合格”票", 0, 6);
+    assert!(harness.query_by_label("建议评定：合格").is_some(), "3 of 9 for 优秀 is not above half");
+    assert!(harness.query_by_label_contains("组织生活：应参加").is_some(), "the member's year is shown");
     choose(&mut harness, "评定结果", "优秀");
+    click(&mut harness, "保存评议结果的修改");
+    let error = harness.state().workspace().unwrap().reviews.error.clone().unwrap_or_default();
+    assert_eq!(error, "评定理由评定为“优秀”与建议的“合格”不同，须写明理由：（空）");
+    type_into(&mut harness, "评定理由（与建议不同时必填）", "带头参加社区志愿服务，群众评价好。");
     click(&mut harness, "保存评议结果的修改");
     assert_eq!(notice(&harness), "已保存民主评议的修改");
 

@@ -38,7 +38,9 @@ pub use org::{BranchCategory, CommitteeRole, CommitteeTerm, OrgKind, Organizatio
 pub use rating::{
     Indicator, IndicatorScore, Quota, RatingScheme, RatingSubjectKind, StarBand, StarRating, star_string,
 };
-pub use review::{AppraisalGrade, BallotTally, DutyReview, MemberAppraisal, ReportSection, ReviewGrade};
+pub use review::{
+    AppraisalGrade, AppraisalVotes, BallotTally, DutyReview, MemberAppraisal, ReportSection, ReviewGrade,
+};
 pub use volunteer::{Participant, VolunteerActivity, VolunteerCategory};
 
 /// Checks that a required text is present, not too long and free of control characters.

@@ -154,7 +154,37 @@ impl AppraisalGrade {
     }
 }
 
-/// One member's yearly appraisal result.
+/// 民主测评: the ballots cast on one member, by grade (all zero: not recorded).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppraisalVotes {
+    /// 优秀.
+    pub outstanding: u32,
+    /// 合格.
+    pub qualified: u32,
+    /// 基本合格.
+    pub basically_qualified: u32,
+    /// 不合格.
+    pub unqualified: u32,
+}
+
+impl AppraisalVotes {
+    /// Valid ballots.
+    pub fn total(&self) -> u32 {
+        self.outstanding + self.qualified + self.basically_qualified + self.unqualified
+    }
+
+    /// The ballots for `grade`.
+    pub fn of(&self, grade: AppraisalGrade) -> u32 {
+        match grade {
+            AppraisalGrade::Outstanding => self.outstanding,
+            AppraisalGrade::Qualified => self.qualified,
+            AppraisalGrade::BasicallyQualified => self.basically_qualified,
+            AppraisalGrade::Unqualified => self.unqualified,
+        }
+    }
+}
+
+/// One member's yearly appraisal: 个人自评 → 民主测评 → 支部评定.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberAppraisal {
     /// 年度.
@@ -163,16 +193,39 @@ pub struct MemberAppraisal {
     pub member: MemberId,
     /// 个人自评.
     pub self_assessment: String,
+    /// 民主测评 ballots (all zero when not recorded).
+    #[serde(default)]
+    pub votes: AppraisalVotes,
     /// 支部评定 result.
     pub grade: AppraisalGrade,
+    /// The grade the rules suggested when it was decided (from the ballots and the year's records).
+    #[serde(default)]
+    pub suggested: Option<AppraisalGrade>,
+    /// Why the branch decided otherwise than suggested (required then).
+    #[serde(default)]
+    pub reason: String,
 }
 
 impl MemberAppraisal {
-    /// Checks the year and the self-assessment text.
+    /// Checks the year, the texts, and that a decision against the suggestion gives its reason.
     pub fn validate(&self) -> Result<(), ValidationError> {
         if !(2000..=2100).contains(&self.year) {
             return Err(ValidationError::new("年度", "不在2000至2100之间", self.year));
         }
-        check_text("个人自评", &self.self_assessment, 5000)
+        if self.votes.total() > 100_000 {
+            return Err(ValidationError::new("民主测评票数", "超过10万张", self.votes.total()));
+        }
+        if let Some(suggested) = self.suggested
+            && suggested != self.grade
+            && self.reason.trim().is_empty()
+        {
+            return Err(ValidationError::new(
+                "评定理由",
+                format!("评定为“{}”与建议的“{}”不同，须写明理由", self.grade.label(), suggested.label()),
+                "（空）",
+            ));
+        }
+        check_text("个人自评", &self.self_assessment, 5000)?;
+        check_text("评定理由", &self.reason, 500)
     }
 }

@@ -5,14 +5,16 @@
 //! Nothing here reads files other than the override file the caller names, opens the
 //! database or looks at the clock: the caller passes the records and the `as_of` day.
 
+mod appraisal;
 mod evaluate;
 mod ruleset;
 
+pub use appraisal::{Suggestion, suggest};
 pub use evaluate::{
     BranchCompliance, Finding, FindingCode, MeetingTally, PeriodMark, Severity, TermStatus, check_meeting, evaluate,
     needed_from,
 };
 pub use ruleset::{
-    BranchSizeRules, ElectionRule, Frequency, MeetingRule, ParticipationRule, QuorumRule, Ratio, RuleSet, RulesError,
-    TermRules, VolunteerStarRule,
+    AppraisalRule, BranchSizeRules, DuesRule, ElectionRule, Frequency, MeetingRule, ParticipationRule, QuorumRule,
+    Ratio, RuleSet, RulesError, TermRules, VolunteerStarRule,
 };

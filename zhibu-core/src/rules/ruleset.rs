@@ -203,6 +203,21 @@ pub struct DuesRule {
     pub clause: String,
 }
 
+/// The 民主评议党员 suggestion from the 民主测评 ballots (the branch decides; NORMS.md gives no
+/// numbers, so these are the common practice and a rule file may change them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppraisalRule {
+    /// 优秀 ballots above this share of the valid ones suggest 优秀.
+    pub outstanding_more_than: Ratio,
+    /// 基本合格 and 不合格 ballots together above this share suggest 基本合格.
+    pub below_qualified_more_than: Ratio,
+    /// 不合格 ballots above this share suggest 不合格.
+    pub unqualified_more_than: Ratio,
+    /// Where the procedure comes from.
+    pub clause: String,
+}
+
 /// 差额 in committee elections.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -235,6 +250,8 @@ pub struct RuleSet {
     pub elections: ElectionRule,
     /// Dues rates and the unpaid flag.
     pub dues: DuesRule,
+    /// The appraisal suggestion.
+    pub appraisal: AppraisalRule,
 }
 
 impl Default for RuleSet {
@@ -306,6 +323,12 @@ impl Default for RuleSet {
                 rates: crate::domain::DuesRates::default(),
                 months: 6,
                 clause: "《中国共产党章程》第九条".to_owned(),
+            },
+            appraisal: AppraisalRule {
+                outstanding_more_than: half,
+                below_qualified_more_than: Ratio { num: 1, den: 3 },
+                unqualified_more_than: Ratio { num: 1, den: 3 },
+                clause: "中共中央组织部《关于建立民主评议党员制度的意见》".to_owned(),
             },
         }
     }

@@ -11,11 +11,12 @@
 
 use super::{ServiceError, names};
 use crate::domain::{
-    AgendaItem, AppraisalGrade, Attendance, BallotTally, BranchCategory, Candidate, CommitteeRole, CommitteeTerm,
-    DualRegistration, DutyReview, Election, Gender, IdNumber, Indicator, IndicatorScore, Meeting, MeetingKind,
-    MeetingStatus, Member, MemberAppraisal, MemberId, MemberStatus, Observer, OrgId, OrgKind, Organization,
-    Participant, Phone, Presence, Quota, RatingScheme, RatingSubjectKind, ReportSection, Resolution, ReviewGrade,
-    RoleAssignment, SchemeId, Speech, StarBand, StarRating, VolunteerActivity, VolunteerCategory, Voter, Votes,
+    AgendaItem, AppraisalGrade, AppraisalVotes, Attendance, BallotTally, BranchCategory, Candidate, CommitteeRole,
+    CommitteeTerm, DualRegistration, DutyReview, Election, Gender, IdNumber, Indicator, IndicatorScore, Meeting,
+    MeetingKind, MeetingStatus, Member, MemberAppraisal, MemberId, MemberStatus, Observer, OrgId, OrgKind,
+    Organization, Participant, Phone, Presence, Quota, RatingScheme, RatingSubjectKind, ReportSection, Resolution,
+    ReviewGrade, RoleAssignment, SchemeId, Speech, StarBand, StarRating, VolunteerActivity, VolunteerCategory, Voter,
+    Votes,
 };
 use crate::store::{Store, Writer};
 use chrono::{Datelike, Months, NaiveDate, NaiveTime};
@@ -734,11 +735,32 @@ fn create_year(
         } else {
             AppraisalGrade::Qualified
         };
+        // The 民主测评 ballots fit the grade; drawn from a generator of their own so the rest of
+        // the demo keeps its draws.
+        let mut ballots = ChaCha8Rng::seed_from_u64((member.id.0 as u64) << 16 ^ year as u64);
+        let voters = (branch.members.len() as u32).saturating_sub(ballots.random_range(1..=3)).max(3);
+        let lead = match grade {
+            AppraisalGrade::Outstanding => voters * 3 / 5 + ballots.random_range(0..=voters / 5),
+            _ => ballots.random_range(0..=voters / 6),
+        };
+        let lagging = match grade {
+            AppraisalGrade::BasicallyQualified => voters * 2 / 5 + ballots.random_range(0..=voters / 6),
+            _ => ballots.random_range(0..=1).min(voters - lead),
+        };
+        let votes = AppraisalVotes {
+            outstanding: lead,
+            qualified: voters - lead - lagging,
+            basically_qualified: lagging,
+            unqualified: 0,
+        };
         w.create_appraisal(&MemberAppraisal {
             year,
             member: member.id,
             self_assessment: "能够认真学习党的理论，按时参加组织生活，积极参加志愿服务。".into(),
+            votes,
             grade,
+            suggested: None,
+            reason: String::new(),
         })?;
         summary.appraisals += 1;
     }

@@ -12,6 +12,7 @@ pub mod dues;
 pub mod import;
 mod names;
 pub mod overview;
+pub mod profile;
 
 use crate::rules::RulesError;
 use crate::store::StoreError;

@@ -426,6 +426,9 @@ fn field_label(key: &str) -> &str {
         "paid_on" => "缴纳日期",
         "method" => "缴纳方式",
         "note" => "备注",
+        "votes" => "民主测评票数",
+        "suggested" => "建议等次",
+        "reason" => "评定理由",
         other => other,
     }
 }
@@ -455,7 +458,7 @@ fn code_label(key: &str, value: &Json) -> Option<&'static str> {
             .map(MemberStatus::label)
             .or_else(|| as_::<MeetingStatus>(value).map(|s| if s == MeetingStatus::Final { "定稿" } else { "草稿" })),
         "gender" => as_::<Gender>(value).map(Gender::label),
-        "grade" => as_::<AppraisalGrade>(value).map(AppraisalGrade::label),
+        "grade" | "suggested" => as_::<AppraisalGrade>(value).map(AppraisalGrade::label),
         "overall_grade" => as_::<ReviewGrade>(value).map(ReviewGrade::label),
         "role" => as_::<CommitteeRole>(value).map(CommitteeRole::label),
         _ => None,

@@ -107,14 +107,23 @@ impl Writer<'_> {
         appraisal.validate()?;
         super::member::require_member(&self.tx, appraisal.member)?;
         let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO member_appraisals(year, member_id, self_assessment, grade) VALUES (?1, ?2, ?3, ?4)
+            "INSERT INTO member_appraisals(year, member_id, self_assessment, grade, votes_outstanding, votes_qualified,
+                 votes_basically_qualified, votes_unqualified, suggested, reason)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
              ON CONFLICT(year, member_id) DO NOTHING",
         )?;
+        let v = appraisal.votes;
         let inserted = stmt.execute(params![
             appraisal.year,
             appraisal.member.0,
             appraisal.self_assessment.trim(),
-            codec::code(&appraisal.grade)
+            codec::code(&appraisal.grade),
+            v.outstanding,
+            v.qualified,
+            v.basically_qualified,
+            v.unqualified,
+            appraisal.suggested.map(|g| codec::code(&g)),
+            appraisal.reason.trim()
         ])?;
         drop(stmt);
         if inserted == 0 {
@@ -153,12 +162,20 @@ impl Writer<'_> {
             });
         }
         self.tx.execute(
-            "UPDATE member_appraisals SET year = ?1, member_id = ?2, self_assessment = ?3, grade = ?4 WHERE id = ?5",
+            "UPDATE member_appraisals SET year = ?1, member_id = ?2, self_assessment = ?3, grade = ?4,
+                 votes_outstanding = ?5, votes_qualified = ?6, votes_basically_qualified = ?7, votes_unqualified = ?8,
+                 suggested = ?9, reason = ?10 WHERE id = ?11",
             params![
                 appraisal.year,
                 appraisal.member.0,
                 appraisal.self_assessment.trim(),
                 codec::code(&appraisal.grade),
+                appraisal.votes.outstanding,
+                appraisal.votes.qualified,
+                appraisal.votes.basically_qualified,
+                appraisal.votes.unqualified,
+                appraisal.suggested.map(|g| codec::code(&g)),
+                appraisal.reason.trim(),
                 id.0
             ],
         )?;
@@ -357,16 +374,14 @@ fn duty_review(conn: &rusqlite::Connection, id: ReviewId) -> Result<DutyReview> 
 }
 
 fn appraisal_by_id(conn: &rusqlite::Connection, id: AppraisalId) -> Result<MemberAppraisal> {
-    let row: Option<(i32, i64, String, String)> = conn
-        .query_row("SELECT year, member_id, self_assessment, grade FROM member_appraisals WHERE id = ?1", [id.0], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
-        .optional()?;
-    let (year, member, self_assessment, grade) =
-        row.ok_or(StoreError::NotFound { kind: "民主评议结果", id: id.0 })?;
-    Ok(MemberAppraisal {
-        year, member: MemberId(member), self_assessment, grade: codec::decode("评议等次", &grade)?
-    })
+    let year: Option<i32> =
+        conn.query_row("SELECT year FROM member_appraisals WHERE id = ?1", [id.0], |r| r.get(0)).optional()?;
+    let year = year.ok_or(StoreError::NotFound { kind: "民主评议结果", id: id.0 })?;
+    let stmt = conn.prepare_cached("SELECT a.id, a.member_id, a.self_assessment, a.grade, a.votes_outstanding, a.votes_qualified, a.votes_basically_qualified, a.votes_unqualified, a.suggested, a.reason FROM member_appraisals a WHERE a.id = ?1")?;
+    appraisal_rows(stmt, params![id.0], year)?
+        .pop()
+        .map(|a| a.record)
+        .ok_or(StoreError::NotFound { kind: "民主评议结果", id: id.0 })
 }
 
 fn star_rating(conn: &rusqlite::Connection, id: RatingId) -> Result<StarRating> {
@@ -433,7 +448,7 @@ impl Store {
     /// Member appraisals of `year`, by member.
     pub fn appraisals(&self, year: i32) -> Result<Vec<Stored<AppraisalId, MemberAppraisal>>> {
         let stmt = self.conn.prepare_cached(
-            "SELECT id, member_id, self_assessment, grade FROM member_appraisals WHERE year = ?1 ORDER BY member_id",
+            "SELECT a.id, a.member_id, a.self_assessment, a.grade, a.votes_outstanding, a.votes_qualified, a.votes_basically_qualified, a.votes_unqualified, a.suggested, a.reason FROM member_appraisals a WHERE a.year = ?1 ORDER BY a.member_id",
         )?;
         appraisal_rows(stmt, params![year], year)
     }
@@ -442,7 +457,7 @@ impl Store {
     pub fn branch_appraisals(&self, year: i32, branch: OrgId) -> Result<Vec<Stored<AppraisalId, MemberAppraisal>>> {
         // Through the branch's members and UNIQUE (year, member_id): a branch's 40 rows, not the year's thousands.
         let stmt = self.conn.prepare_cached(
-            "SELECT a.id, a.member_id, a.self_assessment, a.grade FROM members m
+            "SELECT a.id, a.member_id, a.self_assessment, a.grade, a.votes_outstanding, a.votes_qualified, a.votes_basically_qualified, a.votes_unqualified, a.suggested, a.reason FROM members m
              JOIN member_appraisals a ON a.year = ?1 AND a.member_id = m.id
              WHERE m.branch_id = ?2 ORDER BY a.member_id",
         )?;
@@ -476,6 +491,14 @@ fn appraisal_rows(
                 member: MemberId(r.get(1)?),
                 self_assessment: r.get(2)?,
                 grade: codec::decode("评议等次", &r.get::<_, String>(3)?)?,
+                votes: crate::domain::AppraisalVotes {
+                    outstanding: r.get(4)?,
+                    qualified: r.get(5)?,
+                    basically_qualified: r.get(6)?,
+                    unqualified: r.get(7)?,
+                },
+                suggested: r.get::<_, Option<String>>(8)?.map(|code| codec::decode("建议等次", &code)).transpose()?,
+                reason: r.get(9)?,
             },
         });
     }

@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "0003_real_year.sql", include_str!("../../migrations/0003_real_year.sql")),
     (4, "0004_member_details.sql", include_str!("../../migrations/0004_member_details.sql")),
     (5, "0005_dues.sql", include_str!("../../migrations/0005_dues.sql")),
+    (6, "0006_appraisal_votes.sql", include_str!("../../migrations/0006_appraisal_votes.sql")),
 ];
 
 /// The schema version this build creates.

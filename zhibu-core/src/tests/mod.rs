@@ -4,6 +4,7 @@
 // Tests fail loudly on purpose: unwrap/expect report the failing step with its value.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod appraisal;
 mod corrections;
 mod demo;
 mod dues;

@@ -170,7 +170,10 @@ fn evaluations_and_volunteer_activities_round_trip() {
         year: 2025,
         member: ids[1],
         self_assessment: "按时参加组织生活。".into(),
+        votes: crate::domain::AppraisalVotes { outstanding: 5, qualified: 3, basically_qualified: 0, unqualified: 0 },
         grade: AppraisalGrade::Outstanding,
+        suggested: Some(AppraisalGrade::Qualified),
+        reason: "带头参加社区疫情防控志愿服务，群众反映好。".into(),
     };
     let activity = VolunteerActivity {
         title: "禁毒宣传进社区".into(),
