@@ -381,9 +381,19 @@ fn member_profile(data: &Data, id: MemberId, member: &zhibu_core::domain::Member
 fn profile_ui(ui: &mut Ui, p: &MemberProfile) {
     ui.strong("本年度情况");
     let rate = p.attendance_rate().map_or_else(|| "—".to_owned(), |r| format!("{r:.1}%"));
+    for flag in &p.flags {
+        widgets::warning_text_ui(ui, &format!("{}（{}）", flag.message, flag.clause));
+    }
     ui.label(format!("组织生活：应参加 {} 次，出席 {} 次，出席率 {rate}", p.expected, p.present));
-    for missed in &p.missed {
-        ui.small(format!("· {} {}：{}", missed.date.format("%Y-%m-%d"), missed.title, missed.why));
+    if !p.missed.is_empty() {
+        // A long list would push the ballots off the screen: open only when short.
+        egui::CollapsingHeader::new(format!("未出席的 {} 次会议", p.missed.len()))
+            .default_open(p.missed.len() <= 4)
+            .show(ui, |ui| {
+                for missed in &p.missed {
+                    ui.small(format!("· {} {}：{}", missed.date.format("%Y-%m-%d"), missed.title, missed.why));
+                }
+            });
     }
     ui.label(format!("志愿服务：{} 次，{:.1} 小时", p.activities, p.hours));
     let dues = if p.dues.due.is_empty() {
@@ -398,9 +408,6 @@ fn profile_ui(ui: &mut Ui, p: &MemberProfile) {
         )
     };
     ui.label(dues);
-    for flag in &p.flags {
-        widgets::warning_text_ui(ui, &format!("{}（{}）", flag.message, flag.clause));
-    }
 }
 
 fn stars_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands: &mut Vec<Command>) {

@@ -13,7 +13,8 @@ impl App {
     /// `started` is when the program started; the time to the first frame is printed from it.
     pub fn start_screenshot_tour(&mut self, dir: PathBuf, started: Option<std::time::Instant>) {
         // Taken from the end: the screens in navigation order, then the editor and the preview.
-        let mut screens = vec![TourShot::ReportPreview, TourShot::ElectionEditor, TourShot::MeetingEditor];
+        let mut screens =
+            vec![TourShot::ReportPreview, TourShot::AppraisalForm, TourShot::ElectionEditor, TourShot::MeetingEditor];
         screens.extend(Screen::ALL.iter().rev().map(|s| TourShot::Screen(*s)));
         self.offer_demo = false;
         self.ask_operator = None;
@@ -40,7 +41,8 @@ impl App {
                 // The editors and the preview come after the screens, numbered on from them.
                 Some(TourShot::MeetingEditor) => format!("{:02}-meeting-editor.png", Screen::ALL.len() + 1),
                 Some(TourShot::ElectionEditor) => format!("{:02}-election-editor.png", Screen::ALL.len() + 2),
-                Some(TourShot::ReportPreview) | None => format!("{:02}-report-preview.png", Screen::ALL.len() + 3),
+                Some(TourShot::AppraisalForm) => format!("{:02}-appraisal-form.png", Screen::ALL.len() + 3),
+                Some(TourShot::ReportPreview) | None => format!("{:02}-report-preview.png", Screen::ALL.len() + 4),
             };
             let path = tour.dir.join(name);
             if let Err(error) = save_png(&path, &image) {
@@ -73,7 +75,21 @@ impl App {
                             workspace.orgs.select(branch, &workspace.data);
                         }
                     }
+                    TourShot::Screen(Screen::Dues) => {
+                        // A branch where someone has fallen behind, so the grid shows what it marks.
+                        workspace.dues.branch = flagged_member(&workspace.data).map(|(branch, _)| branch);
+                    }
                     TourShot::Screen(_) => {}
+                    TourShot::AppraisalForm => {
+                        // A flagged member: the year beside the form and a suggestion held back.
+                        let reviews = &mut workspace.reviews;
+                        reviews.tab = super::reviews::Tab::Appraisal;
+                        if let Some((branch, member)) = flagged_member(&workspace.data) {
+                            reviews.branch = Some(branch);
+                            reviews.appraisal_member = Some(member);
+                            reviews.appraisal_votes = [9, 4, 0, 0];
+                        }
+                    }
                     TourShot::MeetingEditor => workspace.meetings.new_form(&workspace.data, workspace.year),
                     TourShot::ElectionEditor => {
                         // The newest election of the demo, as recorded.
@@ -128,6 +144,8 @@ enum TourShot {
     MeetingEditor,
     /// The election editor on the newest election.
     ElectionEditor,
+    /// The 民主评议 form on a member the year's records flag.
+    AppraisalForm,
     /// The report centre showing the duty review's preview.
     ReportPreview,
 }
@@ -138,6 +156,7 @@ impl TourShot {
             Self::Screen(screen) => screen,
             Self::MeetingEditor => Screen::Meetings,
             Self::ElectionEditor => Screen::Organizations,
+            Self::AppraisalForm => Screen::Reviews,
             Self::ReportPreview => Screen::Reports,
         }
     }
@@ -152,6 +171,17 @@ pub(super) struct Tour {
     started: Option<std::time::Instant>,
     drawn: u32,
     prepared: bool,
+}
+
+/// The branch and a member of it the year's compliance flags for unpaid dues (else for inactivity).
+fn flagged_member(data: &super::workspace::Data) -> Option<(zhibu_core::domain::OrgId, zhibu_core::domain::MemberId)> {
+    use zhibu_core::rules::FindingCode;
+    let branches = data.compliance.as_ref().map(|c| c.branches.as_slice()).unwrap_or_default();
+    [FindingCode::DuesUnpaid, FindingCode::InactiveMember].into_iter().find_map(|code| {
+        branches
+            .iter()
+            .find_map(|b| b.findings.iter().find(|f| f.code == code).and_then(|f| Some((b.branch, f.member?))))
+    })
 }
 
 fn screen_file(screen: Screen) -> &'static str {
