@@ -442,7 +442,12 @@ fn list(store: &Store, kind: Kind, year: Option<i32>, branch: Option<OrgId>) -> 
             for r in
                 store.duty_reviews(need_year()?)?.into_iter().filter(|r| branch.is_none_or(|b| r.record.branch == b))
             {
-                let grade = r.record.overall_grade.map_or("未评定", |g| g.label());
+                let (pointed, _) = zhibu_core::rules::review_grade(&r.record.ballots, &RuleSet::default().duty_review);
+                let grade = match r.record.overall_grade {
+                    Some(g) if g != pointed => format!("{}（⚠ 测评票数指向“{}”，请核实）", g.label(), pointed.label()),
+                    Some(g) => g.label().to_owned(),
+                    None => format!("未评定（测评票数指向“{}”）", pointed.label()),
+                };
                 println!("{}\t{}\t{}年度\t{grade}", r.id, name(r.record.subject), r.record.year);
             }
         }

@@ -12,7 +12,7 @@ use zhibu_core::domain::{
     AppraisalGrade, AppraisalId, AppraisalVotes, BallotTally, DutyReview, IndicatorScore, MemberAppraisal, MemberId,
     OrgId, RatingId, ReportSection, ReviewGrade, ReviewId, SchemeId, StarRating, star_string,
 };
-use zhibu_core::rules::RuleSet;
+use zhibu_core::rules::{RuleSet, review_grade};
 use zhibu_core::services::profile::{MemberProfile, YearRecords, profile};
 
 /// The parts of a duty report, in the order the template prints them (it finds each by its heading).
@@ -121,13 +121,13 @@ pub fn reviews_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
     });
     ui.separator();
     egui::ScrollArea::vertical().id_salt("reviews").show(ui, |ui| match state.tab {
-        Tab::Duty => duty_ui(ui, state, data, year, commands),
+        Tab::Duty => duty_ui(ui, state, data, rules, year, commands),
         Tab::Appraisal => appraisal_ui(ui, state, data, rules, year, commands),
         Tab::Stars => stars_ui(ui, state, data, year, commands),
     });
 }
 
-fn duty_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands: &mut Vec<Command>) {
+fn duty_ui(ui: &mut Ui, state: &mut State, data: &Data, rules: &RuleSet, year: i32, commands: &mut Vec<Command>) {
     ui.heading(format!("{year}年度 党支部书记抓基层党建述职评议"));
     egui::Grid::new("duty-list").striped(true).show(ui, |ui| {
         for title in ["支部", "述职人", "好", "较好", "一般", "差", "应参评/实参评", "综合评定", ""]
@@ -144,7 +144,20 @@ fn duty_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands: &mu
                 ui.label(r.ballots.count(grade).to_string());
             }
             ui.label(format!("{}/{}", r.voters_expected, r.voters_returned));
-            ui.label(r.overall_grade.map_or("—", ReviewGrade::label));
+            // A stored grade the ballots do not point to is marked, not recomputed.
+            let (pointed, _) = review_grade(&r.ballots, &rules.duty_review);
+            match r.overall_grade {
+                Some(grade) if grade != pointed => {
+                    ui.label(format!("{} ⚠", grade.label()))
+                        .on_hover_text(format!("测评票数指向“{}”，请核实", pointed.label()));
+                }
+                Some(grade) => {
+                    ui.label(grade.label());
+                }
+                None => {
+                    ui.label("—");
+                }
+            }
             ui.horizontal(|ui| {
                 if ui.small_button("修改").on_hover_text(format!("修改{name}的述职评议")).clicked() {
                     state.edit_review(review.id, r);
@@ -189,6 +202,11 @@ fn duty_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands: &mu
         let mut grades = vec![(None, "（未评定）".to_owned())];
         grades.extend(ReviewGrade::ALL.iter().map(|g| (Some(*g), g.label().to_owned())));
         widgets::choice_ui(ui, "综合评定", &mut state.grade, &grades);
+        let [excellent, good, fair, poor] = state.ballots;
+        let (pointed, words) = review_grade(&BallotTally { excellent, good, fair, poor }, &rules.duty_review);
+        ui.label("测评票数指向");
+        ui.label(format!("“{}”", pointed.label())).on_hover_text(words);
+        ui.end_row();
         multiline_ui(ui, "上级点评", &mut state.comment);
         for (heading, body) in SECTIONS.iter().zip(state.sections.iter_mut()) {
             multiline_ui(ui, heading, body);
@@ -207,6 +225,18 @@ fn duty_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands: &mu
             ui.label(text);
         }
         Err(text) => widgets::error_text_ui(ui, text),
+    }
+    let [excellent, good, fair, poor] = state.ballots;
+    let (pointed, _) = review_grade(&BallotTally { excellent, good, fair, poor }, &rules.duty_review);
+    if let Some(grade) = state.grade.filter(|g| *g != pointed && total > 0) {
+        widgets::warning_text_ui(
+            ui,
+            &format!(
+                "综合评定“{}”与测评票数指向的“{}”不同：可以这样保存，报告照录，请核实",
+                grade.label(),
+                pointed.label()
+            ),
+        );
     }
     if let Some(error) = &state.error {
         widgets::error_text_ui(ui, error);

@@ -55,16 +55,21 @@ fn click(harness: &mut Harness<'_, App>, label: &str) {
 
 /// Types `text` into the text box named `label` (after what it already holds).
 fn type_into(harness: &mut Harness<'_, App>, label: &str, text: &str) {
-    let text_box = |harness: &Harness<'_, App>| {
+    let text_box = |harness: &Harness<'_, App>, scroll: bool| {
         let mut boxes = harness
             .get_all_by_label(label)
             .filter(|n| matches!(n.accesskit_node().role(), Role::TextInput | Role::MultilineTextInput));
         let found = boxes.next().unwrap_or_else(|| panic!("no text box named {label}"));
-        found.scroll_to_me();
+        if scroll {
+            found.scroll_to_me();
+        }
         assert!(boxes.next().is_none(), "two text boxes named {label}");
         found.rect().center()
     };
-    let centre = text_box(harness);
+    // Long forms scroll: bring the box into view, let the scroll land, then find where it is.
+    text_box(harness, true);
+    harness.run_steps(4);
+    let centre = text_box(harness, false);
     harness.get_all_by_label(label).find(|n| n.rect().center() == centre).unwrap().click();
     harness.run_steps(2);
     harness.get_all_by_label(label).find(|n| n.rect().center() == centre).unwrap().type_text(text);

@@ -7,6 +7,7 @@
 
 mod appraisal;
 mod evaluate;
+mod review;
 mod ruleset;
 
 pub use appraisal::{Suggestion, suggest};
@@ -14,7 +15,8 @@ pub use evaluate::{
     BranchCompliance, Finding, FindingCode, MeetingTally, PeriodMark, Severity, TermStatus, check_meeting, evaluate,
     needed_from,
 };
+pub use review::review_grade;
 pub use ruleset::{
-    AppraisalRule, BranchSizeRules, DuesRule, ElectionRule, Frequency, MeetingRule, ParticipationRule, QuorumRule,
-    Ratio, RuleSet, RulesError, TermRules, VolunteerStarRule,
+    AppraisalRule, BranchSizeRules, DuesRule, DutyReviewRule, ElectionRule, Frequency, MeetingRule, ParticipationRule,
+    QuorumRule, Ratio, RuleSet, RulesError, TermRules, VolunteerStarRule,
 };

@@ -218,6 +218,19 @@ pub struct AppraisalRule {
     pub clause: String,
 }
 
+/// The overall grade of a 述职评议 from its ballots (the branch or the higher committee decides;
+/// the review form and the documents show where the ballots point).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DutyReviewRule {
+    /// 好 needs at least this share of valid ballots for 好, in percent …
+    pub excellent_percent: u32,
+    /// … and fewer 差 than this share.
+    pub poor_below_percent: u32,
+    /// 较好 needs 好 and 较好 together at least this share.
+    pub good_percent: u32,
+}
+
 /// 差额 in committee elections.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -252,6 +265,8 @@ pub struct RuleSet {
     pub dues: DuesRule,
     /// The appraisal suggestion.
     pub appraisal: AppraisalRule,
+    /// The duty review's grade from its ballots.
+    pub duty_review: DutyReviewRule,
 }
 
 impl Default for RuleSet {
@@ -330,6 +345,7 @@ impl Default for RuleSet {
                 unqualified_more_than: Ratio { num: 1, den: 3 },
                 clause: "中共中央组织部《关于建立民主评议党员制度的意见》".to_owned(),
             },
+            duty_review: DutyReviewRule { excellent_percent: 60, poor_below_percent: 10, good_percent: 60 },
         }
     }
 }
@@ -374,6 +390,10 @@ impl RuleSet {
         }
         if let Some((category, _)) = self.terms.years.iter().find(|(_, y)| **y == 0 || **y > 10) {
             return Err(invalid("terms.years", "应在1至10年之间", category.label().into()));
+        }
+        let review = &self.duty_review;
+        if [review.excellent_percent, review.poor_below_percent, review.good_percent].iter().any(|p| *p > 100) {
+            return Err(invalid("duty_review", "比例应在0至100之间", format!("{review:?}")));
         }
         if self.dues.months == 0 {
             return Err(invalid("dues.months", "应大于0", "0".into()));

@@ -182,3 +182,17 @@ fn a_members_profile_equals_the_figures_counted_from_the_records() {
 }
 
 use chrono::Datelike as _;
+
+#[test]
+fn the_duty_review_grade_follows_the_ballot_shares_at_each_boundary() {
+    use crate::domain::{BallotTally, ReviewGrade};
+    use crate::rules::review_grade;
+    let rule = RuleSet::default().duty_review;
+    let grade = |excellent, good, fair, poor| review_grade(&BallotTally { excellent, good, fair, poor }, &rule).0;
+    assert_eq!(grade(6, 3, 1, 0), ReviewGrade::Excellent, "好 60% and 差 0");
+    assert_eq!(grade(6, 3, 0, 1), ReviewGrade::Good, "差 10% is not fewer than 10%");
+    assert_eq!(grade(5, 1, 4, 0), ReviewGrade::Good, "好 and 较好 60%");
+    assert_eq!(grade(5, 0, 5, 0), ReviewGrade::Fair);
+    assert_eq!(grade(2, 2, 2, 3), ReviewGrade::Poor, "差 a third");
+    assert_eq!(grade(0, 0, 0, 0), ReviewGrade::Fair, "no ballots");
+}
