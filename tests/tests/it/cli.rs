@@ -58,6 +58,14 @@ fn compliance_json_keys_are_the_documented_ones() {
         assert!(doc.contains(&format!("`{key}`")), "docs/compliance-json.md documents `{key}`");
     }
     assert_eq!(value["schema"], "zhibu.compliance/1");
+    // Every rule file the page shows is one `--rules` takes.
+    for (i, block) in doc.split("```toml").skip(1).map(|b| b.split("```").next().unwrap()).enumerate() {
+        let file = dir.path().join(format!("rules{i}.toml"));
+        std::fs::write(&file, block).unwrap();
+        if let Err(error) = RuleSet::load(&file) {
+            panic!("the documented rule file {i} is refused: {error}\n{block}");
+        }
+    }
     let text = compliance_text(&report);
     assert!(text.contains("【金山社区党支部】"), "{text}");
 }
