@@ -333,7 +333,7 @@ fn open_checked(db: &std::path::Path, operator: &str, backup_dir: &std::path::Pa
 }
 
 /// Splits `KEY=VALUE` parameters.
-fn parse_params(params: &[String]) -> Result<Vec<(String, String)>> {
+pub(crate) fn parse_params(params: &[String]) -> Result<Vec<(String, String)>> {
     params
         .iter()
         .map(|p| {
@@ -595,7 +595,11 @@ pub fn run(cli: Cli) -> Result<()> {
             let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
             records::trash(&mut open_checked(&db, &operator, &backup_dir)?, command)?;
         }
-        Command::Plugin { command } => plugin::run(command, &plugins_dir, &cache_dir)?,
+        Command::Plugin { command } => {
+            // Only `plugin fixture` reads the database: it is opened (and checked) when needed.
+            let open = || open_checked(&db, &operator, &backup_dir);
+            plugin::run(command, &plugins_dir, &cache_dir, &open)?
+        }
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
-//! `zhibu plugin …`: list, install, remove, check, run (the author's harness), new (scaffold)
-//! and build (compile and package), plus the helpers `zhibu report` shares.
+//! `zhibu plugin …`: list, install, remove, check, run (the author's harness), fixture (the
+//! request the host would pass, from a real database), new (scaffold) and build (compile and
+//! package), plus the helpers `zhibu report` shares.
 
 use anyhow::{Context as _, Result, bail};
 use clap::Subcommand;
@@ -43,6 +44,24 @@ pub enum PluginCommand {
         /// 输出文件：.docx（Word）或 .json（文档模型）
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+    },
+    /// 从数据库生成模板将收到的请求（JSON，个人信息照常遮盖），供 zhibu plugin run --fixture 和单元测试使用
+    Fixture {
+        /// 模板标识（已安装或内置），或插件包文件夹（含 plugin.toml 和 plugin.wasm，如 dist/模板标识）
+        #[arg(long, value_name = "DIR_OR_ID")]
+        template: String,
+        /// 模板参数，可重复：--param year=2025
+        #[arg(long = "param", value_name = "KEY=VALUE")]
+        params: Vec<String>,
+        /// 写出的样例请求（JSON）
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// 请求中的生成时间（默认现在）
+        #[arg(long, value_name = "YYYY-MM-DDTHH:MM:SS")]
+        generated_at: Option<chrono::NaiveDateTime>,
+        /// 本地规则文件（TOML），影响请求中的核查结果
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
     },
     /// 新建一个可用的插件工程（含 SDK 副本和样例数据）
     New {
@@ -89,9 +108,71 @@ fn permissions_text(manifest: &package::Manifest) -> String {
     manifest.granted().into_iter().map(package::permission_label).collect::<Vec<_>>().join("；")
 }
 
-/// Runs one plugin subcommand.
-pub fn run(command: PluginCommand, plugins_dir: &Path, cache_dir: &Path) -> Result<()> {
+/// `zhibu plugin fixture`: the request `template` (an id, or a package folder) would receive from
+/// `store` with `params`, written as JSON: only the record kinds it declares and was granted, ID
+/// and phone numbers masked and birth dates left out, exactly as a render gets them.
+pub fn fixture(
+    store: &zhibu_core::store::Store,
+    rules: &zhibu_core::rules::RuleSet,
+    template: &str,
+    params: &[(String, String)],
+    out: &Path,
+    generated_at: chrono::NaiveDateTime,
+    dirs: (&Path, &Path),
+) -> Result<()> {
+    let mut catalog = catalog(dirs.0, dirs.1)?;
+    let folder = Path::new(template);
+    let template = if folder.is_dir() {
+        let package = package::read(folder)?;
+        catalog.add(package)?
+    } else {
+        catalog.get(template)?
+    };
+    let params = report::resolve_params(template, params)?;
+    let request = report::build_request(store, rules, template, params, generated_at, report::Consent::None)?;
+    let text = serde_json::to_string_pretty(&request)?;
+    let temp = out.with_extension("json.part");
+    std::fs::write(&temp, text).with_context(|| format!("无法写出：{}", out.display()))?;
+    std::fs::rename(&temp, out).with_context(|| format!("无法写出：{}", out.display()))?;
+    let r = &request.records;
+    let counts = [
+        ("党组织", r.organizations.len()),
+        ("党员", r.members.len()),
+        ("会议", r.meetings.len()),
+        ("述职评议", r.duty_reviews.len()),
+        ("民主评议", r.appraisals.len()),
+        ("星级评定", r.star_ratings.len()),
+        ("志愿服务", r.volunteer_activities.len()),
+        ("核查结果", r.compliance.len()),
+        ("换届选举", r.elections.len()),
+    ];
+    let held: Vec<String> = counts.iter().filter(|(_, n)| *n > 0).map(|(what, n)| format!("{what}{n}")).collect();
+    println!(
+        "已写出 {} 的样例请求：{}（{}；身份证号、手机号已遮盖）",
+        template.plugin.info.id,
+        out.display(),
+        if held.is_empty() { "没有记录".to_owned() } else { held.join("，") }
+    );
+    Ok(())
+}
+
+/// Runs one plugin subcommand; `open` opens the database (only `fixture` needs it).
+pub fn run(
+    command: PluginCommand,
+    plugins_dir: &Path,
+    cache_dir: &Path,
+    open: &dyn Fn() -> Result<zhibu_core::store::Store>,
+) -> Result<()> {
     match command {
+        PluginCommand::Fixture { template, params, out, generated_at, rules } => {
+            let rules = match rules {
+                Some(path) => zhibu_core::rules::RuleSet::load(&path)?,
+                None => zhibu_core::rules::RuleSet::default(),
+            };
+            let at = generated_at.unwrap_or_else(|| chrono::Local::now().naive_local());
+            let params = super::parse_params(&params)?;
+            fixture(&open()?, &rules, &template, &params, &out, at, (plugins_dir, cache_dir))?;
+        }
         PluginCommand::List => {
             let catalog = catalog(plugins_dir, cache_dir)?;
             for template in &catalog.templates {

@@ -611,3 +611,115 @@ fn dues_on_the_command_line() {
     let audit = store.audit_entries(&zhibu_core::store::AuditQuery::default()).unwrap();
     assert!(audit.iter().any(|e| e.summary == format!("{} 2025年1月至2025年3月党费292.50元", names[0])), "audited");
 }
+
+/// `zhibu plugin fixture` writes the request the host passes a template on a real database: the
+/// declared kinds only, personal data masked, and rendering it gives the document `zhibu report`
+/// makes; a package folder works as well as an id.
+#[test]
+fn a_fixture_is_the_request_the_host_would_pass() {
+    use zhibu_report::plugin_host::{CancelToken, RenderRequest};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let mut store = Store::open(&db, "测试").unwrap();
+    zhibu_core::services::demo::generate(
+        &mut store,
+        &zhibu_core::services::demo::DemoOptions { branches: 2, ..Default::default() },
+    )
+    .unwrap();
+    drop(store);
+    let (plugins, cache) = (dir.path().join("plugins"), dir.path().join("cache"));
+    let out = dir.path().join("fixture.json");
+    let at = "2026-01-05T10:00:00";
+    zhibu(&[
+        "--db",
+        db.to_str().unwrap(),
+        "--plugins-dir",
+        plugins.to_str().unwrap(),
+        "--cache-dir",
+        cache.to_str().unwrap(),
+        "plugin",
+        "fixture",
+        "--template",
+        "duty-review",
+        "--param",
+        "branch=3",
+        "--param",
+        "year=2025",
+        "--generated-at",
+        at,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let request: RenderRequest = serde_json::from_str(&text).unwrap();
+    assert!(!request.records.meetings.is_empty() && !request.records.volunteer_activities.is_empty());
+    assert!(request.records.members.iter().all(|m| m.id_number.contains("********") && m.birth_date.is_empty()));
+    assert!(request.records.star_ratings.is_empty(), "a kind duty-review does not declare is left out");
+    // Rendering the fixture gives the document the report command makes.
+    let store = Store::open_existing(&db, "测试").unwrap();
+    let catalog = zhibu_report::services::report::Catalog::open(&cache, &plugins).unwrap();
+    let template = catalog.get("duty-review").unwrap();
+    let from_fixture = catalog.host.render(&template.plugin, &request, &CancelToken::new()).unwrap().document;
+    let params = vec![("branch".to_owned(), "3".to_owned()), ("year".to_owned(), "2025".to_owned())];
+    let generated = chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M:%S").unwrap();
+    let reported = zhibu_report::services::report::render(
+        &store,
+        &RuleSet::default(),
+        &catalog,
+        "duty-review",
+        &params,
+        generated,
+        &CancelToken::new(),
+    )
+    .unwrap()
+    .document;
+    assert_eq!(from_fixture, reported);
+    // A package folder (as `zhibu plugin build` leaves in dist/) instead of an id.
+    let package = dir.path().join("dist").join("hostile");
+    std::fs::create_dir_all(&package).unwrap();
+    let wasm = std::fs::read(env!("HOSTILE_WASM")).unwrap();
+    std::fs::write(package.join("plugin.wasm"), &wasm).unwrap();
+    std::fs::write(
+        package.join("plugin.toml"),
+        format!(
+            "id = \"hostile\"\nname = \"开发中的模板\"\nversion = \"0.1.0\"\napi_version = \"1.1.0\"\nsha256 = \"{}\"\npermissions = [\"members\"]\n",
+            zhibu_report::plugin_host::sha256_bytes(&wasm)
+        ),
+    )
+    .unwrap();
+    zhibu(&[
+        "--db",
+        db.to_str().unwrap(),
+        "--plugins-dir",
+        plugins.to_str().unwrap(),
+        "--cache-dir",
+        cache.to_str().unwrap(),
+        "plugin",
+        "fixture",
+        "--template",
+        package.to_str().unwrap(),
+        "--param",
+        "mode=echo",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let request: RenderRequest = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(request.records.members.len(), 30, "every member: the template has no branch parameter");
+    assert!(request.records.meetings.is_empty(), "meetings were not declared");
+    // An unknown template is named.
+    let error = zhibu_fails(&[
+        "--db",
+        db.to_str().unwrap(),
+        "--plugins-dir",
+        plugins.to_str().unwrap(),
+        "--cache-dir",
+        cache.to_str().unwrap(),
+        "plugin",
+        "fixture",
+        "--template",
+        "no-such-template",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(error, "没有找到模板：no-such-template");
+}
