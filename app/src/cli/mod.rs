@@ -304,6 +304,22 @@ fn refuse_problems(dry_run: bool, problems: usize) -> Result<()> {
     }
 }
 
+/// The database for an import: the instance lock held, the file checked, and (unless it is a dry
+/// run) today's automatic backup made first.
+fn import_store(
+    db: &std::path::Path,
+    operator: &str,
+    backup_dir: &std::path::Path,
+    dry_run: bool,
+) -> Result<(zhibu_core::store::InstanceLock, Store)> {
+    let lock = zhibu_core::store::InstanceLock::acquire(db)?;
+    let store = open_checked(db, operator, backup_dir)?;
+    if !dry_run {
+        automatic_backup(&store, backup_dir)?;
+    }
+    Ok((lock, store))
+}
+
 /// Today's automatic backup (once a day, newest 7 kept) before a command changes many records.
 fn automatic_backup(store: &Store, dir: &std::path::Path) -> Result<()> {
     if let Some(written) = zhibu_core::services::backup::automatic(store, dir, chrono::Local::now().date_naive(), 7)? {
@@ -461,13 +477,9 @@ pub fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Import { what: ImportCommand::Members { file, dry_run, encoding, branch, mapping } } => {
-            let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
-            let mut store = open_checked(&db, &operator, &backup_dir)?;
             let encoding = encoding_arg(&encoding);
             let mapping = parse_params(&mapping)?;
-            if !dry_run {
-                automatic_backup(&store, &backup_dir)?;
-            }
+            let (_lock, mut store) = import_store(&db, &operator, &backup_dir, dry_run)?;
             let result = zhibu_core::services::import::members(
                 &mut store,
                 &file,
@@ -480,11 +492,7 @@ pub fn run(cli: Cli) -> Result<()> {
             refuse_problems(dry_run, result.plan.problems.len())?;
         }
         Command::Import { what: ImportCommand::Meetings { file, branch, dry_run, encoding, mapping } } => {
-            let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
-            let mut store = open_checked(&db, &operator, &backup_dir)?;
-            if !dry_run {
-                automatic_backup(&store, &backup_dir)?;
-            }
+            let (_lock, mut store) = import_store(&db, &operator, &backup_dir, dry_run)?;
             let result = zhibu_core::services::import::meetings(
                 &mut store,
                 &file,
@@ -505,11 +513,7 @@ pub fn run(cli: Cli) -> Result<()> {
             refuse_problems(dry_run, result.plan.problems.len())?;
         }
         Command::Import { what: ImportCommand::Volunteer { file, branch, dry_run, encoding, mapping } } => {
-            let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
-            let mut store = open_checked(&db, &operator, &backup_dir)?;
-            if !dry_run {
-                automatic_backup(&store, &backup_dir)?;
-            }
+            let (_lock, mut store) = import_store(&db, &operator, &backup_dir, dry_run)?;
             let result = zhibu_core::services::import::volunteer(
                 &mut store,
                 &file,
@@ -522,11 +526,7 @@ pub fn run(cli: Cli) -> Result<()> {
             refuse_problems(dry_run, result.plan.problems.len())?;
         }
         Command::Import { what: ImportCommand::Dues { file, branch, method, dry_run, encoding, mapping } } => {
-            let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
-            let mut store = open_checked(&db, &operator, &backup_dir)?;
-            if !dry_run {
-                automatic_backup(&store, &backup_dir)?;
-            }
+            let (_lock, mut store) = import_store(&db, &operator, &backup_dir, dry_run)?;
             let result = zhibu_core::services::import::dues(
                 &mut store,
                 &file,

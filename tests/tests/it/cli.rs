@@ -170,6 +170,55 @@ fn zhibu_fails(args: &[&str]) -> String {
     run(Cli::try_parse_from(&all).unwrap()).unwrap_err().to_string()
 }
 
+/// An office's database in a folder, used through the command line as 李书记 with its automatic
+/// backups beside it.
+struct Office {
+    /// The database file.
+    db: String,
+    /// `--db … --operator … --backup-dir …`.
+    base: Vec<String>,
+}
+
+impl Office {
+    fn new(dir: &std::path::Path) -> Self {
+        let db = dir.join("支部.db").to_str().unwrap().to_owned();
+        let backups = dir.join("自动备份").to_str().unwrap().to_owned();
+        let base = ["--db", &db, "--operator", "李书记", "--backup-dir", &backups].map(str::to_owned).to_vec();
+        Self { db, base }
+    }
+
+    fn args<'a>(&'a self, args: &[&'a str]) -> Vec<&'a str> {
+        self.base.iter().map(String::as_str).chain(args.iter().copied()).collect()
+    }
+
+    fn go(&self, args: &[&str]) {
+        zhibu(&self.args(args));
+    }
+
+    fn fails(&self, args: &[&str]) -> String {
+        zhibu_fails(&self.args(args))
+    }
+
+    /// 城东街道党工委 (id 1) and 金山社区党支部 (id 2) under it; the branch's id.
+    fn committee_and_branch(&self, dir: &std::path::Path) -> zhibu_core::domain::OrgId {
+        use zhibu_core::domain::{BranchCategory, OrgId, OrgKind, Organization};
+        let committee = Organization {
+            parent: None,
+            kind: OrgKind::Committee,
+            category: BranchCategory::Community,
+            name: "城东街道党工委".into(),
+            dissolved_on: None,
+        };
+        self.go(&["record", "add", "org", "--file", &json_file(dir, "c.json", &committee)]);
+        let branch =
+            Organization {
+                parent: Some(OrgId(1)), kind: OrgKind::Branch, name: "金山社区党支部".into(), ..committee
+            };
+        self.go(&["record", "add", "org", "--file", &json_file(dir, "b.json", &branch)]);
+        OrgId(2)
+    }
+}
+
 fn json_file(dir: &std::path::Path, name: &str, value: &impl serde::Serialize) -> String {
     let path = dir.join(name);
     std::fs::write(&path, serde_json::to_string_pretty(value).unwrap()).unwrap();
@@ -184,32 +233,14 @@ fn json_file(dir: &std::path::Path, name: &str, value: &impl serde::Serialize) -
 fn a_branch_year_from_an_empty_database_on_the_command_line() {
     use zhibu_core::domain::*;
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("支部.db");
-    let db = db.to_str().unwrap();
     let d = dir.path();
-    let backups = d.join("自动备份");
-    let base = ["--db", db, "--operator", "李书记", "--backup-dir", backups.to_str().unwrap()];
-    let with = |args: &[&str]| -> Vec<String> { base.iter().chain(args).map(|s| s.to_string()).collect() };
-    let go = |args: &[&str]| zhibu(&with(args).iter().map(String::as_str).collect::<Vec<_>>());
-    let fails = |args: &[&str]| zhibu_fails(&with(args).iter().map(String::as_str).collect::<Vec<_>>());
+    let office = Office::new(d);
+    let (db, backups) = (office.db.as_str(), d.join("自动备份"));
+    let go = |args: &[&str]| office.go(args);
+    let fails = |args: &[&str]| office.fails(args);
 
     // Organisations.
-    let committee = Organization {
-        parent: None,
-        kind: OrgKind::Committee,
-        category: BranchCategory::Community,
-        name: "城东街道党工委".into(),
-        dissolved_on: None,
-    };
-    go(&["record", "add", "org", "--file", &json_file(d, "c.json", &committee)]);
-    let branch = Organization {
-        parent: Some(OrgId(1)),
-        kind: OrgKind::Branch,
-        name: "金山社区党支部".into(),
-        ..committee.clone()
-    };
-    go(&["record", "add", "org", "--file", &json_file(d, "b.json", &branch)]);
-    let branch_id = OrgId(2);
+    let branch_id = office.committee_and_branch(d);
 
     // The roster as the office has it.
     let roster = d.join("名册.csv");
@@ -511,26 +542,11 @@ fn dues_on_the_command_line() {
     use zhibu_core::domain::*;
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let db = d.join("支部.db");
-    let db = db.to_str().unwrap();
-    let backups = d.join("自动备份");
-    let base = ["--db", db, "--operator", "李书记", "--backup-dir", backups.to_str().unwrap()];
-    let with = |args: &[&str]| -> Vec<String> { base.iter().chain(args).map(|s| s.to_string()).collect() };
-    let go = |args: &[&str]| zhibu(&with(args).iter().map(String::as_str).collect::<Vec<_>>());
-    let fails = |args: &[&str]| zhibu_fails(&with(args).iter().map(String::as_str).collect::<Vec<_>>());
-    let committee = Organization {
-        parent: None,
-        kind: OrgKind::Committee,
-        category: BranchCategory::Community,
-        name: "城东街道党工委".into(),
-        dissolved_on: None,
-    };
-    go(&["record", "add", "org", "--file", &json_file(d, "c.json", &committee)]);
-    let branch =
-        Organization {
-            parent: Some(OrgId(1)), kind: OrgKind::Branch, name: "金山社区党支部".into(), ..committee
-        };
-    go(&["record", "add", "org", "--file", &json_file(d, "b.json", &branch)]);
+    let office = Office::new(d);
+    let db = office.db.as_str();
+    let go = |args: &[&str]| office.go(args);
+    let fails = |args: &[&str]| office.fails(args);
+    office.committee_and_branch(d);
     let roster = d.join("名册.csv");
     std::fs::write(&roster, tests::roster_csv(3, "金山社区党支部")).unwrap();
     go(&["import", "members", "--file", roster.to_str().unwrap()]);
