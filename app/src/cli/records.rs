@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 use zhibu_core::domain::{
     ActivityId, AppraisalId, DuesBase, DuesBaseId, ElectionId, MeetingId, MemberId, OrgId, PaymentId, RatingId,
-    ReviewId, TermId,
+    ReviewId, TeamId, TermId, VolunteerId,
 };
 use zhibu_core::rules::RuleSet;
 use zhibu_core::store::{AuditQuery, MeetingFilter, Store};
@@ -43,6 +43,10 @@ pub enum Kind {
     DuesBase,
     /// 党费缴纳或免交
     DuesPayment,
+    /// 志愿者名册中的非党员志愿者
+    VolunteerPerson,
+    /// 志愿服务队
+    ServiceTeam,
 }
 
 /// `zhibu record …`.
@@ -283,6 +287,10 @@ pub fn record(store: &mut Store, command: RecordCommand) -> Result<()> {
                 Kind::DuesPayment => {
                     store.write(|w| Ok::<_, anyhow::Error>(w.create_dues_payment(&read_json(&file)?)?.0))?
                 }
+                Kind::VolunteerPerson => {
+                    store.write(|w| Ok::<_, anyhow::Error>(w.create_volunteer(&read_json(&file)?)?.0))?
+                }
+                Kind::ServiceTeam => store.write(|w| Ok::<_, anyhow::Error>(w.create_team(&read_json(&file)?)?.0))?,
             };
             println!("已新增，编号 {id}");
         }
@@ -328,6 +336,12 @@ pub fn record(store: &mut Store, command: RecordCommand) -> Result<()> {
                 }
                 Kind::DuesPayment => store
                     .write(|w| Ok::<_, anyhow::Error>(w.update_dues_payment(PaymentId(id), &read_json(&file)?)?))?,
+                Kind::VolunteerPerson => {
+                    store.write(|w| Ok::<_, anyhow::Error>(w.update_volunteer(VolunteerId(id), &read_json(&file)?)?))?
+                }
+                Kind::ServiceTeam => {
+                    store.write(|w| Ok::<_, anyhow::Error>(w.update_team(TeamId(id), &read_json(&file)?)?))?
+                }
             }
             println!("已修改，编号 {id}");
         }
@@ -353,6 +367,16 @@ pub fn record(store: &mut Store, command: RecordCommand) -> Result<()> {
             Kind::Volunteer => print_json(&store.volunteer_activity(ActivityId(id))?)?,
             Kind::DuesBase => print_json(&store.dues_base(DuesBaseId(id))?)?,
             Kind::DuesPayment => print_json(&store.dues_payment(PaymentId(id))?)?,
+            Kind::VolunteerPerson => {
+                let volunteer = store.volunteer(VolunteerId(id))?;
+                let mut value = serde_json::to_value(&volunteer)?;
+                if !show_personal_data {
+                    value["id_number"] = volunteer.id_number.as_ref().map(|n| n.masked()).into();
+                    value["phone"] = volunteer.phone.as_ref().map(|p| p.masked()).into();
+                }
+                print_json(&value)?;
+            }
+            Kind::ServiceTeam => print_json(&store.service_team(TeamId(id))?)?,
         },
         RecordCommand::List { kind, year, branch } => list(store, kind, year, branch.map(OrgId))?,
         RecordCommand::Delete { kind, id } => {
@@ -375,6 +399,10 @@ pub fn record(store: &mut Store, command: RecordCommand) -> Result<()> {
                     let p = store.write(|w| w.delete_dues_payment(PaymentId(id)))?;
                     format!("{}至{}的党费", p.from.label(), p.to.label())
                 }
+                Kind::VolunteerPerson => {
+                    format!("志愿者{}", store.write(|w| w.delete_volunteer(VolunteerId(id)))?.name)
+                }
+                Kind::ServiceTeam => store.write(|w| w.delete_team(TeamId(id)))?.name,
             };
             println!("已删除：{what}（可用 zhibu trash list 查看、zhibu trash restore 恢复）");
         }
@@ -476,6 +504,18 @@ fn list(store: &Store, kind: Kind, year: Option<i32>, branch: Option<OrgId>) -> 
                 let r = &b.record;
                 let monthly = zhibu_core::domain::yuan(r.monthly);
                 println!("{}\t{}\t{}年\t{}\t每月{monthly}元", b.id, name(r.member), r.year, r.category.label());
+            }
+        }
+        Kind::VolunteerPerson => {
+            for v in store.volunteers(branch)? {
+                let r = &v.record;
+                let id = r.id_number.as_ref().map_or_else(String::new, |n| n.masked());
+                println!("{}\t{}\t{}\t{id}\t{}", v.id, r.name, r.kind.label(), r.unit);
+            }
+        }
+        Kind::ServiceTeam => {
+            for t in store.service_teams(branch)? {
+                println!("{}\t{}\t队长：{}\t组织{}", t.id, t.record.name, t.record.leader, t.record.branch);
             }
         }
         Kind::DuesPayment => {

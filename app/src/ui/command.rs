@@ -28,6 +28,7 @@ impl Workspace {
             Form::DutyReview | Form::Appraisal | Form::StarRating => self.reviews.saved(),
             Form::Volunteer => self.volunteer.saved(),
             Form::Dues => self.dues.saved(),
+            Form::Register => self.volunteer.register_saved(),
             Form::Restored => {}
         }
     }

@@ -49,6 +49,14 @@ pub enum Op {
     UpdateVolunteer(ActivityId, Box<VolunteerActivity>),
     /// Delete a volunteer activity.
     DeleteVolunteer(ActivityId),
+    /// Register (`None`) or correct a volunteer who is not a member.
+    SaveVolunteerPerson(Option<zhibu_core::domain::VolunteerId>, Box<zhibu_core::domain::Volunteer>),
+    /// Remove a volunteer registered by mistake.
+    DeleteVolunteerPerson(zhibu_core::domain::VolunteerId),
+    /// Create a service team.
+    SaveTeam(Box<zhibu_core::domain::ServiceTeam>),
+    /// Remove a service team with no volunteers.
+    DeleteTeam(zhibu_core::domain::TeamId),
     /// Confirm (or correct) a member's dues base for a year.
     SaveDuesBase(Box<DuesBase>),
     /// Remove a dues base entered by mistake.
@@ -82,6 +90,8 @@ pub enum Form {
     Volunteer,
     /// The dues screen's forms.
     Dues,
+    /// The volunteer register's forms.
+    Register,
     /// The trash (a record came back).
     Restored,
 }
@@ -198,6 +208,25 @@ impl Op {
             Self::DeleteVolunteer(id) => {
                 let activity = store.write(|w| w.delete_volunteer_activity(*id))?;
                 deleted(format!("志愿服务：{}", activity.title), Touched::Volunteer, Form::Volunteer)
+            }
+            Self::SaveVolunteerPerson(id, volunteer) => {
+                match id {
+                    Some(id) => store.write(|w| w.update_volunteer(*id, volunteer))?,
+                    None => drop(store.write(|w| w.create_volunteer(volunteer))?),
+                }
+                done(format!("已登记志愿者：{}", volunteer.name.trim()), Touched::Volunteer, Form::Register)
+            }
+            Self::DeleteVolunteerPerson(id) => {
+                let volunteer = store.write(|w| w.delete_volunteer(*id))?;
+                deleted(format!("志愿者：{}", volunteer.name), Touched::Volunteer, Form::Register)
+            }
+            Self::SaveTeam(team) => {
+                store.write(|w| w.create_team(team))?;
+                done(format!("已添加服务队：{}", team.name.trim()), Touched::Volunteer, Form::Register)
+            }
+            Self::DeleteTeam(id) => {
+                let team = store.write(|w| w.delete_team(*id))?;
+                deleted(format!("服务队：{}", team.name), Touched::Volunteer, Form::Register)
             }
             Self::SaveDuesBase(base) => {
                 let branch = store.member(base.member)?.branch;

@@ -13,8 +13,13 @@ impl App {
     /// `started` is when the program started; the time to the first frame is printed from it.
     pub fn start_screenshot_tour(&mut self, dir: PathBuf, started: Option<std::time::Instant>) {
         // Taken from the end: the screens in navigation order, then the editor and the preview.
-        let mut screens =
-            vec![TourShot::ReportPreview, TourShot::AppraisalForm, TourShot::ElectionEditor, TourShot::MeetingEditor];
+        let mut screens = vec![
+            TourShot::ReportPreview,
+            TourShot::Register,
+            TourShot::AppraisalForm,
+            TourShot::ElectionEditor,
+            TourShot::MeetingEditor,
+        ];
         screens.extend(Screen::ALL.iter().rev().map(|s| TourShot::Screen(*s)));
         self.offer_demo = false;
         self.ask_operator = None;
@@ -42,7 +47,8 @@ impl App {
                 Some(TourShot::MeetingEditor) => format!("{:02}-meeting-editor.png", Screen::ALL.len() + 1),
                 Some(TourShot::ElectionEditor) => format!("{:02}-election-editor.png", Screen::ALL.len() + 2),
                 Some(TourShot::AppraisalForm) => format!("{:02}-appraisal-form.png", Screen::ALL.len() + 3),
-                Some(TourShot::ReportPreview) | None => format!("{:02}-report-preview.png", Screen::ALL.len() + 4),
+                Some(TourShot::Register) => format!("{:02}-volunteer-register.png", Screen::ALL.len() + 4),
+                Some(TourShot::ReportPreview) | None => format!("{:02}-report-preview.png", Screen::ALL.len() + 5),
             };
             let path = tour.dir.join(name);
             if let Err(error) = save_png(&path, &image) {
@@ -80,6 +86,12 @@ impl App {
                         workspace.dues.branch = flagged_member(&workspace.data).map(|(branch, _)| branch);
                     }
                     TourShot::Screen(_) => {}
+                    TourShot::Register => {
+                        // A branch with a register: residents, 双报到 members and a team.
+                        let volunteer = &mut workspace.volunteer;
+                        volunteer.register_tab = true;
+                        volunteer.branch = workspace.data.teams.first().map(|t| t.record.branch);
+                    }
                     TourShot::AppraisalForm => {
                         // A flagged member: the year beside the form and a suggestion held back.
                         let reviews = &mut workspace.reviews;
@@ -146,6 +158,8 @@ enum TourShot {
     ElectionEditor,
     /// The 民主评议 form on a member the year's records flag.
     AppraisalForm,
+    /// The volunteer register of a branch with a service team.
+    Register,
     /// The report centre showing the duty review's preview.
     ReportPreview,
 }
@@ -157,6 +171,7 @@ impl TourShot {
             Self::MeetingEditor => Screen::Meetings,
             Self::ElectionEditor => Screen::Organizations,
             Self::AppraisalForm => Screen::Reviews,
+            Self::Register => Screen::Volunteer,
             Self::ReportPreview => Screen::Reports,
         }
     }

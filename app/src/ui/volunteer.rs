@@ -1,6 +1,8 @@
 //! 志愿服务: the year's activities with hours, and a form to record one with its participants
-//! (members of a branch, each credited with the activity's length unless changed); a saved
-//! activity is corrected in the same form (修改) or removed (删除, undoable).
+//! (members of a branch and volunteers of its register, each credited with the activity's length
+//! unless changed); a saved activity is corrected in the same form (修改) or removed (删除,
+//! undoable). The 志愿者名册 tab keeps the branch's register of volunteers who are not members
+//! (residents, 双报到 members of other units) and its service teams.
 
 use super::command::Command;
 use super::members::parse_date;
@@ -9,7 +11,10 @@ use super::widgets::{self, field_ui, hinted_field_ui, multiline_ui};
 use super::workspace::{Data, Workspace};
 use chrono::NaiveTime;
 use egui::Ui;
-use zhibu_core::domain::{ActivityId, MemberId, OrgId, Participant, VolunteerActivity, VolunteerCategory};
+use zhibu_core::domain::{
+    ActivityId, IdNumber, MemberId, OrgId, Participant, Phone, ServiceTeam, TeamId, Volunteer, VolunteerActivity,
+    VolunteerCategory, VolunteerHours, VolunteerId, VolunteerKind,
+};
 
 /// The volunteer screen's state.
 pub struct State {
@@ -33,6 +38,16 @@ pub struct State {
     pub branch: Option<OrgId>,
     /// Members ticked, with the hours each served (`None`: the activity's length).
     pub participants: Vec<(MemberId, Option<f64>)>,
+    /// Registered volunteers ticked, with their hours (`None`: the activity's length).
+    pub volunteers: Vec<(VolunteerId, Option<f64>)>,
+    /// Whether the register is shown instead of the activities.
+    pub register_tab: bool,
+    /// The register's form.
+    pub person: PersonForm,
+    /// 服务队名称 for a new team.
+    pub team_name: String,
+    /// 队长 for a new team.
+    pub team_leader: String,
     /// The saved activity the form corrects.
     pub editing: Option<ActivityId>,
     /// Why the form was refused.
@@ -52,18 +67,76 @@ impl Default for State {
             description: String::new(),
             branch: None,
             participants: Vec::new(),
+            volunteers: Vec::new(),
+            register_tab: false,
+            person: PersonForm::default(),
+            team_name: String::new(),
+            team_leader: String::new(),
             editing: None,
             error: None,
         }
     }
 }
 
+/// The register's form: one volunteer who is not a member.
+#[derive(Default)]
+pub struct PersonForm {
+    /// The registered volunteer being corrected.
+    pub editing: Option<VolunteerId>,
+    /// 姓名.
+    pub name: String,
+    /// 类别.
+    pub kind: Option<VolunteerKind>,
+    /// 身份证号.
+    pub id_number: String,
+    /// 联系电话.
+    pub phone: String,
+    /// 工作单位 / 所在党组织.
+    pub unit: String,
+    /// 服务队.
+    pub team: Option<TeamId>,
+}
+
+impl PersonForm {
+    fn volunteer(&self, branch: OrgId) -> Result<Volunteer, String> {
+        let id_number = match self.id_number.trim() {
+            "" => None,
+            text => Some(IdNumber::parse(text).map_err(|e| e.to_string())?),
+        };
+        let phone = match self.phone.trim() {
+            "" => None,
+            text => Some(Phone::parse(text).map_err(|e| e.to_string())?),
+        };
+        let volunteer = Volunteer {
+            branch,
+            name: self.name.trim().to_owned(),
+            kind: self.kind.unwrap_or(VolunteerKind::Resident),
+            id_number,
+            phone,
+            unit: self.unit.trim().to_owned(),
+            team: self.team,
+            registered_on: Some(chrono::Local::now().date_naive()),
+            note: String::new(),
+        };
+        volunteer.validate().map_err(|e| e.to_string())?;
+        Ok(volunteer)
+    }
+}
+
 impl State {
     /// After a save: a fresh form for the same branch and organiser.
     pub fn saved(&mut self) {
-        let branch = self.branch;
+        let (branch, register_tab) = (self.branch, self.register_tab);
         let organiser = std::mem::take(&mut self.organiser);
-        *self = Self { branch, organiser, ..Self::default() };
+        *self = Self { branch, organiser, register_tab, ..Self::default() };
+    }
+
+    /// After the register changed: its forms cleared, the activity form kept.
+    pub fn register_saved(&mut self) {
+        self.person = PersonForm::default();
+        self.team_name.clear();
+        self.team_leader.clear();
+        self.error = None;
     }
 
     /// Loads a saved activity into the form.
@@ -86,6 +159,7 @@ impl State {
             .or(a.organiser_org)
             .or(self.branch);
         self.participants = a.participants.iter().map(|p| (p.member, Some(p.hours))).collect();
+        self.volunteers = a.volunteers.iter().map(|v| (v.volunteer, Some(v.hours))).collect();
         self.error = None;
     }
 
@@ -113,6 +187,12 @@ impl State {
                 .filter(|(id, _)| data.members.iter().any(|m| m.id == *id))
                 .map(|&(member, own)| Participant { member, hours: own.unwrap_or(hours) })
                 .collect(),
+            volunteers: self
+                .volunteers
+                .iter()
+                .filter(|(id, _)| data.volunteers.iter().any(|v| v.id == *id))
+                .map(|&(volunteer, own)| VolunteerHours { volunteer, hours: own.unwrap_or(hours) })
+                .collect(),
         };
         activity.validate().map_err(|e| e.to_string())?;
         Ok(activity)
@@ -123,6 +203,15 @@ impl State {
 pub fn volunteer_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Command>) {
     let data = &workspace.data;
     let state = &mut workspace.volunteer;
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut state.register_tab, false, "志愿服务活动");
+        ui.selectable_value(&mut state.register_tab, true, "志愿者名册");
+    });
+    ui.separator();
+    if state.register_tab {
+        register_ui(ui, state, data, commands);
+        return;
+    }
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
             ui.set_width((ui.available_width() * 0.5).max(360.0));
@@ -214,6 +303,43 @@ fn form_ui(ui: &mut Ui, state: &mut State, data: &Data, commands: &mut Vec<Comma
             }
         }
     });
+    let register: Vec<_> = data.volunteers.iter().filter(|v| Some(v.record.branch) == state.branch).collect();
+    if !register.is_empty() {
+        ui.strong("参加的志愿者（非党员，本支部名册）");
+        egui::Grid::new("volunteer-register-participants").num_columns(4).show(ui, |ui| {
+            for (i, person) in register.iter().enumerate() {
+                let position = state.volunteers.iter().position(|(id, _)| *id == person.id);
+                let mut ticked = position.is_some();
+                if ui
+                    .checkbox(&mut ticked, format!("{}（{}）", person.record.name, person.record.kind.label()))
+                    .changed()
+                {
+                    if ticked {
+                        state.volunteers.push((person.id, None));
+                    } else {
+                        state.volunteers.retain(|(id, _)| *id != person.id);
+                    }
+                }
+                if let Some(p) = position
+                    && let Some((_, own)) = state.volunteers.get_mut(p)
+                {
+                    let mut hours = own.unwrap_or(0.0);
+                    let label = format!("{}服务时长", person.record.name);
+                    let response = ui
+                        .add(egui::DragValue::new(&mut hours).range(0.0..=24.0).speed(0.5).suffix(" 小时"))
+                        .on_hover_text(&label);
+                    if response.changed() {
+                        *own = Some(hours);
+                    }
+                } else {
+                    ui.label("");
+                }
+                if i % 2 == 1 {
+                    ui.end_row();
+                }
+            }
+        });
+    }
     if let Some(error) = &state.error {
         widgets::error_text_ui(ui, error);
     }
@@ -228,5 +354,135 @@ fn form_ui(ui: &mut Ui, state: &mut State, data: &Data, commands: &mut Vec<Comma
             }
             Err(error) => state.error = Some(error),
         }
+    }
+}
+
+/// The register of volunteers who are not members, and the branch's service teams.
+fn register_ui(ui: &mut Ui, state: &mut State, data: &Data, commands: &mut Vec<Command>) {
+    let branches = data.branch_choices();
+    egui::Grid::new("register-branch").num_columns(2).show(ui, |ui| {
+        widgets::choice_ui(ui, "名册所属支部", &mut state.branch, &branches);
+    });
+    let Some(branch) = state.branch else {
+        ui.label("选择支部后显示其志愿者名册。");
+        return;
+    };
+    let year_hours = |id: VolunteerId| -> (usize, f64) {
+        let served: Vec<f64> = data
+            .volunteer
+            .iter()
+            .filter_map(|a| a.record.volunteers.iter().find(|v| v.volunteer == id).map(|v| v.hours))
+            .collect();
+        (served.len(), served.iter().fold(0.0, |sum, h| sum + h))
+    };
+    let team_name = |id: Option<TeamId>| {
+        id.and_then(|t| data.teams.iter().find(|x| x.id == t)).map_or_else(String::new, |t| t.record.name.clone())
+    };
+    // The list is wide: the forms go below it, the teams beside the volunteer's form.
+    egui::ScrollArea::vertical().id_salt("register").show(ui, |ui| {
+        let people: Vec<_> = data.volunteers.iter().filter(|v| v.record.branch == branch).collect();
+        ui.heading(format!("志愿者名册：{} 人（非党员）", people.len()));
+        egui::Grid::new("register-list").striped(true).show(ui, |ui| {
+            for title in ["姓名", "类别", "服务队", "工作单位", "身份证号", "本年次数/时长", ""] {
+                ui.strong(title);
+            }
+            ui.end_row();
+            for person in &people {
+                let v = &person.record;
+                ui.label(&v.name);
+                ui.label(v.kind.label());
+                ui.label(team_name(v.team));
+                ui.label(&v.unit);
+                ui.label(v.id_number.as_ref().map_or_else(String::new, IdNumber::masked));
+                let (times, hours) = year_hours(person.id);
+                ui.label(format!("{times} 次 / {hours:.1} 小时"));
+                ui.horizontal(|ui| {
+                    if ui.small_button("修改").on_hover_text(format!("修改志愿者{}", v.name)).clicked() {
+                        state.person = PersonForm {
+                            editing: Some(person.id),
+                            name: v.name.clone(),
+                            kind: Some(v.kind),
+                            id_number: v.id_number.as_ref().map_or_else(String::new, |n| n.as_str().to_owned()),
+                            phone: v.phone.as_ref().map_or_else(String::new, |p| p.as_str().to_owned()),
+                            unit: v.unit.clone(),
+                            team: v.team,
+                        };
+                    }
+                    if ui.small_button("删除").on_hover_text(format!("删除志愿者{}", v.name)).clicked() {
+                        commands.push(Command::Op(Op::DeleteVolunteerPerson(person.id)));
+                    }
+                });
+                ui.end_row();
+            }
+        });
+        ui.separator();
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| person_form_ui(ui, state, data, branch, commands));
+            ui.separator();
+            ui.vertical(|ui| teams_ui(ui, state, data, branch, commands));
+        });
+    });
+}
+
+/// The branch's service teams and the form that adds one.
+fn teams_ui(ui: &mut Ui, state: &mut State, data: &Data, branch: OrgId, commands: &mut Vec<Command>) {
+    let teams: Vec<_> = data.teams.iter().filter(|t| t.record.branch == branch).collect();
+    ui.heading(format!("志愿服务队：{} 支", teams.len()));
+    for team in &teams {
+        ui.horizontal(|ui| {
+            let count = data.volunteers.iter().filter(|v| v.record.team == Some(team.id)).count();
+            ui.label(format!("{}（队长：{}，{count}人）", team.record.name, team.record.leader));
+            if ui.small_button("删除").on_hover_text(format!("删除服务队{}", team.record.name)).clicked() {
+                commands.push(Command::Op(Op::DeleteTeam(team.id)));
+            }
+        });
+    }
+    egui::Grid::new("team-form").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
+        field_ui(ui, "服务队名称", &mut state.team_name);
+        field_ui(ui, "队长", &mut state.team_leader);
+    });
+    if ui.button("添加服务队").clicked() {
+        let team = ServiceTeam {
+            branch,
+            name: state.team_name.trim().to_owned(),
+            leader: state.team_leader.trim().to_owned(),
+            note: String::new(),
+        };
+        match team.validate() {
+            Ok(()) => commands.push(Command::Op(Op::SaveTeam(Box::new(team)))),
+            Err(error) => state.error = Some(error.to_string()),
+        }
+    }
+}
+
+/// The form that registers (or corrects) one volunteer.
+fn person_form_ui(ui: &mut Ui, state: &mut State, data: &Data, branch: OrgId, commands: &mut Vec<Command>) {
+    let person = &mut state.person;
+    ui.heading(if person.editing.is_some() { "修改志愿者" } else { "登记志愿者" });
+    egui::Grid::new("person-form").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
+        field_ui(ui, "志愿者姓名", &mut person.name);
+        let kinds = VolunteerKind::ALL.map(|k| (Some(k), k.label().to_owned()));
+        widgets::choice_ui(ui, "志愿者类别", &mut person.kind, &kinds);
+        hinted_field_ui(ui, "志愿者身份证号", &mut person.id_number, "可不填；开具证明时需要");
+        field_ui(ui, "志愿者联系电话", &mut person.phone);
+        hinted_field_ui(ui, "工作单位或所在党组织", &mut person.unit, "双报到党员填原单位党组织");
+        let mut teams = vec![(None, "（不属于服务队）".to_owned())];
+        teams.extend(
+            data.teams.iter().filter(|t| t.record.branch == branch).map(|t| (Some(t.id), t.record.name.clone())),
+        );
+        widgets::choice_ui(ui, "所属服务队", &mut person.team, &teams);
+    });
+    let label = if person.editing.is_some() { "保存志愿者的修改" } else { "登记" };
+    if ui.button(label).clicked() {
+        match person.volunteer(branch) {
+            Ok(volunteer) => {
+                state.error = None;
+                commands.push(Command::Op(Op::SaveVolunteerPerson(person.editing, Box::new(volunteer))));
+            }
+            Err(error) => state.error = Some(error),
+        }
+    }
+    if let Some(error) = &state.error {
+        widgets::error_text_ui(ui, error);
     }
 }

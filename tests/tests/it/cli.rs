@@ -410,6 +410,7 @@ fn a_branch_year_from_an_empty_database_on_the_command_line() {
             Participant { member: members[5], hours: 2.5 },
             Participant { member: members[6], hours: 1.5 },
         ],
+        volunteers: Vec::new(),
     };
     go(&["record", "add", "volunteer", "--file", &json_file(d, "v.json", &activity)]);
 
@@ -470,7 +471,7 @@ fn the_documented_record_examples_are_what_the_command_line_reads() {
     let doc = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/records-json.md"))
         .unwrap();
     let blocks: Vec<&str> = doc.split("```json").skip(1).map(|b| b.split("```").next().unwrap()).collect();
-    assert_eq!(blocks.len(), 11);
+    assert_eq!(blocks.len(), 13);
     fn parse<T: serde::de::DeserializeOwned>(text: &str) {
         if let Err(error) = serde_json::from_str::<T>(text) {
             panic!("{error}: {text}");
@@ -487,6 +488,8 @@ fn the_documented_record_examples_are_what_the_command_line_reads() {
     parse::<VolunteerActivity>(blocks[8]);
     parse::<DuesBase>(blocks[9]);
     parse::<DuesPayment>(blocks[10]);
+    parse::<Volunteer>(blocks[11]);
+    parse::<ServiceTeam>(blocks[12]);
     // The documented base is at least what the default rates ask (6,500 元 → 1.5%).
     let base: DuesBase = serde_json::from_str(blocks[9]).unwrap();
     assert!(base.validate(&zhibu_core::rules::RuleSet::default().dues.rates).is_ok());

@@ -175,7 +175,7 @@ proptest! {
         }
         std::fs::write(&path, text).unwrap();
         if let Ok(rows) = zhibu_core::import::table::read(&path, Encoding::Auto) {
-            let _ = zhibu_core::import::volunteer::plan(&rows, &[], (None, "金山社区党支部"), &[], &[]);
+            let _ = zhibu_core::import::volunteer::plan(&rows, &[], &[], (None, "金山社区党支部"), &[], &[]);
         }
     }
 

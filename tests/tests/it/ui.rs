@@ -631,6 +631,14 @@ fn a_branch_year_through_the_window_from_an_empty_database() {
     click(&mut harness, "保存星级评定");
     assert_eq!(notice(&harness), "已保存星级评定：金山社区党支部");
     click(&mut harness, "志愿服务");
+    // A resident who volunteers goes into the branch's register first.
+    click(&mut harness, "志愿者名册");
+    choose(&mut harness, "名册所属支部", "金山社区党支部");
+    type_into(&mut harness, "志愿者姓名", "王秀兰");
+    choose(&mut harness, "志愿者类别", "居民");
+    click(&mut harness, "登记");
+    assert_eq!(notice(&harness), "已登记志愿者：王秀兰");
+    click(&mut harness, "志愿服务活动");
     type_into(&mut harness, "活动名称", "禁毒宣传进小区");
     replace_in(&mut harness, "日期", &format!("{year}-06-26"));
     type_into(&mut harness, "地点", "金山社区广场");
@@ -638,8 +646,11 @@ fn a_branch_year_through_the_window_from_an_empty_database() {
     choose(&mut harness, "参加支部", "金山社区党支部");
     click(&mut harness, "党员5");
     click(&mut harness, "党员6");
+    click(&mut harness, "王秀兰（居民）");
     click(&mut harness, "保存");
     assert_eq!(notice(&harness), "已保存志愿服务：禁毒宣传进小区");
+    let activity = harness.state().workspace().unwrap().data.volunteer.last().unwrap().record.clone();
+    assert_eq!((activity.participants.len(), activity.volunteers.len()), (2, 1), "two members and the resident");
 
     // 报表: the duty review exported.
     click(&mut harness, "报表");

@@ -46,6 +46,10 @@ id_type! {
     DuesBaseId,
     /// Identifies a dues payment (or exemption).
     PaymentId,
+    /// Identifies a registered volunteer who is not a member.
+    VolunteerId,
+    /// Identifies a volunteer service team.
+    TeamId,
 }
 
 /// A record as the store holds it: its id beside its content.

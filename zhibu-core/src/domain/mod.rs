@@ -26,7 +26,7 @@ pub use election::{Candidate, Election, ElectionCheck, ElectionRules, Outcome, V
 pub use error::ValidationError;
 pub use ids::{
     ActivityId, AppraisalId, DuesBaseId, ElectionId, MeetingId, MemberId, OrgId, PaymentId, RatingId, ReviewId,
-    SchemeId, Stored, TermId,
+    SchemeId, Stored, TeamId, TermId, VolunteerId,
 };
 pub use ledger::Ledger;
 pub use meeting::{
@@ -41,7 +41,9 @@ pub use rating::{
 pub use review::{
     AppraisalGrade, AppraisalVotes, BallotTally, DutyReview, MemberAppraisal, ReportSection, ReviewGrade,
 };
-pub use volunteer::{Participant, VolunteerActivity, VolunteerCategory};
+pub use volunteer::{
+    Participant, ServiceTeam, Volunteer, VolunteerActivity, VolunteerCategory, VolunteerHours, VolunteerKind,
+};
 
 /// Checks that a required text is present, not too long and free of control characters.
 ///

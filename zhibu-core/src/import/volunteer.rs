@@ -1,14 +1,15 @@
 //! A volunteer-hours export (志愿服务时长记录, as volunteer platforms and community offices keep
 //! them): one row per volunteer and activity with 姓名, 身份证号 or 志愿者编号, 活动名称, 服务时间 and
 //! 时长. Rows of one activity (same name and day) become one volunteer activity with each member's
-//! own hours; volunteers who are not members of the roster are listed and left out (non-member
-//! volunteers are not records of this app yet); an activity already stored is skipped.
+//! own hours, and each registered volunteer's (the branch's register of non-members); anyone in
+//! neither is listed and left out (register them first); an activity already stored is skipped.
 
 use super::roster::{half_width, parse_date};
 use super::table::Cell;
 use super::{ImportError, Problem};
 use crate::domain::{
-    ActivityId, IdNumber, Member, MemberId, OrgId, Participant, Stored, VolunteerActivity, VolunteerCategory,
+    ActivityId, IdNumber, Member, MemberId, OrgId, Participant, Stored, Volunteer, VolunteerActivity,
+    VolunteerCategory, VolunteerHours, VolunteerId,
 };
 use chrono::{NaiveDate, NaiveTime};
 use std::collections::{BTreeMap, HashMap};
@@ -108,6 +109,7 @@ fn when(cell: &Cell) -> Option<(NaiveDate, Option<NaiveTime>)> {
 pub fn plan(
     rows: &[Vec<Cell>],
     roster: &[Stored<MemberId, Member>],
+    register: &[Stored<VolunteerId, Volunteer>],
     organiser: (Option<OrgId>, &str),
     stored: &[Stored<ActivityId, VolunteerActivity>],
     mapping: &[(String, String)],
@@ -122,9 +124,15 @@ pub fn plan(
     for m in roster {
         by_name.entry(m.record.name.as_str()).or_default().push(m.id);
     }
+    let volunteer_by_id: HashMap<&str, VolunteerId> =
+        register.iter().filter_map(|v| Some((v.record.id_number.as_ref()?.as_str(), v.id))).collect();
+    let mut volunteer_by_name: HashMap<&str, Vec<VolunteerId>> = HashMap::new();
+    for v in register {
+        volunteer_by_name.entry(v.record.name.as_str()).or_default().push(v.id);
+    }
     let mut out = VolunteerPlan::default();
-    // (day, title) → (rows, start, place, category text, participants)
-    type Group = (Vec<usize>, Option<NaiveTime>, String, String, Vec<Participant>);
+    // (day, title) → (rows, start, place, category text, members, registered volunteers)
+    type Group = (Vec<usize>, Option<NaiveTime>, String, String, Vec<Participant>, Vec<VolunteerHours>);
     let mut groups: BTreeMap<(NaiveDate, String), Group> = BTreeMap::new();
     for (index, row) in rows.iter().enumerate().skip(header_row + 1) {
         let number = index + 1;
@@ -151,9 +159,17 @@ pub fn plan(
         }
         // The member: by ID number (text only), else by a name that is unique in the roster.
         let id_text = half_width(&cell(Column::IdNumber).text());
-        let member = match IdNumber::parse(&id_text) {
-            Ok(id) => by_id.get(id.as_str()).copied(),
-            Err(_) => match by_name.get(name.as_str()).map(Vec::as_slice) {
+        let parsed = IdNumber::parse(&id_text).ok();
+        let member = match &parsed {
+            Some(id) => by_id.get(id.as_str()).copied(),
+            None => match by_name.get(name.as_str()).map(Vec::as_slice) {
+                Some([only]) => Some(*only),
+                _ => None,
+            },
+        };
+        let volunteer = match &parsed {
+            Some(id) => volunteer_by_id.get(id.as_str()).copied(),
+            None => match volunteer_by_name.get(name.as_str()).map(Vec::as_slice) {
                 Some([only]) => Some(*only),
                 _ => None,
             },
@@ -163,14 +179,31 @@ pub fn plan(
             continue;
         }
         let (Some((day, start)), Some(hours)) = (when, hours) else { continue };
+        let group = groups.entry((day, title.clone())).or_insert_with(|| {
+            (Vec::new(), start, cell(Column::Place).text(), cell(Column::Category).text(), Vec::new(), Vec::new())
+        });
         let Some(member) = member else {
-            let who = if name.is_empty() { cell(Column::VolunteerNumber).text() } else { name };
-            out.skipped.push((number, format!("{who}不在党员名册中，未导入（非党员志愿者暂不记录）")));
+            match volunteer {
+                Some(volunteer) if !group.5.iter().any(|v| v.volunteer == volunteer) => {
+                    group.0.push(number);
+                    group.5.push(VolunteerHours { volunteer, hours });
+                }
+                Some(_) => out.problems.push(Problem {
+                    row: number,
+                    column: header(Column::Name),
+                    value: name,
+                    problem: "在同一活动中重复".to_owned(),
+                }),
+                None => {
+                    let who = if name.is_empty() { cell(Column::VolunteerNumber).text() } else { name };
+                    out.skipped.push((
+                        number,
+                        format!("{who}不在党员名册和志愿者名册中，未导入（请先在“志愿服务”中登记为志愿者）"),
+                    ));
+                }
+            }
             continue;
         };
-        let group = groups.entry((day, title.clone())).or_insert_with(|| {
-            (Vec::new(), start, cell(Column::Place).text(), cell(Column::Category).text(), Vec::new())
-        });
         if group.4.iter().any(|p| p.member == member) {
             out.problems.push(Problem {
                 row: number,
@@ -183,9 +216,13 @@ pub fn plan(
         group.0.push(number);
         group.4.push(Participant { member, hours });
     }
-    for ((date, title), (rows, start, place, category, participants)) in groups {
+    for ((date, title), (rows, start, place, category, participants, volunteers)) in groups {
+        if participants.is_empty() && volunteers.is_empty() {
+            continue;
+        }
         let starts = start.unwrap_or_else(|| NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default());
-        let longest = participants.iter().map(|p| p.hours).fold(0.0_f64, f64::max);
+        let longest =
+            participants.iter().map(|p| p.hours).chain(volunteers.iter().map(|v| v.hours)).fold(0.0_f64, f64::max);
         // The activity spans at least its longest participant's hours (to the half hour).
         let minutes = ((longest * 2.0).ceil() * 30.0) as i64;
         let ends = (starts + chrono::Duration::minutes(minutes))
@@ -202,6 +239,7 @@ pub fn plan(
             organiser_org: organiser.0,
             description: String::new(),
             participants,
+            volunteers,
         };
         if let Err(e) = activity.validate() {
             out.problems.push(Problem {

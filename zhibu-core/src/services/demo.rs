@@ -81,6 +81,8 @@ pub struct DemoSummary {
     pub volunteer_activities: u32,
     /// Dues payments and exemptions.
     pub dues_payments: u32,
+    /// Registered volunteers who are not members.
+    pub volunteers: u32,
 }
 
 /// How reliably a branch holds its required meetings.
@@ -115,6 +117,8 @@ struct Branch {
     groups: Vec<(OrgId, String)>,
     committee: Vec<usize>,
     place: String,
+    /// The branch's register of volunteers who are not its members.
+    register: Vec<crate::domain::VolunteerId>,
 }
 
 /// Writes the demo set into an empty database.
@@ -175,6 +179,7 @@ pub fn generate(store: &mut Store, options: &DemoOptions) -> Result<DemoSummary,
         let branch = store.write(|w| {
             let mut branch = create_branch(w, &mut branch_rng, index, root, enterprise_parent, options, &mut summary)?;
             create_terms(w, &mut branch_rng, &mut branch, options)?;
+            branch.register = create_register(w, &branch, first_year, options, &mut summary)?;
             for year in first_year..=options.last_year {
                 create_year(w, &mut branch_rng, &branch, year, options, &mut summary)?;
             }
@@ -192,6 +197,76 @@ pub fn generate(store: &mut Store, options: &DemoOptions) -> Result<DemoSummary,
         Ok::<_, ServiceError>(())
     })?;
     Ok(summary)
+}
+
+/// A branch's register of volunteers who are not its members: in a community, residents of the
+/// compound and members of other units registered here (双报到), in one service team; a few
+/// residents in a village; none in an enterprise. Drawn from a generator of their own, so the
+/// rest of the demo keeps its draws.
+fn create_register(
+    w: &mut Writer<'_>,
+    branch: &Branch,
+    first_year: i32,
+    options: &DemoOptions,
+    summary: &mut DemoSummary,
+) -> Result<Vec<crate::domain::VolunteerId>, ServiceError> {
+    use crate::domain::{ServiceTeam, Volunteer, VolunteerKind};
+    let (residents, dual) = match branch.category {
+        BranchCategory::Community => (5, 2),
+        BranchCategory::Village => (3, 0),
+        _ => return Ok(Vec::new()),
+    };
+    let mut rng = ChaCha8Rng::seed_from_u64(options.seed ^ 0x005e_ed0f_7e57 ^ (u64::from(branch.index) << 8));
+    let team = if branch.category == BranchCategory::Community {
+        Some(w.create_team(&ServiceTeam {
+            branch: branch.id,
+            name: format!("{}红色志愿服务队", branch.short),
+            leader: branch.members.first().map(|m| m.name.clone()).unwrap_or_default(),
+            note: String::new(),
+        })?)
+    } else {
+        None
+    };
+    let mut out = Vec::new();
+    for i in 0..residents + dual {
+        let gender = if rng.random_bool(0.5) { Gender::Male } else { Gender::Female };
+        let birth = date(rng.random_range(1950..=2002), rng.random_range(1..=12), rng.random_range(1..=28));
+        let kind = if i < residents { VolunteerKind::Resident } else { VolunteerKind::DualRegistered };
+        let unit = match kind {
+            VolunteerKind::DualRegistered => {
+                (*pick(&mut rng, &["区教育局机关党支部", "区人民医院党总支", "区税务局第二党支部"])).to_owned()
+            }
+            _ => String::new(),
+        };
+        let phone =
+            Phone::parse(&format!("1{}{:09}", rng.random_range(3..=9), rng.random_range(0..1_000_000_000u32))).ok();
+        let volunteer = Volunteer {
+            branch: branch.id,
+            name: person_name(&mut rng, gender),
+            kind,
+            id_number: Some(id_number(&mut rng, birth, gender)),
+            phone,
+            unit,
+            team,
+            registered_on: Some(date(first_year, rng.random_range(1..=6), rng.random_range(1..=28))),
+            note: String::new(),
+        };
+        out.push(w.create_volunteer(&volunteer)?);
+        summary.volunteers += 1;
+    }
+    Ok(out)
+}
+
+/// The registered volunteers who served in an activity of the branch on `day`: about half of the
+/// register, for the activity's length (drawn from the day, not from the demo's generator).
+fn register_volunteers(branch: &Branch, day: NaiveDate, span: u32) -> Vec<crate::domain::VolunteerHours> {
+    let mut rng = ChaCha8Rng::seed_from_u64((u64::from(branch.index) << 32) ^ day.num_days_from_ce() as u64);
+    branch
+        .register
+        .iter()
+        .filter(|_| rng.random_bool(0.5))
+        .map(|&volunteer| crate::domain::VolunteerHours { volunteer, hours: f64::from(span) })
+        .collect()
 }
 
 /// A branch's dues: each member's base every year (farmers in villages, retirees and the employed
@@ -492,6 +567,7 @@ fn create_branch(
         members,
         groups,
         place,
+        register: Vec::new(),
     })
 }
 
@@ -797,6 +873,7 @@ fn create_year(
             organiser_org: Some(branch.id),
             description: description.into(),
             participants,
+            volunteers: register_volunteers(branch, day, span),
         })?;
         summary.volunteer_activities += 1;
     }

@@ -169,7 +169,8 @@ pub fn volunteer(
         chrono::NaiveDate::from_ymd_opt(2100, 12, 31).unwrap_or_default(),
     );
     let stored = store.volunteer_activities(from, to)?;
-    let plan = volunteer::plan(&rows, &store.members(None)?, (Some(branch), &organiser), &stored, mapping)?;
+    let register = store.volunteers(Some(branch))?;
+    let plan = volunteer::plan(&rows, &store.members(None)?, &register, (Some(branch), &organiser), &stored, mapping)?;
     if dry_run || !plan.problems.is_empty() || plan.activities.iter().all(|a| a.duplicate) {
         return Ok(VolunteerImport { plan, applied: false });
     }

@@ -53,6 +53,10 @@ pub struct Overview {
     pub dues_bases: Vec<Stored<crate::domain::DuesBaseId, crate::domain::DuesBase>>,
     /// Every dues payment and exemption, every year.
     pub dues_payments: Vec<Stored<crate::domain::PaymentId, crate::domain::DuesPayment>>,
+    /// Every branch's register of volunteers who are not members.
+    pub volunteers: Vec<Stored<crate::domain::VolunteerId, crate::domain::Volunteer>>,
+    /// Every branch's service teams.
+    pub teams: Vec<Stored<crate::domain::TeamId, crate::domain::ServiceTeam>>,
 }
 
 /// What a change touched, so that only that is read again.
@@ -113,6 +117,8 @@ impl Overview {
                 self.load_settings(store)?;
                 self.dues_bases = store.dues_bases(None)?;
                 self.dues_payments = store.dues_payments(None)?;
+                self.volunteers = store.volunteers(None)?;
+                self.teams = store.service_teams(None)?;
             }
             Touched::Members(before, after) => {
                 self.members = store.members(None)?;
@@ -137,6 +143,8 @@ impl Overview {
             Touched::Ratings => self.refresh_ratings(store)?,
             Touched::Volunteer => {
                 self.volunteer = store.volunteer_activities(from, to)?;
+                self.volunteers = store.volunteers(None)?;
+                self.teams = store.service_teams(None)?;
                 self.compliance = Some(compliance::run(store, rules, year, self.today, None)?);
             }
             Touched::Settings => self.load_settings(store)?,

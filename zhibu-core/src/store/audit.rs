@@ -92,6 +92,8 @@ pub fn record_kind_label(kind: &str) -> &str {
         "rating_scheme" => "评定方案",
         "star_rating" => "星级评定",
         "volunteer_activity" => "志愿服务",
+        "volunteer" => "志愿者",
+        "service_team" => "志愿服务队",
         "dues_base" => "党费基数",
         "dues_payment" => "党费缴纳",
         "setting" => "设置",
@@ -148,6 +150,7 @@ impl Writer<'_> {
                 }
                 "member" | "subject" | "subject_member" => "SELECT name FROM members WHERE id = ?1",
                 "scheme" => "SELECT name FROM rating_schemes WHERE id = ?1",
+                "team" => "SELECT name FROM service_teams WHERE id = ?1",
                 _ => return None,
             };
             // Cached: an import writes one row per member, each naming its branch.
@@ -221,6 +224,12 @@ impl Writer<'_> {
             "star_rating" => self.create_star_rating(&codec::from_json::<StarRating>("已删除记录", &data)?)?.0,
             "volunteer_activity" => {
                 self.create_volunteer_activity(&codec::from_json::<VolunteerActivity>("已删除记录", &data)?)?.0
+            }
+            "volunteer" => {
+                self.create_volunteer(&codec::from_json::<crate::domain::Volunteer>("已删除记录", &data)?)?.0
+            }
+            "service_team" => {
+                self.create_team(&codec::from_json::<crate::domain::ServiceTeam>("已删除记录", &data)?)?.0
             }
             "dues_base" => {
                 self.restore_dues_base(&codec::from_json::<crate::domain::DuesBase>("已删除记录", &data)?)?.0
@@ -427,6 +436,11 @@ fn field_label(key: &str) -> &str {
         "method" => "缴纳方式",
         "note" => "备注",
         "votes" => "民主测评票数",
+        "volunteers" => "参加的志愿者及时长",
+        "unit" => "工作单位",
+        "team" => "服务队",
+        "registered_on" => "注册日期",
+        "leader" => "队长",
         "suggested" => "建议等次",
         "reason" => "评定理由",
         other => other,
@@ -440,7 +454,7 @@ type Names<'a> = dyn Fn(&str, i64) -> Option<String> + 'a;
 fn code_label(key: &str, value: &Json) -> Option<&'static str> {
     use crate::domain::{
         AppraisalGrade, BranchCategory, CommitteeRole, DuesCategory, Gender, MeetingKind, MeetingStatus, MemberStatus,
-        OrgKind, PaymentMethod, ReviewGrade, VolunteerCategory,
+        OrgKind, PaymentMethod, ReviewGrade, VolunteerCategory, VolunteerKind,
     };
     fn as_<T: serde::de::DeserializeOwned>(value: &Json) -> Option<T> {
         serde_json::from_value(value.clone()).ok()
@@ -451,9 +465,10 @@ fn code_label(key: &str, value: &Json) -> Option<&'static str> {
             .or_else(|| as_::<BranchCategory>(value).map(BranchCategory::label))
             .or_else(|| as_::<DuesCategory>(value).map(DuesCategory::label)),
         "method" => as_::<PaymentMethod>(value).map(PaymentMethod::label),
-        "kind" => {
-            as_::<MeetingKind>(value).map(MeetingKind::label).or_else(|| as_::<OrgKind>(value).map(OrgKind::label))
-        }
+        "kind" => as_::<MeetingKind>(value)
+            .map(MeetingKind::label)
+            .or_else(|| as_::<OrgKind>(value).map(OrgKind::label))
+            .or_else(|| as_::<VolunteerKind>(value).map(VolunteerKind::label)),
         "status" => as_::<MemberStatus>(value)
             .map(MemberStatus::label)
             .or_else(|| as_::<MeetingStatus>(value).map(|s| if s == MeetingStatus::Final { "定稿" } else { "草稿" })),

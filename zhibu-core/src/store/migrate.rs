@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "0004_member_details.sql", include_str!("../../migrations/0004_member_details.sql")),
     (5, "0005_dues.sql", include_str!("../../migrations/0005_dues.sql")),
     (6, "0006_appraisal_votes.sql", include_str!("../../migrations/0006_appraisal_votes.sql")),
+    (7, "0007_volunteer_register.sql", include_str!("../../migrations/0007_volunteer_register.sql")),
 ];
 
 /// The schema version this build creates.

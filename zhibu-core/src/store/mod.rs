@@ -18,6 +18,7 @@ mod meeting;
 mod member;
 mod migrate;
 mod org;
+mod register;
 mod volunteer;
 
 pub use audit::{AuditAction, AuditEntry, AuditQuery, TrashItem, record_kind_label};

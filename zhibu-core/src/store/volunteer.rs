@@ -1,7 +1,7 @@
 //! Volunteer activities and their participants in the store.
 
 use super::{AuditAction, Result, Store, StoreError, Writer, codec};
-use crate::domain::{ActivityId, MemberId, OrgId, Participant, Stored, VolunteerActivity};
+use crate::domain::{ActivityId, MemberId, OrgId, Participant, Stored, VolunteerActivity, VolunteerHours, VolunteerId};
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 use std::collections::HashMap;
@@ -60,6 +60,7 @@ impl Writer<'_> {
             ],
         )?;
         self.tx.execute("DELETE FROM volunteer_participants WHERE activity_id = ?1", [id.0])?;
+        self.tx.execute("DELETE FROM activity_volunteers WHERE activity_id = ?1", [id.0])?;
         self.insert_participants(id.0, activity)?;
         self.audit_change(
             AuditAction::Update,
@@ -87,6 +88,9 @@ impl Writer<'_> {
         for p in &activity.participants {
             super::member::require_member(&self.tx, p.member)?;
         }
+        for v in &activity.volunteers {
+            super::register::require_volunteer(&self.tx, v.volunteer)?;
+        }
         Ok(())
     }
 
@@ -96,6 +100,13 @@ impl Writer<'_> {
         )?;
         for (i, p) in activity.participants.iter().enumerate() {
             stmt.execute(params![id, i as i64, p.member.0, p.hours])?;
+        }
+        drop(stmt);
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO activity_volunteers(activity_id, position, volunteer_id, hours) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (i, v) in activity.volunteers.iter().enumerate() {
+            stmt.execute(params![id, i as i64, v.volunteer.0, v.hours])?;
         }
         Ok(())
     }
@@ -126,7 +137,9 @@ pub(super) fn activities(
     // With a branch: only activities one of its members took part in (each still with all its
     // participants), read through the member and participant indexes instead of every activity.
     const IN_BRANCH: &str = "(?3 IS NULL OR a.id IN (SELECT p.activity_id FROM volunteer_participants p
-         JOIN members mb ON mb.id = p.member_id WHERE mb.branch_id = ?3))";
+         JOIN members mb ON mb.id = p.member_id WHERE mb.branch_id = ?3)
+         OR a.id IN (SELECT av.activity_id FROM activity_volunteers av
+         JOIN volunteers v ON v.id = av.volunteer_id WHERE v.branch_id = ?3))";
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT a.id, a.title, a.category, a.date, a.starts, a.ends, a.place, a.organiser, a.organiser_org_id, a.description
          FROM volunteer_activities a WHERE a.date BETWEEN ?1 AND ?2 AND {IN_BRANCH} ORDER BY a.date, a.id"
@@ -152,6 +165,7 @@ pub(super) fn activities(
                 organiser_org: r.get::<_, Option<i64>>(8)?.map(OrgId),
                 description: r.get(9)?,
                 participants: Vec::new(),
+                volunteers: Vec::new(),
             },
         });
     }
@@ -166,6 +180,18 @@ pub(super) fn activities(
     while let Some(r) = rows.next()? {
         if let Some(&i) = index.get(&ActivityId(r.get(0)?)) {
             out[i].record.participants.push(Participant { member: MemberId(r.get(1)?), hours: r.get(2)? });
+        }
+    }
+    drop(rows);
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT v.activity_id, v.volunteer_id, v.hours FROM activity_volunteers v
+         JOIN volunteer_activities a ON a.id = v.activity_id
+         WHERE a.date BETWEEN ?1 AND ?2 AND {IN_BRANCH} ORDER BY v.activity_id, v.position"
+    ))?;
+    let mut rows = stmt.query(params![from, to, scope])?;
+    while let Some(r) = rows.next()? {
+        if let Some(&i) = index.get(&ActivityId(r.get(0)?)) {
+            out[i].record.volunteers.push(VolunteerHours { volunteer: VolunteerId(r.get(1)?), hours: r.get(2)? });
         }
     }
     Ok(out)

@@ -99,6 +99,7 @@ fn a_members_profile_equals_the_figures_counted_from_the_records() {
         organiser_org: Some(branch),
         description: String::new(),
         participants: ids.iter().zip(hours).map(|(&member, &hours)| Participant { member, hours }).collect(),
+        volunteers: Vec::new(),
     };
     let activities =
         [activity(day(2025, 3, 5), &[2.0, 3.0, 4.0, 1.5]), activity(day(2025, 6, 1), &[4.0, 4.0, 4.0, 2.5])];

@@ -548,7 +548,10 @@ fn a_volunteer_hours_export_becomes_activities_with_each_members_hours() {
     assert_eq!(clean_up.participants, [crate::domain::Participant { member: ids[2], hours: 1.5 }], "by name");
     assert_eq!(dry.plan.skipped.len(), 1);
     let report = volunteer_report_text(&dry);
-    assert!(report.contains("第5行  跳过：王大妈不在党员名册中，未导入（非党员志愿者暂不记录）"), "{report}");
+    assert!(
+        report.contains("第5行  跳过：王大妈不在党员名册和志愿者名册中，未导入（请先在“志愿服务”中登记为志愿者）"),
+        "{report}"
+    );
     assert!(report.contains("试运行（未写入）：活动2次（新增2），跳过1行，问题0处"), "{report}");
     let done = volunteer(&mut fx.store, &path, Encoding::Auto, fx.branch, &[], false).unwrap();
     assert!(done.applied);

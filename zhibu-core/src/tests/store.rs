@@ -186,6 +186,7 @@ fn evaluations_and_volunteer_activities_round_trip() {
         organiser_org: Some(fx.branch),
         description: "发放禁毒宣传资料".into(),
         participants: vec![Participant { member: ids[2], hours: 2.5 }, Participant { member: ids[3], hours: 2.0 }],
+        volunteers: Vec::new(),
     };
     let scheme = branch_scheme();
     let (scheme_id, rating) = fx
