@@ -467,3 +467,24 @@ fn the_election_report_words_the_stores_own_verdicts() {
 fn format_share(yes: u32, expected: u32) -> String {
     format!("{:.1}%", f64::from(yes) * 100.0 / f64::from(expected))
 }
+
+#[test]
+fn a_template_for_one_member_receives_that_member_and_their_activities_only() {
+    let store = Store::open_existing(demo_db(), "测试").unwrap();
+    let catalog = Catalog::load(host(), None).unwrap();
+    let template = catalog.get("volunteer-certificate").unwrap();
+    let at = day(2026, 1, 5).and_hms_opt(10, 0, 0).unwrap();
+    let build = |given: &[(&str, &str)]| {
+        let given: Vec<(String, String)> = given.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let params = report::resolve_params(template, &given).unwrap();
+        report::build_request(&store, &RuleSet::default(), template, params, at, report::Consent::None).unwrap()
+    };
+    let one = build(&[("year", "2025"), ("member", "20")]);
+    assert_eq!(one.records.members.iter().map(|m| m.id).collect::<Vec<_>>(), vec![20]);
+    assert!(!one.records.volunteer_activities.is_empty());
+    assert!(one.records.volunteer_activities.iter().all(|a| a.participants.iter().any(|p| p.member == 20)));
+    // The yearly summary has no member: every member and activity, as before.
+    let all = build(&[("year", "2025"), ("variant", "年度汇总")]);
+    assert!(all.records.members.len() > 1);
+    assert!(all.records.volunteer_activities.len() > one.records.volunteer_activities.len());
+}

@@ -214,9 +214,9 @@ pub enum Consent {
 }
 
 /// Builds the request for `template`: parameters, the host's timestamp and unit name, and the
-/// records of the kinds the template declared, only if its package was granted them. ID and
-/// phone numbers are masked unless the template's `personal_data` parameter asks for them and
-/// `consent` confirms it.
+/// records of the kinds the template declared, only if its package was granted them, within what
+/// its branch and member parameters scope. ID and phone numbers are masked unless the template's
+/// `personal_data` parameter asks for them and `consent` confirms it.
 pub fn build_request(
     store: &Store,
     rules: &RuleSet,
@@ -261,6 +261,21 @@ pub fn build_request(
                 return Err(ReportError::Service(zhibu_core::services::ServiceError::UnknownBranch(id)));
             }
             scope = Some(zhibu_core::domain::OrgId(id));
+        }
+    }
+    // A template with a member parameter given (a certificate for one member) sees that member and
+    // the activities they served in, not the whole installation's (less to copy into the sandbox,
+    // and nothing of other members).
+    let mut member_scope: Option<i64> = None;
+    for spec in template.plugin.info.parameters.iter().filter(|p| p.kind == ParamKind::Member) {
+        if let Some((_, value)) = params.iter().find(|(k, _)| k == &spec.key).filter(|(_, v)| !v.trim().is_empty()) {
+            let id = value
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| ReportError::Param {
+                    key: spec.key.clone(), why: format!("应为党员编号：{value}")
+                })?;
+            member_scope = Some(id);
         }
     }
     let (from, to) = match year {
@@ -337,7 +352,14 @@ pub fn build_request(
             Some(branch) => store.branch_volunteer_activities(branch, first, to)?,
             None => store.volunteer_activities(first, to)?,
         };
-        records.volunteer_activities = activities.iter().map(convert::volunteer_activity).collect();
+        records.volunteer_activities = activities
+            .iter()
+            .filter(|a| member_scope.is_none_or(|m| a.record.participants.iter().any(|p| p.member.0 == m)))
+            .map(convert::volunteer_activity)
+            .collect();
+    }
+    if let Some(member) = member_scope {
+        records.members.retain(|m| m.id == member);
     }
     Ok(RenderRequest {
         params: params.into_iter().map(|(key, value)| crate::plugin_host::Param { key, value }).collect(),
