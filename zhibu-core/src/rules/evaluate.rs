@@ -201,8 +201,25 @@ pub fn evaluate(
     for dates in presence.values_mut() {
         dates.sort_unstable();
     }
-    let context =
-        Context { ledger, rules, year, year_start, as_of, ledger_from: needed_from(rules, year), members, presence };
+    // Each member's dues, grouped once: every member's check would otherwise scan every payment.
+    let mut dues: HashMap<MemberId, MemberDues<'_>> = HashMap::new();
+    for base in &ledger.dues_bases {
+        dues.entry(base.record.member).or_default().0.push(&base.record);
+    }
+    for payment in &ledger.dues_payments {
+        dues.entry(payment.record.member).or_default().1.push(&payment.record);
+    }
+    let context = Context {
+        ledger,
+        rules,
+        year,
+        year_start,
+        as_of,
+        ledger_from: needed_from(rules, year),
+        members,
+        presence,
+        dues,
+    };
     ledger
         .organizations
         .iter()
@@ -237,6 +254,7 @@ pub fn check_meeting(
         ledger_from: meeting.date(),
         members: roster.iter().map(|m| (m.id, &m.record)).collect(),
         presence: HashMap::new(),
+        dues: HashMap::new(),
     };
     let mut findings = Vec::new();
     context.check_meeting(MeetingId(0), meeting, &mut findings);
@@ -256,7 +274,11 @@ struct Context<'a> {
     ledger_from: NaiveDate,
     members: HashMap<MemberId, &'a Member>,
     presence: HashMap<MemberId, Vec<NaiveDate>>,
+    dues: HashMap<MemberId, MemberDues<'a>>,
 }
+
+/// A member's dues bases and payments (any years).
+type MemberDues<'a> = (Vec<&'a DuesBase>, Vec<&'a DuesPayment>);
 
 impl Context<'_> {
     fn branch(&self, id: OrgId, name: &str, category: BranchCategory) -> BranchCompliance {
@@ -612,14 +634,11 @@ impl Context<'_> {
     /// the year, for a member whose dues bases are recorded.
     fn check_dues(&self, id: MemberId, member: &Member, findings: &mut Vec<Finding>) {
         let rule = &self.rules.dues;
-        let bases: Vec<&DuesBase> =
-            self.ledger.dues_bases.iter().filter(|b| b.record.member == id).map(|b| &b.record).collect();
+        let Some((bases, payments)) = self.dues.get(&id) else { return };
         if bases.is_empty() {
             return;
         }
-        let payments: Vec<&DuesPayment> =
-            self.ledger.dues_payments.iter().filter(|p| p.record.member == id).map(|p| &p.record).collect();
-        let status = dues_status(member.joined_on, &bases, &payments, self.year, self.as_of);
+        let status = dues_status(member.joined_on, bases, payments, self.year, self.as_of);
         let run = &status.unpaid_run;
         let (Some(first), Some(last)) = (run.first(), run.last()) else { return };
         if (run.len() as u32) < rule.months {

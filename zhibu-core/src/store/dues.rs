@@ -144,7 +144,7 @@ impl Writer<'_> {
             )
             .into());
         }
-        let bases = bases(&self.tx, None, Some(payment.member))?;
+        let bases = member_bases(&self.tx, payment.member)?;
         let mut owed: Fen = 0;
         for month in payment.months() {
             let base = bases.iter().filter(|b| b.record.year <= month.year).max_by_key(|b| b.record.year);
@@ -214,17 +214,19 @@ fn payment_by_id(conn: &Connection, id: PaymentId) -> Result<DuesPayment> {
         .ok_or(StoreError::NotFound { kind: "党费缴纳记录", id: id.0 })
 }
 
-/// Bases of a branch's members (or everyone's), or of one member; every year.
-pub(super) fn bases(
-    conn: &Connection,
-    branch: Option<OrgId>,
-    member: Option<MemberId>,
-) -> Result<Vec<Stored<DuesBaseId, DuesBase>>> {
+/// Bases of a branch's members (or everyone's); every year.
+pub(super) fn bases(conn: &Connection, branch: Option<OrgId>) -> Result<Vec<Stored<DuesBaseId, DuesBase>>> {
     base_rows(
         conn,
-        "JOIN members m ON m.id = b.member_id WHERE (?1 IS NULL OR m.branch_id = ?1) AND (?2 IS NULL OR b.member_id = ?2)",
-        params![branch.map(|b| b.0), member.map(|m| m.0)],
+        "JOIN members m ON m.id = b.member_id WHERE (?1 IS NULL OR m.branch_id = ?1)",
+        params![branch.map(|b| b.0)],
     )
+}
+
+/// One member's bases, every year, through the (member, year) index: a payment is checked
+/// against them, and a list import checks thousands of payments.
+fn member_bases(conn: &Connection, member: MemberId) -> Result<Vec<Stored<DuesBaseId, DuesBase>>> {
+    base_rows(conn, "WHERE b.member_id = ?1", params![member.0])
 }
 
 /// Payments of a branch's members (or everyone's); every year, oldest month first.
@@ -296,7 +298,7 @@ fn payment_rows(
 impl Store {
     /// Dues bases of a branch's members (every member's with None), every year.
     pub fn dues_bases(&self, branch: Option<OrgId>) -> Result<Vec<Stored<DuesBaseId, DuesBase>>> {
-        bases(&self.conn, branch, None)
+        bases(&self.conn, branch)
     }
 
     /// Dues payments of a branch's members (every member's with None), every year.

@@ -168,7 +168,7 @@ impl Store {
             meetings: meeting::load_meetings(&self.conn, &filter)?,
             volunteer_activities: volunteer::activities(&self.conn, from, to, branch)?,
             records_start: meeting::records_start(&self.conn, branch)?,
-            dues_bases: dues::bases(&self.conn, branch, None)?,
+            dues_bases: dues::bases(&self.conn, branch)?,
             dues_payments: dues::payments(&self.conn, branch)?,
         })
     }
