@@ -556,8 +556,8 @@ fn render_report(rows: &[Row]) -> String {
          three strings each) into the guest and the document out. Within 2× of native would be below the\n\
          cost of instantiating alone; a fresh instance per call is kept on purpose (ARCHITECTURE: no state\n\
          survives between calls), so this target stays missed here (issue 18 takes it up). The\n\
-         certificate's figure is mostly its request: a template without a branch parameter receives every\n\
-         member and every volunteer activity since 2000.\n\
+         certificate receives only its member and the activities they served in: a member parameter\n\
+         scopes the request as a branch parameter does.\n\
          The window rows: first frame and peak memory are the release binary's own (`--screenshots`\n\
          tour under Xvfb, /usr/bin/time); the frame row is this thread's CPU time over 400 scrolled frames\n\
          of the roster screen in egui_kittest (egui pass and AccessKit tree, no GPU), 100,000 members vs 100;\n\
