@@ -214,13 +214,15 @@ fn payment_by_id(conn: &Connection, id: PaymentId) -> Result<DuesPayment> {
         .ok_or(StoreError::NotFound { kind: "党费缴纳记录", id: id.0 })
 }
 
-/// Bases of a branch's members (or everyone's); every year.
+/// Bases of a branch's members (or everyone's); every year. With a branch the query goes through
+/// the branch's members and the (member, year) index: a branch's report reads only its own rows.
 pub(super) fn bases(conn: &Connection, branch: Option<OrgId>) -> Result<Vec<Stored<DuesBaseId, DuesBase>>> {
-    base_rows(
-        conn,
-        "JOIN members m ON m.id = b.member_id WHERE (?1 IS NULL OR m.branch_id = ?1)",
-        params![branch.map(|b| b.0)],
-    )
+    match branch {
+        Some(branch) => {
+            base_rows(conn, "JOIN members m ON m.id = b.member_id WHERE m.branch_id = ?1", params![branch.0])
+        }
+        None => base_rows(conn, "", params![]),
+    }
 }
 
 /// One member's bases, every year, through the (member, year) index: a payment is checked
@@ -229,13 +231,15 @@ fn member_bases(conn: &Connection, member: MemberId) -> Result<Vec<Stored<DuesBa
     base_rows(conn, "WHERE b.member_id = ?1", params![member.0])
 }
 
-/// Payments of a branch's members (or everyone's); every year, oldest month first.
+/// Payments of a branch's members (or everyone's); every year, oldest month first (through the
+/// branch's members and the (member, month) index when a branch is given).
 pub(super) fn payments(conn: &Connection, branch: Option<OrgId>) -> Result<Vec<Stored<PaymentId, DuesPayment>>> {
-    payment_rows(
-        conn,
-        "JOIN members m ON m.id = p.member_id WHERE (?1 IS NULL OR m.branch_id = ?1)",
-        params![branch.map(|b| b.0)],
-    )
+    match branch {
+        Some(branch) => {
+            payment_rows(conn, "JOIN members m ON m.id = p.member_id WHERE m.branch_id = ?1", params![branch.0])
+        }
+        None => payment_rows(conn, "", params![]),
+    }
 }
 
 fn base_rows(
