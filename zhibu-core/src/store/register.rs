@@ -4,6 +4,7 @@
 
 use super::{AuditAction, Result, Store, StoreError, Writer, codec};
 use crate::domain::{IdNumber, OrgId, Phone, ServiceTeam, Stored, TeamId, ValidationError, Volunteer, VolunteerId};
+use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params};
 
 impl Writer<'_> {
@@ -13,17 +14,7 @@ impl Writer<'_> {
         self.tx.execute(
             "INSERT INTO volunteers(branch_id, name, kind, id_number, phone, unit, team_id, registered_on, note)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                volunteer.branch.0,
-                volunteer.name.trim(),
-                codec::code(&volunteer.kind),
-                volunteer.id_number.as_ref().map(IdNumber::as_str),
-                volunteer.phone.as_ref().map(Phone::as_str),
-                volunteer.unit.trim(),
-                volunteer.team.map(|t| t.0),
-                volunteer.registered_on,
-                volunteer.note.trim()
-            ],
+            rusqlite::params_from_iter(volunteer_values(volunteer)),
         )?;
         let id = self.tx.last_insert_rowid();
         self.audit_change::<Volunteer>(
@@ -44,18 +35,7 @@ impl Writer<'_> {
         self.tx.execute(
             "UPDATE volunteers SET branch_id = ?1, name = ?2, kind = ?3, id_number = ?4, phone = ?5, unit = ?6,
                  team_id = ?7, registered_on = ?8, note = ?9 WHERE id = ?10",
-            params![
-                volunteer.branch.0,
-                volunteer.name.trim(),
-                codec::code(&volunteer.kind),
-                volunteer.id_number.as_ref().map(IdNumber::as_str),
-                volunteer.phone.as_ref().map(Phone::as_str),
-                volunteer.unit.trim(),
-                volunteer.team.map(|t| t.0),
-                volunteer.registered_on,
-                volunteer.note.trim(),
-                id.0
-            ],
+            rusqlite::params_from_iter(volunteer_values(volunteer).into_iter().chain([Value::Integer(id.0)])),
         )?;
         self.audit_change(
             AuditAction::Update,
@@ -172,6 +152,22 @@ impl Writer<'_> {
         }
         Ok(())
     }
+}
+
+/// A volunteer's column values in the order of `volunteers`' columns after `id` (INSERT and UPDATE).
+fn volunteer_values(v: &Volunteer) -> Vec<Value> {
+    let text = |t: &str| Value::Text(t.trim().to_owned());
+    vec![
+        Value::Integer(v.branch.0),
+        text(&v.name),
+        Value::Text(codec::code(&v.kind)),
+        v.id_number.as_ref().map_or(Value::Null, |n| text(n.as_str())),
+        v.phone.as_ref().map_or(Value::Null, |p| text(p.as_str())),
+        text(&v.unit),
+        v.team.map_or(Value::Null, |t| Value::Integer(t.0)),
+        v.registered_on.map_or(Value::Null, |d| Value::Text(d.to_string())),
+        text(&v.note),
+    ]
 }
 
 fn volunteer_by_id(conn: &Connection, id: VolunteerId) -> Result<Volunteer> {
