@@ -649,26 +649,18 @@ fn a_fixture_is_the_request_the_host_would_pass() {
     let (plugins, cache) = (dir.path().join("plugins"), dir.path().join("cache"));
     let out = dir.path().join("fixture.json");
     let at = "2026-01-05T10:00:00";
-    zhibu(&[
-        "--db",
-        db.to_str().unwrap(),
-        "--plugins-dir",
-        plugins.to_str().unwrap(),
-        "--cache-dir",
-        cache.to_str().unwrap(),
-        "plugin",
-        "fixture",
-        "--template",
-        "duty-review",
-        "--param",
-        "branch=3",
-        "--param",
-        "year=2025",
-        "--generated-at",
-        at,
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    // `zhibu --db … --plugins-dir … --cache-dir … plugin fixture --out fixture.json` and `rest`.
+    let fixture = |rest: &[&str]| -> Vec<String> {
+        let (db, plugins, cache, out) =
+            (db.to_str().unwrap(), plugins.to_str().unwrap(), cache.to_str().unwrap(), out.to_str().unwrap());
+        ["--db", db, "--plugins-dir", plugins, "--cache-dir", cache, "plugin", "fixture", "--out", out]
+            .iter()
+            .chain(rest)
+            .map(|s| (*s).to_owned())
+            .collect()
+    };
+    let run = |rest: &[&str]| zhibu(&fixture(rest).iter().map(String::as_str).collect::<Vec<_>>());
+    run(&["--template", "duty-review", "--param", "branch=3", "--param", "year=2025", "--generated-at", at]);
     let text = std::fs::read_to_string(&out).unwrap();
     let request: RenderRequest = serde_json::from_str(&text).unwrap();
     assert!(!request.records.meetings.is_empty() && !request.records.volunteer_activities.is_empty());
@@ -706,39 +698,12 @@ fn a_fixture_is_the_request_the_host_would_pass() {
         ),
     )
     .unwrap();
-    zhibu(&[
-        "--db",
-        db.to_str().unwrap(),
-        "--plugins-dir",
-        plugins.to_str().unwrap(),
-        "--cache-dir",
-        cache.to_str().unwrap(),
-        "plugin",
-        "fixture",
-        "--template",
-        package.to_str().unwrap(),
-        "--param",
-        "mode=echo",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    run(&["--template", package.to_str().unwrap(), "--param", "mode=echo"]);
     let request: RenderRequest = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(request.records.members.len(), 30, "every member: the template has no branch parameter");
     assert!(request.records.meetings.is_empty(), "meetings were not declared");
     // An unknown template is named.
-    let error = zhibu_fails(&[
-        "--db",
-        db.to_str().unwrap(),
-        "--plugins-dir",
-        plugins.to_str().unwrap(),
-        "--cache-dir",
-        cache.to_str().unwrap(),
-        "plugin",
-        "fixture",
-        "--template",
-        "no-such-template",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let args = fixture(&["--template", "no-such-template"]);
+    let error = zhibu_fails(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(error, "没有找到模板：no-such-template");
 }
