@@ -4,7 +4,7 @@
 
 use crate::domain::{
     Attendance, BranchCategory, Gender, IdNumber, Meeting, MeetingKind, MeetingStatus, Member, MemberId, MemberStatus,
-    OrgId, OrgKind, Organization, Presence,
+    OrgId, OrgKind, Organization, Presence, RatingSubject, RatingSubjectKind, SubjectId,
 };
 use crate::store::{Store, StoreError};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -40,6 +40,22 @@ impl Fixture {
         let branch = self.branch;
         let start = self.store.members(None)?.len() as u32;
         self.store.write(|w| (start..start + count).map(|i| w.create_member(&member(branch, i))).collect())
+    }
+
+    /// Registers the branch as a subject it rates itself (under its own name).
+    pub fn branch_subject(&mut self) -> Result<SubjectId, StoreError> {
+        let branch = self.branch;
+        self.store.write(|w| {
+            w.create_subject(&RatingSubject {
+                branch,
+                kind: RatingSubjectKind::Branch,
+                name: "金山社区党支部".into(),
+                org: Some(branch),
+                member: None,
+                volunteer: None,
+                note: String::new(),
+            })
+        })
     }
 }
 

@@ -403,6 +403,8 @@ pub fn run(cli: Cli) -> Result<()> {
             let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
             let mut store = Store::open(&db, &operator)?;
             let options = DemoOptions { branches, members_per_branch, years, last_year, seed, until };
+            // The templates' sheets first: the demo rates its branches on the star-rating template's own sheet.
+            zhibu_report::services::report::sync_schemes(&mut store, &plugin::catalog(&plugins_dir, &cache_dir)?)?;
             let summary = demo::generate(&mut store, &options)?;
             println!(
                 "已生成演示数据：{} 个党组织，{} 名党员，{} 次会议（{} 条出席记录），{} 份述职评议，{} 条民主评议，{} 条星级评定，{} 次志愿服务，{} 笔党费；{}—{}年；用时 {:.1} 秒\n数据库：{}",

@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 use zhibu_core::domain::{
     ActivityId, AppraisalId, DuesBase, DuesBaseId, ElectionId, MeetingId, MemberId, OrgId, PaymentId, RatingId,
-    ReviewId, TeamId, TermId, VolunteerId,
+    ReviewId, SchemeId, SubjectId, TeamId, TermId, VolunteerId, star_string,
 };
 use zhibu_core::rules::RuleSet;
 use zhibu_core::store::{AuditQuery, MeetingFilter, Store};
@@ -37,6 +37,10 @@ pub enum Kind {
     Appraisal,
     /// 星级评定
     Rating,
+    /// 评定对象（支部、小区、业委会、物业服务企业、网格员、志愿者、党员）
+    RatingSubject,
+    /// 星级评定指标（修改已有评定结果的指标会生成新版本）
+    RatingScheme,
     /// 志愿服务活动
     Volunteer,
     /// 党费基数（按默认党费标准检查；用本地标准请用 zhibu dues base --rules）
@@ -277,6 +281,12 @@ pub fn record(store: &mut Store, command: RecordCommand) -> Result<()> {
                     store.write(|w| w.create_appraisal(&appraisal))?.0
                 }
                 Kind::Rating => store.write(|w| Ok::<_, anyhow::Error>(w.create_star_rating(&read_json(&file)?)?.0))?,
+                Kind::RatingSubject => {
+                    store.write(|w| Ok::<_, anyhow::Error>(w.create_subject(&read_json(&file)?)?.0))?
+                }
+                Kind::RatingScheme => {
+                    store.write(|w| Ok::<_, anyhow::Error>(w.create_rating_scheme(&read_json(&file)?)?.0))?
+                }
                 Kind::Volunteer => {
                     store.write(|w| Ok::<_, anyhow::Error>(w.create_volunteer_activity(&read_json(&file)?)?.0))?
                 }
@@ -321,6 +331,17 @@ pub fn record(store: &mut Store, command: RecordCommand) -> Result<()> {
                 Kind::Rating => {
                     store.write(|w| Ok::<_, anyhow::Error>(w.update_star_rating(RatingId(id), &read_json(&file)?)?))?
                 }
+                Kind::RatingSubject => {
+                    store.write(|w| Ok::<_, anyhow::Error>(w.update_subject(SubjectId(id), &read_json(&file)?)?))?
+                }
+                Kind::RatingScheme => {
+                    let now = store
+                        .write(|w| Ok::<_, anyhow::Error>(w.revise_rating_scheme(SchemeId(id), &read_json(&file)?)?))?;
+                    if now.0 != id {
+                        let version = store.rating_scheme(now)?.version;
+                        println!("原指标已有评定结果，修改存为第{version}版，编号 {now}（原结果仍按原版本）");
+                    }
+                }
                 Kind::Volunteer => store.write(|w| {
                     Ok::<_, anyhow::Error>(w.update_volunteer_activity(ActivityId(id), &read_json(&file)?)?)
                 })?,
@@ -364,6 +385,8 @@ pub fn record(store: &mut Store, command: RecordCommand) -> Result<()> {
             Kind::Review => print_json(&store.duty_review(ReviewId(id))?)?,
             Kind::Appraisal => print_json(&store.appraisal(AppraisalId(id))?)?,
             Kind::Rating => print_json(&store.star_rating(RatingId(id))?)?,
+            Kind::RatingSubject => print_json(&store.subject(SubjectId(id))?)?,
+            Kind::RatingScheme => print_json(&store.rating_scheme(SchemeId(id))?)?,
             Kind::Volunteer => print_json(&store.volunteer_activity(ActivityId(id))?)?,
             Kind::DuesBase => print_json(&store.dues_base(DuesBaseId(id))?)?,
             Kind::DuesPayment => print_json(&store.dues_payment(PaymentId(id))?)?,
@@ -392,7 +415,16 @@ pub fn record(store: &mut Store, command: RecordCommand) -> Result<()> {
                 Kind::Appraisal => {
                     format!("{}年度民主评议", store.write(|w| w.delete_appraisal(AppraisalId(id)))?.year)
                 }
-                Kind::Rating => store.write(|w| w.delete_star_rating(RatingId(id)))?.subject_name,
+                Kind::Rating => {
+                    let rating = store.write(|w| w.delete_star_rating(RatingId(id)))?;
+                    format!("{}年度{}的星级评定", rating.year, store.subject(rating.subject)?.name)
+                }
+                Kind::RatingSubject => store.write(|w| w.delete_subject(SubjectId(id)))?.name,
+                Kind::RatingScheme => {
+                    anyhow::bail!(
+                        "评定指标不能删除（历年评定结果按它计算）；不再使用的指标可调整名称注明停用：编号 {id}"
+                    )
+                }
                 Kind::Volunteer => store.write(|w| w.delete_volunteer_activity(ActivityId(id)))?.title,
                 Kind::DuesBase => format!("{}年党费基数", store.write(|w| w.delete_dues_base(DuesBaseId(id)))?.year),
                 Kind::DuesPayment => {
@@ -485,11 +517,53 @@ fn list(store: &Store, kind: Kind, year: Option<i32>, branch: Option<OrgId>) -> 
             }
         }
         Kind::Rating => {
+            // Per sheet: rank, stars, the move since last year, what the next star needs, quotas.
             let year = need_year()?;
-            for scheme in store.rating_schemes()? {
-                for r in store.star_ratings(scheme.id, year)? {
-                    println!("{}\t{}\t{}\t{:.1}分", r.id, scheme.record.name, r.record.subject_name, r.record.total());
+            for scheme in store.current_rating_schemes()? {
+                let board = zhibu_core::services::rating::board(store, &scheme.record.key, year, branch)?;
+                if board.rows.is_empty() {
+                    continue;
                 }
+                println!("{}（第{}版）", scheme.record.name, scheme.record.version);
+                for r in &board.rows {
+                    let next = r
+                        .next
+                        .as_ref()
+                        .map_or(String::new(), |n| format!("\t距{}星差{:.1}分", n.stars, n.points_needed));
+                    println!(
+                        "{}\t第{}名{}\t{}\t{:.1}分\t{}\t{}{}{}",
+                        r.rating,
+                        r.rank,
+                        if r.tied { "（并列）" } else { "" },
+                        r.name,
+                        r.total,
+                        star_string(r.stars),
+                        r.movement.label(),
+                        next,
+                        if r.beyond_quota { "\t超出名额" } else { "" }
+                    );
+                }
+                for q in board.quotas.iter().filter(|q| q.exceeded()) {
+                    println!("名额：{}星{}个，超过{}%的名额{}个", q.stars, q.count, q.max_percent, q.allowed);
+                }
+            }
+        }
+        Kind::RatingSubject => {
+            for s in store.subjects()?.into_iter().filter(|s| branch.is_none_or(|b| s.record.branch == b)) {
+                println!("{}\t{}\t{}\t{}", s.id, s.record.kind.label(), s.record.name, s.record.note);
+            }
+        }
+        Kind::RatingScheme => {
+            for s in store.rating_schemes()? {
+                println!(
+                    "{}\t{}\t第{}版\t{}\t{}\t{}项指标",
+                    s.id,
+                    s.record.key,
+                    s.record.version,
+                    s.record.name,
+                    s.record.subject_kind.label(),
+                    s.record.indicators.len() + s.record.bonus.len()
+                );
             }
         }
         Kind::Volunteer => {

@@ -25,7 +25,9 @@ impl Workspace {
                 self.meetings.amended(id);
                 self.worker.send(Task::OpenMeeting(id));
             }
-            Form::DutyReview | Form::Appraisal | Form::StarRating => self.reviews.saved(),
+            Form::DutyReview | Form::Appraisal => self.reviews.saved(),
+            Form::StarRating | Form::Subject => self.reviews.stars.saved(),
+            Form::Scheme(id) => self.reviews.stars.sheet_saved(id),
             Form::Volunteer => self.volunteer.saved(),
             Form::Dues => self.dues.saved(),
             Form::Register => self.volunteer.register_saved(),

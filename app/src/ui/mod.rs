@@ -17,6 +17,7 @@ mod ops;
 mod orgs;
 mod picker;
 mod plugins;
+mod ratings;
 mod reports;
 mod reviews;
 mod settings;

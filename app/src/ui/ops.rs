@@ -5,8 +5,8 @@
 
 use zhibu_core::domain::{
     ActivityId, AppraisalId, CommitteeTerm, DuesBase, DuesBaseId, DuesPayment, DutyReview, Election, ElectionId,
-    Meeting, MeetingId, MemberAppraisal, OrgId, Organization, PaymentId, RatingId, ReviewId, StarRating, TermId,
-    VolunteerActivity,
+    Meeting, MeetingId, MemberAppraisal, OrgId, Organization, PaymentId, RatingId, RatingScheme, RatingSubject,
+    ReviewId, SchemeId, StarRating, SubjectId, TermId, VolunteerActivity,
 };
 use zhibu_core::rules::RuleSet;
 use zhibu_core::services::overview::Touched;
@@ -45,6 +45,12 @@ pub enum Op {
     UpdateStarRating(RatingId, Box<StarRating>),
     /// Delete a star rating.
     DeleteStarRating(RatingId),
+    /// Register (`None`) or correct a rating subject.
+    SaveSubject(Option<SubjectId>, Box<RatingSubject>),
+    /// Remove a subject registered by mistake (one not rated).
+    DeleteSubject(SubjectId),
+    /// Define (`None`) or adjust an indicator sheet (a sheet with results gets a new version).
+    SaveScheme(Option<SchemeId>, Box<RatingScheme>),
     /// Correct a volunteer activity.
     UpdateVolunteer(ActivityId, Box<VolunteerActivity>),
     /// Delete a volunteer activity.
@@ -86,6 +92,10 @@ pub enum Form {
     Appraisal,
     /// A star rating.
     StarRating,
+    /// The rating subject form.
+    Subject,
+    /// The sheet editor, now showing this sheet version.
+    Scheme(SchemeId),
     /// A volunteer activity.
     Volunteer,
     /// The dues screen's forms.
@@ -195,11 +205,46 @@ impl Op {
             }
             Self::UpdateStarRating(id, rating) => {
                 store.write(|w| w.update_star_rating(*id, rating))?;
-                done(format!("已保存星级评定的修改：{}", rating.subject_name), Touched::Ratings, Form::StarRating)
+                let name = store.subject(rating.subject)?.name;
+                done(format!("已保存星级评定的修改：{name}"), Touched::Ratings, Form::StarRating)
             }
             Self::DeleteStarRating(id) => {
                 let rating = store.write(|w| w.delete_star_rating(*id))?;
-                deleted(format!("星级评定：{}", rating.subject_name), Touched::Ratings, Form::StarRating)
+                let name = store.subject(rating.subject)?.name;
+                deleted(format!("星级评定：{}年度{name}", rating.year), Touched::Ratings, Form::StarRating)
+            }
+            Self::SaveSubject(id, subject) => {
+                match id {
+                    Some(id) => store.write(|w| w.update_subject(*id, subject))?,
+                    None => drop(store.write(|w| w.create_subject(subject))?),
+                }
+                done(format!("已登记评定对象：{}", subject.name.trim()), Touched::Ratings, Form::Subject)
+            }
+            Self::DeleteSubject(id) => {
+                let subject = store.write(|w| w.delete_subject(*id))?;
+                deleted(format!("评定对象：{}", subject.name), Touched::Ratings, Form::Subject)
+            }
+            Self::SaveScheme(id, scheme) => {
+                let (now, message) = match id {
+                    Some(id) => {
+                        let now = store.write(|w| w.revise_rating_scheme(*id, scheme))?;
+                        let version = store.rating_scheme(now)?.version;
+                        let message = if now == *id {
+                            format!("已修改评定指标：{}", scheme.name.trim())
+                        } else {
+                            format!(
+                                "原指标已有评定结果，已存为第{version}版：{}（原结果仍按原版本）",
+                                scheme.name.trim()
+                            )
+                        };
+                        (now, message)
+                    }
+                    None => {
+                        let now = store.write(|w| w.create_rating_scheme(scheme))?;
+                        (now, format!("已新建评定指标：{}", scheme.name.trim()))
+                    }
+                };
+                done(message, Touched::Ratings, Form::Scheme(now))
             }
             Self::UpdateVolunteer(id, activity) => {
                 store.write(|w| w.update_volunteer_activity(*id, activity))?;

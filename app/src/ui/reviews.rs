@@ -1,7 +1,7 @@
 //! 评议: duty reviews with ballot entry (the total checked against ballots returned, live),
 //! member appraisals (个人自评 → 民主测评 ballots → 支部评定, with the member's year beside the form
-//! and the grade the rules suggest; deciding otherwise needs a reason), and star ratings scored against a scheme a plugin provides. A saved one is
-//! corrected by loading it back into its form (修改) or removed (删除, undoable).
+//! and the grade the rules suggest; deciding otherwise needs a reason), and the star-rating tab ([`super::ratings`]). A saved one is corrected by loading it back into
+//! its form (修改) or removed (删除, undoable).
 
 use super::command::Command;
 use super::ops::Op;
@@ -9,8 +9,8 @@ use super::widgets::{self, field_ui, multiline_ui};
 use super::workspace::{Data, Workspace};
 use egui::Ui;
 use zhibu_core::domain::{
-    AppraisalGrade, AppraisalId, AppraisalVotes, BallotTally, DutyReview, IndicatorScore, MemberAppraisal, MemberId,
-    OrgId, RatingId, ReportSection, ReviewGrade, ReviewId, SchemeId, StarRating, star_string,
+    AppraisalGrade, AppraisalId, AppraisalVotes, BallotTally, DutyReview, MemberAppraisal, MemberId, OrgId,
+    ReportSection, ReviewGrade, ReviewId,
 };
 use zhibu_core::rules::{RuleSet, review_grade};
 use zhibu_core::services::profile::{MemberProfile, YearRecords, profile};
@@ -61,20 +61,14 @@ pub struct State {
     pub appraisal_votes: [u32; 4],
     /// Why the branch decides otherwise than suggested.
     pub appraisal_reason: String,
-    /// Star rating form: scheme, subject, scores by indicator key.
-    pub scheme: Option<SchemeId>,
-    /// Rated branch.
-    pub rating_org: Option<OrgId>,
-    /// Scores as typed.
-    pub scores: Vec<(String, f64)>,
+    /// The star-rating tab.
+    pub stars: super::ratings::State,
     /// Why the last form was refused.
     pub error: Option<String>,
     /// The saved duty review the form corrects.
     pub editing_review: Option<ReviewId>,
     /// The saved appraisal the form corrects.
     pub editing_appraisal: Option<AppraisalId>,
-    /// The saved star rating the form corrects.
-    pub editing_rating: Option<RatingId>,
 }
 
 impl State {
@@ -86,7 +80,6 @@ impl State {
         self.error = None;
         self.editing_review = None;
         self.editing_appraisal = None;
-        self.editing_rating = None;
         self.appraisal_votes = [0; 4];
         self.appraisal_reason.clear();
     }
@@ -123,7 +116,7 @@ pub fn reviews_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
     egui::ScrollArea::vertical().id_salt("reviews").show(ui, |ui| match state.tab {
         Tab::Duty => duty_ui(ui, state, data, rules, year, commands),
         Tab::Appraisal => appraisal_ui(ui, state, data, rules, year, commands),
-        Tab::Stars => stars_ui(ui, state, data, year, commands),
+        Tab::Stars => super::ratings::stars_ui(ui, &mut state.stars, data, year, commands),
     });
 }
 
@@ -438,107 +431,4 @@ fn profile_ui(ui: &mut Ui, p: &MemberProfile) {
         )
     };
     ui.label(dues);
-}
-
-fn stars_ui(ui: &mut Ui, state: &mut State, data: &Data, year: i32, commands: &mut Vec<Command>) {
-    ui.heading(format!("{year}年度 星级评定"));
-    if data.schemes.is_empty() {
-        ui.label("没有评分方案。评分方案由报表插件提供（如内置的“星级评定公示”）。");
-        return;
-    }
-    let schemes: Vec<_> = data.schemes.iter().map(|s| (Some(s.id), s.record.name.clone())).collect();
-    let before = state.scheme;
-    egui::Grid::new("scheme-pick").num_columns(2).show(ui, |ui| {
-        widgets::choice_ui(ui, "评分方案", &mut state.scheme, &schemes);
-    });
-    let Some(scheme) = state.scheme.and_then(|id| data.schemes.iter().find(|s| s.id == id)) else { return };
-    if before != state.scheme || state.scores.len() != scheme.record.indicators.len() + scheme.record.bonus.len() {
-        state.scores =
-            scheme.record.indicators.iter().chain(&scheme.record.bonus).map(|i| (i.key.clone(), 0.0)).collect();
-    }
-    ui.label(format!("来源：{}", scheme.record.source));
-    egui::Grid::new("ratings").striped(true).show(ui, |ui| {
-        ui.strong("评定对象");
-        ui.strong("总分");
-        ui.strong("星级");
-        ui.strong("");
-        ui.end_row();
-        for rating in data.ratings.iter().filter(|r| r.record.scheme == scheme.id) {
-            let name = &rating.record.subject_name;
-            ui.label(name);
-            ui.label(format!("{:.1}", rating.record.total()));
-            ui.label(star_string(scheme.record.stars_for(rating.record.total())));
-            ui.horizontal(|ui| {
-                if ui.small_button("修改").on_hover_text(format!("修改{name}的评定")).clicked() {
-                    state.editing_rating = Some(rating.id);
-                    state.rating_org = rating.record.subject_org;
-                    state.scores = scheme
-                        .record
-                        .indicators
-                        .iter()
-                        .chain(&scheme.record.bonus)
-                        .map(|i| {
-                            let score = rating.record.scores.iter().find(|s| s.key == i.key).map_or(0.0, |s| s.score);
-                            (i.key.clone(), score)
-                        })
-                        .collect();
-                }
-                if ui.small_button("删除").on_hover_text(format!("删除{name}的评定")).clicked() {
-                    commands.push(Command::Op(Op::DeleteStarRating(rating.id)));
-                }
-            });
-            ui.end_row();
-        }
-    });
-    ui.separator();
-    match state.editing_rating {
-        Some(_) => {
-            ui.horizontal(|ui| {
-                ui.strong("修改评定");
-                if ui.button("取消修改").clicked() {
-                    state.editing_rating = None;
-                }
-            });
-        }
-        None => {
-            ui.strong("新增评定（每个对象每年一次，已评定的请点“修改”）");
-        }
-    }
-    egui::Grid::new("rating-form").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
-        let branches = data.branch_choices();
-        widgets::choice_ui(ui, "评定对象", &mut state.rating_org, &branches);
-        for (indicator, (_, score)) in
-            scheme.record.indicators.iter().chain(&scheme.record.bonus).zip(state.scores.iter_mut())
-        {
-            let label = ui.label(format!("{}（满分{}）", indicator.name, indicator.max_score));
-            ui.add(egui::DragValue::new(score).range(0.0..=indicator.max_score).speed(0.5)).labelled_by(label.id);
-            ui.end_row();
-        }
-    });
-    let scores: Vec<IndicatorScore> =
-        state.scores.iter().map(|(key, score)| IndicatorScore { key: key.clone(), score: *score }).collect();
-    let total: f64 = scores.iter().map(|s| s.score).sum();
-    ui.label(format!("总分 {total:.1}，{}", star_string(scheme.record.stars_for(total))));
-    if ui.button("保存星级评定").clicked() {
-        let Some(org) = state.rating_org else {
-            state.error = Some("请选择评定对象".into());
-            return;
-        };
-        let rating = StarRating {
-            scheme: scheme.id,
-            year,
-            subject_name: data.org_name(org),
-            subject_org: Some(org),
-            subject_member: None,
-            scores,
-        };
-        match (rating.validate(&scheme.record), state.editing_rating) {
-            (Ok(()), Some(id)) => commands.push(Command::Op(Op::UpdateStarRating(id, Box::new(rating)))),
-            (Ok(()), None) => commands.push(Command::SaveStarRating(Box::new(rating))),
-            (Err(error), _) => state.error = Some(error.to_string()),
-        }
-    }
-    if let Some(error) = &state.error {
-        widgets::error_text_ui(ui, error);
-    }
 }

@@ -527,7 +527,8 @@ impl Backend {
             Task::SaveStarRating(rating) => {
                 self.store.write(|w| w.create_star_rating(&rating)).map_err(fail("保存"))?;
                 *touched = Some(Touched::Ratings);
-                (Some(format!("已保存星级评定：{}", rating.subject_name)), Effect::None)
+                let name = self.store.subject(rating.subject).map(|s| s.name).unwrap_or_default();
+                (Some(format!("已保存星级评定：{name}")), Effect::Op(super::ops::Form::StarRating, None))
             }
             Task::SaveVolunteer(activity) => {
                 self.store.write(|w| w.create_volunteer_activity(&activity)).map_err(fail("保存"))?;
@@ -537,12 +538,13 @@ impl Backend {
             Task::LoadDemo(today) => {
                 // The demo's records run up to today: the current year shows real progress.
                 let options = zhibu_core::services::demo::DemoOptions::up_to(today);
+                if let Some(catalog) = &self.catalog {
+                    // The templates' sheets first: the demo rates its branches on the star-rating
+                    // template's own sheet.
+                    report::sync_schemes(&mut self.store, catalog).map_err(|e| format!("演示数据生成失败：{e}"))?;
+                }
                 let summary = zhibu_core::services::demo::generate(&mut self.store, &options)
                     .map_err(|e| format!("演示数据生成失败：{e}"))?;
-                if let Some(catalog) = &self.catalog {
-                    // The templates' rating schemes, now that there are branches to rate.
-                    let _ = report::sync_schemes(&mut self.store, catalog);
-                }
                 *touched = Some(Touched::All);
                 let text = format!(
                     "已载入演示数据：{} 个党组织、{} 名党员、{} 次会议",

@@ -377,15 +377,26 @@ fn a_branch_year_from_an_empty_database_on_the_command_line() {
     let appraisal =
         MemberAppraisal { reason: "带头开展小区环境整治，群众评价好。".into(), ..appraisal };
     go(&["record", "edit", "appraisal", "--id", "1", "--file", &json_file(d, "a2.json", &appraisal)]);
-    let mut store = Store::open_existing(std::path::Path::new(db), "检查").unwrap();
-    let scheme = store.write(|w| w.create_rating_scheme(&zhibu_core::services::demo::branch_scheme())).unwrap();
+    // The branch registers itself as a subject and defines its sheet, then rates itself.
+    let subject = zhibu_core::domain::RatingSubject {
+        branch: branch_id,
+        kind: zhibu_core::domain::RatingSubjectKind::Branch,
+        name: "金山社区党支部".into(),
+        org: Some(branch_id),
+        member: None,
+        volunteer: None,
+        note: String::new(),
+    };
+    go(&["record", "add", "rating-subject", "--file", &json_file(d, "subject.json", &subject)]);
+    let sheet = zhibu_core::services::demo::branch_scheme();
+    go(&["record", "add", "rating-scheme", "--file", &json_file(d, "sheet.json", &sheet)]);
+    let store = Store::open_existing(std::path::Path::new(db), "检查").unwrap();
+    let (scheme, subject) = (store.current_rating_schemes().unwrap()[0].id, store.subjects().unwrap()[0].id);
     drop(store);
     let rating = StarRating {
         scheme,
         year: 2025,
-        subject_name: "金山社区党支部".into(),
-        subject_org: Some(branch_id),
-        subject_member: None,
+        subject,
         scores: ["organization", "institutions", "role", "satisfaction"]
             .iter()
             .zip([18.0, 22.0, 23.0, 18.0])
@@ -471,7 +482,7 @@ fn the_documented_record_examples_are_what_the_command_line_reads() {
     let doc = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/records-json.md"))
         .unwrap();
     let blocks: Vec<&str> = doc.split("```json").skip(1).map(|b| b.split("```").next().unwrap()).collect();
-    assert_eq!(blocks.len(), 13);
+    assert_eq!(blocks.len(), 15);
     fn parse<T: serde::de::DeserializeOwned>(text: &str) {
         if let Err(error) = serde_json::from_str::<T>(text) {
             panic!("{error}: {text}");
@@ -486,12 +497,17 @@ fn the_documented_record_examples_are_what_the_command_line_reads() {
     parse::<MemberAppraisal>(blocks[6]);
     parse::<StarRating>(blocks[7]);
     parse::<VolunteerActivity>(blocks[8]);
-    parse::<DuesBase>(blocks[9]);
-    parse::<DuesPayment>(blocks[10]);
-    parse::<Volunteer>(blocks[11]);
-    parse::<ServiceTeam>(blocks[12]);
+    parse::<RatingSubject>(blocks[9]);
+    parse::<RatingScheme>(blocks[10]);
+    parse::<DuesBase>(blocks[11]);
+    parse::<DuesPayment>(blocks[12]);
+    parse::<Volunteer>(blocks[13]);
+    parse::<ServiceTeam>(blocks[14]);
+    let sheet: RatingScheme = serde_json::from_str(blocks[10]).unwrap();
+    assert!(sheet.validate().is_ok());
+    assert_eq!(sheet, zhibu_core::services::demo::compound_scheme(), "the demo's sheet is the documented one");
     // The documented base is at least what the default rates ask (6,500 元 → 1.5%).
-    let base: DuesBase = serde_json::from_str(blocks[9]).unwrap();
+    let base: DuesBase = serde_json::from_str(blocks[11]).unwrap();
     assert!(base.validate(&zhibu_core::rules::RuleSet::default().dues.rates).is_ok());
 }
 

@@ -624,12 +624,41 @@ fn a_branch_year_through_the_window_from_an_empty_database() {
     assert_eq!(notice(&harness), "已保存民主评议的修改");
 
     // A star rating and a volunteer activity.
+    // The branch registers itself as a subject, defines its own sheet with one indicator bound
+    // to its meeting records, and rates itself: the bound score comes from the records.
     click(&mut harness, "星级评定");
-    let scheme = harness.state().workspace().unwrap().data.schemes[0].record.name.clone();
-    choose(&mut harness, "评分方案", &scheme);
-    choose(&mut harness, "评定对象", "金山社区党支部");
+    click(&mut harness, "对象登记");
+    choose(&mut harness, "评定单位（支部）", "金山社区党支部");
+    choose_nth(&mut harness, "对象类型", 0, "党支部");
+    type_into(&mut harness, "对象名称", "金山社区党支部");
+    click(&mut harness, "保存评定对象");
+    assert_eq!(notice(&harness), "已登记评定对象：金山社区党支部");
+    click(&mut harness, "指标设置");
+    click(&mut harness, "新建评定指标");
+    type_into(&mut harness, "指标名称", "社区党支部评星指标");
+    choose_nth(&mut harness, "评定对象类型", 0, "党支部");
+    type_into(&mut harness, "第1项", "组织生活");
+    choose(&mut harness, "第1项计分方式", "记录：会议按时召开");
+    click(&mut harness, "添加指标项");
+    type_into(&mut harness, "第2项", "群众满意度");
+    // The default bands (90/80/70/60) need a 100-point sheet; a smaller one is refused until they fit.
+    click(&mut harness, "保存评定指标");
+    let error = harness.state().workspace().unwrap().reviews.stars.error.clone().unwrap_or_default();
+    assert_eq!(error, "星级分数线应在0至30之间：90");
+    set_number(&mut harness, "分值", 0, 50);
+    set_number(&mut harness, "分值", 1, 50);
+    click(&mut harness, "保存评定指标");
+    assert_eq!(notice(&harness), "已新建评定指标：社区党支部评星指标");
+    click(&mut harness, "评定结果");
+    choose(&mut harness, "评定指标", "社区党支部评星指标（第1版）");
+    choose(&mut harness, "评定对象", "金山社区党支部（金山社区党支部）");
+    assert!(harness.query_by_label_contains("来自记录：按期召开").is_some(), "the bound indicator shows its figure");
     click(&mut harness, "保存星级评定");
     assert_eq!(notice(&harness), "已保存星级评定：金山社区党支部");
+    let data = &harness.state().workspace().unwrap().data;
+    let board = data.boards.iter().find(|b| b.scheme.record.name == "社区党支部评星指标").unwrap();
+    assert_eq!(board.rows.len(), 1);
+    assert_eq!(board.rows[0].movement, zhibu_core::domain::Move::New);
     click(&mut harness, "志愿服务");
     // A resident who volunteers goes into the branch's register first.
     click(&mut harness, "志愿者名册");

@@ -38,6 +38,8 @@ id_type! {
     SchemeId,
     /// Identifies one star rating of one subject.
     RatingId,
+    /// Identifies a rating subject (评定对象).
+    SubjectId,
     /// Identifies a volunteer activity.
     ActivityId,
     /// Identifies an election (换届选举) record.

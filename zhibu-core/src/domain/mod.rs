@@ -26,7 +26,7 @@ pub use election::{Candidate, Election, ElectionCheck, ElectionRules, Outcome, V
 pub use error::ValidationError;
 pub use ids::{
     ActivityId, AppraisalId, DuesBaseId, ElectionId, MeetingId, MemberId, OrgId, PaymentId, RatingId, ReviewId,
-    SchemeId, Stored, TeamId, TermId, VolunteerId,
+    SchemeId, Stored, SubjectId, TeamId, TermId, VolunteerId,
 };
 pub use ledger::Ledger;
 pub use meeting::{
@@ -36,7 +36,8 @@ pub use meeting::{
 pub use member::{DualRegistration, Gender, IdNumber, Member, MemberDetails, MemberStatus, Phone};
 pub use org::{BranchCategory, CommitteeRole, CommitteeTerm, OrgKind, Organization, RoleAssignment};
 pub use rating::{
-    Indicator, IndicatorScore, Quota, RatingScheme, RatingSubjectKind, StarBand, StarRating, star_string,
+    Gap, Indicator, IndicatorScore, Measure, MeasuredFigure, Move, NextStar, Quota, QuotaCheck, RatingScheme,
+    RatingSubject, RatingSubjectKind, StarBand, StarRating, check_quotas, ranks, star_string,
 };
 pub use review::{
     AppraisalGrade, AppraisalVotes, BallotTally, DutyReview, MemberAppraisal, ReportSection, ReviewGrade,

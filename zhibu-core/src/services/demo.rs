@@ -12,11 +12,11 @@
 use super::{ServiceError, names};
 use crate::domain::{
     AgendaItem, AppraisalGrade, AppraisalVotes, Attendance, BallotTally, BranchCategory, Candidate, CommitteeRole,
-    CommitteeTerm, DualRegistration, DutyReview, Election, Gender, IdNumber, Indicator, IndicatorScore, Meeting,
-    MeetingKind, MeetingStatus, Member, MemberAppraisal, MemberId, MemberStatus, Observer, OrgId, OrgKind,
-    Organization, Participant, Phone, Presence, Quota, RatingScheme, RatingSubjectKind, ReportSection, Resolution,
-    ReviewGrade, RoleAssignment, SchemeId, Speech, StarBand, StarRating, VolunteerActivity, VolunteerCategory, Voter,
-    Votes,
+    CommitteeTerm, DualRegistration, DutyReview, Election, Gender, IdNumber, Indicator, IndicatorScore, Measure,
+    Meeting, MeetingKind, MeetingStatus, Member, MemberAppraisal, MemberId, MemberStatus, Observer, OrgId, OrgKind,
+    Organization, Participant, Phone, Presence, Quota, RatingScheme, RatingSubject, RatingSubjectKind, ReportSection,
+    Resolution, ReviewGrade, RoleAssignment, SchemeId, Speech, StarBand, StarRating, SubjectId, VolunteerActivity,
+    VolunteerCategory, Voter, Votes,
 };
 use crate::store::{Store, Writer};
 use chrono::{Datelike, Months, NaiveDate, NaiveTime};
@@ -119,6 +119,8 @@ struct Branch {
     place: String,
     /// The branch's register of volunteers who are not its members.
     register: Vec<crate::domain::VolunteerId>,
+    /// The branch as a rating subject (it rates itself under the branch sheet).
+    subject: SubjectId,
 }
 
 /// Writes the demo set into an empty database.
@@ -196,7 +198,97 @@ pub fn generate(store: &mut Store, options: &DemoOptions) -> Result<DemoSummary,
         }
         Ok::<_, ServiceError>(())
     })?;
+    rate_neighbourhood(store, &branches, first_year, options, &mut summary)?;
     Ok(summary)
+}
+
+/// The first branch's neighbourhood: its compounds (each measured by the records of one of the
+/// demo's branches), a 业委会 and a property company, registered and rated every December under
+/// sheets defined in the user's name (the compound sheet's bound indicators filled in from the
+/// records, as the window does).
+fn rate_neighbourhood(
+    store: &mut Store,
+    branches: &[Branch],
+    first_year: i32,
+    options: &DemoOptions,
+    summary: &mut DemoSummary,
+) -> Result<(), ServiceError> {
+    let Some(home) = branches.first() else { return Ok(()) };
+    // Its own stream: the draws of everything above stay what they were.
+    let mut rng = ChaCha8Rng::seed_from_u64(options.seed ^ 0x5EED_C0DE);
+    let rules = crate::rules::RuleSet::default();
+    let (compound_sheet, committee_sheet, compounds, committee) = store.write(|w| {
+        let compound_sheet = w.create_rating_scheme(&compound_scheme())?;
+        let committee_sheet = w.create_rating_scheme(&owners_committee_scheme())?;
+        let mut compounds = Vec::new();
+        for (i, name) in COMPOUNDS.iter().enumerate() {
+            let measured_by = branches.get(i + 1).unwrap_or(home);
+            compounds.push(w.create_subject(&RatingSubject {
+                branch: home.id,
+                kind: RatingSubjectKind::ResidentialCompound,
+                name: (*name).to_owned(),
+                org: Some(measured_by.id),
+                member: None,
+                volunteer: None,
+                note: format!("小区党组织：{}", measured_by.name),
+            })?);
+        }
+        let committee = w.create_subject(&RatingSubject {
+            branch: home.id,
+            kind: RatingSubjectKind::OwnersCommittee,
+            name: format!("{}业主委员会", COMPOUNDS[0].trim_end_matches("小区")),
+            org: None,
+            member: None,
+            volunteer: None,
+            note: "第二届，2023年换届".into(),
+        })?;
+        w.create_subject(&RatingSubject {
+            branch: home.id,
+            kind: RatingSubjectKind::PropertyCompany,
+            name: "鑫安物业服务有限公司".into(),
+            org: None,
+            member: None,
+            volunteer: None,
+            note: "服务锦绣花园、东湖苑两个小区".into(),
+        })?;
+        Ok::<_, ServiceError>((compound_sheet, committee_sheet, compounds, committee))
+    })?;
+    let sheet = compound_scheme();
+    for year in (first_year..=options.last_year).filter(|&y| options.end() >= date(y, 12, 1)) {
+        let as_of = options.end().min(date(year, 12, 31));
+        let mut ratings = Vec::new();
+        for (i, &subject) in compounds.iter().enumerate() {
+            let measured = super::rating::measure(store, &rules, &store.subject(subject)?, &sheet, year, as_of)?;
+            // Compounds differ, and each drifts from year to year.
+            let level = 0.62 + 0.09 * ((i + year as usize) % 4) as f64 + rng.random_range(0.0..0.08);
+            let scores = sheet
+                .all_indicators()
+                .map(|indicator| {
+                    let score = measured.iter().find(|m| m.key == indicator.key).map_or_else(
+                        || ((indicator.max_score * level).min(indicator.max_score) * 2.0).round() / 2.0,
+                        |m| m.score,
+                    );
+                    IndicatorScore { key: indicator.key.clone(), score }
+                })
+                .collect();
+            ratings.push(StarRating { scheme: compound_sheet, year, subject, scores });
+        }
+        let level = 0.7 + rng.random_range(0.0..0.2);
+        let committee_scores = owners_committee_scheme()
+            .indicators
+            .iter()
+            .map(|i| IndicatorScore { key: i.key.clone(), score: ((i.max_score * level) * 2.0).round() / 2.0 })
+            .collect();
+        ratings.push(StarRating { scheme: committee_sheet, year, subject: committee, scores: committee_scores });
+        store.write(|w| {
+            for rating in &ratings {
+                w.create_star_rating(rating)?;
+                summary.star_ratings += 1;
+            }
+            Ok::<_, ServiceError>(())
+        })?;
+    }
+    Ok(())
 }
 
 /// A branch's register of volunteers who are not its members: in a community, residents of the
@@ -361,9 +453,11 @@ fn check_range(what: &'static str, value: i64, min: i64, max: i64) -> Result<(),
 
 /// The indicator sheet of DOCUMENTS.md: 100 points plus 10 bonus, bands at 90/80/70/60.
 pub fn branch_scheme() -> RatingScheme {
-    let indicator = |key: &str, name: &str, max_score| Indicator { key: key.into(), name: name.into(), max_score };
+    let indicator =
+        |key: &str, name: &str, max_score| Indicator { key: key.into(), name: name.into(), max_score, measure: None };
     RatingScheme {
         key: "branch-star".into(),
+        version: 1,
         name: "党支部星级评定指标".into(),
         source: "user".into(),
         subject_kind: RatingSubjectKind::Branch,
@@ -384,6 +478,76 @@ pub fn branch_scheme() -> RatingScheme {
         quotas: vec![Quota { stars: 5, max_percent: 10.0 }, Quota { stars: 4, max_percent: 30.0 }],
     }
 }
+
+/// A 小区 sheet as a street office defines it in the window: 发案率 and 居民满意度 entered by hand,
+/// the compound's organisational life and its members' volunteer service read from the records of
+/// the compound's own branch; quotas 10% / 30% / 40% / 20%.
+pub fn compound_scheme() -> RatingScheme {
+    let indicator = |key: &str, name: &str, max_score, measure| Indicator {
+        key: key.into(),
+        name: name.into(),
+        max_score,
+        measure,
+    };
+    RatingScheme {
+        key: "compound-star".into(),
+        version: 1,
+        name: "小区星级评定指标".into(),
+        source: "user".into(),
+        subject_kind: RatingSubjectKind::ResidentialCompound,
+        indicators: vec![
+            indicator("case_rate", "发案率", 30.0, None),
+            indicator("satisfaction", "居民满意度", 30.0, None),
+            indicator("meetings", "组织生活", 25.0, Some(Measure::MeetingsHeld)),
+            indicator("volunteering", "志愿服务", 15.0, Some(Measure::VolunteerHours { full_at: 6.0 })),
+        ],
+        bonus: vec![indicator("bonus", "加分项", 10.0, None)],
+        bands: vec![
+            StarBand { min_score: 90.0, stars: 5 },
+            StarBand { min_score: 80.0, stars: 4 },
+            StarBand { min_score: 70.0, stars: 3 },
+            StarBand { min_score: 60.0, stars: 2 },
+            StarBand { min_score: 0.0, stars: 1 },
+        ],
+        quotas: vec![
+            Quota { stars: 5, max_percent: 10.0 },
+            Quota { stars: 4, max_percent: 30.0 },
+            Quota { stars: 3, max_percent: 40.0 },
+            Quota { stars: 2, max_percent: 20.0 },
+        ],
+    }
+}
+
+/// The 业委会 sheet of the demo, all entered by hand.
+pub fn owners_committee_scheme() -> RatingScheme {
+    let indicator =
+        |key: &str, name: &str, max_score| Indicator { key: key.into(), name: name.into(), max_score, measure: None };
+    RatingScheme {
+        key: "owners-committee-star".into(),
+        version: 1,
+        name: "业委会星级评定指标".into(),
+        source: "user".into(),
+        subject_kind: RatingSubjectKind::OwnersCommittee,
+        indicators: vec![
+            indicator("duties", "依法履职", 30.0),
+            indicator("finance", "财务公开", 25.0),
+            indicator("satisfaction", "业主满意度", 30.0),
+            indicator("cooperation", "配合社区党组织", 15.0),
+        ],
+        bonus: Vec::new(),
+        bands: vec![
+            StarBand { min_score: 90.0, stars: 5 },
+            StarBand { min_score: 80.0, stars: 4 },
+            StarBand { min_score: 70.0, stars: 3 },
+            StarBand { min_score: 60.0, stars: 2 },
+            StarBand { min_score: 0.0, stars: 1 },
+        ],
+        quotas: Vec::new(),
+    }
+}
+
+/// Compounds of the first branch's neighbourhood, each with the branch whose records measure it.
+const COMPOUNDS: &[&str] = &["锦绣花园小区", "东湖苑小区", "幸福里小区", "翠竹园小区"];
 
 fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
     // Word lists are constant and non-empty; `choose` only fails on an empty slice.
@@ -555,6 +719,15 @@ fn create_branch(
     }
     let full_members: Vec<usize> =
         (0..members.len()).filter(|&i| members[i].full && members[i].away.is_none()).collect();
+    let subject = w.create_subject(&RatingSubject {
+        branch: id,
+        kind: RatingSubjectKind::Branch,
+        name: name.clone(),
+        org: Some(id),
+        member: None,
+        volunteer: None,
+        note: String::new(),
+    })?;
     let committee_size = if full_members.len() >= 7 { 5.min(full_members.len()) } else { 1 };
     Ok(Branch {
         index,
@@ -568,6 +741,7 @@ fn create_branch(
         groups,
         place,
         register: Vec::new(),
+        subject,
     })
 }
 
@@ -1076,14 +1250,7 @@ fn rate_branches(
             IndicatorScore { key: "satisfaction".into(), score: score(20.0) },
             IndicatorScore { key: "bonus".into(), score: f64::from(rng.random_range(0..=6u32)) },
         ];
-        w.create_star_rating(&StarRating {
-            scheme,
-            year,
-            subject_name: branch.name.clone(),
-            subject_org: Some(branch.id),
-            subject_member: None,
-            scores,
-        })?;
+        w.create_star_rating(&StarRating { scheme, year, subject: branch.subject, scores })?;
         summary.star_ratings += 1;
     }
     Ok(())

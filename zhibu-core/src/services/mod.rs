@@ -13,6 +13,7 @@ pub mod import;
 mod names;
 pub mod overview;
 pub mod profile;
+pub mod rating;
 
 use crate::rules::RulesError;
 use crate::store::StoreError;

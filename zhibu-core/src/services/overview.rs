@@ -33,10 +33,16 @@ pub struct Overview {
     pub duty_reviews: Vec<Stored<crate::domain::ReviewId, DutyReview>>,
     /// The year's appraisals.
     pub appraisals: Vec<Stored<crate::domain::AppraisalId, MemberAppraisal>>,
-    /// Rating schemes (provided by plugins).
+    /// Every indicator sheet, every version (provided by plugins or defined in the window).
     pub schemes: Vec<Stored<SchemeId, RatingScheme>>,
     /// The year's star ratings, by scheme.
     pub ratings: Vec<Stored<crate::domain::RatingId, StarRating>>,
+    /// Every registered rating subject.
+    pub subjects: Vec<Stored<crate::domain::SubjectId, crate::domain::RatingSubject>>,
+    /// The year's board of each sheet in force that has results (ranking, moves, quotas).
+    pub boards: Vec<super::rating::Board>,
+    /// The bound indicators of each sheet in force, filled in for each subject of its kind.
+    pub measured: Vec<(crate::domain::SubjectId, SchemeId, Vec<super::rating::Measured>)>,
     /// The year's volunteer activities.
     pub volunteer: Vec<Stored<ActivityId, VolunteerActivity>>,
     /// The unit name setting.
@@ -112,7 +118,7 @@ impl Overview {
                 self.compliance = Some(compliance::run(store, rules, year, self.today, None)?);
                 self.duty_reviews = store.duty_reviews(year)?;
                 self.appraisals = store.appraisals(year)?;
-                self.refresh_ratings(store)?;
+                self.refresh_ratings(store, rules)?;
                 self.volunteer = store.volunteer_activities(from, to)?;
                 self.load_settings(store)?;
                 self.dues_bases = store.dues_bases(None)?;
@@ -133,6 +139,7 @@ impl Overview {
                 self.meetings.extend(fresh);
                 self.meetings.sort_by(|a, b| a.record.starts_at.cmp(&b.record.starts_at).then(a.id.0.cmp(&b.id.0)));
                 self.refresh_compliance(store, rules, branch)?;
+                self.refresh_measured(store, rules)?;
             }
             Touched::Organizations => {
                 self.refresh_organizations(store)?;
@@ -140,18 +147,20 @@ impl Overview {
             }
             Touched::DutyReviews => self.duty_reviews = store.duty_reviews(year)?,
             Touched::Appraisals => self.appraisals = store.appraisals(year)?,
-            Touched::Ratings => self.refresh_ratings(store)?,
+            Touched::Ratings => self.refresh_ratings(store, rules)?,
             Touched::Volunteer => {
                 self.volunteer = store.volunteer_activities(from, to)?;
                 self.volunteers = store.volunteers(None)?;
                 self.teams = store.service_teams(None)?;
                 self.compliance = Some(compliance::run(store, rules, year, self.today, None)?);
+                self.refresh_measured(store, rules)?;
             }
             Touched::Settings => self.load_settings(store)?,
             Touched::Dues(branch) => {
                 self.dues_bases = store.dues_bases(None)?;
                 self.dues_payments = store.dues_payments(None)?;
                 self.refresh_compliance(store, rules, branch)?;
+                self.refresh_measured(store, rules)?;
             }
         }
         Ok(())
@@ -173,11 +182,35 @@ impl Overview {
         Ok(())
     }
 
-    fn refresh_ratings(&mut self, store: &Store) -> Result<(), ServiceError> {
+    fn refresh_ratings(&mut self, store: &Store, rules: &RuleSet) -> Result<(), ServiceError> {
         self.schemes = store.rating_schemes()?;
+        self.subjects = store.subjects()?;
         self.ratings.clear();
         for scheme in &self.schemes {
             self.ratings.extend(store.star_ratings(scheme.id, self.year)?);
+        }
+        self.boards.clear();
+        for scheme in store.current_rating_schemes()? {
+            let board = super::rating::board(store, &scheme.record.key, self.year, None)?;
+            if !board.rows.is_empty() {
+                self.boards.push(board);
+            }
+        }
+        self.refresh_measured(store, rules)
+    }
+
+    /// Fills in the bound indicators again (the records they read may have changed).
+    fn refresh_measured(&mut self, store: &Store, rules: &RuleSet) -> Result<(), ServiceError> {
+        self.measured.clear();
+        let as_of = self.today.min(NaiveDate::from_ymd_opt(self.year, 12, 31).unwrap_or(self.today));
+        for scheme in store.current_rating_schemes()? {
+            if scheme.record.all_indicators().all(|i| i.measure.is_none()) {
+                continue;
+            }
+            for subject in self.subjects.iter().filter(|s| s.record.kind == scheme.record.subject_kind) {
+                let measured = super::rating::measure(store, rules, &subject.record, &scheme.record, self.year, as_of)?;
+                self.measured.push((subject.id, scheme.id, measured));
+            }
         }
         Ok(())
     }

@@ -91,6 +91,7 @@ pub fn record_kind_label(kind: &str) -> &str {
         "member_appraisal" => "民主评议",
         "rating_scheme" => "评定方案",
         "star_rating" => "星级评定",
+        "rating_subject" => "评定对象",
         "volunteer_activity" => "志愿服务",
         "volunteer" => "志愿者",
         "service_team" => "志愿服务队",
@@ -145,6 +146,8 @@ impl Writer<'_> {
         let tx = &self.tx;
         let name = |key: &str, id: i64| -> Option<String> {
             let sql = match key {
+                // A star rating's subject is a registered subject, a duty review's a member.
+                "subject" if kind == "star_rating" => "SELECT name FROM rating_subjects WHERE id = ?1",
                 "parent" | "branch" | "group" | "org" | "subject_org" | "organiser_org" => {
                     "SELECT name FROM organizations WHERE id = ?1"
                 }
@@ -222,6 +225,7 @@ impl Writer<'_> {
             "duty_review" => self.create_duty_review(&codec::from_json::<DutyReview>("已删除记录", &data)?)?.0,
             "member_appraisal" => self.create_appraisal(&codec::from_json::<MemberAppraisal>("已删除记录", &data)?)?.0,
             "star_rating" => self.create_star_rating(&codec::from_json::<StarRating>("已删除记录", &data)?)?.0,
+            "rating_subject" => self.create_subject(&codec::from_json::<RatingSubject>("已删除记录", &data)?)?.0,
             "volunteer_activity" => {
                 self.create_volunteer_activity(&codec::from_json::<VolunteerActivity>("已删除记录", &data)?)?.0
             }

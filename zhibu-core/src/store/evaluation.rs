@@ -2,21 +2,10 @@
 
 use super::{AuditAction, Result, Store, StoreError, Writer, codec};
 use crate::domain::{
-    AppraisalId, BallotTally, DutyReview, IndicatorScore, MemberAppraisal, MemberId, OrgId, RatingId, RatingScheme,
-    ReportSection, ReviewId, SchemeId, StarRating, Stored,
+    AppraisalId, BallotTally, DutyReview, MemberAppraisal, MemberId, OrgId, ReportSection, ReviewId, Stored,
 };
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params};
-use serde::{Deserialize, Serialize};
-
-/// The part of a scheme kept as one JSON column.
-#[derive(Serialize, Deserialize)]
-struct SchemeDefinition {
-    indicators: Vec<crate::domain::Indicator>,
-    bonus: Vec<crate::domain::Indicator>,
-    bands: Vec<crate::domain::StarBand>,
-    quotas: Vec<crate::domain::Quota>,
-}
 
 impl Writer<'_> {
     /// Saves a duty review; one per secretary and year.
@@ -196,149 +185,6 @@ impl Writer<'_> {
         self.trash("member_appraisal", id.0, &format!("{}年度民主评议", appraisal.year), &appraisal)?;
         Ok(appraisal)
     }
-
-    /// Saves a rating scheme (indicator sheet); its key must be new.
-    pub fn create_rating_scheme(&mut self, scheme: &RatingScheme) -> Result<SchemeId> {
-        scheme.validate()?;
-        let definition = SchemeDefinition {
-            indicators: scheme.indicators.clone(),
-            bonus: scheme.bonus.clone(),
-            bands: scheme.bands.clone(),
-            quotas: scheme.quotas.clone(),
-        };
-        let inserted = self.tx.execute(
-            "INSERT INTO rating_schemes(key, name, source, subject_kind, definition) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT(key) DO NOTHING",
-            params![
-                scheme.key.trim(),
-                scheme.name.trim(),
-                scheme.source,
-                codec::code(&scheme.subject_kind),
-                codec::to_json(&definition)
-            ],
-        )?;
-        if inserted == 0 {
-            return Err(StoreError::Duplicate { what: "评定方案", value: scheme.key.clone() });
-        }
-        let id = self.tx.last_insert_rowid();
-        self.audit(AuditAction::Create, "rating_scheme", Some(id), &scheme.name)?;
-        Ok(SchemeId(id))
-    }
-
-    /// Saves one subject's star rating, scored against its scheme; stores the total and stars.
-    /// One per subject, scheme and year: a second one is refused (correct the first instead).
-    pub fn create_star_rating(&mut self, rating: &StarRating) -> Result<RatingId> {
-        let scheme = self.check_star_rating(rating, None)?;
-        let total = rating.total();
-        self.tx.execute(
-            "INSERT INTO star_ratings(scheme_id, year, subject_name, subject_org_id, subject_member_id, total, stars)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                rating.scheme.0,
-                rating.year,
-                rating.subject_name.trim(),
-                rating.subject_org.map(|o| o.0),
-                rating.subject_member.map(|m| m.0),
-                total,
-                scheme.stars_for(total)
-            ],
-        )?;
-        let id = self.tx.last_insert_rowid();
-        self.insert_scores(id, rating)?;
-        self.audit_change::<StarRating>(
-            AuditAction::Create,
-            "star_rating",
-            Some(id),
-            &format!("{}年度{}", rating.year, rating.subject_name.trim()),
-            None,
-            Some(rating),
-        )?;
-        Ok(RatingId(id))
-    }
-
-    /// Corrects a saved star rating (scores, subject); total and stars are recomputed.
-    pub fn update_star_rating(&mut self, id: RatingId, rating: &StarRating) -> Result<()> {
-        let before = star_rating(&self.tx, id)?;
-        let scheme = self.check_star_rating(rating, Some(id))?;
-        let total = rating.total();
-        self.tx.execute(
-            "UPDATE star_ratings SET scheme_id = ?1, year = ?2, subject_name = ?3, subject_org_id = ?4,
-                 subject_member_id = ?5, total = ?6, stars = ?7 WHERE id = ?8",
-            params![
-                rating.scheme.0,
-                rating.year,
-                rating.subject_name.trim(),
-                rating.subject_org.map(|o| o.0),
-                rating.subject_member.map(|m| m.0),
-                total,
-                scheme.stars_for(total),
-                id.0
-            ],
-        )?;
-        self.tx.execute("DELETE FROM star_rating_scores WHERE rating_id = ?1", [id.0])?;
-        self.insert_scores(id.0, rating)?;
-        self.audit_change(
-            AuditAction::Update,
-            "star_rating",
-            Some(id.0),
-            &format!("{}年度{}", rating.year, rating.subject_name.trim()),
-            Some(&before),
-            Some(rating),
-        )
-    }
-
-    /// Deletes a star rating (kept in the trash for undo).
-    pub fn delete_star_rating(&mut self, id: RatingId) -> Result<StarRating> {
-        let rating = star_rating(&self.tx, id)?;
-        self.tx.execute("DELETE FROM star_ratings WHERE id = ?1", [id.0])?;
-        self.trash("star_rating", id.0, &format!("{}年度{}", rating.year, rating.subject_name), &rating)?;
-        Ok(rating)
-    }
-
-    fn check_star_rating(&self, rating: &StarRating, id: Option<RatingId>) -> Result<RatingScheme> {
-        let scheme = scheme(&self.tx, rating.scheme)?;
-        rating.validate(&scheme)?;
-        if let Some(org) = rating.subject_org {
-            super::org::org_kind(&self.tx, org)?;
-        }
-        if let Some(member) = rating.subject_member {
-            super::member::require_member(&self.tx, member)?;
-        }
-        let clash: Option<i64> = self
-            .tx
-            .query_row(
-                "SELECT id FROM star_ratings WHERE scheme_id = ?1 AND year = ?2 AND subject_name = ?3
-                     AND ifnull(subject_org_id, 0) = ifnull(?4, 0) AND ifnull(subject_member_id, 0) = ifnull(?5, 0)
-                     AND id IS NOT ?6",
-                params![
-                    rating.scheme.0,
-                    rating.year,
-                    rating.subject_name.trim(),
-                    rating.subject_org.map(|o| o.0),
-                    rating.subject_member.map(|m| m.0),
-                    id.map(|i| i.0)
-                ],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if clash.is_some() {
-            return Err(StoreError::Duplicate {
-                what: "该对象本年度星级评定",
-                value: format!("{}年度{}", rating.year, rating.subject_name.trim()),
-            });
-        }
-        Ok(scheme)
-    }
-
-    fn insert_scores(&mut self, id: i64, rating: &StarRating) -> Result<()> {
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO star_rating_scores(rating_id, position, indicator_key, score) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        for (i, s) in rating.scores.iter().enumerate() {
-            stmt.execute(params![id, i as i64, s.key, s.score])?;
-        }
-        Ok(())
-    }
 }
 
 /// A duty review's columns in the order the INSERT and UPDATE name them (?1 … ?12).
@@ -384,41 +230,6 @@ fn appraisal_by_id(conn: &rusqlite::Connection, id: AppraisalId) -> Result<Membe
         .ok_or(StoreError::NotFound { kind: "民主评议结果", id: id.0 })
 }
 
-fn star_rating(conn: &rusqlite::Connection, id: RatingId) -> Result<StarRating> {
-    let row: Option<(i64, i32)> = conn
-        .query_row("SELECT scheme_id, year FROM star_ratings WHERE id = ?1", [id.0], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let (scheme, year) = row.ok_or(StoreError::NotFound { kind: "星级评定", id: id.0 })?;
-    star_ratings(conn, SchemeId(scheme), year)?
-        .into_iter()
-        .find(|r| r.id == id)
-        .map(|r| r.record)
-        .ok_or(StoreError::NotFound { kind: "星级评定", id: id.0 })
-}
-
-fn scheme(conn: &rusqlite::Connection, id: SchemeId) -> Result<RatingScheme> {
-    let row: Option<(String, String, String, String, String)> = conn
-        .query_row(
-            "SELECT key, name, source, subject_kind, definition FROM rating_schemes WHERE id = ?1",
-            [id.0],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-        )
-        .optional()?;
-    let (key, name, source, subject_kind, definition) =
-        row.ok_or(StoreError::NotFound { kind: "评定方案", id: id.0 })?;
-    let definition: SchemeDefinition = codec::from_json("评定方案", &definition)?;
-    Ok(RatingScheme {
-        key,
-        name,
-        source,
-        subject_kind: codec::decode("评定对象类型", &subject_kind)?,
-        indicators: definition.indicators,
-        bonus: definition.bonus,
-        bands: definition.bands,
-        quotas: definition.quotas,
-    })
-}
-
 impl Store {
     /// Duty reviews of `year`, by branch.
     pub fn duty_reviews(&self, year: i32) -> Result<Vec<Stored<ReviewId, DutyReview>>> {
@@ -433,16 +244,6 @@ impl Store {
     /// One member appraisal.
     pub fn appraisal(&self, id: AppraisalId) -> Result<MemberAppraisal> {
         appraisal_by_id(&self.conn, id)
-    }
-
-    /// One star rating.
-    pub fn star_rating(&self, id: RatingId) -> Result<StarRating> {
-        star_rating(&self.conn, id)
-    }
-
-    /// Star ratings of `year` under `scheme`, in the order they were entered.
-    pub fn star_ratings(&self, scheme: SchemeId, year: i32) -> Result<Vec<Stored<RatingId, StarRating>>> {
-        star_ratings(&self.conn, scheme, year)
     }
 
     /// Member appraisals of `year`, by member.
@@ -462,16 +263,6 @@ impl Store {
              WHERE m.branch_id = ?2 ORDER BY a.member_id",
         )?;
         appraisal_rows(stmt, params![year, branch.0], year)
-    }
-
-    /// Every rating scheme.
-    pub fn rating_schemes(&self) -> Result<Vec<Stored<SchemeId, RatingScheme>>> {
-        let ids: Vec<i64> = self
-            .conn
-            .prepare("SELECT id FROM rating_schemes ORDER BY id")?
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        ids.into_iter().map(|id| Ok(Stored { id: SchemeId(id), record: scheme(&self.conn, SchemeId(id))? })).collect()
     }
 }
 
@@ -541,41 +332,6 @@ fn duty_reviews(conn: &rusqlite::Connection, year: i32) -> Result<Vec<Stored<Rev
         let review = ReviewId(r.get(0)?);
         if let Some(target) = out.iter_mut().find(|d| d.id == review) {
             target.record.sections.push(ReportSection { heading: r.get(1)?, body: r.get(2)? });
-        }
-    }
-    Ok(out)
-}
-
-fn star_ratings(conn: &rusqlite::Connection, scheme: SchemeId, year: i32) -> Result<Vec<Stored<RatingId, StarRating>>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, subject_name, subject_org_id, subject_member_id FROM star_ratings
-         WHERE scheme_id = ?1 AND year = ?2 ORDER BY id",
-    )?;
-    let mut rows = stmt.query(params![scheme.0, year])?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        out.push(Stored {
-            id: RatingId(r.get(0)?),
-            record: StarRating {
-                scheme,
-                year,
-                subject_name: r.get(1)?,
-                subject_org: r.get::<_, Option<i64>>(2)?.map(OrgId),
-                subject_member: r.get::<_, Option<i64>>(3)?.map(MemberId),
-                scores: Vec::new(),
-            },
-        });
-    }
-    drop(rows);
-    let mut stmt = conn.prepare(
-        "SELECT s.rating_id, s.indicator_key, s.score FROM star_rating_scores s JOIN star_ratings r ON r.id = s.rating_id
-         WHERE r.scheme_id = ?1 AND r.year = ?2 ORDER BY s.rating_id, s.position",
-    )?;
-    let mut rows = stmt.query(params![scheme.0, year])?;
-    let index: std::collections::HashMap<RatingId, usize> = out.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
-    while let Some(r) = rows.next()? {
-        if let Some(&i) = index.get(&RatingId(r.get(0)?)) {
-            out[i].record.scores.push(IndicatorScore { key: r.get(1)?, score: r.get(2)? });
         }
     }
     Ok(out)

@@ -2,7 +2,8 @@
 //!
 //! Each file in `app/migrations/` runs once, in order, inside one `BEGIN IMMEDIATE`
 //! transaction together with the version bump, so a failed migration leaves the
-//! previous version intact. Released files are never edited (a test checks their hashes).
+//! previous version intact. Foreign keys are off meanwhile (SQLite's procedure for rebuilding a
+//! table that others refer to) and checked with `foreign_key_check` before each commit. Released files are never edited (a test checks their hashes).
 
 use super::{Result, StoreError};
 use rusqlite::Connection;
@@ -20,6 +21,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "0005_dues.sql", include_str!("../../migrations/0005_dues.sql")),
     (6, "0006_appraisal_votes.sql", include_str!("../../migrations/0006_appraisal_votes.sql")),
     (7, "0007_volunteer_register.sql", include_str!("../../migrations/0007_volunteer_register.sql")),
+    (8, "0008_rating_subjects.sql", include_str!("../../migrations/0008_rating_subjects.sql")),
 ];
 
 /// The schema version this build creates.
@@ -47,6 +49,20 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
             .and_then(|()| tx.pragma_update(None, "user_version", number))
             .and_then(|()| tx.pragma_update(None, "application_id", APPLICATION_ID));
         step.map_err(|source| StoreError::Migration { number, source })?;
+        // Foreign keys are off during migrations (a rebuilt table must not cascade or refuse
+        // its drop); what they would have caught is checked before the commit.
+        let orphans: i64 = tx
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+            .map_err(|source| StoreError::Migration { number, source })?;
+        if orphans > 0 {
+            return Err(StoreError::Migration {
+                number,
+                source: rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                    Some(format!("升级后有{orphans}条记录引用了不存在的记录")),
+                ),
+            });
+        }
         tx.commit().map_err(|source| StoreError::Migration { number, source })?;
     }
     Ok(())

@@ -18,6 +18,7 @@ mod meeting;
 mod member;
 mod migrate;
 mod org;
+mod rating;
 mod register;
 mod volunteer;
 
@@ -74,9 +75,12 @@ impl Store {
         // loss (an archive of record must not lose the last saved meeting).
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", true)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Off while migrating (SQLite's way of rebuilding a table others refer to); each
+        // migration is checked with foreign_key_check before it commits.
+        conn.pragma_update(None, "foreign_keys", false)?;
         migrate::migrate(&mut conn, &path)?;
+        conn.pragma_update(None, "foreign_keys", true)?;
         Ok(Self { conn, path, operator: operator.trim().to_owned(), attachments_dir })
     }
 

@@ -166,12 +166,11 @@ fn one_rating_per_subject_and_year_and_the_log_says_what_changed_without_persona
     let mut fx = Fixture::new().unwrap();
     let members = fx.add_members(1).unwrap();
     let scheme = fx.store.write(|w| w.create_rating_scheme(&branch_scheme())).unwrap();
+    let subject = fx.branch_subject().unwrap();
     let rating = crate::domain::StarRating {
         scheme,
         year: 2025,
-        subject_name: "金山社区党支部".into(),
-        subject_org: Some(fx.branch),
-        subject_member: None,
+        subject,
         scores: [("organization", 18.0), ("institutions", 22.0), ("role", 23.0), ("satisfaction", 18.0)]
             .into_iter()
             .map(|(key, score)| crate::domain::IndicatorScore { key: key.into(), score })

@@ -124,7 +124,15 @@ fn downgrade_to_version_1(latest: &std::path::Path, v1: &std::path::Path) {
             .map(Result::unwrap)
             .collect();
         let columns = columns.join(", ");
-        conn.execute(&format!("INSERT INTO main.{table}({columns}) SELECT {columns} FROM latest.{table}"), []).unwrap();
+        // Version 1 rated four kinds of subject: the sheets of later kinds (and their ratings) stay behind.
+        let only = match table.as_str() {
+            "rating_schemes" => "WHERE subject_kind IN ('branch', 'member', 'volunteer', 'residential_compound')",
+            "star_ratings" => "WHERE scheme_id IN (SELECT id FROM main.rating_schemes)",
+            "star_rating_scores" => "WHERE rating_id IN (SELECT id FROM main.star_ratings)",
+            _ => "",
+        };
+        conn.execute(&format!("INSERT INTO main.{table}({columns}) SELECT {columns} FROM latest.{table} {only}"), [])
+            .unwrap();
     }
     conn.execute("DETACH DATABASE latest", []).unwrap();
 }
@@ -163,10 +171,19 @@ fn a_version_1_database_with_records_is_upgraded_in_place() {
     let trash = store.trash().unwrap();
     assert_eq!(trash.len(), 1, "the older duplicate rating is kept in the trash: {trash:?}");
     assert_eq!(trash[0].record_kind, "star_rating");
+    // Every rated subject became a registered subject of its branch, and the trashed rating names it.
+    let subjects = store.subjects().unwrap();
+    assert!(!subjects.is_empty() && subjects.iter().all(|s| s.record.org == Some(s.record.branch)), "{subjects:?}");
+    let mut store = store;
+    let error = store.write(|w| w.restore_deleted(trash[0].id)).unwrap_err().to_string();
+    assert!(error.starts_with("该对象本年度星级评定已存在"), "{error}");
     drop(store);
     let conn = Connection::open(&path).unwrap();
     let after: i64 = conn.query_row("SELECT count(*) FROM star_ratings", [], |r| r.get(0)).unwrap();
     assert_eq!(after, ratings);
+    let unnamed: i64 =
+        conn.query_row("SELECT count(*) FROM star_ratings WHERE subject_id IS NULL", [], |r| r.get(0)).unwrap();
+    assert_eq!(unnamed, 0);
     let plan: String = conn
         .query_row(
             "EXPLAIN QUERY PLAN SELECT d.member_id, d.presence FROM meeting_attendance d WHERE d.meeting_id = 1 ORDER BY d.position",

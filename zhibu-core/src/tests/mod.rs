@@ -11,6 +11,7 @@ mod dues;
 mod import;
 mod migrations;
 mod overview;
+mod rating;
 mod register;
 mod rules;
 mod store;

@@ -189,6 +189,7 @@ fn evaluations_and_volunteer_activities_round_trip() {
         volunteers: Vec::new(),
     };
     let scheme = branch_scheme();
+    let subject = fx.branch_subject().unwrap();
     let (scheme_id, rating) = fx
         .store
         .write(|w| {
@@ -199,9 +200,7 @@ fn evaluations_and_volunteer_activities_round_trip() {
             let rating = StarRating {
                 scheme: scheme_id,
                 year: 2025,
-                subject_name: "金山社区党支部".into(),
-                subject_org: Some(fx.branch),
-                subject_member: None,
+                subject,
                 scores: ["organization", "institutions", "role", "satisfaction", "bonus"]
                     .iter()
                     .zip([18.5, 23.0, 22.0, 19.0, 5.0])

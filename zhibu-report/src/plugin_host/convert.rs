@@ -236,10 +236,15 @@ pub fn scheme(s: &domain::RatingScheme) -> wit::RatingScheme {
 /// A rating scheme as a template provides it, back to the domain (stored by the host).
 pub fn scheme_from(s: &wit::RatingScheme, source: &str) -> Option<domain::RatingScheme> {
     let subject_kind = serde_json::from_value(serde_json::Value::String(s.subject_kind.clone())).ok()?;
-    let indicator =
-        |i: &wit::Indicator| domain::Indicator { key: i.key.clone(), name: i.name.clone(), max_score: i.max_score };
+    let indicator = |i: &wit::Indicator| domain::Indicator {
+        key: i.key.clone(),
+        name: i.name.clone(),
+        max_score: i.max_score,
+        measure: None,
+    };
     Some(domain::RatingScheme {
         key: s.key.clone(),
+        version: 1,
         name: s.name.clone(),
         source: source.to_owned(),
         subject_kind,
@@ -250,14 +255,14 @@ pub fn scheme_from(s: &wit::RatingScheme, source: &str) -> Option<domain::Rating
     })
 }
 
-/// A star rating under the scheme with key `scheme_key`.
-pub fn star_rating(r: &domain::StarRating, scheme_key: &str) -> wit::StarRating {
+/// A star rating of `subject` under the scheme with key `scheme_key`.
+pub fn star_rating(r: &domain::StarRating, scheme_key: &str, subject: &domain::RatingSubject) -> wit::StarRating {
     wit::StarRating {
         scheme: scheme_key.to_owned(),
         year: r.year,
-        subject_name: r.subject_name.clone(),
-        subject_org: r.subject_org.map(|o| o.0),
-        subject_member: r.subject_member.map(|m| m.0),
+        subject_name: subject.name.clone(),
+        subject_org: subject.org.map(|o| o.0),
+        subject_member: subject.member.map(|m| m.0),
         scores: r.scores.iter().map(|s| wit::Score { key: s.key.clone(), points: s.score }).collect(),
     }
 }

@@ -9,7 +9,7 @@ use crate::plugin_host::{
 };
 use chrono::{NaiveDate, NaiveDateTime};
 use std::path::Path;
-use zhibu_core::domain::{OrgKind, SchemeId};
+use zhibu_core::domain::OrgKind;
 use zhibu_core::rules::{self, RuleSet};
 use zhibu_core::store::{MeetingFilter, Store};
 
@@ -320,12 +320,20 @@ pub fn build_request(
             records.appraisals = appraisals.iter().map(|a| convert::appraisal(&a.record)).collect();
         }
         if want(RecordKind::StarRatings) {
-            for scheme in store.rating_schemes()? {
-                let ratings = store.star_ratings(SchemeId(scheme.id.0), year)?;
-                records
-                    .star_ratings
-                    .extend(ratings.iter().map(|r| convert::star_rating(&r.record, &scheme.record.key)));
-                records.schemes.push(convert::scheme(&scheme.record));
+            let subjects = store.subjects()?;
+            let versions = store.rating_schemes()?;
+            for current in store.current_rating_schemes()? {
+                let key = &current.record.key;
+                let ratings = store.ratings_under(key, year)?;
+                for r in &ratings {
+                    if let Some(subject) = subjects.iter().find(|s| s.id == r.record.subject) {
+                        records.star_ratings.push(convert::star_rating(&r.record, key, &subject.record));
+                    }
+                }
+                // The contract names a sheet by its key: the version the year was scored on goes.
+                let used = ratings.iter().map(|r| r.record.scheme).max();
+                let sheet = used.and_then(|id| versions.iter().find(|v| v.id == id)).unwrap_or(&current);
+                records.schemes.push(convert::scheme(&sheet.record));
             }
         }
         if want(RecordKind::Compliance) {
