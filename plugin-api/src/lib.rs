@@ -1,7 +1,7 @@
-//! The SDK for Zhibu report templates: the contract's types (generated from `wit/1.1.0`, the
+//! The SDK for Zhibu report templates: the contract's types (generated from `wit/1.2.0`, the
 //! same WIT files the host reads), the [`Template`] trait, the [`export_template!`] macro,
 //! and builders so a template reads like the document it makes. A template built with an
-//! earlier SDK (contract 1.0) keeps running: the host speaks both.
+//! earlier SDK (contracts 1.0 and 1.1) keeps running: the host speaks all three.
 //!
 //! A template is a crate of type `cdylib` + `rlib`: built for `wasm32-unknown-unknown` it is
 //! turned into a WebAssembly component the host runs in a sandbox; built natively its logic
@@ -20,14 +20,14 @@ pub use builder::{DocumentBuilder, TableBuilder, cell, cell_text, para, stars, t
 pub use params::{RequestExt, chinese_date, param};
 
 /// The contract version this SDK implements (the WIT package version).
-pub const API_VERSION: &str = "1.1.0";
+pub const API_VERSION: &str = "1.2.0";
 
 /// Generated bindings; template authors use the re-exports at the crate root instead.
 #[doc(hidden)]
 #[allow(missing_docs, unsafe_code, clippy::all)] // generated ABI glue: documented in the WIT files
 pub mod bindings {
     wit_bindgen::generate!({
-        path: "wit/1.1.0",
+        path: "wit/1.2.0",
         world: "plugin",
         pub_export_macro: true,
         export_macro_name: "__export_plugin",
@@ -42,11 +42,49 @@ pub use wit_bindgen::rt as __rt;
 pub use bindings::zhibu::plugin::host::LogLevel;
 pub use bindings::zhibu::plugin::types::{
     Align, Appraisal, Attendance, Block, BranchCompliance, Candidate, Cell, CommitteeTerm, DocStyle, Document,
-    DocxFile, DutyReview, Election, Finding, Heading, Indicator, Meeting, MeetingTally, Member, Observer, Organization,
-    Orientation, Output, Paragraph, Param, ParamKind, ParamSpec, Participant, Quota, RatingScheme, RecordKind, Records,
-    RenderError, RenderRequest, ReportSection, Resolution, RoleHolder, Row, Score, Section, Signature, Speech,
-    StarBand, StarRating, Table, TemplateInfo, TextRun, VolunteerActivity, Voter,
+    DocxFile, DuesPayment, DutyReview, Election, Finding, Gap, Heading, Indicator, Meeting, MeetingTally, Member,
+    MemberDues, NextStar, Observer, Organization, Orientation, Output, Paragraph, Param, ParamKind, ParamSpec,
+    Participant, Quorum, Quota, QuotaCheck, RatingScheme, RecordKind, Records, RenderError, RenderRequest,
+    ReportSection, Resolution, RoleHolder, Row, RuleFigures, Score, Section, ServiceTeam, Signature, Speech, StarBand,
+    StarRating, Table, TemplateInfo, TextRun, Volunteer, VolunteerActivity, VolunteerHours, Voter,
 };
+
+impl Default for Records {
+    /// No records of any kind (a test fills in the kinds it is about).
+    fn default() -> Self {
+        Records {
+            organizations: Vec::new(),
+            terms: Vec::new(),
+            members: Vec::new(),
+            meetings: Vec::new(),
+            duty_reviews: Vec::new(),
+            appraisals: Vec::new(),
+            schemes: Vec::new(),
+            star_ratings: Vec::new(),
+            volunteer_activities: Vec::new(),
+            compliance: Vec::new(),
+            elections: Vec::new(),
+            quota_checks: Vec::new(),
+            dues: Vec::new(),
+            volunteers: Vec::new(),
+            service_teams: Vec::new(),
+        }
+    }
+}
+
+impl Default for RuleFigures {
+    /// The figures of the default rule set as NORMS.md gives them (a host always passes its own:
+    /// this is for a template's unit tests).
+    fn default() -> Self {
+        RuleFigures {
+            volunteer_star_hours: vec![100.0, 300.0, 600.0, 1000.0, 1500.0],
+            volunteer_star_clause: "《中国注册志愿者管理办法》星级认定".into(),
+            dues_flag_months: 6,
+            dues_clause: "《中国共产党章程》第九条".into(),
+            version: "zhibu-default-2026.1".into(),
+        }
+    }
+}
 
 impl From<Document> for Output {
     fn from(document: Document) -> Self {

@@ -97,7 +97,11 @@ pub fn catalog(plugins_dir: &Path, cache_dir: &Path) -> Result<Catalog> {
 /// Prints a plugin's log to stderr.
 pub fn print_log(log: &PluginLog) {
     for line in &log.lines {
-        eprintln!("[插件 {}] {}", line.level, line.message);
+        if line.level == "host" {
+            eprintln!("注意：{}", line.message);
+        } else {
+            eprintln!("[插件 {}] {}", line.level, line.message);
+        }
     }
     if log.dropped > 0 {
         eprintln!("[插件] 另有 {} 行日志超出上限未保留", log.dropped);

@@ -174,7 +174,11 @@ pub fn reports_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
                 ui.label(format!("已导出：{}", path.display()));
             }
             for line in &state.log.lines {
-                ui.small(format!("[插件 {}] {}", line.level, line.message));
+                if line.level == "host" {
+                    super::widgets::warning_text_ui(ui, &format!("注意：{}", line.message));
+                } else {
+                    ui.small(format!("[插件 {}] {}", line.level, line.message));
+                }
             }
         });
         ui.separator();

@@ -17,7 +17,7 @@ impl Template for DutyReviewTemplate {
         TemplateInfo {
             id: "duty-review".into(),
             name: "年度述职评议".into(),
-            version: "1.0.0".into(),
+            version: "1.2.0".into(),
             description: "党支部书记年度抓基层党建工作述职报告，附民主测评结果和综合评价等次。".into(),
             parameters: vec![
                 param("branch", "党支部", ParamKind::Branch, true, None, "述职的党支部"),
@@ -29,22 +29,6 @@ impl Template for DutyReviewTemplate {
                     false,
                     None,
                     "发出述职通知的上级党组织；默认为本单位名称",
-                ),
-                param(
-                    "excellent_share",
-                    "评为“好”所需好票占比（%）",
-                    ParamKind::Number,
-                    false,
-                    Some("60"),
-                    "好票占有效票的比例达到该值，且差票低于下一项时，评为“好”",
-                ),
-                param(
-                    "poor_share",
-                    "评为“好”允许的差票占比上限（%）",
-                    ParamKind::Number,
-                    false,
-                    Some("10"),
-                    "差票占比须低于该值",
                 ),
             ],
             needs: vec![
@@ -78,23 +62,29 @@ fn attendance_rate(meetings: &[&Meeting]) -> String {
     percent(present as f64, expected as f64)
 }
 
-/// The overall grade by the template's rule: (grade, the rule in words).
-pub fn overall_grade(review: &DutyReview, excellent_share: f64, poor_share: f64) -> (&'static str, String) {
-    let valid = f64::from(review.excellent + review.good + review.fair + review.poor);
-    let share = |n: u32| if valid > 0.0 { f64::from(n) * 100.0 / valid } else { 0.0 };
-    let rule = format!(
-        "好票占有效票{excellent_share}%以上且差票少于{poor_share}%的，评为“好”；好票与较好票合计占60%以上的，评为“较好”；差票占三分之一以上的，评为“差”；其余评为“一般”。"
-    );
-    let grade = if share(review.excellent) >= excellent_share && share(review.poor) < poor_share {
-        "好"
-    } else if share(review.excellent + review.good) >= 60.0 {
-        "较好"
-    } else if share(review.poor) * 3.0 >= 100.0 {
-        "差"
-    } else {
-        "一般"
-    };
-    (grade, rule)
+/// A grade code (`excellent` …) as printed.
+pub fn grade_label(code: &str) -> &'static str {
+    match code {
+        "excellent" => "好",
+        "good" => "较好",
+        "fair" => "一般",
+        "poor" => "差",
+        _ => "",
+    }
+}
+
+/// The 综合评价等次 line: the grade the branch stored (the host's reading of the ballots beside it
+/// when the two differ), or, before one is stored, what the host's rules make of the ballots.
+pub fn grade_line(review: &DutyReview) -> String {
+    let ballots = review.ballot_grade.as_deref().map(grade_label);
+    match (review.overall_grade.as_deref().map(grade_label), ballots) {
+        (Some(stored), Some(by_ballots)) if review.grade_differs => {
+            format!("综合评价等次：{stored}（经研究确定；按民主测评票数为“{by_ballots}”）。")
+        }
+        (Some(stored), _) => format!("综合评价等次：{stored}。"),
+        (None, Some(by_ballots)) => format!("综合评价等次：待评定（按民主测评票数为“{by_ballots}”）。"),
+        (None, None) => "综合评价等次：待评定。".to_owned(),
+    }
 }
 
 fn render(request: &RenderRequest) -> Result<Document, RenderError> {
@@ -268,10 +258,7 @@ fn render(request: &RenderRequest) -> Result<Document, RenderError> {
     doc = doc.signature([format!("述职人：{secretary}")], chinese_date(&signed_on));
 
     // 附件：民主测评结果.
-    let excellent_share = request.number("excellent_share").unwrap_or(60.0);
-    let poor_share = request.number("poor_share").unwrap_or(10.0);
     let valid = review.excellent + review.good + review.fair + review.poor;
-    let (grade, rule) = overall_grade(review, excellent_share, poor_share);
     let mut ballots = TableBuilder::new(&[52.0, 52.0, 52.0]).header(["测评等次", "票数", "占比"]);
     for (label, count) in [("好", review.excellent), ("较好", review.good), ("一般", review.fair), ("差", review.poor)]
     {
@@ -289,7 +276,7 @@ fn render(request: &RenderRequest) -> Result<Document, RenderError> {
             review.excellent + review.good,
             percent(f64::from(review.excellent + review.good), f64::from(valid))
         ))
-        .paragraph(format!("综合评价等次：{grade}。评定规则：{rule}"));
+        .paragraph(grade_line(review));
     if !review.higher_comment.trim().is_empty() {
         doc = doc.paragraph(format!("上级点评：{}", review.higher_comment.trim()));
     }
@@ -316,16 +303,27 @@ mod tests {
             voters_returned: 40,
             higher_comment: String::new(),
             overall_grade: None,
+            ballot_grade: None,
+            grade_differs: false,
         }
     }
 
     #[test]
-    fn the_grade_follows_the_rule_at_its_boundaries() {
-        assert_eq!(overall_grade(&review(6, 3, 1, 0), 60.0, 10.0).0, "好");
-        assert_eq!(overall_grade(&review(6, 3, 0, 1), 60.0, 10.0).0, "较好", "差 at exactly 10% is not below 10%");
-        assert_eq!(overall_grade(&review(5, 1, 4, 0), 60.0, 10.0).0, "较好");
-        assert_eq!(overall_grade(&review(2, 2, 4, 2), 60.0, 10.0).0, "一般");
-        assert_eq!(overall_grade(&review(1, 1, 1, 3), 60.0, 10.0).0, "差");
+    fn the_stored_grade_is_printed_and_the_ballots_reading_only_beside_it() {
+        let stored = |grade: &str, ballots: &str, differs| DutyReview {
+            overall_grade: Some(grade.into()),
+            ballot_grade: Some(ballots.into()),
+            grade_differs: differs,
+            ..review(6, 3, 1, 0)
+        };
+        assert_eq!(grade_line(&stored("good", "good", false)), "综合评价等次：较好。");
+        assert_eq!(
+            grade_line(&stored("good", "excellent", true)),
+            "综合评价等次：较好（经研究确定；按民主测评票数为“好”）。"
+        );
+        let pending = DutyReview { ballot_grade: Some("fair".into()), ..review(2, 2, 4, 2) };
+        assert_eq!(grade_line(&pending), "综合评价等次：待评定（按民主测评票数为“一般”）。");
+        assert_eq!(grade_line(&review(0, 0, 0, 0)), "综合评价等次：待评定。");
     }
 
     #[test]

@@ -343,7 +343,9 @@ mod tests {
                 volunteer_activities: Vec::new(),
                 compliance: Vec::new(),
                 elections: vec![election],
+                ..Records::default()
             },
+            rules: plugin_api::RuleFigures::default(),
         }
     }
 

@@ -37,7 +37,7 @@ impl Template for MeetingMinutes {
         TemplateInfo {
             id: "meeting-minutes".into(),
             name: "会议记录".into(),
-            version: "1.0.0".into(),
+            version: "1.2.0".into(),
             description: "一次会议或一个时期全部会议的会议记录，含出席、发言、决议表决和法定人数核对；批量时带封面。"
                 .into(),
             parameters: vec![
@@ -90,16 +90,6 @@ pub fn time_span(starts: &str, ends: &str) -> String {
     }
 }
 
-/// Whether those present make the meeting valid: (valid, the rule's wording). Elections need
-/// more than four fifths; general and committee meetings more than half.
-pub fn quorum(kind: &str, expected: usize, present: usize) -> Option<(bool, &'static str)> {
-    match kind {
-        "general_meeting" | "committee_meeting" => Some((present * 2 > expected, "半数")),
-        "term_change" => Some((present * 5 > expected * 4, "五分之四")),
-        _ => None,
-    }
-}
-
 fn wide(label: &str, value: String) -> Vec<Cell> {
     let mut value_cell = cell_text(value);
     value_cell.col_span = 3;
@@ -115,7 +105,6 @@ fn label_cell(label: &str) -> Cell {
 fn minutes(mut doc: DocumentBuilder, meeting: &Meeting, members: &[Member]) -> DocumentBuilder {
     let name_of =
         |id: i64| members.iter().find(|m| m.id == id).map_or_else(|| format!("（党员{id}）"), |m| m.name.clone());
-    let is_full = |id: i64| members.iter().find(|m| m.id == id).is_some_and(|m| m.status == "full");
     let with_reasons = |presence: &str| {
         let list: Vec<String> = meeting
             .attendance
@@ -191,35 +180,31 @@ fn minutes(mut doc: DocumentBuilder, meeting: &Meeting, members: &[Member]) -> D
     }
 
     doc = doc.heading(1, "三、决议事项");
-    // A motion passes with yes votes above half of those who should attend (with voting
-    // rights, for general meetings and elections).
-    let voting = if meeting.kind == "committee_meeting" {
-        expected
-    } else {
-        meeting.attendance.iter().filter(|a| is_full(a.member)).count()
-    };
+    // Whether a motion passed and whether the meeting was valid are the host's verdicts (its
+    // rules, the user's overrides, voting rights counted on the meeting's day): worded here,
+    // never recounted.
     if meeting.resolutions.is_empty() {
         doc = doc.paragraph("本次会议未作出需表决的决议。");
     }
     for (i, resolution) in meeting.resolutions.iter().enumerate() {
-        let passed = resolution.yes as usize * 2 > voting;
+        let verdict = match (resolution.passed, &meeting.quorum) {
+            (Some(true), Some(q)) => format!("{}，决议通过。", q.vote_rule),
+            (Some(false), Some(q)) => format!("未达到“{}”，决议未通过。", q.vote_rule),
+            _ => String::new(),
+        };
         doc = doc.paragraph(format!("{}．{}", i + 1, resolution.text)).paragraph(format!(
-            "表决情况：赞成{}票，反对{}票，弃权{}票。{}",
-            resolution.yes,
-            resolution.no,
-            resolution.abstain,
-            if passed {
-                format!("赞成票超过应到会有表决权人数（{voting}人）的半数，决议通过。")
-            } else {
-                format!("赞成票未超过应到会有表决权人数（{voting}人）的半数，决议未通过。")
-            }
+            "表决情况：赞成{}票，反对{}票，弃权{}票。{verdict}",
+            resolution.yes, resolution.no, resolution.abstain,
         ));
     }
-    if let Some((valid, share)) = quorum(&meeting.kind, expected, present) {
-        doc = doc.paragraph(if valid {
-            format!("实到{present}人，超过应到人数（{expected}人）的{share}，会议有效。")
+    if let Some(q) = &meeting.quorum {
+        doc = doc.paragraph(if q.met {
+            format!("应到{}人，实到{}人，符合“{}”的规定，会议有效。", q.expected, q.present, q.rule)
         } else {
-            format!("实到{present}人，未超过应到人数（{expected}人）的{share}，会议不能有效召开，所作决定无效。")
+            format!(
+                "应到{}人，实到{}人，未达到“{}”的规定，会议不能有效召开，所作决定无效。",
+                q.expected, q.present, q.rule
+            )
         });
     }
     if !meeting.attachments.is_empty() {
@@ -331,14 +316,5 @@ mod tests {
     fn time_spans_read_naturally() {
         assert_eq!(time_span("2025-03-12T09:00:00", "2025-03-12T10:30:00"), "2025年3月12日 9:00—10:30");
         assert_eq!(time_span("2025-03-12T19:00:00", "2025-03-12T20:30:00"), "2025年3月12日 19:00—20:30");
-    }
-
-    #[test]
-    fn quorum_follows_the_meeting_type() {
-        assert_eq!(quorum("committee_meeting", 4, 2), Some((false, "半数")));
-        assert_eq!(quorum("committee_meeting", 4, 3), Some((true, "半数")));
-        assert_eq!(quorum("term_change", 10, 8), Some((false, "五分之四")));
-        assert_eq!(quorum("term_change", 10, 9), Some((true, "五分之四")));
-        assert_eq!(quorum("theme_day", 10, 1), None);
     }
 }

@@ -15,9 +15,11 @@ plugin_api::export_template!(StarRatingTemplate);
 
 /// The indicator sheet this template provides (DOCUMENTS.md's example sheet).
 pub fn branch_scheme() -> RatingScheme {
-    let indicator = |key: &str, name: &str, max_score| Indicator { key: key.into(), name: name.into(), max_score };
+    let indicator =
+        |key: &str, name: &str, max_score| Indicator { key: key.into(), name: name.into(), max_score, measure: None };
     RatingScheme {
         key: "branch-star".into(),
+        version: None,
         name: "党支部星级评定指标".into(),
         subject_kind: "branch".into(),
         indicators: vec![
@@ -49,8 +51,8 @@ impl Template for StarRatingTemplate {
         TemplateInfo {
             id: "star-rating".into(),
             name: "星级评定".into(),
-            version: "1.0.0".into(),
-            description: "按评定方案汇总各评定对象的指标得分、总分、星级和排名，核对名额比例，生成结果公示或评定表。"
+            version: "1.2.0".into(),
+            description: "按评定方案汇总各评定对象的指标得分、总分、星级、排名和升降，核对名额比例，生成结果公示或评定表（附提升方向）。"
                 .into(),
             parameters: vec![
                 param("year", "年度", ParamKind::Year, true, None, "评定年度"),
@@ -69,16 +71,6 @@ impl Template for StarRatingTemplate {
     fn render(request: &RenderRequest) -> Result<Output, RenderError> {
         render(request).map(Output::from)
     }
-}
-
-/// Stars for a total: the highest band reached.
-pub fn stars_for(scheme: &RatingScheme, total: f64) -> u8 {
-    scheme.bands.iter().filter(|b| total >= b.min_score - 1e-9).map(|b| b.stars).max().unwrap_or(0)
-}
-
-/// Competition ranks (1, 2, 2, 4) of totals sorted from high to low.
-pub fn ranks(totals: &[f64]) -> Vec<usize> {
-    totals.iter().map(|t| 1 + totals.iter().filter(|o| **o > *t + 1e-9).count()).collect()
 }
 
 fn score_text(value: f64) -> String {
@@ -150,30 +142,31 @@ fn render(request: &RenderRequest) -> Result<Document, RenderError> {
         .iter()
         .find(|s| s.key == scheme_key)
         .ok_or_else(|| RenderError::MissingData(format!("没有评定方案：{scheme_key}")))?;
-    let mut rated: Vec<(&StarRating, f64)> = records
-        .star_ratings
-        .iter()
-        .filter(|r| r.scheme == scheme_key && i64::from(r.year) == year)
-        .map(|r| (r, r.scores.iter().map(|s| s.points).sum::<f64>()))
-        .collect();
+    // Stars, ranks, ties, moves and quotas are the host's (its rules, the sheet version each
+    // subject was scored on): this template words them and never recounts them.
+    let mut rated: Vec<&StarRating> =
+        records.star_ratings.iter().filter(|r| r.scheme == scheme_key && i64::from(r.year) == year).collect();
     if rated.is_empty() {
         return Err(RenderError::MissingData(format!("{year}年度没有按“{}”评定的记录", scheme.name)));
     }
-    rated.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.subject_name.cmp(&b.0.subject_name)));
-    let totals: Vec<f64> = rated.iter().map(|(_, t)| *t).collect();
-    let rank = ranks(&totals);
+    rated.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.subject_name.cmp(&b.subject_name)));
     let unit =
         request.param("issuer").map(str::trim).filter(|s| !s.is_empty()).unwrap_or(&request.unit_name).to_owned();
     let working_sheet = request.param("variant") == Some("评定表");
-    let subject = if scheme.subject_kind == "branch" { "党支部" } else { "评定对象" };
+    let subject = rated.first().map_or("评定对象", |r| r.subject_kind_label.as_str());
+    let with_moves = rated.iter().any(|r| r.last_year_stars.is_some());
 
-    // Columns: 序号 | subject | one per indicator and bonus | 总分 | 星级 | 排名 (millimetres).
+    // Columns: 序号 | subject | one per indicator and bonus | 总分 | 星级 | 排名 [| 较上年] (millimetres).
     let columns = scheme.indicators.iter().chain(&scheme.bonus).collect::<Vec<_>>();
     // At the official table size (14 pt) a 24 mm column holds a four-character indicator name
     // and 32 mm holds five stars on one line.
-    let mut widths = vec![14.0, 46.0];
-    widths.extend(columns.iter().map(|_| 24.0));
+    let mut widths = vec![14.0, if with_moves { 38.0 } else { 46.0 }];
+    let indicator_width = if with_moves { 22.0 } else { 24.0 };
+    widths.extend(columns.iter().map(|_| indicator_width));
     widths.extend([16.0, 32.0, 14.0]);
+    if with_moves {
+        widths.push(18.0);
+    }
     let total_width: f64 = widths.iter().sum();
     let landscape = total_width > 156.0;
     if total_width > 243.0 {
@@ -182,16 +175,19 @@ fn render(request: &RenderRequest) -> Result<Document, RenderError> {
     let mut header = vec!["序号".to_owned(), subject.to_owned()];
     header.extend(columns.iter().map(|i| format!("{}\n（{}分）", i.name, score_text(i.max_score))));
     header.extend(["总分".to_owned(), "星级".to_owned(), "排名".to_owned()]);
+    if with_moves {
+        header.push("较上年".to_owned());
+    }
     let mut table = TableBuilder::new(&widths).header(header);
-    let mut star_counts = [0usize; 6];
-    for (i, (rating, total)) in rated.iter().enumerate() {
-        let level = stars_for(scheme, *total);
-        star_counts[usize::from(level.min(5))] += 1;
+    for (i, rating) in rated.iter().enumerate() {
         let mut row = vec![(i + 1).to_string(), rating.subject_name.clone()];
         row.extend(columns.iter().map(|ind| {
             rating.scores.iter().find(|s| s.key == ind.key).map_or_else(|| "—".to_owned(), |s| score_text(s.points))
         }));
-        row.extend([score_text(*total), stars(level), rank[i].to_string()]);
+        row.extend([score_text(rating.total), stars(rating.stars), rating.rank.to_string()]);
+        if with_moves {
+            row.push(rating.move_label.clone());
+        }
         table = table.row(row);
     }
 
@@ -221,24 +217,66 @@ fn render(request: &RenderRequest) -> Result<Document, RenderError> {
         .collect();
     doc = doc.paragraph(format!("评定标准：总分{}；以下为一星。", band_text.join("，")));
 
-    if !scheme.quotas.is_empty() {
-        let n = rated.len() as f64;
-        let checks: Vec<String> = scheme
-            .quotas
+    // Ties: each group of equal totals, named once.
+    let mut ties: Vec<String> = Vec::new();
+    for rank in rated.iter().filter(|r| r.tied).map(|r| r.rank).collect::<std::collections::BTreeSet<_>>() {
+        let names: Vec<&str> =
+            rated.iter().filter(|r| r.tied && r.rank == rank).map(|r| r.subject_name.as_str()).collect();
+        ties.push(format!("{}总分相同，并列第{rank}名", names.join("、")));
+    }
+    if !ties.is_empty() {
+        doc = doc.paragraph(format!("注：{}。", ties.join("；")));
+    }
+    let checks: Vec<_> = records.quota_checks.iter().filter(|q| q.scheme == scheme_key).collect();
+    if !checks.is_empty() {
+        let lines: Vec<String> = checks
             .iter()
             .map(|q| {
-                let count = star_counts[usize::from(q.stars.min(5))];
-                let share = count as f64 * 100.0 / n;
-                let verdict =
-                    if share <= q.max_percent + 1e-9 { "符合名额要求" } else { "超出名额，请复核" };
+                let level = CHINESE_STARS[usize::from(q.stars.min(5))];
+                let verdict = if q.count <= q.allowed {
+                    "符合名额要求".to_owned()
+                } else {
+                    let beyond: Vec<&str> = rated
+                        .iter()
+                        .filter(|r| r.stars == q.stars && r.beyond_quota)
+                        .map(|r| r.subject_name.as_str())
+                        .collect();
+                    if beyond.is_empty() {
+                        "超出名额，因同分并列须由评定小组确定".to_owned()
+                    } else {
+                        format!("超出名额，按总分排序超出的为{}，请复核", beyond.join("、"))
+                    }
+                };
                 format!(
-                    "{}星不超过{}%：实有{count}个，占{share:.1}%，{verdict}",
-                    CHINESE_STARS[usize::from(q.stars.min(5))],
-                    score_text(q.max_percent)
+                    "{level}星不超过{}%（{}个）：实有{}个，{verdict}",
+                    score_text(q.max_percent),
+                    q.allowed,
+                    q.count
                 )
             })
             .collect();
-        doc = doc.paragraph(format!("名额比例核对：{}。", checks.join("；")));
+        doc = doc.paragraph(format!("名额比例核对：{}。", lines.join("；")));
+    }
+    if working_sheet {
+        // The working sheet tells the rating group what would lift each subject to the next star.
+        let advice: Vec<String> = rated
+            .iter()
+            .filter_map(|r| {
+                let next = r.next_star.as_ref()?;
+                let gaps: Vec<String> =
+                    next.gaps.iter().take(2).map(|g| format!("{}（差{}分）", g.name, score_text(g.gap))).collect();
+                Some(format!(
+                    "{}距{}星差{}分，主要差在{}",
+                    r.subject_name,
+                    CHINESE_STARS[usize::from(next.stars.min(5))],
+                    score_text(next.points_needed),
+                    gaps.join("、")
+                ))
+            })
+            .collect();
+        if !advice.is_empty() {
+            doc = doc.paragraph(format!("提升方向：{}。", advice.join("；")));
+        }
     }
 
     let today = request.generated_on().to_owned();
@@ -263,15 +301,6 @@ fn render(request: &RenderRequest) -> Result<Document, RenderError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bands_and_ranks() {
-        let scheme = branch_scheme();
-        assert_eq!(stars_for(&scheme, 90.0), 5);
-        assert_eq!(stars_for(&scheme, 89.5), 4);
-        assert_eq!(stars_for(&scheme, 59.5), 1);
-        assert_eq!(ranks(&[95.0, 88.0, 88.0, 70.0]), vec![1, 2, 2, 4]);
-    }
 
     #[test]
     fn publicity_counts_working_days() {

@@ -14,12 +14,16 @@ pub struct VolunteerCertificate;
 
 plugin_api::export_template!(VolunteerCertificate);
 
-/// Hours for one to five stars (the widely used volunteer star levels).
-pub const STAR_HOURS: [f64; 5] = [100.0, 300.0, 600.0, 1000.0, 1500.0];
+/// Stars for cumulative `hours` by the thresholds the host passes (its rule set, with the user's
+/// overrides): never hard-coded here.
+pub fn star_level(thresholds: &[f64], hours: f64) -> u8 {
+    thresholds.iter().filter(|&&h| hours >= h).count().min(5) as u8
+}
 
-/// Stars for cumulative `hours`.
-pub fn star_level(hours: f64) -> u8 {
-    STAR_HOURS.iter().filter(|&&h| hours >= h).count() as u8
+/// The thresholds in words: `一星100小时、二星300小时…`.
+fn thresholds_text(thresholds: &[f64]) -> String {
+    let names = ["一", "二", "三", "四", "五"];
+    thresholds.iter().zip(names).map(|(h, n)| format!("{n}星{}小时", hours_text(*h))).collect::<Vec<_>>().join("、")
 }
 
 impl Template for VolunteerCertificate {
@@ -45,7 +49,7 @@ impl Template for VolunteerCertificate {
         TemplateInfo {
             id: "volunteer-certificate".into(),
             name: "志愿服务证明".into(),
-            version: "1.0.0".into(),
+            version: "1.2.0".into(),
             description: "志愿服务记录证明（民政部令第67号所列事项，身份证号隐去中间位）和年度志愿服务时长汇总表（含累计时长和星级）。".into(),
             parameters: vec![
                 variant,
@@ -135,7 +139,7 @@ fn certificate(request: &RenderRequest) -> Result<Document, RenderError> {
     total.col_span = 3;
     table = table.cells(vec![total, cell_text(hours_text(year_hours))]);
 
-    let level = star_level(total_hours);
+    let level = star_level(&request.rules.volunteer_star_hours, total_hours);
     let star_line = if level == 0 {
         format!("截至{}，该志愿者累计服务时长{}小时。", chinese_date(&last.0.date), hours_text(total_hours))
     } else {
@@ -211,7 +215,7 @@ fn summary(request: &RenderRequest) -> Result<Document, RenderError> {
         "星级",
     ]);
     for (i, (member, count, hours, total)) in rows.iter().enumerate() {
-        let level = star_level(*total);
+        let level = star_level(&request.rules.volunteer_star_hours, *total);
         table = table.row([
             (i + 1).to_string(),
             member.name.clone(),
@@ -240,10 +244,12 @@ fn summary(request: &RenderRequest) -> Result<Document, RenderError> {
     let unit = optional(request, "issuer").unwrap_or(&request.unit_name).to_owned();
     Ok(DocumentBuilder::official(format!("{unit}{year}年度党员志愿服务时长汇总表"))
         .paragraph(format!(
-            "{year}年共有{}名党员参加志愿服务，累计{}人次、{}小时。星级按累计服务时长认定：一星100小时、二星300小时、三星600小时、四星1000小时、五星1500小时。",
+            "{year}年共有{}名党员参加志愿服务，累计{}人次、{}小时。星级按累计服务时长认定（{}）：{}。",
             rows.len(),
             sums.1,
-            hours_text(sums.2)
+            hours_text(sums.2),
+            request.rules.volunteer_star_clause,
+            thresholds_text(&request.rules.volunteer_star_hours)
         ))
         .table(table.build())
         .heading(1, "各支部合计")
@@ -257,10 +263,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn star_levels_by_cumulative_hours() {
-        assert_eq!(star_level(99.5), 0);
-        assert_eq!(star_level(100.0), 1);
-        assert_eq!(star_level(600.0), 3);
-        assert_eq!(star_level(1500.0), 5);
+    fn star_levels_follow_the_thresholds_passed() {
+        let default = plugin_api::RuleFigures::default().volunteer_star_hours;
+        assert_eq!(star_level(&default, 99.5), 0);
+        assert_eq!(star_level(&default, 100.0), 1);
+        assert_eq!(star_level(&default, 600.0), 3);
+        assert_eq!(star_level(&default, 1500.0), 5);
+        // A county that counts from 50 hours.
+        assert_eq!(star_level(&[50.0, 150.0, 300.0, 600.0, 1000.0], 99.5), 1);
+        assert_eq!(thresholds_text(&default), "一星100小时、二星300小时、三星600小时、四星1000小时、五星1500小时");
     }
 }

@@ -5,10 +5,10 @@
 //! here field by field into the SDK's types (the same WIT records under the same names).
 
 use plugin_api::{
-    Appraisal, Attendance, BranchCompliance, Candidate, CommitteeTerm, DutyReview, Election, Finding, Indicator,
-    Meeting, MeetingTally, Member, Observer, Organization, Param, Participant, Quota, RatingScheme, Records,
-    RenderRequest, ReportSection, Resolution, RoleHolder, Score, Speech, StarBand, StarRating, VolunteerActivity,
-    Voter,
+    Appraisal, Attendance, BranchCompliance, Candidate, CommitteeTerm, DuesPayment, DutyReview, Election, Finding, Gap,
+    Indicator, Meeting, MeetingTally, Member, MemberDues, NextStar, Observer, Organization, Param, Participant, Quorum,
+    Quota, QuotaCheck, RatingScheme, Records, RenderRequest, ReportSection, Resolution, RoleHolder, RuleFigures, Score,
+    ServiceTeam, Speech, StarBand, StarRating, Volunteer, VolunteerActivity, VolunteerHours, Voter,
 };
 use serde_json::Value;
 
@@ -72,21 +72,35 @@ records! {
     Attendance { member, presence, reason }
     Observer { name, affiliation }
     Speech { agenda_index, speaker, content }
-    Resolution { text, yes, no, abstain }
+    Resolution { text, yes, no, abstain, passed }
+    Quorum { expected, present, met, rule, vote_rule, clause }
     Meeting { id, kind, kind_label, branch, group, title, starts_at, ends_at, place, host, recorder, attendance,
-              observers, agenda, speeches, resolutions, attachments, status }
+              observers, agenda, speeches, resolutions, attachments, status, quorum }
     ReportSection { heading, body }
     DutyReview { id, year, branch, subject, held_on, sections, excellent, good, fair, poor, voters_expected,
-                 voters_returned, higher_comment, overall_grade }
-    Appraisal { year, member, grade }
-    Indicator { key, name, max_score }
+                 voters_returned, higher_comment, overall_grade, ballot_grade, grade_differs }
+    Appraisal { year, member, grade, grade_label, votes_outstanding, votes_qualified, votes_basically_qualified,
+                votes_unqualified, suggested, reason }
+    Indicator { key, name, max_score, measure }
     StarBand { min_score, stars }
     Quota { stars, max_percent }
-    RatingScheme { key, name, subject_kind, indicators, bonus, bands, quotas }
+    RatingScheme { key, name, subject_kind, version, indicators, bonus, bands, quotas }
     Score { key, points }
-    StarRating { scheme, year, subject_name, subject_org, subject_member, scores }
+    Gap { key, name, score, max, gap }
+    NextStar { stars, points_needed, gaps }
+    QuotaCheck { scheme, stars, max_percent, allowed, count }
+    StarRating { scheme, year, subject_name, subject_org, subject_member, scores, subject_kind, subject_kind_label,
+                 rated_by, total, stars, last_year_stars, move_label, rank, tied, beyond_quota, next_star }
     Participant { member, hours }
-    VolunteerActivity { id, title, category, date, starts, ends, place, organiser, description, participants }
+    VolunteerHours { volunteer, hours }
+    VolunteerActivity { id, title, category, date, starts, ends, place, organiser, description, participants,
+                        volunteers }
+    Volunteer { id, branch, name, kind, kind_label, unit, team, phone, registered_on }
+    ServiceTeam { id, branch, name, leader }
+    DuesPayment { from_month, to_month, amount, paid_on, method, method_label, note }
+    MemberDues { member, category, monthly, base_confirmed, due_months, settled_months, owed_months, owed, paid,
+                 payments, flag }
+    RuleFigures { volunteer_star_hours, volunteer_star_clause, dues_flag_months, dues_clause, version }
     MeetingTally { kind, label, required, held, missing, clause }
     Finding { code, severity, message, clause }
     BranchCompliance { branch, meetings, attendance_rate, volunteer_activities, volunteer_hours, findings }
@@ -96,8 +110,8 @@ records! {
                voters_expected, voters_present, quorum_met, candidates_needed, candidates, unfilled,
                result_approved_on, result_approval_ref, meeting, status }
     Records { organizations, terms, members, meetings, duty_reviews, appraisals, schemes, star_ratings,
-              volunteer_activities, compliance, elections }
-    RenderRequest { params, generated_at, unit_name, records }
+              volunteer_activities, compliance, elections, quota_checks, dues, volunteers, service_teams }
+    RenderRequest { params, generated_at, unit_name, records, rules }
 }
 
 /// The host's request as the SDK's request.
@@ -107,7 +121,7 @@ pub fn request(host: &zhibu_report::plugin_host::RenderRequest) -> RenderRequest
 
 /// The SDK document's `Debug` text as the app's model prints the same document: wit-bindgen names
 /// enum cases with their type (`Align::Left`) and fields in the contract's kebab case
-/// (`header-rows`); the host converts the same values into the model (`plugin_host::v1_1`).
+/// (`header-rows`); the host converts the same values into the model (`plugin_host::v1_2`).
 pub fn debug_as_model(sdk: &str) -> String {
     let mut text = sdk.to_owned();
     for prefix in ["DocStyle::", "Orientation::", "Align::", "Block::"] {

@@ -15,6 +15,10 @@ use zhibu_report::plugin_host::{CancelToken, Limits, PluginHost};
 use zhibu_report::services::report::{self, Catalog};
 
 fn render(template: &str, params: &[(&str, &str)]) -> Document {
+    render_with(template, params, &RuleSet::default())
+}
+
+fn render_with(template: &str, params: &[(&str, &str)], rules: &RuleSet) -> Document {
     static DB: OnceLock<(tempfile::TempDir, std::path::PathBuf)> = OnceLock::new();
     let (_, path) = DB.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
@@ -26,7 +30,7 @@ fn render(template: &str, params: &[(&str, &str)]) -> Document {
     let catalog = Catalog::load(PluginHost::new(Limits::default(), None).unwrap(), None).unwrap();
     let params: Vec<(String, String)> = params.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
     let at = day(2026, 1, 5).and_hms_opt(10, 0, 0).unwrap();
-    report::render(&store, &RuleSet::default(), &catalog, template, &params, at, &CancelToken::new()).unwrap().document
+    report::render(&store, rules, &catalog, template, &params, at, &CancelToken::new()).unwrap().document
 }
 
 fn options() -> ExportOptions {
@@ -120,8 +124,10 @@ fn the_star_rating_exports_landscape_with_a_grid_per_column() {
     let document = part(&docx, "word/document.xml");
     assert!(document.contains("<w:pgSz w:w=\"16838\" w:h=\"11906\" w:orient=\"landscape\""), "A4 landscape");
     let grid = document.split("<w:tblGrid>").nth(1).unwrap().split("</w:tblGrid>").next().unwrap();
-    assert_eq!(grid.matches("<w:gridCol").count(), 10, "序号, 党支部, 5 indicators, 总分, 星级, 排名");
+    assert_eq!(grid.matches("<w:gridCol").count(), 11, "序号, 党支部, 5 indicators, 总分, 星级, 排名, 较上年");
     assert!(text.contains("★★★★☆"), "{text}");
+    // The demo rates its branches every year: the move since last year is printed.
+    assert!(text.contains("升1星") || text.contains("降1星") || text.contains("持平"), "{text}");
 }
 
 #[test]
@@ -145,7 +151,7 @@ fn a_malformed_document_is_refused_and_no_file_appears() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("坏文件.docx");
     let error = zhibu_report::export::write_docx(&doc, &options(), &path).unwrap_err();
-    assert!(error.to_string().contains("的表格第2行只有9列，应为10列"), "{error}");
+    assert!(error.to_string().contains("的表格第2行只有10列，应为11列"), "{error}");
     assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "nothing written");
 }
 
@@ -191,6 +197,23 @@ fn the_volunteer_certificate_masks_the_id_number() {
     let summary = render("volunteer-certificate", &[("year", "2025"), ("variant", "年度汇总")]);
     let text = check_common(&to_docx(&summary, &options()).unwrap());
     assert!(text.contains("各支部合计") && text.contains("累计时长"), "{text}");
+}
+
+#[test]
+fn a_rule_override_of_the_volunteer_star_thresholds_changes_the_certificate() {
+    let params = [("year", "2025"), ("variant", "年度汇总")];
+    let text = |doc: &Document| check_common(&to_docx(doc, &options()).unwrap());
+    let default = text(&render("volunteer-certificate", &params));
+    assert!(default.contains("一星100小时、二星300小时、三星600小时、四星1000小时、五星1500小时"), "{default}");
+    let mut rules = RuleSet::default();
+    rules.volunteer_stars.hours = vec![1.0, 2.0, 3.0, 4.0, 5.0];
+    rules.volunteer_stars.clause = "某县星级志愿者认定办法".into();
+    let county = text(&render_with("volunteer-certificate", &params, &rules));
+    assert!(county.contains("星级按累计服务时长认定（某县星级志愿者认定办法）：一星1小时、二星2小时"), "{county}");
+    // The demo's members have served well under 100 hours and over 5: none is five-star by
+    // default, many are under the county's thresholds.
+    assert_eq!(default.matches("5星").count(), 0, "{default}");
+    assert!(county.matches("5星").count() > 3, "{county}");
 }
 
 #[test]

@@ -35,7 +35,9 @@ fn request(params: &[(&str, &str)], members: &str) -> RenderRequest {
     let json = format!(
         r#"{{"params":{},"generated_at":"2026-01-05T10:00:00","unit_name":"金山社区党委",
         "records":{{"organizations":[],"terms":[],"members":{members},"meetings":[],"duty_reviews":[],"appraisals":[],
-        "schemes":[],"star_ratings":[],"volunteer_activities":[],"compliance":[],"elections":[]}}}}"#,
+        "schemes":[],"star_ratings":[],"volunteer_activities":[],"compliance":[],"elections":[],
+        "quota_checks":[],"dues":[],"volunteers":[],"service_teams":[]}},
+        "rules":{{"volunteer_star_hours":[],"volunteer_star_clause":"","dues_flag_months":6,"dues_clause":"","version":""}}}}"#,
         serde_json::Value::Array(params)
     );
     serde_json::from_str(&json).unwrap()
@@ -168,7 +170,7 @@ fn store_and_catalog(dir: &tempfile::TempDir) -> (Store, Catalog) {
     let mut catalog = Catalog::load(host(), None).unwrap();
     let wasm = hostile();
     let manifest = format!(
-        "id = \"hostile\"\nname = \"恶意测试模板\"\nversion = \"0.1.0\"\napi_version = \"1.1.0\"\nsha256 = \"{}\"\npermissions = [\"members\"]\n",
+        "id = \"hostile\"\nname = \"恶意测试模板\"\nversion = \"0.1.0\"\napi_version = \"1.2.0\"\nsha256 = \"{}\"\npermissions = [\"members\"]\n",
         zhibu_report::plugin_host::sha256_bytes(&wasm)
     );
     let manifest = package::Manifest::parse(&manifest, std::path::Path::new("plugin.toml")).unwrap();
@@ -333,4 +335,40 @@ fn a_template_built_for_contract_1_0_still_runs() {
     assert_eq!(text_of(&outcome.document), "王建国（330784********002X）");
     let error = host.render(&plugin, &request(&[("mode", "err")], members), &CancelToken::new()).unwrap_err();
     assert_eq!(error.to_string(), "模板无法生成文档：缺少数据：旧版模板：没有党员");
+}
+
+#[test]
+fn a_template_built_for_contract_1_1_still_runs_and_its_sheet_reads_back() {
+    let host = host();
+    let plugin = host.load(&std::fs::read(env!("LEGACY_1_1_WASM")).unwrap(), "legacy-1-1").unwrap();
+    assert_eq!(plugin.api_version, "1.1.0");
+    assert_eq!(plugin.info.needs, vec![RecordKind::Members, RecordKind::StarRatings]);
+    // The sheet a 1.1 template provides reads as a 1.2 sheet without what 1.2 added.
+    let sheet = &plugin.info.schemes[0];
+    assert_eq!(
+        (sheet.key.as_str(), sheet.version, sheet.indicators[0].measure.as_deref()),
+        ("legacy-sheet", None, None)
+    );
+    let members = r#"[{"id":1,"name":"王建国","gender":"male","birth_date":"","ethnicity":"汉族","id_number":"330784********002X","phone":null,"status":"full","joined_on":"2005-07-01","confirmed_on":null,"branch":3,"group":null,"in_service":false,"dual_community":null}]"#;
+    let mut req = request(&[], members);
+    // What 1.2 added (the host's reckoning of a rating, dues) is dropped for a 1.1 template.
+    req.records.star_ratings.push(
+        serde_json::from_str(
+            r#"{"scheme":"legacy-sheet","year":2025,"subject_name":"金山社区党支部","subject_org":3,"subject_member":null,
+            "scores":[{"key":"work","points":82.5}],"subject_kind":"branch","subject_kind_label":"党支部","rated_by":3,
+            "total":82.5,"stars":1,"last_year_stars":null,"move_label":"新评","rank":1,"tied":false,"beyond_quota":false,
+            "next_star":null}"#,
+        )
+        .unwrap(),
+    );
+    req.records.dues.push(
+        serde_json::from_str(
+            r#"{"member":1,"category":"在职","monthly":3000,"base_confirmed":true,"due_months":["2025-01"],
+            "settled_months":[],"owed_months":["2025-01"],"owed":3000,"paid":0,"payments":[],"flag":null}"#,
+        )
+        .unwrap(),
+    );
+    let outcome = host.render(&plugin, &req, &CancelToken::new()).unwrap();
+    assert_eq!(outcome.document.title, "金山社区党委评星名单");
+    assert_eq!(text_of(&outcome.document), "王建国\n金山社区党支部：82.5分");
 }

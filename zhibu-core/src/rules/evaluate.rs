@@ -236,6 +236,50 @@ pub fn evaluate(
         .collect()
 }
 
+/// What the rules make of one meeting's attendance and votes: the numbers a document prints, so
+/// no template recounts them (the same reckoning the compliance check uses).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingVerdict {
+    /// 应到: those counted (members with voting rights; a committee meeting's expected members).
+    pub expected: u32,
+    /// 实到 of those.
+    pub present: u32,
+    /// `有表决权的` when only full members count, else empty.
+    pub who: &'static str,
+    /// Whether those present exceed the share the rules ask.
+    pub quorum_met: bool,
+    /// The quorum rule in words (`实到有表决权的党员超过应到人数的1/2`).
+    pub quorum_rule: String,
+    /// The vote rule in words, empty when the type has none.
+    pub vote_rule: String,
+    /// Per resolution, in order: passed by the vote rule (none when the type has no vote rule).
+    pub passed: Vec<Option<bool>>,
+    /// The clause.
+    pub clause: String,
+}
+
+/// The verdict on one meeting over the roster (`None`: no quorum rule for its type, or no
+/// attendance recorded).
+pub fn meeting_verdict(
+    rules: &RuleSet,
+    meeting: &Meeting,
+    roster: &[crate::domain::Stored<MemberId, Member>],
+) -> Option<MeetingVerdict> {
+    let ledger = Ledger::default();
+    let context = Context {
+        ledger: &ledger,
+        rules,
+        year: meeting.date().year(),
+        year_start: meeting.date(),
+        as_of: meeting.date(),
+        ledger_from: meeting.date(),
+        members: roster.iter().map(|m| (m.id, &m.record)).collect(),
+        presence: HashMap::new(),
+        dues: HashMap::new(),
+    };
+    context.meeting_verdict(meeting)
+}
+
 /// The quorum and vote findings for one meeting being edited (the editor shows them live):
 /// the same check a compliance run makes, over the roster the meeting's attendance names.
 pub fn check_meeting(
@@ -469,25 +513,16 @@ impl Context<'_> {
             member: None,
             periods: Vec::new(),
         };
-        if meeting.attendance.is_empty() {
+        let Some(verdict) = self.meeting_verdict(meeting) else {
             findings.push(finding(
                 FindingCode::AttendanceMissing,
                 Severity::Warning,
                 format!("{when}未记录应到、实到人员，无法核对是否达到法定人数"),
             ));
             return;
-        }
-        // General meetings and elections count members with voting rights (full members);
-        // a committee meeting counts the committee members expected.
-        let voting_only = meeting.kind != MeetingKind::CommitteeMeeting;
-        let counts = |e: &&crate::domain::Attendance| {
-            !voting_only || self.members.get(&e.member).is_some_and(|m| m.is_full_on(date))
         };
-        let expected = meeting.attendance.iter().filter(counts).count() as u32;
-        let present =
-            meeting.attendance.iter().filter(counts).filter(|a| a.presence == Presence::Present).count() as u32;
-        let who = if voting_only { "有表决权的" } else { "" };
-        if !rule.present_more_than.exceeded_by(present, expected) {
+        let (expected, present, who) = (verdict.expected, verdict.present, verdict.who);
+        if !verdict.quorum_met {
             findings.push(finding(
                 FindingCode::QuorumNotMet,
                 Severity::Violation,
@@ -498,8 +533,8 @@ impl Context<'_> {
             ));
         }
         if let Some(threshold) = rule.yes_more_than {
-            for resolution in &meeting.resolutions {
-                if !threshold.exceeded_by(resolution.votes.yes, expected) {
+            for (resolution, passed) in meeting.resolutions.iter().zip(&verdict.passed) {
+                if *passed == Some(false) {
                     findings.push(finding(
                         FindingCode::MotionNotPassed,
                         Severity::Warning,
@@ -513,6 +548,44 @@ impl Context<'_> {
                 }
             }
         }
+    }
+
+    /// What the rules make of a meeting's attendance and votes; none when the type has no quorum
+    /// rule or no attendance was recorded.
+    fn meeting_verdict(&self, meeting: &Meeting) -> Option<MeetingVerdict> {
+        let rule = self.rules.quorum.get(&meeting.kind)?;
+        if meeting.attendance.is_empty() {
+            return None;
+        }
+        let date = meeting.date();
+        // General meetings and elections count members with voting rights (full members);
+        // a committee meeting counts the committee members expected.
+        let voting_only = meeting.kind != MeetingKind::CommitteeMeeting;
+        let counts = |e: &&crate::domain::Attendance| {
+            !voting_only || self.members.get(&e.member).is_some_and(|m| m.is_full_on(date))
+        };
+        let expected = meeting.attendance.iter().filter(counts).count() as u32;
+        let present =
+            meeting.attendance.iter().filter(counts).filter(|a| a.presence == Presence::Present).count() as u32;
+        let who = if voting_only { "有表决权的" } else { "" };
+        let passed = meeting
+            .resolutions
+            .iter()
+            .map(|r| rule.yes_more_than.map(|threshold| threshold.exceeded_by(r.votes.yes, expected)))
+            .collect();
+        Some(MeetingVerdict {
+            expected,
+            present,
+            who,
+            quorum_met: rule.present_more_than.exceeded_by(present, expected),
+            quorum_rule: format!("实到{who}党员超过应到人数的{}", rule.present_more_than.label()),
+            vote_rule: rule
+                .yes_more_than
+                .map(|t| format!("赞成票超过应到{who}党员的{}", t.label()))
+                .unwrap_or_default(),
+            passed,
+            clause: rule.clause.clone(),
+        })
     }
 
     /// The latest term in force on `as_of`: elected on or before it (or undated) and not closed.

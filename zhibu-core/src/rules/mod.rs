@@ -12,8 +12,8 @@ mod ruleset;
 
 pub use appraisal::{Suggestion, suggest};
 pub use evaluate::{
-    BranchCompliance, Finding, FindingCode, MeetingTally, PeriodMark, Severity, TermStatus, check_meeting, evaluate,
-    needed_from,
+    BranchCompliance, Finding, FindingCode, MeetingTally, MeetingVerdict, PeriodMark, Severity, TermStatus,
+    check_meeting, evaluate, meeting_verdict, needed_from,
 };
 pub use review::review_grade;
 pub use ruleset::{

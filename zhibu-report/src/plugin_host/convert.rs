@@ -2,7 +2,7 @@
 //! Personal data leaves the host masked ([`IdNumber::masked`](zhibu_core::domain::IdNumber::masked),
 //! [`Phone::masked`](zhibu_core::domain::Phone::masked)) unless the user confirmed a template's request.
 
-use super::v1_1 as wit;
+use super::v1_2 as wit;
 use serde::Serialize;
 use zhibu_core::domain::{self, Stored};
 
@@ -28,6 +28,10 @@ pub fn empty_records() -> wit::Records {
         volunteer_activities: Vec::new(),
         compliance: Vec::new(),
         elections: Vec::new(),
+        quota_checks: Vec::new(),
+        dues: Vec::new(),
+        volunteers: Vec::new(),
+        service_teams: Vec::new(),
     }
 }
 
@@ -125,8 +129,13 @@ pub fn member(m: &Stored<domain::MemberId, domain::Member>, unmasked: bool) -> w
     }
 }
 
-/// A meeting.
-pub fn meeting(m: &Stored<domain::MeetingId, domain::Meeting>) -> wit::Meeting {
+/// A meeting, with the host's verdict on its attendance and, per resolution, whether it passed
+/// (both worked out by the rules in the service layer).
+pub fn meeting(
+    m: &Stored<domain::MeetingId, domain::Meeting>,
+    quorum: Option<wit::Quorum>,
+    passed: &[Option<bool>],
+) -> wit::Meeting {
     let r = &m.record;
     wit::Meeting {
         id: m.id.0,
@@ -170,11 +179,13 @@ pub fn meeting(m: &Stored<domain::MeetingId, domain::Meeting>) -> wit::Meeting {
         resolutions: r
             .resolutions
             .iter()
-            .map(|x| wit::Resolution {
+            .enumerate()
+            .map(|(i, x)| wit::Resolution {
                 text: x.text.clone(),
                 yes: x.votes.yes,
                 no: x.votes.no,
                 abstain: x.votes.abstain,
+                passed: passed.get(i).copied().flatten(),
             })
             .collect(),
         // Contract 1.0 carries attachments as text: each names its kind, the sign-in sheet first,
@@ -185,11 +196,16 @@ pub fn meeting(m: &Stored<domain::MeetingId, domain::Meeting>) -> wit::Meeting {
             files.iter().map(|a| format!("{}（{}）", a.file_name, a.kind.label())).collect()
         },
         status: code(&r.status),
+        quorum,
     }
 }
 
-/// A duty review.
-pub fn duty_review(d: &Stored<domain::ReviewId, domain::DutyReview>) -> wit::DutyReview {
+/// A duty review, with what the rules make of its ballots (`ballot_grade`, worked out in the
+/// service layer) beside the grade the user stored.
+pub fn duty_review(
+    d: &Stored<domain::ReviewId, domain::DutyReview>,
+    ballot_grade: Option<domain::ReviewGrade>,
+) -> wit::DutyReview {
     let r = &d.record;
     wit::DutyReview {
         id: d.id.0,
@@ -210,20 +226,38 @@ pub fn duty_review(d: &Stored<domain::ReviewId, domain::DutyReview>) -> wit::Dut
         voters_returned: r.voters_returned,
         higher_comment: r.higher_comment.clone(),
         overall_grade: r.overall_grade.map(|g| code(&g)),
+        ballot_grade: ballot_grade.map(|g| code(&g)),
+        grade_differs: matches!((r.overall_grade, ballot_grade), (Some(stored), Some(ballots)) if stored != ballots),
     }
 }
 
-/// An appraisal.
+/// An appraisal with its ballots, the suggestion and the reason.
 pub fn appraisal(a: &domain::MemberAppraisal) -> wit::Appraisal {
-    wit::Appraisal { year: a.year, member: a.member.0, grade: code(&a.grade) }
+    wit::Appraisal {
+        year: a.year,
+        member: a.member.0,
+        grade: code(&a.grade),
+        grade_label: a.grade.label().to_owned(),
+        votes_outstanding: a.votes.outstanding,
+        votes_qualified: a.votes.qualified,
+        votes_basically_qualified: a.votes.basically_qualified,
+        votes_unqualified: a.votes.unqualified,
+        suggested: a.suggested.map(|g| code(&g)),
+        reason: a.reason.clone(),
+    }
 }
 
 /// A rating scheme.
 pub fn scheme(s: &domain::RatingScheme) -> wit::RatingScheme {
-    let indicator =
-        |i: &domain::Indicator| wit::Indicator { key: i.key.clone(), name: i.name.clone(), max_score: i.max_score };
+    let indicator = |i: &domain::Indicator| wit::Indicator {
+        key: i.key.clone(),
+        name: i.name.clone(),
+        max_score: i.max_score,
+        measure: i.measure.map(|m| m.label().to_owned()),
+    };
     wit::RatingScheme {
         key: s.key.clone(),
+        version: Some(s.version),
         name: s.name.clone(),
         subject_kind: code(&s.subject_kind),
         indicators: s.indicators.iter().map(indicator).collect(),
@@ -255,8 +289,14 @@ pub fn scheme_from(s: &wit::RatingScheme, source: &str) -> Option<domain::Rating
     })
 }
 
-/// A star rating of `subject` under the scheme with key `scheme_key`.
-pub fn star_rating(r: &domain::StarRating, scheme_key: &str, subject: &domain::RatingSubject) -> wit::StarRating {
+/// A star rating of `subject` on its year's board under the sheet with key `scheme_key`: the
+/// stars, rank, move and next star as the host reckons them.
+pub fn star_rating(
+    row: &zhibu_core::services::rating::BoardRow,
+    scheme_key: &str,
+    subject: &domain::RatingSubject,
+) -> wit::StarRating {
+    let r = &row.record;
     wit::StarRating {
         scheme: scheme_key.to_owned(),
         year: r.year,
@@ -264,6 +304,86 @@ pub fn star_rating(r: &domain::StarRating, scheme_key: &str, subject: &domain::R
         subject_org: subject.org.map(|o| o.0),
         subject_member: subject.member.map(|m| m.0),
         scores: r.scores.iter().map(|s| wit::Score { key: s.key.clone(), points: s.score }).collect(),
+        subject_kind: code(&subject.kind),
+        subject_kind_label: subject.kind.label().to_owned(),
+        rated_by: subject.branch.0,
+        total: row.total,
+        stars: row.stars,
+        last_year_stars: row.last_year,
+        move_label: row.movement.label(),
+        rank: row.rank,
+        tied: row.tied,
+        beyond_quota: row.beyond_quota,
+        next_star: row.next.as_ref().map(|n| wit::NextStar {
+            stars: n.stars,
+            points_needed: n.points_needed,
+            gaps: n
+                .gaps
+                .iter()
+                .map(|g| wit::Gap { key: g.key.clone(), name: g.name.clone(), score: g.score, max: g.max, gap: g.gap })
+                .collect(),
+        }),
+    }
+}
+
+/// One quota checked under the sheet `scheme_key`.
+pub fn quota_check(q: &domain::QuotaCheck, scheme_key: &str) -> wit::QuotaCheck {
+    wit::QuotaCheck {
+        scheme: scheme_key.to_owned(),
+        stars: q.stars,
+        max_percent: q.max_percent,
+        allowed: q.allowed,
+        count: q.count,
+    }
+}
+
+/// A member's dues for the year.
+pub fn member_dues(d: &zhibu_core::services::dues::MemberDues) -> wit::MemberDues {
+    let months = |list: &[domain::YearMonth]| list.iter().map(ToString::to_string).collect();
+    wit::MemberDues {
+        member: d.member.0,
+        category: d.base.as_ref().map(|b| b.category.label().to_owned()),
+        monthly: d.base.as_ref().map(|b| b.monthly),
+        base_confirmed: d.base_confirmed,
+        due_months: months(&d.status.due),
+        settled_months: months(&d.status.settled),
+        owed_months: months(&d.status.owed),
+        owed: d.status.owed_fen,
+        paid: d.status.paid_fen,
+        payments: d
+            .payments
+            .iter()
+            .map(|p| wit::DuesPayment {
+                from_month: p.record.from.to_string(),
+                to_month: p.record.to.to_string(),
+                amount: p.record.amount,
+                paid_on: Some(p.record.paid_on.to_string()),
+                method: code(&p.record.method),
+                method_label: p.record.method.label().to_owned(),
+                note: p.record.note.clone(),
+            })
+            .collect(),
+        flag: d.flag.clone(),
+    }
+}
+
+/// A registered volunteer (the phone masked unless the user confirmed the template may see it).
+pub fn volunteer(
+    v: &Stored<domain::VolunteerId, domain::Volunteer>,
+    team: Option<&str>,
+    unmasked: bool,
+) -> wit::Volunteer {
+    let r = &v.record;
+    wit::Volunteer {
+        id: v.id.0,
+        branch: r.branch.0,
+        name: r.name.clone(),
+        kind: code(&r.kind),
+        kind_label: r.kind.label().to_owned(),
+        unit: r.unit.clone(),
+        team: team.map(str::to_owned),
+        phone: r.phone.as_ref().map(|p| if unmasked { p.as_str().to_owned() } else { p.masked() }),
+        registered_on: r.registered_on.map(|d| d.to_string()),
     }
 }
 
@@ -281,5 +401,10 @@ pub fn volunteer_activity(a: &Stored<domain::ActivityId, domain::VolunteerActivi
         organiser: r.organiser.clone(),
         description: r.description.clone(),
         participants: r.participants.iter().map(|p| wit::Participant { member: p.member.0, hours: p.hours }).collect(),
+        volunteers: r
+            .volunteers
+            .iter()
+            .map(|v| wit::VolunteerHours { volunteer: v.volunteer.0, hours: v.hours })
+            .collect(),
     }
 }

@@ -15,12 +15,13 @@ mod error;
 pub mod package;
 mod v1_0;
 mod v1_1;
+mod v1_2;
 
 pub use cache::ComponentCache;
 pub use error::PluginError;
-pub use v1_1::{
-    BranchCompliance, Candidate, Election, Finding, LogLevel, MeetingTally, Param, ParamKind, ParamSpec, RecordKind,
-    Records, RenderError, RenderRequest, TemplateInfo, Voter,
+pub use v1_2::{
+    BranchCompliance, Candidate, Election, Finding, LogLevel, MeetingTally, Param, ParamKind, ParamSpec, Quorum,
+    RecordKind, Records, RenderError, RenderRequest, RuleFigures, ServiceTeam, TemplateInfo, Voter,
 };
 
 use crate::document::{self, Document};
@@ -33,8 +34,8 @@ use std::time::{Duration, Instant};
 use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Config, Engine, ResourceLimiter, Store, UpdateDeadline};
 
-/// The contract versions this host runs: 1.0.x and 1.1.x.
-pub const SUPPORTED_API: &str = "1.0.x, 1.1.x";
+/// The contract versions this host runs: 1.0.x, 1.1.x and 1.2.x.
+pub const SUPPORTED_API: &str = "1.0.x, 1.1.x, 1.2.x";
 
 /// Which of the host's bindings runs an exported contract version, if any.
 fn api_binding(version: &str) -> Option<Contract> {
@@ -42,6 +43,7 @@ fn api_binding(version: &str) -> Option<Contract> {
     let minor = match (parts.next(), parts.next()) {
         (Some("1"), Some("0")) => Contract::V1_0,
         (Some("1"), Some("1")) => Contract::V1_1,
+        (Some("1"), Some("2")) => Contract::V1_2,
         _ => return None,
     };
     let patch_ok = parts.next().is_some_and(|p| p.parse::<u32>().is_ok()) && parts.next().is_none();
@@ -53,12 +55,14 @@ fn api_binding(version: &str) -> Option<Contract> {
 enum Contract {
     V1_0,
     V1_1,
+    V1_2,
 }
 
 /// A template ready to instantiate, through the bindings of the contract it exports.
 enum Pre {
     V1_0(v1_0::PluginPre<HostState>),
     V1_1(v1_1::PluginPre<HostState>),
+    V1_2(v1_2::PluginPre<HostState>),
 }
 
 /// What a single call may use.
@@ -97,7 +101,8 @@ impl Default for Limits {
 /// One line a plugin logged.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LogLine {
-    /// `debug`, `info`, `warn` or `error`.
+    /// `debug`, `info`, `warn` or `error` from the plugin; `host` for the host's own notes on the
+    /// request (a stored grade that differs from the ballots).
     pub level: String,
     /// The text (cut at the log's byte budget).
     pub message: String,
@@ -115,6 +120,11 @@ pub struct PluginLog {
 }
 
 impl PluginLog {
+    /// Adds the host's own note (kept whatever the plugin's budget: it is the host's).
+    pub fn host_note(&mut self, message: String) {
+        self.lines.insert(0, LogLine { level: "host".into(), message });
+    }
+
     /// The last error-level line (a panic message, via the SDK's hook).
     pub fn last_error(&self) -> Option<&str> {
         self.lines.iter().rev().find(|l| l.level == "error").map(|l| l.message.as_str())
@@ -207,6 +217,21 @@ impl v1_0::zhibu::plugin::host::Host for HostState {
 impl v1_1::zhibu::plugin::types::Host for HostState {}
 
 impl v1_1::zhibu::plugin::host::Host for HostState {
+    fn log(&mut self, level: v1_1::zhibu::plugin::host::LogLevel, message: String) {
+        use v1_1::zhibu::plugin::host::LogLevel as Level;
+        let level = match level {
+            Level::Debug => "debug",
+            Level::Info => "info",
+            Level::Warn => "warn",
+            Level::Error => "error",
+        };
+        self.push_log(level, message);
+    }
+}
+
+impl v1_2::zhibu::plugin::types::Host for HostState {}
+
+impl v1_2::zhibu::plugin::host::Host for HostState {
     fn log(&mut self, level: LogLevel, message: String) {
         let level = match level {
             LogLevel::Debug => "debug",
@@ -319,6 +344,8 @@ impl PluginHost {
             .map_err(|e| PluginError::Engine(format!("{e:#}")))?;
         v1_1::Plugin::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)
             .map_err(|e| PluginError::Engine(format!("{e:#}")))?;
+        v1_2::Plugin::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)
+            .map_err(|e| PluginError::Engine(format!("{e:#}")))?;
         Ok(Self { engine, linker, limits, cache })
     }
 
@@ -348,6 +375,7 @@ impl PluginHost {
         let pre = match contract {
             Contract::V1_0 => Pre::V1_0(v1_0::PluginPre::new(instance_pre).map_err(interface)?),
             Contract::V1_1 => Pre::V1_1(v1_1::PluginPre::new(instance_pre).map_err(interface)?),
+            Contract::V1_2 => Pre::V1_2(v1_2::PluginPre::new(instance_pre).map_err(interface)?),
         };
         let started = Instant::now();
         let cancel = CancelToken::new();
@@ -359,6 +387,12 @@ impl PluginHost {
                 v1_0::info(&info)?
             }
             Pre::V1_1(pre) => {
+                let (info, ..) = self.call(&cancel, |store| {
+                    pre.instantiate(&mut *store)?.zhibu_plugin_template().call_describe(&mut *store)
+                })?;
+                v1_1::info(&info)?
+            }
+            Pre::V1_2(pre) => {
                 self.call(&cancel, |store| {
                     pre.instantiate(&mut *store)?.zhibu_plugin_template().call_describe(&mut *store)
                 })?
@@ -408,17 +442,24 @@ impl PluginHost {
                 })?;
                 (v1_0::output(&result)?, log, fuel, elapsed)
             }
-            Pre::V1_1(pre) => self.call(cancel, |store| {
+            Pre::V1_1(pre) => {
+                let request = v1_1::request(request)?;
+                let (result, log, fuel, elapsed) = self.call(cancel, |store| {
+                    pre.instantiate(&mut *store)?.zhibu_plugin_template().call_render(&mut *store, &request)
+                })?;
+                (v1_1::output(&result)?, log, fuel, elapsed)
+            }
+            Pre::V1_2(pre) => self.call(cancel, |store| {
                 pre.instantiate(&mut *store)?.zhibu_plugin_template().call_render(&mut *store, request)
             })?,
         };
         match result.map_err(|e| PluginError::Render(render_error_text(&e)))? {
-            v1_1::Output::Document(document) => {
-                let document = v1_1::to_model(document);
+            v1_2::Output::Document(document) => {
+                let document = v1_2::to_model(document);
                 document::validate(&document, self.limits.output_bytes)?;
                 Ok(RenderOutcome { document, docx: None, log, fuel_used, elapsed })
             }
-            v1_1::Output::Docx(file) => {
+            v1_2::Output::Docx(file) => {
                 let document = docx::check(&file.title, &file.bytes, &docx::allowed_numbers(request), &self.limits)?;
                 Ok(RenderOutcome { document, docx: Some(file.bytes), log, fuel_used, elapsed })
             }

@@ -77,6 +77,8 @@ const PERMISSIONS: &[(RecordKind, &str)] = &[
     (RecordKind::VolunteerActivities, "volunteer-activities"),
     (RecordKind::Compliance, "compliance"),
     (RecordKind::Elections, "elections"),
+    (RecordKind::Dues, "dues"),
+    (RecordKind::Volunteers, "volunteers"),
 ];
 
 /// The record kind named `name` in a manifest.
@@ -101,6 +103,8 @@ pub fn permission_label(kind: RecordKind) -> &'static str {
         RecordKind::VolunteerActivities => "志愿服务记录",
         RecordKind::Compliance => "组织生活核查结果",
         RecordKind::Elections => "换届选举（候选人得票）",
+        RecordKind::Dues => "党费（基数、缴纳、欠缴）",
+        RecordKind::Volunteers => "志愿者名册（非党员志愿者，手机号脱敏）",
     }
 }
 

@@ -301,7 +301,23 @@ pub fn build_request(
         records.members = ledger.members.iter().map(|m| convert::member(m, unmasked)).collect();
     }
     if want(RecordKind::Meetings) {
-        records.meetings = ledger.meetings.iter().filter(|m| in_year(m.record.date())).map(convert::meeting).collect();
+        records.meetings = ledger
+            .meetings
+            .iter()
+            .filter(|m| in_year(m.record.date()))
+            .map(|m| {
+                let verdict = rules::meeting_verdict(rules, &m.record, &ledger.members);
+                let quorum = verdict.as_ref().map(|v| crate::plugin_host::Quorum {
+                    expected: v.expected,
+                    present: v.present,
+                    met: v.quorum_met,
+                    rule: v.quorum_rule.clone(),
+                    vote_rule: v.vote_rule.clone(),
+                    clause: v.clause.clone(),
+                });
+                convert::meeting(m, quorum, verdict.as_ref().map_or(&[], |v| v.passed.as_slice()))
+            })
+            .collect();
     }
     if let Some(year) = year {
         if want(RecordKind::DutyReviews) {
@@ -309,7 +325,12 @@ pub fn build_request(
                 .duty_reviews(year)?
                 .iter()
                 .filter(|d| scope.is_none_or(|b| d.record.branch == b))
-                .map(convert::duty_review)
+                .map(|d| {
+                    let b = d.record.ballots;
+                    let by_ballots = (b.excellent + b.good + b.fair + b.poor > 0)
+                        .then(|| rules::review_grade(&d.record.ballots, &rules.duty_review).0);
+                    convert::duty_review(d, by_ballots)
+                })
                 .collect();
         }
         if want(RecordKind::Appraisals) {
@@ -320,20 +341,41 @@ pub fn build_request(
             records.appraisals = appraisals.iter().map(|a| convert::appraisal(&a.record)).collect();
         }
         if want(RecordKind::StarRatings) {
+            // Each sheet's board: stars, ranks, moves and quotas as the host reckons them, over the
+            // subjects of the branch in scope (or every branch's).
             let subjects = store.subjects()?;
             let versions = store.rating_schemes()?;
             for current in store.current_rating_schemes()? {
                 let key = &current.record.key;
-                let ratings = store.ratings_under(key, year)?;
-                for r in &ratings {
-                    if let Some(subject) = subjects.iter().find(|s| s.id == r.record.subject) {
-                        records.star_ratings.push(convert::star_rating(&r.record, key, &subject.record));
+                let board = zhibu_core::services::rating::board(store, key, year, scope)?;
+                for row in &board.rows {
+                    if let Some(subject) = subjects.iter().find(|s| s.id == row.subject) {
+                        records.star_ratings.push(convert::star_rating(row, key, &subject.record));
                     }
                 }
+                records.quota_checks.extend(board.quotas.iter().map(|q| convert::quota_check(q, key)));
                 // The contract names a sheet by its key: the version the year was scored on goes.
-                let used = ratings.iter().map(|r| r.record.scheme).max();
+                let used = board.rows.iter().map(|r| r.scheme).max();
                 let sheet = used.and_then(|id| versions.iter().find(|v| v.id == id)).unwrap_or(&current);
                 records.schemes.push(convert::scheme(&sheet.record));
+            }
+        }
+        if want(RecordKind::Dues) {
+            let as_of = generated_at.date().min(to);
+            let branches: Vec<zhibu_core::domain::OrgId> = match scope {
+                Some(branch) => vec![branch],
+                None => {
+                    ledger.organizations.iter().filter(|o| o.record.kind == OrgKind::Branch).map(|o| o.id).collect()
+                }
+            };
+            for branch in branches {
+                let dues = zhibu_core::services::dues::branch_dues(store, rules, branch, year, as_of)?;
+                records.dues.extend(
+                    dues.members
+                        .iter()
+                        .filter(|d| member_scope.is_none_or(|m| d.member.0 == m))
+                        .map(convert::member_dues),
+                );
             }
         }
         if want(RecordKind::Compliance) {
@@ -366,6 +408,27 @@ pub fn build_request(
             .map(convert::volunteer_activity)
             .collect();
     }
+    if want(RecordKind::Volunteers) {
+        let teams = store.service_teams(scope)?;
+        records.service_teams = teams
+            .iter()
+            .map(|t| crate::plugin_host::ServiceTeam {
+                id: t.id.0,
+                branch: t.record.branch.0,
+                name: t.record.name.clone(),
+                leader: t.record.leader.clone(),
+            })
+            .collect();
+        records.volunteers = store
+            .volunteers(scope)?
+            .iter()
+            .map(|v| {
+                let team =
+                    v.record.team.and_then(|id| teams.iter().find(|t| t.id == id)).map(|t| t.record.name.as_str());
+                convert::volunteer(v, team, unmasked)
+            })
+            .collect();
+    }
     if let Some(member) = member_scope {
         records.members.retain(|m| m.id == member);
     }
@@ -374,6 +437,7 @@ pub fn build_request(
         generated_at: generated_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
         unit_name: unit_name(store)?,
         records,
+        rules: rule_figures(rules),
     })
 }
 
@@ -417,7 +481,50 @@ pub fn render_one(args: &RenderArgs<'_>) -> Result<RenderOutcome, ReportError> {
     let template = args.catalog.get(args.template_id)?;
     let params = resolve_params(template, args.params)?;
     let request = build_request(args.store, args.rules, template, params, args.generated_at, args.consent)?;
-    Ok(args.catalog.host.render(&template.plugin, &request, args.cancel)?)
+    let mut outcome = args.catalog.host.render(&template.plugin, &request, args.cancel)?;
+    for note in host_notes(&request) {
+        outcome.log.host_note(note);
+    }
+    Ok(outcome)
+}
+
+/// The rule figures a document may print (the user's overrides included).
+pub fn rule_figures(rules: &RuleSet) -> crate::plugin_host::RuleFigures {
+    crate::plugin_host::RuleFigures {
+        volunteer_star_hours: rules.volunteer_stars.hours.clone(),
+        volunteer_star_clause: rules.volunteer_stars.clause.clone(),
+        dues_flag_months: rules.dues.months,
+        dues_clause: rules.dues.clause.clone(),
+        version: rules.version.clone(),
+    }
+}
+
+/// What the user should know about the records a document was made from: a duty review whose
+/// stored grade differs from what the rules make of its ballots (the document prints the stored one).
+fn host_notes(request: &RenderRequest) -> Vec<String> {
+    let label = |code: &Option<String>| {
+        code.as_deref()
+            .and_then(|c| {
+                serde_json::from_value::<zhibu_core::domain::ReviewGrade>(serde_json::Value::String(c.into())).ok()
+            })
+            .map_or("", |g| g.label())
+    };
+    request
+        .records
+        .duty_reviews
+        .iter()
+        .filter(|d| d.grade_differs)
+        .map(|d| {
+            let name =
+                request.records.members.iter().find(|m| m.id == d.subject).map_or(String::new(), |m| m.name.clone());
+            format!(
+                "{}年度述职评议保存的综合评价等次“{}”与民主测评票数按规则得出的“{}”不同，文书按保存的等次打印：{name}",
+                d.year,
+                label(&d.overall_grade),
+                label(&d.ballot_grade)
+            )
+        })
+        .collect()
 }
 
 /// Renders a per-meeting template once for every meeting of the branch and year given in

@@ -23,12 +23,12 @@ const SDK_FILES: &[(&str, &str)] = &[
     sdk_file!("src/build.rs"),
     sdk_file!("src/builder.rs"),
     sdk_file!("src/params.rs"),
-    sdk_file!("wit/1.1.0/types.wit"),
+    sdk_file!("wit/1.2.0/types.wit"),
 ];
 
 const SDK_MANIFEST: &str = r#"[package]
 name = "plugin-api"
-version = "1.1.0"
+version = "1.2.0"
 edition = "2024"
 description = "Zhibu report-template SDK (copied by `zhibu plugin new`)"
 publish = false
@@ -253,6 +253,7 @@ fn sample_request() -> Result<RenderRequest, ReportError> {
         generated_at: "2025-12-28T10:00:00".into(),
         unit_name: store.setting("unit_name")?.unwrap_or_default(),
         records,
+        rules: super::report::rule_figures(&zhibu_core::rules::RuleSet::default()),
     })
 }
 
