@@ -26,6 +26,11 @@ report certificate --template volunteer-certificate --param year=2025 --param me
 report hours --template volunteer-certificate --param year=2025 --param variant=年度汇总
 report election --template election-report --param branch=6 --param year=2024 --param date=2024-11-29
 report election-sheet --template election-report --param branch=6 --param year=2024 --param document=选票统计表
+report compound-sheet --template star-rating --param year=2025 --param scheme=compound-star --param variant=评定表
+report appraisal --template appraisal-results --param branch=3 --param year=2025
+report dues-publicity --template dues-report --param branch=3 --param year=2025 --param quarter=4
+report dues-report --template dues-report --param branch=3 --param year=2025 --param document=年度党费收缴情况报告
+report dual --template dual-registration-feedback --param branch=3 --param year=2025 --param quarter=2
 "$zhibu" report --db "$db" --generated-at "$at" --template meeting-minutes --param branch=3 --param year=2025 \
     --param month=3 --each-meeting --out "$work/each" --pdf > /dev/null
 
@@ -41,6 +46,11 @@ check "$work/certificate.docx" "$work/certificate.pdf"
 check "$work/hours.docx" "$work/hours.pdf"
 check "$work/election.docx" "$work/election.pdf"
 check "$work/election-sheet.docx" "$work/election-sheet.pdf"
+check "$work/compound-sheet.docx" "$work/compound-sheet.pdf" --landscape
+check "$work/appraisal.docx" "$work/appraisal.pdf" --landscape
+check "$work/dues-publicity.docx" "$work/dues-publicity.pdf"
+check "$work/dues-report.docx" "$work/dues-report.pdf"
+check "$work/dual.docx" "$work/dual.pdf"
 singles=0
 for docx in "$work"/each/*.docx; do
     check "$docx" "${docx%.docx}.pdf"

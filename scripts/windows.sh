@@ -152,6 +152,9 @@ templates=(
     "会议记录|--template meeting-minutes --param branch=3 --param year=2025 --param month=3"
     "志愿服务证明|--template volunteer-certificate --param year=2025 --param member=20"
     "选举结果报告|--template election-report --param branch=6 --param year=2024 --param date=2024-11-29"
+    "民主评议党员结果|--template appraisal-results --param branch=3 --param year=2025"
+    "党费收缴公示|--template dues-report --param branch=3 --param year=2025 --param quarter=4"
+    "双报到情况反馈|--template dual-registration-feedback --param branch=3 --param year=2025 --param quarter=2"
 )
 for entry in "${templates[@]}"; do
     name=${entry%%|*}

@@ -160,12 +160,12 @@ fn render(request: &RenderRequest) -> Result<Document, RenderError> {
     let columns = scheme.indicators.iter().chain(&scheme.bonus).collect::<Vec<_>>();
     // At the official table size (14 pt) a 24 mm column holds a four-character indicator name
     // and 32 mm holds five stars on one line.
-    let mut widths = vec![14.0, if with_moves { 38.0 } else { 46.0 }];
+    let mut widths = vec![14.0, if with_moves { 36.0 } else { 46.0 }];
     let indicator_width = if with_moves { 22.0 } else { 24.0 };
     widths.extend(columns.iter().map(|_| indicator_width));
     widths.extend([16.0, 32.0, 14.0]);
     if with_moves {
-        widths.push(18.0);
+        widths.push(20.0);
     }
     let total_width: f64 = widths.iter().sum();
     let landscape = total_width > 156.0;

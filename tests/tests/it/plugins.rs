@@ -490,3 +490,130 @@ fn a_template_for_one_member_receives_that_member_and_their_activities_only() {
     assert!(all.records.members.len() > 1);
     assert!(all.records.volunteer_activities.len() > one.records.volunteer_activities.len());
 }
+
+/// Renders `template` on the demo with `params` (the demo's records up to 2026-01-05).
+fn render_demo(template: &str, params: &[(&str, &str)]) -> zhibu_report::document::Document {
+    let store = Store::open_existing(demo_db(), "测试").unwrap();
+    let catalog = Catalog::load(host(), None).unwrap();
+    let at = day(2026, 1, 5).and_hms_opt(10, 0, 0).unwrap();
+    let params: Vec<(String, String)> = params.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    report::render(&store, &RuleSet::default(), &catalog, template, &params, at, &CancelToken::new()).unwrap().document
+}
+
+#[test]
+fn the_star_rating_prints_the_hosts_board_for_compounds_with_moves_quotas_and_the_next_star() {
+    let store = Store::open_existing(demo_db(), "测试").unwrap();
+    let board = zhibu_core::services::rating::board(&store, "compound-star", 2025, None).unwrap();
+    let doc = render_demo("star-rating", &[("year", "2025"), ("scheme", "compound-star"), ("variant", "评定表")]);
+    let text = text_of(&doc.sections[0].blocks);
+    assert!(text.contains("|小区|") && text.contains("|较上年|"), "{text}");
+    for row in &board.rows {
+        // Each compound's line: its stars, its rank and its move, exactly as the store's board has them.
+        let line = format!("|{}|{}|{}|", zhibu_core::domain::star_string(row.stars), row.rank, row.movement.label());
+        assert!(text.contains(&line), "{} {line} in\n{text}", row.name);
+        if let Some(next) = &row.next {
+            let gap = &next.gaps[0];
+            assert!(text.contains(&format!("{}距", row.name)) && text.contains(&gap.name), "{text}");
+        }
+    }
+    for check in board.quotas.iter().filter(|q| q.exceeded()) {
+        assert!(text.contains(&format!("实有{}个，超出名额", check.count)), "{text}");
+    }
+}
+
+#[test]
+fn the_appraisal_results_list_every_member_with_ballots_suggestion_and_decision() {
+    let store = Store::open_existing(demo_db(), "测试").unwrap();
+    let branch = store.organizations().unwrap().into_iter().find(|o| o.record.name == "金山社区党支部").unwrap();
+    let appraisals = store.branch_appraisals(2025, branch.id).unwrap();
+    assert!(!appraisals.is_empty());
+    let doc = render_demo("appraisal-results", &[("branch", &branch.id.0.to_string()), ("year", "2025")]);
+    assert_eq!(doc.title, "金山社区党支部2025年度民主评议党员结果");
+    let text = text_of(&doc.sections[0].blocks);
+    let members = store.members(None).unwrap();
+    for a in &appraisals {
+        let name = &members.iter().find(|m| m.id == a.record.member).unwrap().record.name;
+        let v = a.record.votes;
+        let row = format!(
+            "{name}|{}|{}|{}|{}|{}|{}|",
+            v.outstanding,
+            v.qualified,
+            v.basically_qualified,
+            v.unqualified,
+            a.record.suggested.map_or("—", |g| g.label()),
+            a.record.grade.label()
+        );
+        assert!(text.contains(&row), "{row} in\n{text}");
+    }
+    let outstanding = appraisals.iter().filter(|a| a.record.grade == zhibu_core::domain::AppraisalGrade::Outstanding);
+    assert!(text.contains(&format!("优秀{}名", outstanding.count())), "{text}");
+}
+
+#[test]
+fn the_dues_documents_add_up_the_hosts_dues() {
+    let store = Store::open_existing(demo_db(), "测试").unwrap();
+    let branch = store.organizations().unwrap().into_iter().find(|o| o.record.name == "严村村党支部").unwrap();
+    let id = branch.id.0.to_string();
+    let as_of = day(2026, 1, 5);
+    let dues = zhibu_core::services::dues::branch_dues(&store, &RuleSet::default(), branch.id, 2025, as_of).unwrap();
+    let yuan = zhibu_core::domain::yuan;
+    let report = render_demo("dues-report", &[("branch", &id), ("year", "2025"), ("document", "年度党费收缴情况报告")]);
+    let text = text_of(&report.sections[0].blocks);
+    assert!(text.contains(&format!("实交{}元，尚欠{}元", yuan(dues.paid_fen), yuan(dues.owed_fen))), "{text}");
+    for (member, flag) in dues.members.iter().filter_map(|m| Some((m, m.flag.as_ref()?))) {
+        assert!(text.contains(&member.name) && text.contains(flag.trim_end_matches("，请核实原因")), "{text}");
+    }
+    // The fourth quarter's publicity: a member owing a month of it shows the month.
+    let publicity = render_demo("dues-report", &[("branch", &id), ("year", "2025"), ("quarter", "4")]);
+    let text = text_of(&publicity.sections[0].blocks);
+    assert!(text.contains("2025年第四季度党费收缴情况公示") || publicity.title.contains("第四季度"), "{text}");
+    for m in &dues.members {
+        let owed: Vec<String> = m
+            .status
+            .owed
+            .iter()
+            .filter(|month| month.year == 2025 && month.month >= 10)
+            .map(|month| format!("{}月", month.month))
+            .collect();
+        if !owed.is_empty() {
+            assert!(text.contains(&format!("|{}|", owed.join("、"))), "{} owes {owed:?}:\n{text}", m.name);
+        }
+    }
+}
+
+#[test]
+fn the_dual_registration_feedback_gives_each_volunteer_their_own_hours() {
+    let store = Store::open_existing(demo_db(), "测试").unwrap();
+    let volunteers = store.volunteers(None).unwrap();
+    let dual: Vec<_> =
+        volunteers.iter().filter(|v| v.record.kind == zhibu_core::domain::VolunteerKind::DualRegistered).collect();
+    assert!(!dual.is_empty(), "the demo registers 双报到 members");
+    let activities = store.volunteer_activities(day(2025, 1, 1), day(2025, 12, 31)).unwrap();
+    // A quarter in which one of them served, and what they served then.
+    let (volunteer, quarter) = dual
+        .iter()
+        .find_map(|v| {
+            let served = activities.iter().find(|a| a.record.volunteers.iter().any(|h| h.volunteer == v.id))?;
+            Some((*v, (chrono::Datelike::month(&served.record.date) - 1) / 3 + 1))
+        })
+        .expect("a 双报到 member served in 2025");
+    let months = (quarter - 1) * 3 + 1..=quarter * 3;
+    let hours: f64 = activities
+        .iter()
+        .filter(|a| months.contains(&chrono::Datelike::month(&a.record.date)))
+        .flat_map(|a| a.record.volunteers.iter().filter(|h| h.volunteer == volunteer.id))
+        .map(|h| h.hours)
+        .sum();
+    let params = [
+        ("branch", volunteer.record.branch.0.to_string()),
+        ("year", "2025".to_owned()),
+        ("quarter", quarter.to_string()),
+        ("volunteer", volunteer.record.name.clone()),
+    ];
+    let params: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let doc = render_demo("dual-registration-feedback", &params);
+    let text: String = doc.sections.iter().map(|s| text_of(&s.blocks)).collect();
+    let hours = if (hours - hours.round()).abs() < 1e-9 { format!("{hours:.0}") } else { format!("{hours:.1}") };
+    assert!(text.contains(&format!("贵单位党员{}同志", volunteer.record.name)), "{text}");
+    assert!(text.contains(&format!("服务时长{hours}小时")) && text.contains(&format!("|合计|||{hours}|")), "{text}");
+}
