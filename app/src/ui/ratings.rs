@@ -83,7 +83,8 @@ impl SheetForm {
         }
     }
 
-    fn of(id: SchemeId, scheme: &RatingScheme, has_results: bool) -> Self {
+    /// The editor on a saved sheet version.
+    pub fn of(id: SchemeId, scheme: &RatingScheme, has_results: bool) -> Self {
         let row = |bonus: bool| {
             move |i: &Indicator| {
                 let measure = i.measure.and_then(|m| Measure::ALL.iter().position(|a| a.same_kind(m)));
@@ -327,8 +328,16 @@ fn board_ui(ui: &mut Ui, state: &mut State, data: &Data, board: &Board, commands
         widgets::warning_text_ui(
             ui,
             &format!(
-                "名额：{}星{}个，超过{}%的名额（{}个）；同分并列者由评定小组确定",
-                q.stars, q.count, q.max_percent, q.allowed
+                "名额：{}星{}个，超过{}%的名额（{}个）{}",
+                q.stars,
+                q.count,
+                q.max_percent,
+                q.allowed,
+                if board.rows.iter().any(|r| r.stars == q.stars && r.tied) {
+                    "；同分并列者由评定小组确定"
+                } else {
+                    ""
+                }
             ),
         );
     }
@@ -393,7 +402,7 @@ fn rating_form_ui(
             let label = ui.label(format!("{}（满分{}{bonus}）", indicator.name, indicator.max_score));
             if let Some(m) = measured.iter().find(|m| m.key == indicator.key) {
                 ui.label(format!("{:.1}", m.score)).labelled_by(label.id);
-                ui.weak(format!("来自记录：{}（{}）", m.text, m.source));
+                ui.weak(format!("来自记录：{}", m.text)).on_hover_text(&m.source);
                 scores.push(IndicatorScore { key: indicator.key.clone(), score: m.score });
             } else {
                 let slot = match state.scores.iter().position(|(k, _)| *k == indicator.key) {
@@ -411,6 +420,16 @@ fn rating_form_ui(
             ui.end_row();
         }
     });
+    if !measured.is_empty() {
+        let sources: Vec<String> = measured
+            .iter()
+            .filter_map(|m| {
+                let name = sheet.record.all_indicators().find(|i| i.key == m.key)?.name.clone();
+                Some(format!("{name}——{}", m.source))
+            })
+            .collect();
+        ui.weak(format!("计分来源：{}", sources.join("；")));
+    }
     let total: f64 = scores.iter().map(|s| s.score).sum();
     let next = sheet.record.next_star(&scores).map_or(String::new(), |n| {
         let top: Vec<String> = n.gaps.iter().take(3).map(|g| format!("{}差{:.1}", g.name, g.gap)).collect();
@@ -562,7 +581,8 @@ fn sheets_ui(ui: &mut Ui, state: &mut State, data: &Data, commands: &mut Vec<Com
         for (i, row) in form.rows.iter_mut().enumerate() {
             let n = i + 1;
             let label = ui.label(format!("第{n}项"));
-            ui.add(egui::TextEdit::singleline(&mut row.name).desired_width(140.0)).labelled_by(label.id);
+            // Sized explicitly: inside a grid a text box otherwise shrinks to its column's last width.
+            ui.add_sized([150.0, 20.0], egui::TextEdit::singleline(&mut row.name)).labelled_by(label.id);
             let max = ui.label("分值");
             ui.add(egui::DragValue::new(&mut row.max).range(0.5..=100.0).speed(0.5)).labelled_by(max.id);
             ui.checkbox(&mut row.bonus, format!("第{n}项为加分项"));

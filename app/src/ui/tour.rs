@@ -15,6 +15,8 @@ impl App {
         // Taken from the end: the screens in navigation order, then the editor and the preview.
         let mut screens = vec![
             TourShot::ReportPreview,
+            TourShot::SheetEditor,
+            TourShot::RatingBoard,
             TourShot::Register,
             TourShot::AppraisalForm,
             TourShot::ElectionEditor,
@@ -48,7 +50,9 @@ impl App {
                 Some(TourShot::ElectionEditor) => format!("{:02}-election-editor.png", Screen::ALL.len() + 2),
                 Some(TourShot::AppraisalForm) => format!("{:02}-appraisal-form.png", Screen::ALL.len() + 3),
                 Some(TourShot::Register) => format!("{:02}-volunteer-register.png", Screen::ALL.len() + 4),
-                Some(TourShot::ReportPreview) | None => format!("{:02}-report-preview.png", Screen::ALL.len() + 5),
+                Some(TourShot::RatingBoard) => format!("{:02}-rating-board.png", Screen::ALL.len() + 5),
+                Some(TourShot::SheetEditor) => format!("{:02}-rating-sheet-editor.png", Screen::ALL.len() + 6),
+                Some(TourShot::ReportPreview) | None => format!("{:02}-report-preview.png", Screen::ALL.len() + 7),
             };
             let path = tour.dir.join(name);
             if let Err(error) = save_png(&path, &image) {
@@ -100,6 +104,31 @@ impl App {
                             reviews.branch = Some(branch);
                             reviews.appraisal_member = Some(member);
                             reviews.appraisal_votes = [9, 4, 0, 0];
+                        }
+                    }
+                    TourShot::RatingBoard | TourShot::SheetEditor => {
+                        // The 小区 sheet: bound indicators, moves since last year, quotas.
+                        let reviews = &mut workspace.reviews;
+                        reviews.tab = super::reviews::Tab::Stars;
+                        let sheet = workspace.data.schemes.iter().rfind(|s| s.record.key == "compound-star");
+                        let stars = &mut reviews.stars;
+                        stars.scheme = sheet.map(|s| s.id);
+                        if next == TourShot::SheetEditor {
+                            stars.part = super::ratings::Part::Sheets;
+                            stars.sheet = sheet.map(|s| super::ratings::SheetForm::of(s.id, &s.record, true));
+                        } else {
+                            stars.part = super::ratings::Part::Results;
+                            // Ratings are made in December: before then, last year's results.
+                            if !workspace.data.boards.iter().any(|b| b.scheme.record.key == "compound-star") {
+                                self.commands.push(Command::SetYear(workspace.year - 1));
+                            }
+                            // The first compound in the form: its bound indicators filled in from the records.
+                            stars.subject = workspace
+                                .data
+                                .subjects
+                                .iter()
+                                .find(|s| s.record.kind == zhibu_core::domain::RatingSubjectKind::ResidentialCompound)
+                                .map(|s| s.id);
                         }
                     }
                     TourShot::MeetingEditor => workspace.meetings.new_form(&workspace.data, workspace.year),
@@ -160,6 +189,10 @@ enum TourShot {
     AppraisalForm,
     /// The volunteer register of a branch with a service team.
     Register,
+    /// The star-rating results of the 小区 sheet with the rating form.
+    RatingBoard,
+    /// The 小区 sheet in the sheet editor.
+    SheetEditor,
     /// The report centre showing the duty review's preview.
     ReportPreview,
 }
@@ -172,6 +205,7 @@ impl TourShot {
             Self::ElectionEditor => Screen::Organizations,
             Self::AppraisalForm => Screen::Reviews,
             Self::Register => Screen::Volunteer,
+            Self::RatingBoard | Self::SheetEditor => Screen::Reviews,
             Self::ReportPreview => Screen::Reports,
         }
     }
