@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "0006_appraisal_votes.sql", include_str!("../../migrations/0006_appraisal_votes.sql")),
     (7, "0007_volunteer_register.sql", include_str!("../../migrations/0007_volunteer_register.sql")),
     (8, "0008_rating_subjects.sql", include_str!("../../migrations/0008_rating_subjects.sql")),
+    (9, "0009_sync_identity.sql", include_str!("../../migrations/0009_sync_identity.sql")),
 ];
 
 /// The schema version this build creates.

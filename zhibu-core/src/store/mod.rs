@@ -20,6 +20,7 @@ mod migrate;
 mod org;
 mod rating;
 mod register;
+mod sync;
 mod volunteer;
 
 pub use audit::{AuditAction, AuditEntry, AuditQuery, TrashItem, record_kind_label};
@@ -28,6 +29,7 @@ pub use election::RecordAmendment;
 pub use error::{Result, StoreError};
 pub use meeting::{Amendment, MeetingFilter};
 pub use migrate::{APPLICATION_ID, MIGRATIONS, latest_version};
+pub use sync::{Change, SYNCED};
 
 use crate::domain::Ledger;
 use chrono::NaiveDate;

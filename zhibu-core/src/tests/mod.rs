@@ -15,4 +15,5 @@ mod rating;
 mod register;
 mod rules;
 mod store;
+mod sync;
 mod validation;
