@@ -1,9 +1,11 @@
 //! The command line (`zhibu <subcommand>`): parses arguments with clap, calls the services
 //! and prints their results. Errors become one Chinese line on stderr and exit code 1.
 
+mod committee;
 mod dues;
 mod plugin;
 mod records;
+mod sync;
 
 use anyhow::{Context as _, Result};
 use chrono::{Datelike as _, NaiveDate};
@@ -180,6 +182,18 @@ pub enum Command {
         /// 插件命令
         #[command(subcommand)]
         command: plugin::PluginCommand,
+    },
+    /// 向上级报送：本机和各支部的标识
+    Sync {
+        /// 报送命令
+        #[command(subcommand)]
+        command: sync::SyncCommand,
+    },
+    /// 上级党委：委员会的 PostgreSQL 数据库（建表、登记支部）
+    Committee {
+        /// 委员会命令
+        #[command(subcommand)]
+        command: committee::CommitteeCommand,
     },
 }
 
@@ -587,6 +601,8 @@ pub fn run(cli: Cli) -> Result<()> {
             let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
             records::org(&mut open_checked(&db, &operator, &backup_dir)?, command)?;
         }
+        Command::Committee { command } => committee::run(command)?,
+        Command::Sync { command } => sync::run(&Store::open_existing(&db, &operator)?, command)?,
         Command::Dues { command } => {
             let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
             let mut store = open_checked(&db, &operator, &backup_dir)?;

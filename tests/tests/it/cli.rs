@@ -155,7 +155,7 @@ fn every_writing_command_waits_for_the_database_to_be_free() {
 }
 
 /// Runs one command line; panics with the message when it fails.
-fn zhibu(args: &[&str]) {
+pub(crate) fn zhibu(args: &[&str]) {
     let mut all = vec!["zhibu"];
     all.extend_from_slice(args);
     if let Err(error) = run(Cli::try_parse_from(&all).unwrap()) {
@@ -164,7 +164,7 @@ fn zhibu(args: &[&str]) {
 }
 
 /// Runs one command line that must fail; returns its message.
-fn zhibu_fails(args: &[&str]) -> String {
+pub(crate) fn zhibu_fails(args: &[&str]) -> String {
     let mut all = vec!["zhibu"];
     all.extend_from_slice(args);
     run(Cli::try_parse_from(&all).unwrap()).unwrap_err().to_string()

@@ -113,6 +113,17 @@ fn the_core_crate_builds_no_plugin_engine_window_or_word_writer() {
             assert!(!name.starts_with(bad), "zhibu-report pulls in {name}: it must build without {bad}");
         }
     }
+    // The branch's own crates never link a PostgreSQL client: only the committee's crate does.
+    for krate in ["zhibu-core", "zhibu-report"] {
+        assert!(!self::tree(krate).iter().any(|n| n.starts_with("postgres") || n.starts_with("tokio")), "{krate}");
+    }
+    let committee = self::tree("zhibu-committee");
+    assert!(committee.iter().any(|n| n.starts_with("postgres")));
+    for name in &committee {
+        for bad in ["egui", "eframe", "wasmtime", "docx-rs", "rusqlite"] {
+            assert!(!name.starts_with(bad), "zhibu-committee pulls in {name}: it must build without {bad}");
+        }
+    }
 }
 
 #[test]
@@ -122,7 +133,9 @@ fn workspace_crates_only_point_down() {
         ("zhibu-core", &[]),
         ("plugin-api", &[]),
         ("zhibu-report", &["zhibu-core", "plugin-api"]),
-        ("app", &["zhibu-core", "zhibu-report"]),
+        // The committee's database client knows nothing of the app, its reports or its rules yet.
+        ("zhibu-committee", &[]),
+        ("app", &["zhibu-core", "zhibu-report", "zhibu-committee"]),
     ];
     let names = names();
     let members: Vec<String> = metadata()["workspace_members"]

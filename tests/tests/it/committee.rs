@@ -1,0 +1,168 @@
+//! The committee's PostgreSQL database, against a real server: `ZHIBU_TEST_PG` names a throwaway
+//! cluster's admin connection (`scripts/pg-cluster.sh start` makes one; `.ci/run` always does).
+//! Without it the tests say they were skipped — and fail under CI, where skipping is not allowed.
+//! Each test works in a database of its own.
+
+use postgres::Client;
+
+/// The admin connection string, or `None` (said aloud) when no server was given outside CI.
+fn admin() -> Option<String> {
+    match std::env::var("ZHIBU_TEST_PG") {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI runs the committee's tests against PostgreSQL: set ZHIBU_TEST_PG (scripts/pg-cluster.sh start)"
+            );
+            eprintln!(
+                "跳过委员会数据库测试：没有 PostgreSQL（用 scripts/pg-cluster.sh start 启动后设置 ZHIBU_TEST_PG）"
+            );
+            None
+        }
+    }
+}
+
+/// A fresh database on the test server; returns its admin connection string and its name.
+fn fresh_database(admin: &str) -> (String, String) {
+    let mut bytes = [0u8; 6];
+    std::fs::File::open("/dev/urandom").and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes)).unwrap();
+    let name = format!("zhibu_test_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
+    let mut client = Client::connect(admin, postgres::NoTls).unwrap();
+    client.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+    (format!("{admin} dbname={name}"), name)
+}
+
+/// `admin` with another role and password (later keys override earlier ones).
+fn as_role(url: &str, role: &str, password: &str) -> String {
+    format!("{url} user={role} password={password}")
+}
+
+/// A record or branch UUID numbered `n` within the test database `db` (roles are the whole
+/// server's, so branch UUIDs must differ between runs).
+fn uuid(db: &str, n: u8) -> String {
+    let tag = db.trim_start_matches("zhibu_test_");
+    format!("{n:08x}-{}-4000-8000-{}{n:02x}", &tag[..4], &tag[2..12])
+}
+
+#[test]
+fn init_creates_the_schema_once_and_again_changes_nothing() {
+    let Some(admin) = admin() else { return };
+    let (url, _) = fresh_database(&admin);
+    let mut client = zhibu_committee::connect(&url).unwrap();
+    assert_eq!(zhibu_committee::schema_version(&mut client).unwrap(), 0);
+    assert_eq!(zhibu_committee::init(&mut client).unwrap(), 1);
+    assert_eq!(zhibu_committee::init(&mut client).unwrap(), 1, "a second init is a no-op");
+    let applied: i64 = client.query_one("SELECT count(*) FROM zhibu.schema_migrations", &[]).unwrap().get(0);
+    assert_eq!(applied, zhibu_committee::MIGRATIONS.len() as i64);
+}
+
+#[test]
+fn a_branch_role_writes_and_reads_only_its_own_rows_and_the_committee_reads_all() {
+    let Some(admin) = admin() else { return };
+    let (url, db) = fresh_database(&admin);
+    let uuid = |n| uuid(&db, n);
+    let mut client = zhibu_committee::connect(&url).unwrap();
+    zhibu_committee::init(&mut client).unwrap();
+    let (a, b) = (uuid(1), uuid(2));
+    let login_a = zhibu_committee::add_branch(&mut client, &a, "金山社区党支部").unwrap();
+    let login_b = zhibu_committee::add_branch(&mut client, &b, "严村村党支部").unwrap();
+    let error = zhibu_committee::add_branch(&mut client, "a'; DROP TABLE x; --", "坏").unwrap_err().to_string();
+    assert!(error.starts_with("支部标识应为UUID："), "{error}");
+    let error = zhibu_committee::add_branch(&mut client, &a, "金山社区党支部").unwrap_err().to_string();
+    assert_eq!(error, format!("该支部已登记：{a}"));
+    // A committee login, as the committee's staff would have.
+    client
+        .batch_execute(&format!("CREATE ROLE reviewer_{db} LOGIN PASSWORD 'review-pass' IN ROLE zhibu_committee"))
+        .unwrap();
+
+    let insert = "INSERT INTO zhibu.records(branch_uuid, kind, uuid, counter, body) VALUES ($1, 'member', $2, 1, '{}')";
+    let mut branch_a = Client::connect(&as_role(&url, &login_a.role, &login_a.password), postgres::NoTls).unwrap();
+    branch_a.execute(insert, &[&a, &uuid(11)]).unwrap();
+    // Writing a row in another branch's name is refused by the server, not by this program.
+    let refused = zhibu_committee::CommitteeError::from(branch_a.execute(insert, &[&b, &uuid(12)]).unwrap_err());
+    assert_eq!(
+        refused.to_string(),
+        "委员会数据库出错：new row violates row-level security policy for table \"records\"（42501）"
+    );
+    let mut branch_b = Client::connect(&as_role(&url, &login_b.role, &login_b.password), postgres::NoTls).unwrap();
+    branch_b.execute(insert, &[&b, &uuid(21)]).unwrap();
+
+    let seen = |client: &mut Client| -> Vec<String> {
+        client.query("SELECT uuid FROM zhibu.records ORDER BY uuid", &[]).unwrap().iter().map(|r| r.get(0)).collect()
+    };
+    assert_eq!(seen(&mut branch_a), vec![uuid(11)], "A sees nothing of B");
+    assert_eq!(seen(&mut branch_b), vec![uuid(21)]);
+    // A cannot change B's row or B's acknowledged counter, even by naming them.
+    let changed = branch_a.execute("UPDATE zhibu.records SET counter = 99 WHERE uuid = $1", &[&uuid(21)]).unwrap();
+    assert_eq!(changed, 0);
+    let changed = branch_a.execute("UPDATE zhibu.branches SET last_counter = 99 WHERE uuid = $1", &[&b]).unwrap();
+    assert_eq!(changed, 0);
+    let branches: i64 = branch_a.query_one("SELECT count(*) FROM zhibu.branches", &[]).unwrap().get(0);
+    assert_eq!(branches, 1, "a branch sees only its own registration");
+    // A wrong password does not get in.
+    let Err(wrong) = zhibu_committee::connect(&as_role(&url, &login_a.role, "wrong-password")) else {
+        panic!("a wrong password gets in")
+    };
+    let wrong = wrong.to_string();
+    assert!(wrong.contains("password authentication failed") && !wrong.contains("wrong-password"), "{wrong}");
+
+    let mut committee =
+        Client::connect(&as_role(&url, &format!("reviewer_{db}"), "review-pass"), postgres::NoTls).unwrap();
+    assert_eq!(seen(&mut committee), vec![uuid(11), uuid(21)], "the committee reads every branch");
+    let refused = zhibu_committee::CommitteeError::from(committee.execute(insert, &[&a, &uuid(13)]).unwrap_err());
+    assert!(refused.to_string().contains("permission denied"), "the committee writes no branch row: {refused}");
+}
+
+#[test]
+fn the_committee_sets_up_its_database_and_registers_a_branch_from_the_command_line() {
+    let Some(admin) = admin() else { return };
+    let (url, _) = fresh_database(&admin);
+    let dir = tempfile::tempdir().unwrap();
+    // A branch's PC: its installation id and branch UUIDs, which the committee registers.
+    let db = dir.path().join("branch.db");
+    let mut store = zhibu_core::store::Store::open(&db, "测试").unwrap();
+    zhibu_core::services::demo::generate(
+        &mut store,
+        &zhibu_core::services::demo::DemoOptions { branches: 1, years: 1, ..Default::default() },
+    )
+    .unwrap();
+    let branch = store
+        .organizations()
+        .unwrap()
+        .into_iter()
+        .find(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
+        .unwrap();
+    let branch_uuid = store.branch_key(Some(branch.id)).unwrap();
+    drop(store);
+    super::cli::zhibu(&["sync", "id", "--db", db.to_str().unwrap()]);
+
+    super::cli::zhibu(&["committee", "init", "--db-url", &url]);
+    super::cli::zhibu(&["committee", "init", "--db-url", &url]);
+    let login = dir.path().join("金山社区党支部.txt");
+    let args = ["committee", "add-branch", "--db-url", &url, "--branch", &branch_uuid, "--name", &branch.record.name];
+    let mut with_out = args.to_vec();
+    with_out.extend(["--out", login.to_str().unwrap()]);
+    super::cli::zhibu(&with_out);
+    let text = std::fs::read_to_string(&login).unwrap();
+    #[cfg(unix)]
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&login).unwrap().permissions()) & 0o777,
+        0o600
+    );
+    let (role, password) = {
+        let value = |key: &str| text.lines().find_map(|l| l.strip_prefix(key)).unwrap().to_owned();
+        (value("role="), value("password="))
+    };
+    // The login works, as that branch.
+    let mut client = Client::connect(&as_role(&url, &role, &password), postgres::NoTls).unwrap();
+    let mine: String = client.query_one("SELECT uuid FROM zhibu.branches", &[]).unwrap().get(0);
+    assert_eq!(mine, branch_uuid);
+    // The same file is never overwritten, and a second registration is refused.
+    let error = super::cli::zhibu_fails(&with_out);
+    assert!(error.starts_with("无法创建账号文件（已存在的不覆盖）"), "{error}");
+    let other = dir.path().join("again.txt");
+    let mut again = args.to_vec();
+    again.extend(["--out", other.to_str().unwrap()]);
+    assert_eq!(super::cli::zhibu_fails(&again), format!("该支部已登记：{branch_uuid}"));
+    assert!(!other.exists(), "nothing written for a refused registration");
+}

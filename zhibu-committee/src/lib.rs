@@ -1,0 +1,54 @@
+//! The committee's database (issue 17): a PostgreSQL server of the committee's (Debian's package,
+//! or a PostgreSQL-compatible one), never a program of ours. This crate creates its schema through
+//! numbered migrations, registers branches (a login role per branch, under row-level security, so
+//! a branch's credentials write and read only its own rows), and gives the committee's role read
+//! access to everything. It never touches a branch's SQLite file: records reach it as change sets.
+
+mod schema;
+
+pub use schema::{BranchLogin, MIGRATIONS, add_branch, init, schema_version};
+
+use thiserror::Error;
+
+/// What can go wrong with the committee's database.
+#[derive(Debug, Error)]
+pub enum CommitteeError {
+    /// The server refused or the connection failed: the server's own message and its SQLSTATE
+    /// (the connection string, and so its password, is never part of it).
+    #[error("委员会数据库出错：{0}")]
+    Database(String),
+    /// The database holds a newer schema than this program knows.
+    #[error("委员会数据库的结构版本{found}比本程序支持的{supported}新，请先升级程序")]
+    TooNew {
+        /// The version found.
+        found: i64,
+        /// The newest this build creates.
+        supported: i64,
+    },
+    /// A value given is not acceptable (the problem, then the value).
+    #[error("{what}：{value}")]
+    Invalid {
+        /// What is wrong, in Chinese.
+        what: &'static str,
+        /// The offending value.
+        value: String,
+    },
+    /// No randomness for a password.
+    #[error("无法生成随机口令：{0}")]
+    Random(String),
+}
+
+impl From<postgres::Error> for CommitteeError {
+    fn from(error: postgres::Error) -> Self {
+        Self::Database(match error.as_db_error() {
+            Some(db) => format!("{}（{}）", db.message(), db.code().code()),
+            // `source` holds the cause (refused connection, authentication); the top text is generic.
+            None => std::error::Error::source(&error).map_or_else(|| error.to_string(), |cause| cause.to_string()),
+        })
+    }
+}
+
+/// Connects to the committee's database at `url` (`postgresql://…` or `host=… user=…`).
+pub fn connect(url: &str) -> Result<postgres::Client, CommitteeError> {
+    Ok(postgres::Client::connect(url, postgres::NoTls)?)
+}

@@ -1,0 +1,80 @@
+//! The committee database's schema: numbered, append-only migrations recorded in
+//! `zhibu.schema_migrations`, each in one transaction; and the registration of a branch, which
+//! makes its login role.
+
+use super::CommitteeError;
+use postgres::Client;
+
+/// The migrations, in order: (number, file name, SQL).
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "0001_schema.sql", include_str!("../migrations/0001_schema.sql"))];
+
+/// The schema version of the database (0 for one never initialised).
+pub fn schema_version(client: &mut Client) -> Result<i64, CommitteeError> {
+    let exists: bool = client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM information_schema.tables
+             WHERE table_schema = 'zhibu' AND table_name = 'schema_migrations')",
+            &[],
+        )?
+        .get(0);
+    if !exists {
+        return Ok(0);
+    }
+    let version: Option<i64> = client.query_one("SELECT max(number) FROM zhibu.schema_migrations", &[])?.get(0);
+    Ok(version.unwrap_or(0))
+}
+
+/// Brings the schema up to date; returns the version now in place. Safe to run again.
+pub fn init(client: &mut Client) -> Result<i64, CommitteeError> {
+    let latest = MIGRATIONS.last().map_or(0, |m| m.0);
+    let found = schema_version(client)?;
+    if found > latest {
+        return Err(CommitteeError::TooNew { found, supported: latest });
+    }
+    for &(number, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > found) {
+        let mut tx = client.transaction()?;
+        tx.batch_execute(sql)?;
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS zhibu.schema_migrations (
+                 number     BIGINT PRIMARY KEY,
+                 name       TEXT NOT NULL,
+                 applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)",
+        )?;
+        tx.execute("INSERT INTO zhibu.schema_migrations(number, name) VALUES ($1, $2)", &[&number, &name])?;
+        tx.commit()?;
+    }
+    Ok(latest)
+}
+
+/// A branch's credentials, made when it is registered: shown once to hand to the branch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BranchLogin {
+    /// The login role.
+    pub role: String,
+    /// Its password (never logged, never stored by this program).
+    pub password: String,
+}
+
+/// Registers the branch `uuid` named `name` and makes its login role with a fresh password.
+pub fn add_branch(client: &mut Client, uuid: &str, name: &str) -> Result<BranchLogin, CommitteeError> {
+    let hex: String = uuid.chars().filter(char::is_ascii_hexdigit).collect::<String>().to_ascii_lowercase();
+    if hex.len() != 32 || uuid.len() != 36 {
+        return Err(CommitteeError::Invalid { what: "支部标识应为UUID", value: uuid.to_owned() });
+    }
+    let role = format!("zhibu_branch_{hex}");
+    let mut bytes = [0u8; 18];
+    getrandom::fill(&mut bytes).map_err(|e| CommitteeError::Random(e.to_string()))?;
+    // Letters and digits only: safe inside the quoted literal below and in a URL.
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    let password: String = bytes.iter().map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect();
+    let known: i64 = client.query_one("SELECT count(*) FROM zhibu.branches WHERE uuid = $1", &[&uuid])?.get(0);
+    if known > 0 {
+        return Err(CommitteeError::Invalid { what: "该支部已登记", value: uuid.to_owned() });
+    }
+    let mut tx = client.transaction()?;
+    // Role names and passwords cannot be bound as parameters; both are made of safe characters here.
+    tx.batch_execute(&format!("CREATE ROLE {role} LOGIN PASSWORD '{password}' IN ROLE zhibu_branch"))?;
+    tx.execute("INSERT INTO zhibu.branches(uuid, name, role_name) VALUES ($1, $2, $3)", &[&uuid, &name, &role])?;
+    tx.commit()?;
+    Ok(BranchLogin { role, password })
+}
