@@ -4,8 +4,10 @@
 //! a branch's credentials write and read only its own rows), and gives the committee's role read
 //! access to everything. It never touches a branch's SQLite file: records reach it as change sets.
 
+mod push;
 mod schema;
 
+pub use push::{Pushed, Row, push, whoami};
 pub use schema::{BranchLogin, MIGRATIONS, add_branch, init, schema_version};
 
 use thiserror::Error;
@@ -32,6 +34,15 @@ pub enum CommitteeError {
         what: &'static str,
         /// The offending value.
         value: String,
+    },
+    /// The committee acknowledged another counter than the change set starts from: a set already
+    /// received (a replay) or one that skips changes (a gap: send everything again).
+    #[error("报送与上级记录的进度不符：上级已确认到第{acknowledged}号变更，本次从第{after}号之后开始")]
+    OutOfStep {
+        /// The counter the committee acknowledged.
+        acknowledged: i64,
+        /// The counter the change set starts after.
+        after: i64,
     },
     /// No randomness for a password.
     #[error("无法生成随机口令：{0}")]

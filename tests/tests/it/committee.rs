@@ -166,3 +166,99 @@ fn the_committee_sets_up_its_database_and_registers_a_branch_from_the_command_li
     assert_eq!(super::cli::zhibu_fails(&again), format!("该支部已登记：{branch_uuid}"));
     assert!(!other.exists(), "nothing written for a refused registration");
 }
+
+/// A branch PC with its demo year, registered with the committee: (database file, login URL, name).
+fn branch_pc(dir: &std::path::Path, url: &str, seed: u64) -> (std::path::PathBuf, String, String) {
+    let db = dir.join(format!("branch-{seed}.db"));
+    let mut store = zhibu_core::store::Store::open(&db, "测试").unwrap();
+    zhibu_core::services::demo::generate(
+        &mut store,
+        &zhibu_core::services::demo::DemoOptions { branches: 1, years: 1, seed, ..Default::default() },
+    )
+    .unwrap();
+    let branch = store
+        .organizations()
+        .unwrap()
+        .into_iter()
+        .find(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
+        .unwrap();
+    let key = store.branch_key(Some(branch.id)).unwrap();
+    let mut client = zhibu_committee::connect(url).unwrap();
+    let login = zhibu_committee::add_branch(&mut client, &key, &branch.record.name).unwrap();
+    (db, as_role(url, &login.role, &login.password), key)
+}
+
+#[test]
+fn branches_push_their_changes_and_pushing_again_changes_nothing() {
+    let Some(admin) = admin() else { return };
+    let (url, _) = fresh_database(&admin);
+    zhibu_committee::init(&mut zhibu_committee::connect(&url).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pcs: Vec<_> = [7, 8].into_iter().map(|seed| branch_pc(dir.path(), &url, seed)).collect();
+    let mut admin_client = zhibu_committee::connect(&url).unwrap();
+    let stored = |client: &mut Client, branch: &str| -> i64 {
+        client.query_one("SELECT count(*) FROM zhibu.records WHERE branch_uuid = $1", &[&branch]).unwrap().get(0)
+    };
+    for (db, login, key) in &pcs {
+        super::cli::zhibu(&["sync", "push", "--db", db.to_str().unwrap(), "--to", login]);
+        let store = zhibu_core::store::Store::open_existing(db, "测试").unwrap();
+        let branch = store
+            .organizations()
+            .unwrap()
+            .into_iter()
+            .find(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
+            .unwrap();
+        let changes = store.changes_since(Some(branch.id), 0).unwrap();
+        assert_eq!(stored(&mut admin_client, key), changes.len() as i64, "every record of the branch arrived");
+        let acknowledged: i64 =
+            admin_client.query_one("SELECT last_counter FROM zhibu.branches WHERE uuid = $1", &[key]).unwrap().get(0);
+        assert_eq!(acknowledged as u64, store.change_counter(Some(branch.id)).unwrap());
+    }
+    // Pushing again sends nothing and changes nothing.
+    let (db, login, key) = &pcs[0];
+    let before: Vec<(String, i64)> = admin_client
+        .query("SELECT uuid, counter FROM zhibu.records ORDER BY uuid", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    super::cli::zhibu(&["sync", "push", "--db", db.to_str().unwrap(), "--to", login]);
+    let after: Vec<(String, i64)> = admin_client
+        .query("SELECT uuid, counter FROM zhibu.records ORDER BY uuid", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(before, after);
+    // A correction on the PC arrives as the newer version of the same record.
+    let rows_before = stored(&mut admin_client, key);
+    let mut store = zhibu_core::store::Store::open_existing(db, "测试").unwrap();
+    let member = store.members(None).unwrap()[0].clone();
+    let uuid = store.record_uuid("member", member.id.0).unwrap();
+    let mut edited = member.record.clone();
+    edited.ethnicity = "壮族".into();
+    store.write(|w| w.update_member(member.id, &edited)).unwrap();
+    drop(store);
+    super::cli::zhibu(&["sync", "push", "--db", db.to_str().unwrap(), "--to", login]);
+    let body: String =
+        admin_client.query_one("SELECT body FROM zhibu.records WHERE uuid = $1", &[&uuid]).unwrap().get(0);
+    assert!(body.contains("壮族"), "{body}");
+    assert_eq!(stored(&mut admin_client, key), rows_before, "replaced, not added");
+    // A set that does not start where the committee left off is refused, naming both counters.
+    let mut branch_client = Client::connect(login, postgres::NoTls).unwrap();
+    let (_, acknowledged) = zhibu_committee::whoami(&mut branch_client).unwrap();
+    let stale = zhibu_committee::push(&mut branch_client, key, acknowledged - 5, acknowledged + 1, &[]).unwrap_err();
+    assert_eq!(
+        stale.to_string(),
+        format!("报送与上级记录的进度不符：上级已确认到第{acknowledged}号变更，本次从第{}号之后开始", acknowledged - 5)
+    );
+    // The other branch's login cannot push in this branch's name.
+    let other = zhibu_committee::push(
+        &mut Client::connect(&pcs[1].1, postgres::NoTls).unwrap(),
+        key,
+        acknowledged,
+        acknowledged + 1,
+        &[],
+    );
+    assert!(other.unwrap_err().to_string().contains("委员会数据库中没有这个支部"));
+}

@@ -26,6 +26,15 @@ pub const SYNCED: [(&str, &str); 15] = [
     ("dues_payment", "dues_payments"),
 ];
 
+/// The table of a [`SYNCED`] kind (from the fixed list only: table names cannot be bound).
+fn table_of(kind: &str) -> Result<&'static str> {
+    SYNCED
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, t)| *t)
+        .ok_or_else(|| StoreError::Corrupt { what: "记录类型", value: kind.to_owned() })
+}
+
 /// The newest change of one record, as the change log holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
@@ -60,15 +69,28 @@ impl Store {
 
     /// The UUID of record `id` of `kind` (a [`SYNCED`] kind).
     pub fn record_uuid(&self, kind: &str, id: i64) -> Result<String> {
-        let table = SYNCED
-            .iter()
-            .find(|(k, _)| *k == kind)
-            .map(|(_, t)| *t)
-            .ok_or_else(|| StoreError::Corrupt { what: "记录类型", value: kind.to_owned() })?;
+        let table = table_of(kind)?;
         self.conn
             .query_row(&format!("SELECT uuid FROM {table} WHERE id = ?1"), [id], |r| r.get(0))
             .optional()?
             .ok_or(StoreError::NotFound { kind: "记录", id })
+    }
+
+    /// The local id of the record of `kind` with `uuid`.
+    pub fn id_of(&self, kind: &str, uuid: &str) -> Result<i64> {
+        let table = table_of(kind)?;
+        self.conn
+            .query_row(&format!("SELECT id FROM {table} WHERE uuid = ?1"), [uuid], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::Corrupt { what: "记录标识", value: uuid.to_owned() })
+    }
+
+    /// Every record of `kind`: local id → UUID.
+    pub fn uuids_of(&self, kind: &str) -> Result<std::collections::HashMap<i64, String>> {
+        let table = table_of(kind)?;
+        let mut stmt = self.conn.prepare(&format!("SELECT id, uuid FROM {table}"))?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// `branch`'s change counter (0 before its first change).

@@ -132,3 +132,91 @@ fn every_record_of_the_demo_has_its_own_uuid_and_one_change_each() {
         assert_eq!(store.change_counter(Some(branch.id)).unwrap(), changes.last().unwrap().counter);
     }
 }
+
+/// Whether any field that names another record still holds a local (integer) id.
+fn leaks_local_ids(value: &serde_json::Value) -> Option<String> {
+    const NAMING: [&str; 14] = [
+        "parent",
+        "branch",
+        "group",
+        "org",
+        "organiser_org",
+        "member",
+        "elected",
+        "tied",
+        "subject",
+        "scheme",
+        "volunteer",
+        "team",
+        "meeting",
+        "id",
+    ];
+    match value {
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(k, v)| {
+            let numeric = v.is_number() || v.as_array().is_some_and(|a| a.iter().any(serde_json::Value::is_number));
+            if NAMING.contains(&k.as_str()) && numeric { Some(format!("{k}: {v}")) } else { leaks_local_ids(v) }
+        }),
+        serde_json::Value::Array(items) => items.iter().find_map(leaks_local_ids),
+        _ => None,
+    }
+}
+
+#[test]
+fn a_change_set_carries_every_changed_record_with_uuids_for_ids_and_tombstones_for_deletes() {
+    use crate::services::sync::change_set;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("demo.db"), "测试").unwrap();
+    crate::services::demo::generate(
+        &mut store,
+        &crate::services::demo::DemoOptions { branches: 2, years: 1, ..Default::default() },
+    )
+    .unwrap();
+    let branches: Vec<_> =
+        store.organizations().unwrap().into_iter().filter(|o| o.record.kind == OrgKind::Branch).collect();
+    let (branch, other) = (&branches[0], &branches[1]);
+    let everything = change_set(&store, branch.id, 0).unwrap();
+    assert_eq!(everything.branch, store.branch_key(Some(branch.id)).unwrap());
+    assert_eq!(everything.upto, store.change_counter(Some(branch.id)).unwrap());
+    assert_eq!(everything.records.len(), store.changes_since(Some(branch.id), 0).unwrap().len());
+    for record in &everything.records {
+        let body = record.body.as_ref().expect("nothing deleted yet");
+        assert_eq!(leaks_local_ids(body), None, "{} {}", record.kind, record.uuid);
+    }
+    // A member's record names its branch by the branch's UUID; none of the other branch's records is here.
+    let member = everything.records.iter().find(|r| r.kind == "member").unwrap();
+    assert_eq!(member.body.as_ref().unwrap()["branch"], serde_json::json!(everything.branch));
+    let theirs: Vec<String> = store.changes_since(Some(other.id), 0).unwrap().into_iter().map(|c| c.uuid).collect();
+    assert!(!theirs.is_empty() && everything.records.iter().all(|r| !theirs.contains(&r.uuid)));
+    // (It may still name the other branch: a compound rated here can be measured by its records.)
+    // A meeting's attendance names members by UUID, each a member of the set.
+    let members: Vec<&str> =
+        everything.records.iter().filter(|r| r.kind == "member").map(|r| r.uuid.as_str()).collect();
+    let meeting = everything.records.iter().find(|r| r.kind == "meeting").unwrap();
+    let attendance = meeting.body.as_ref().unwrap()["attendance"].as_array().unwrap();
+    assert!(!attendance.is_empty());
+    assert!(attendance.iter().all(|a| members.contains(&a["member"].as_str().unwrap())));
+
+    // After the committee acknowledged `upto`: only what changed since, deletes as tombstones.
+    let upto = everything.upto;
+    let first = store.members(Some(branch.id)).unwrap()[0].clone();
+    let mut edited = first.record.clone();
+    edited.ethnicity = "满族".into();
+    store.write(|w| w.update_member(first.id, &edited)).unwrap();
+    let team = store
+        .write(|w| {
+            w.create_team(&crate::domain::ServiceTeam {
+                branch: branch.id,
+                name: "临时服务队".into(),
+                leader: String::new(),
+                note: String::new(),
+            })
+        })
+        .unwrap();
+    let team_uuid = store.record_uuid("service_team", team.0).unwrap();
+    store.write(|w| w.delete_team(team)).unwrap();
+    let since = change_set(&store, branch.id, upto).unwrap();
+    let got: Vec<(&str, bool)> = since.records.iter().map(|r| (r.kind.as_str(), r.body.is_none())).collect();
+    assert_eq!(got, vec![("member", false), ("service_team", true)]);
+    assert_eq!(since.records[1].uuid, team_uuid);
+    assert_eq!(since.records[0].body.as_ref().unwrap()["ethnicity"], "满族");
+}
