@@ -262,3 +262,77 @@ fn branches_push_their_changes_and_pushing_again_changes_nothing() {
     );
     assert!(other.unwrap_err().to_string().contains("委员会数据库中没有这个支部"));
 }
+
+const PUSH_CHILD_DB: &str = "ZHIBU_PUSH_CHILD_DB";
+const PUSH_CHILD_URL: &str = "ZHIBU_PUSH_CHILD_URL";
+
+/// The push the kill test kills: does nothing unless started by that test.
+#[test]
+fn push_child() {
+    let (Ok(db), Ok(url)) = (std::env::var(PUSH_CHILD_DB), std::env::var(PUSH_CHILD_URL)) else { return };
+    super::cli::zhibu(&["sync", "push", "--db", &db, "--to", &url]);
+}
+
+/// A push killed (SIGKILL) after its rows were copied into the staging table, before they were
+/// merged, leaves the committee's database as it was; the next push completes.
+#[test]
+fn a_killed_push_leaves_the_committee_unchanged_and_the_next_one_completes() {
+    let Some(admin) = admin() else { return };
+    let (url, _) = fresh_database(&admin);
+    zhibu_committee::init(&mut zhibu_committee::connect(&url).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (db, login, key) = branch_pc(dir.path(), &url, 9);
+    let role = login.rsplit("user=").next().unwrap().split(' ').next().unwrap().to_owned();
+    // Hold the records table: the push copies its rows into staging, then waits at the merge.
+    let mut holder = Client::connect(&url, postgres::NoTls).unwrap();
+    let mut hold = holder.transaction().unwrap();
+    hold.batch_execute("LOCK TABLE zhibu.records IN ACCESS EXCLUSIVE MODE").unwrap();
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["committee::push_child", "--exact", "--nocapture", "--test-threads=1"])
+        .env(PUSH_CHILD_DB, &db)
+        .env(PUSH_CHILD_URL, &login)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut watcher = Client::connect(&url, postgres::NoTls).unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let waiting: i64 = watcher
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE usename = $1 AND wait_event_type = 'Lock'",
+                &[&role],
+            )
+            .unwrap()
+            .get(0);
+        if waiting > 0 {
+            break;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "the push never reached the merge");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    hold.rollback().unwrap();
+    let count = |client: &mut Client| -> (i64, i64) {
+        let rows: i64 = client.query_one("SELECT count(*) FROM zhibu.records", &[]).unwrap().get(0);
+        let acknowledged: i64 =
+            client.query_one("SELECT last_counter FROM zhibu.branches WHERE uuid = $1", &[&key]).unwrap().get(0);
+        (rows, acknowledged)
+    };
+    // The server notices the dead connection and rolls its transaction back.
+    let started = std::time::Instant::now();
+    while watcher
+        .query_one("SELECT count(*) FROM pg_stat_activity WHERE usename = $1", &[&role])
+        .unwrap()
+        .get::<_, i64>(0)
+        > 0
+    {
+        assert!(started.elapsed() < std::time::Duration::from_secs(60));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(count(&mut watcher), (0, 0), "nothing of the killed push remains");
+    super::cli::zhibu(&["sync", "push", "--db", db.to_str().unwrap(), "--to", &login]);
+    let (rows, acknowledged) = count(&mut watcher);
+    assert!(rows > 100 && acknowledged > 0, "{rows} rows, acknowledged {acknowledged}");
+}
