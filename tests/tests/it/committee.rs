@@ -32,6 +32,30 @@ fn fresh_database(admin: &str) -> (String, String) {
     (format!("{admin} dbname={name}"), name)
 }
 
+/// A demo branch database of one branch and one year at `db`; returns the branch.
+fn demo_branch(
+    db: &std::path::Path,
+    seed: u64,
+) -> zhibu_core::domain::Stored<zhibu_core::domain::OrgId, zhibu_core::domain::Organization> {
+    let mut store = zhibu_core::store::Store::open(db, "测试").unwrap();
+    zhibu_core::services::demo::generate(
+        &mut store,
+        &zhibu_core::services::demo::DemoOptions { branches: 1, years: 1, seed, ..Default::default() },
+    )
+    .unwrap();
+    store.organizations().unwrap().into_iter().find(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch).unwrap()
+}
+
+/// Every stored record's UUID and counter, in UUID order.
+fn snapshot(client: &mut Client) -> Vec<(String, i64)> {
+    client
+        .query("SELECT uuid, counter FROM zhibu.records ORDER BY uuid", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
+}
+
 /// `admin` with another role and password (later keys override earlier ones).
 fn as_role(url: &str, role: &str, password: &str) -> String {
     format!("{url} user={role} password={password}")
@@ -120,18 +144,8 @@ fn the_committee_sets_up_its_database_and_registers_a_branch_from_the_command_li
     let dir = tempfile::tempdir().unwrap();
     // A branch's PC: its installation id and branch UUIDs, which the committee registers.
     let db = dir.path().join("branch.db");
-    let mut store = zhibu_core::store::Store::open(&db, "测试").unwrap();
-    zhibu_core::services::demo::generate(
-        &mut store,
-        &zhibu_core::services::demo::DemoOptions { branches: 1, years: 1, ..Default::default() },
-    )
-    .unwrap();
-    let branch = store
-        .organizations()
-        .unwrap()
-        .into_iter()
-        .find(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
-        .unwrap();
+    let branch = demo_branch(&db, zhibu_core::services::demo::DemoOptions::default().seed);
+    let store = zhibu_core::store::Store::open_existing(&db, "测试").unwrap();
     let branch_uuid = store.branch_key(Some(branch.id)).unwrap();
     drop(store);
     super::cli::zhibu(&["sync", "id", "--db", db.to_str().unwrap()]);
@@ -170,19 +184,8 @@ fn the_committee_sets_up_its_database_and_registers_a_branch_from_the_command_li
 /// A branch PC with its demo year, registered with the committee: (database file, login URL, name).
 fn branch_pc(dir: &std::path::Path, url: &str, seed: u64) -> (std::path::PathBuf, String, String) {
     let db = dir.join(format!("branch-{seed}.db"));
-    let mut store = zhibu_core::store::Store::open(&db, "测试").unwrap();
-    zhibu_core::services::demo::generate(
-        &mut store,
-        &zhibu_core::services::demo::DemoOptions { branches: 1, years: 1, seed, ..Default::default() },
-    )
-    .unwrap();
-    let branch = store
-        .organizations()
-        .unwrap()
-        .into_iter()
-        .find(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
-        .unwrap();
-    let key = store.branch_key(Some(branch.id)).unwrap();
+    let branch = demo_branch(&db, seed);
+    let key = zhibu_core::store::Store::open_existing(&db, "测试").unwrap().branch_key(Some(branch.id)).unwrap();
     let mut client = zhibu_committee::connect(url).unwrap();
     let login = zhibu_committee::add_branch(&mut client, &key, &branch.record.name).unwrap();
     (db, as_role(url, &login.role, &login.password), key)
@@ -216,20 +219,9 @@ fn branches_push_their_changes_and_pushing_again_changes_nothing() {
     }
     // Pushing again sends nothing and changes nothing.
     let (db, login, key) = &pcs[0];
-    let before: Vec<(String, i64)> = admin_client
-        .query("SELECT uuid, counter FROM zhibu.records ORDER BY uuid", &[])
-        .unwrap()
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
+    let before = snapshot(&mut admin_client);
     super::cli::zhibu(&["sync", "push", "--db", db.to_str().unwrap(), "--to", login]);
-    let after: Vec<(String, i64)> = admin_client
-        .query("SELECT uuid, counter FROM zhibu.records ORDER BY uuid", &[])
-        .unwrap()
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
-    assert_eq!(before, after);
+    assert_eq!(snapshot(&mut admin_client), before);
     // A correction on the PC arrives as the newer version of the same record.
     let rows_before = stored(&mut admin_client, key);
     let mut store = zhibu_core::store::Store::open_existing(db, "测试").unwrap();

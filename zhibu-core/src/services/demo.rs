@@ -468,15 +468,18 @@ pub fn branch_scheme() -> RatingScheme {
             indicator("satisfaction", "群众满意度", 20.0),
         ],
         bonus: vec![indicator("bonus", "加分项", 10.0)],
-        bands: vec![
-            StarBand { min_score: 90.0, stars: 5 },
-            StarBand { min_score: 80.0, stars: 4 },
-            StarBand { min_score: 70.0, stars: 3 },
-            StarBand { min_score: 60.0, stars: 2 },
-            StarBand { min_score: 0.0, stars: 1 },
-        ],
+        bands: hundred_point_bands(),
         quotas: vec![Quota { stars: 5, max_percent: 10.0 }, Quota { stars: 4, max_percent: 30.0 }],
     }
+}
+
+/// The bands of a 100-point sheet as DOCUMENTS.md gives them: 90, 80, 70 and 60 points for five to
+/// two stars, one star below.
+fn hundred_point_bands() -> Vec<StarBand> {
+    [(90.0, 5), (80.0, 4), (70.0, 3), (60.0, 2), (0.0, 1)]
+        .into_iter()
+        .map(|(min_score, stars)| StarBand { min_score, stars })
+        .collect()
 }
 
 /// A 小区 sheet as a street office defines it in the window: 发案率 and 居民满意度 entered by hand,
@@ -502,13 +505,7 @@ pub fn compound_scheme() -> RatingScheme {
             indicator("volunteering", "志愿服务", 15.0, Some(Measure::VolunteerHours { full_at: 6.0 })),
         ],
         bonus: vec![indicator("bonus", "加分项", 10.0, None)],
-        bands: vec![
-            StarBand { min_score: 90.0, stars: 5 },
-            StarBand { min_score: 80.0, stars: 4 },
-            StarBand { min_score: 70.0, stars: 3 },
-            StarBand { min_score: 60.0, stars: 2 },
-            StarBand { min_score: 0.0, stars: 1 },
-        ],
+        bands: hundred_point_bands(),
         quotas: vec![
             Quota { stars: 5, max_percent: 10.0 },
             Quota { stars: 4, max_percent: 30.0 },
@@ -535,13 +532,7 @@ pub fn owners_committee_scheme() -> RatingScheme {
             indicator("cooperation", "配合社区党组织", 15.0),
         ],
         bonus: Vec::new(),
-        bands: vec![
-            StarBand { min_score: 90.0, stars: 5 },
-            StarBand { min_score: 80.0, stars: 4 },
-            StarBand { min_score: 70.0, stars: 3 },
-            StarBand { min_score: 60.0, stars: 2 },
-            StarBand { min_score: 0.0, stars: 1 },
-        ],
+        bands: hundred_point_bands(),
         quotas: Vec::new(),
     }
 }
