@@ -1,6 +1,6 @@
 //! Reading a request: parameters by key and typed, with errors the host shows as they are.
 
-use crate::{ParamKind, ParamSpec, RenderError, RenderRequest};
+use crate::{Organization, ParamKind, ParamSpec, RenderError, RenderRequest};
 
 /// A parameter for [`TemplateInfo::parameters`](crate::TemplateInfo): `key`, the form's `label`,
 /// its `kind`, whether it is `required`, its `default` and a line of `help`.
@@ -37,9 +37,21 @@ pub trait RequestExt {
     fn number(&self, key: &str) -> Result<f64, RenderError>;
     /// The `YYYY-MM-DD` date part of the host's generation timestamp.
     fn generated_on(&self) -> &str;
+    /// The organisation a `branch`-kind parameter names, from the request's organisations, or an
+    /// error naming the parameter.
+    fn organization(&self, key: &str) -> Result<&Organization, RenderError>;
 }
 
 impl RequestExt for RenderRequest {
+    fn organization(&self, key: &str) -> Result<&Organization, RenderError> {
+        let id = self.int(key)?;
+        self.records
+            .organizations
+            .iter()
+            .find(|o| o.id == id)
+            .ok_or_else(|| RenderError::InvalidParameter((key.to_owned(), format!("党组织不存在：{id}"))))
+    }
+
     fn param(&self, key: &str) -> Option<&str> {
         self.params.iter().find(|p| p.key == key).map(|p| p.value.as_str())
     }

@@ -375,7 +375,7 @@ fn rating_form_ui(
         .map(|s| (Some(s.id), format!("{}（{}）", s.record.name, data.org_name(s.record.branch))))
         .collect();
     if subjects.is_empty() {
-        ui.label(format!("还没有登记{}。请先在“评定对象”中登记。", sheet.record.subject_kind.label()));
+        ui.label(format!("还没有登记{}。请先在“对象登记”中登记。", sheet.record.subject_kind.label()));
         return;
     }
     let measured = state

@@ -58,14 +58,10 @@ pub fn remark(a: &Appraisal) -> String {
 }
 
 fn render(request: &RenderRequest) -> Result<Document, RenderError> {
-    let branch_id = request.int("branch")?;
+    let branch = request.organization("branch")?;
+    let branch_id = branch.id;
     let year = request.int("year")?;
     let records = &request.records;
-    let branch = records
-        .organizations
-        .iter()
-        .find(|o| o.id == branch_id)
-        .ok_or_else(|| RenderError::InvalidParameter(("branch".into(), format!("党组织不存在：{branch_id}"))))?;
     let member_of = |id: i64| records.members.iter().find(|m| m.id == id);
     let mut rows: Vec<(&str, &Appraisal)> = records
         .appraisals

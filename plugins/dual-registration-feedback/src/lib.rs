@@ -79,7 +79,8 @@ pub fn served<'a>(
 }
 
 fn render(request: &RenderRequest) -> Result<Document, RenderError> {
-    let branch_id = request.int("branch")?;
+    let branch = request.organization("branch")?;
+    let branch_id = branch.id;
     let year = request.int("year")?;
     let q: u32 = request
         .param("quarter")
@@ -87,11 +88,6 @@ fn render(request: &RenderRequest) -> Result<Document, RenderError> {
         .filter(|q| (1..=4).contains(q))
         .ok_or_else(|| RenderError::InvalidParameter(("quarter".into(), "应为1至4".into())))?;
     let records = &request.records;
-    let branch = records
-        .organizations
-        .iter()
-        .find(|o| o.id == branch_id)
-        .ok_or_else(|| RenderError::InvalidParameter(("branch".into(), format!("党组织不存在：{branch_id}"))))?;
     let only = request.param("volunteer").map(str::trim).filter(|v| !v.is_empty());
     let (from, to) = quarter_span(year, q);
     let year_from = format!("{year}-01");
