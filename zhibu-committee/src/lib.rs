@@ -4,9 +4,11 @@
 //! a branch's credentials write and read only its own rows), and gives the committee's role read
 //! access to everything. It never touches a branch's SQLite file: records reach it as change sets.
 
+pub mod package;
 mod push;
 mod schema;
 
+pub use package::{ChangeSet, Imported};
 pub use push::{Pushed, Row, push, whoami};
 pub use schema::{BranchLogin, MIGRATIONS, add_branch, init, schema_version};
 
@@ -44,8 +46,43 @@ pub enum CommitteeError {
         /// The counter the change set starts after.
         after: i64,
     },
-    /// No randomness for a password.
-    #[error("无法生成随机口令：{0}")]
+    /// A package file could not be read (not a package, or a damaged one that no signature
+    /// check could even start on).
+    #[error("不是可读的支部报送包：{0}")]
+    Package(String),
+    /// A package's contents were changed after the branch signed them.
+    #[error("报送包被改动过，拒绝导入：{0}")]
+    Tampered(&'static str),
+    /// A package from a branch not registered here, or signed by another key than the
+    /// registered one.
+    #[error("{what}：{value}")]
+    Foreign {
+        /// Why it is foreign.
+        what: &'static str,
+        /// The branch it names.
+        value: String,
+    },
+    /// A package whose changes the committee already acknowledged (imported before).
+    #[error("报送包已导入过：包内变更到第{upto}号，上级已确认到第{acknowledged}号")]
+    Replayed {
+        /// The counter the package reaches.
+        upto: i64,
+        /// The counter the committee acknowledged.
+        acknowledged: i64,
+    },
+    /// A package starting after changes the committee never received (an earlier package is
+    /// missing, or came later): the branch should export everything.
+    #[error(
+        "报送包与已导入的之间缺少变更（上级已确认到第{acknowledged}号，本包从第{after}号之后开始）：请支部导出全部变更（zhibu sync export --full）"
+    )]
+    Gap {
+        /// The counter the committee acknowledged.
+        acknowledged: i64,
+        /// The counter the package starts after.
+        after: i64,
+    },
+    /// No randomness for a password or a key.
+    #[error("无法生成随机数：{0}")]
     Random(String),
 }
 

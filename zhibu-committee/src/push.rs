@@ -5,12 +5,13 @@
 //! the committee's database as it was, and sending the same set again changes nothing.
 
 use super::CommitteeError;
-use postgres::Client;
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::Type;
+use postgres::{Client, Transaction};
+use serde::{Deserialize, Serialize};
 
 /// One row of a change set as the server stores it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Row {
     /// The record kind.
     pub kind: String,
@@ -67,6 +68,20 @@ pub fn push(client: &mut Client, branch: &str, after: i64, upto: i64, rows: &[Ro
     if acknowledged != after {
         return Err(CommitteeError::OutOfStep { acknowledged, after });
     }
+    let (sent, stored) = merge(&mut tx, branch, upto, rows)?;
+    tx.commit()?;
+    Ok(Pushed { sent, stored, acknowledged: upto })
+}
+
+/// Loads `rows` of `branch` into a staging table by binary COPY, merges them into
+/// `zhibu.records` (a row replaces the stored one only when its counter is newer) and sets the
+/// acknowledged counter to `upto`: (rows sent, rows stored). The caller commits.
+pub(crate) fn merge(
+    tx: &mut Transaction<'_>,
+    branch: &str,
+    upto: i64,
+    rows: &[Row],
+) -> Result<(u64, u64), CommitteeError> {
     tx.batch_execute(
         "CREATE TEMPORARY TABLE staging (kind TEXT, uuid TEXT, counter BIGINT, deleted BOOLEAN, body TEXT)
          ON COMMIT DROP",
@@ -88,6 +103,5 @@ pub fn push(client: &mut Client, branch: &str, after: i64, upto: i64, rows: &[Ro
         &[&branch],
     )?;
     tx.execute("UPDATE zhibu.branches SET last_counter = $2 WHERE uuid = $1", &[&branch, &upto])?;
-    tx.commit()?;
-    Ok(Pushed { sent, stored, acknowledged: upto })
+    Ok((sent, stored))
 }

@@ -55,8 +55,14 @@ pub struct BranchLogin {
     pub password: String,
 }
 
-/// Registers the branch `uuid` named `name` and makes its login role with a fresh password.
-pub fn add_branch(client: &mut Client, uuid: &str, name: &str) -> Result<BranchLogin, CommitteeError> {
+/// Registers the branch `uuid` named `name`, with the public key its package files are signed
+/// with if known, and makes its login role with a fresh password.
+pub fn add_branch(
+    client: &mut Client,
+    uuid: &str,
+    name: &str,
+    public_key: Option<&[u8; 32]>,
+) -> Result<BranchLogin, CommitteeError> {
     let hex: String = uuid.chars().filter(char::is_ascii_hexdigit).collect::<String>().to_ascii_lowercase();
     if hex.len() != 32 || uuid.len() != 36 {
         return Err(CommitteeError::Invalid { what: "支部标识应为UUID", value: uuid.to_owned() });
@@ -74,7 +80,10 @@ pub fn add_branch(client: &mut Client, uuid: &str, name: &str) -> Result<BranchL
     let mut tx = client.transaction()?;
     // Role names and passwords cannot be bound as parameters; both are made of safe characters here.
     tx.batch_execute(&format!("CREATE ROLE {role} LOGIN PASSWORD '{password}' IN ROLE zhibu_branch"))?;
-    tx.execute("INSERT INTO zhibu.branches(uuid, name, role_name) VALUES ($1, $2, $3)", &[&uuid, &name, &role])?;
+    tx.execute(
+        "INSERT INTO zhibu.branches(uuid, name, role_name, public_key) VALUES ($1, $2, $3, $4)",
+        &[&uuid, &name, &role, &public_key.map(|k| k.as_slice())],
+    )?;
     tx.commit()?;
     Ok(BranchLogin { role, password })
 }

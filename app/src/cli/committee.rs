@@ -1,9 +1,10 @@
 //! `zhibu committee …`: the committee's PostgreSQL database. `init` creates or upgrades its schema;
 //! `add-branch` registers a branch and writes its login to a file only the committee's user can
-//! read (a password never appears in output or logs). Every command names the database with
-//! `--db-url` or `ZHIBU_COMMITTEE_URL`.
+//! read (a password never appears in output or logs); `set-key` registers the public key a
+//! branch's package files are signed with; `import` loads package files. Every command names the
+//! database with `--db-url` or `ZHIBU_COMMITTEE_URL`.
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use std::path::PathBuf;
 
@@ -30,6 +31,33 @@ pub enum CommitteeCommand {
         /// 账号文件（交给支部，仅本用户可读）
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// 支部的公钥（支部电脑上 zhibu sync id 显示；用报送包报送时需要，也可以以后用 set-key 登记）
+        #[arg(long, value_name = "HEX")]
+        key: Option<String>,
+    },
+    /// 登记支部报送包的签名公钥（每个支部一次；更换须加 --replace）
+    SetKey {
+        /// 委员会数据库，也可用环境变量 ZHIBU_COMMITTEE_URL
+        #[arg(long, value_name = "URL", env = "ZHIBU_COMMITTEE_URL", hide_env_values = true)]
+        db_url: String,
+        /// 支部标识（UUID）
+        #[arg(long, value_name = "UUID")]
+        branch: String,
+        /// 公钥（64位十六进制，支部电脑上 zhibu sync id 显示）
+        #[arg(long, value_name = "HEX")]
+        key: String,
+        /// 替换已登记的另一个公钥（支部换了电脑且没有从备份恢复时）
+        #[arg(long)]
+        replace: bool,
+    },
+    /// 导入支部的报送包（可一次导入多个，按各支部的变更顺序导入；被改动、重复、缺号或非本委员会支部的包拒绝导入）
+    Import {
+        /// 委员会数据库，也可用环境变量 ZHIBU_COMMITTEE_URL
+        #[arg(long, value_name = "URL", env = "ZHIBU_COMMITTEE_URL", hide_env_values = true)]
+        db_url: String,
+        /// 报送包文件
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
     },
 }
 
@@ -41,12 +69,14 @@ pub fn run(command: CommitteeCommand) -> Result<()> {
             let version = zhibu_committee::init(&mut client)?;
             println!("委员会数据库已就绪：结构版本 {version}");
         }
-        CommitteeCommand::AddBranch { db_url, branch, name, out } => {
+        CommitteeCommand::AddBranch { db_url, branch, name, out, key } => {
+            let key = key.as_deref().map(zhibu_committee::package::parse_public_key).transpose()?;
             // The file first: a login whose password could not be written would be lost.
             let mut file = create_private(&out)
                 .with_context(|| format!("无法创建账号文件（已存在的不覆盖）：{}", out.display()))?;
-            let registered = zhibu_committee::connect(&db_url)
-                .and_then(|mut client| zhibu_committee::add_branch(&mut client, branch.trim(), name.trim()));
+            let registered = zhibu_committee::connect(&db_url).and_then(|mut client| {
+                zhibu_committee::add_branch(&mut client, branch.trim(), name.trim(), key.as_ref())
+            });
             let login = match registered {
                 Ok(login) => login,
                 Err(error) => {
@@ -62,6 +92,52 @@ pub fn run(command: CommitteeCommand) -> Result<()> {
             .with_context(|| format!("无法写入账号文件：{}", out.display()))?;
             println!("已登记支部：{}（数据库账号 {}，口令见 {}）", name.trim(), login.role, out.display());
         }
+        CommitteeCommand::SetKey { db_url, branch, key, replace } => {
+            let key = zhibu_committee::package::parse_public_key(&key)?;
+            let mut client = zhibu_committee::connect(&db_url)?;
+            zhibu_committee::package::set_key(&mut client, branch.trim(), &key, replace)?;
+            println!("已登记公钥：{}", branch.trim());
+        }
+        CommitteeCommand::Import { db_url, files } => import(&db_url, &files)?,
+    }
+    Ok(())
+}
+
+/// Imports package files, each in its own transaction, earliest changes of each branch first
+/// (files given in any order on one command line still apply in order). A refused file is named
+/// with its reason and the others still go in; the command fails if any was refused.
+fn import(db_url: &str, files: &[PathBuf]) -> Result<()> {
+    let mut client = zhibu_committee::connect(db_url)?;
+    let mut packages = Vec::new();
+    let mut refused = 0usize;
+    for path in files {
+        match std::fs::read(path) {
+            Ok(bytes) => packages.push((zhibu_committee::package::order_key(&bytes), path, bytes)),
+            Err(error) => {
+                eprintln!("未导入：无法读取文件（{error}）：{}", path.display());
+                refused += 1;
+            }
+        }
+    }
+    packages.sort_by(|a, b| a.0.cmp(&b.0));
+    for (_, path, bytes) in packages {
+        match zhibu_committee::package::import(&mut client, &bytes) {
+            Ok(done) => println!(
+                "已导入：{}，{} 条变更，其中 {} 条为新（上级已确认到第 {} 号变更）：{}",
+                done.name,
+                done.sent,
+                done.stored,
+                done.acknowledged,
+                path.display()
+            ),
+            Err(error) => {
+                eprintln!("未导入：{error}：{}", path.display());
+                refused += 1;
+            }
+        }
+    }
+    if refused > 0 {
+        bail!("{refused} 个报送包未导入（原因见上）");
     }
     Ok(())
 }

@@ -602,7 +602,7 @@ pub fn run(cli: Cli) -> Result<()> {
             records::org(&mut open_checked(&db, &operator, &backup_dir)?, command)?;
         }
         Command::Committee { command } => committee::run(command)?,
-        Command::Sync { command } => sync::run(&Store::open_existing(&db, &operator)?, command)?,
+        Command::Sync { command } => sync::run(&mut Store::open_existing(&db, &operator)?, command)?,
         Command::Dues { command } => {
             let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
             let mut store = open_checked(&db, &operator, &backup_dir)?;

@@ -1,17 +1,19 @@
 //! `zhibu sync …`: this PC's side of reporting up. `id` shows the installation's id and each
-//! branch's UUID and change counter — what the committee registers a branch under; `push` sends
-//! the branch's changes since the committee's last acknowledged counter straight to its server,
-//! under the branch's own login (the URL's password is never printed).
+//! branch's UUID, change counter and public key — what the committee registers a branch under;
+//! `push` sends the branch's changes since the committee's last acknowledged counter straight to
+//! its server, under the branch's own login (the URL's password is never printed); `export` writes
+//! the same change set as a signed package file for the offline route.
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::Subcommand;
-use zhibu_core::domain::OrgKind;
-use zhibu_core::store::Store;
+use std::path::PathBuf;
+use zhibu_core::domain::{OrgId, OrgKind, Organization, Stored};
+use zhibu_core::store::{Route, Store};
 
 /// `zhibu sync …`.
 #[derive(Debug, Subcommand)]
 pub enum SyncCommand {
-    /// 显示本机安装标识和各支部的标识（UUID）、变更计数（上级登记支部时用）
+    /// 显示本机安装标识和各支部的标识（UUID）、变更计数、公钥（上级登记支部时用）
     Id,
     /// 把本支部上次报送以来的变更直接报送到上级的数据库（用上级发给本支部的账号；重复报送不会重复写入）
     Push {
@@ -19,19 +21,34 @@ pub enum SyncCommand {
         #[arg(long, value_name = "URL", env = "ZHIBU_SYNC_URL", hide_env_values = true)]
         to: String,
     },
+    /// 把本支部上次报送以来的变更写成签名的报送包文件（U盘或聊天软件交给上级，上级用 zhibu committee import 导入）
+    Export {
+        /// 报送包文件
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// 导出全部记录，而不只是上次报送以来的变更（上级提示缺少变更时用）
+        #[arg(long)]
+        full: bool,
+        /// 支部名称或标识（数据库中有多个支部时必填）
+        #[arg(long, value_name = "支部")]
+        branch: Option<String>,
+    },
 }
 
 /// Runs one sync command on `store`.
-pub fn run(store: &Store, command: SyncCommand) -> Result<()> {
+pub fn run(store: &mut Store, command: SyncCommand) -> Result<()> {
     match command {
         SyncCommand::Id => {
             println!("安装标识\t{}", store.installation_id()?);
-            for org in store.organizations()?.iter().filter(|o| o.record.kind == OrgKind::Branch) {
+            for org in branches(store)? {
+                let fresh = zhibu_committee::package::new_secret()?;
+                let secret = store.write(|w| w.signing_secret(org.id, fresh))?;
                 println!(
-                    "{}\t{}\t变更计数 {}",
+                    "{}\t{}\t变更计数 {}\t公钥 {}",
                     store.branch_key(Some(org.id))?,
                     org.record.name,
-                    store.change_counter(Some(org.id))?
+                    store.change_counter(Some(org.id))?,
+                    zhibu_committee::package::public_key_hex(&secret)
                 );
             }
         }
@@ -39,32 +56,103 @@ pub fn run(store: &Store, command: SyncCommand) -> Result<()> {
             let mut client = zhibu_committee::connect(&to)?;
             let (branch_uuid, acknowledged) = zhibu_committee::whoami(&mut client)?;
             let mut branch = None;
-            for org in store.organizations()?.iter().filter(|o| o.record.kind == OrgKind::Branch) {
+            for org in branches(store)? {
                 if store.branch_key(Some(org.id))? == branch_uuid {
-                    branch = Some(org.clone());
+                    branch = Some(org);
                 }
             }
             let branch =
                 branch.with_context(|| format!("本机数据库中没有上级登记的这个支部（标识不符）：{branch_uuid}"))?;
             let after = u64::try_from(acknowledged).unwrap_or(0);
-            let set = zhibu_core::services::sync::change_set(store, branch.id, after)?;
-            let rows: Vec<zhibu_committee::Row> = set
-                .records
-                .iter()
-                .map(|r| zhibu_committee::Row {
-                    kind: r.kind.clone(),
-                    uuid: r.uuid.clone(),
-                    counter: i64::try_from(r.counter).unwrap_or(i64::MAX),
-                    body: r.body.as_ref().map(ToString::to_string),
-                })
-                .collect();
-            let upto = i64::try_from(set.upto).unwrap_or(i64::MAX);
-            let pushed = zhibu_committee::push(&mut client, &branch_uuid, acknowledged, upto, &rows)?;
+            let set = change_set(store, branch.id, after)?;
+            let pushed = zhibu_committee::push(&mut client, &branch_uuid, set.after, set.upto, &set.rows)?;
+            store.write(|w| w.set_reported(branch.id, set.upto.max(0) as u64, Route::Push))?;
             println!(
                 "已报送：{}，{} 条变更（上级已确认到第 {} 号变更）",
                 branch.record.name, pushed.sent, pushed.acknowledged
             );
         }
+        SyncCommand::Export { out, full, branch } => {
+            let branch = chosen_branch(store, branch.as_deref())?;
+            let after = if full { 0 } else { store.reported_upto(branch.id)? };
+            let set = change_set(store, branch.id, after)?;
+            if set.rows.is_empty() {
+                println!(
+                    "{}自上次报送（第 {after} 号变更）以来没有变更，未写报送包（要全部重发请加 --full）",
+                    branch.record.name
+                );
+                return Ok(());
+            }
+            let fresh = zhibu_committee::package::new_secret()?;
+            let secret = store.write(|w| w.signing_secret(branch.id, fresh))?;
+            let bytes = zhibu_committee::package::seal(&secret, &set)?;
+            // Written beside the target, then renamed: a half-written package never carries its name.
+            let partial = out.with_extension("partial");
+            std::fs::write(&partial, &bytes).with_context(|| format!("无法写入报送包：{}", partial.display()))?;
+            std::fs::rename(&partial, &out).with_context(|| format!("无法写入报送包：{}", out.display()))?;
+            store.write(|w| w.set_reported(branch.id, set.upto.max(0) as u64, Route::Package))?;
+            println!(
+                "已写报送包：{}，{} 条变更（第 {} 号之后到第 {} 号），{} 字节：{}",
+                branch.record.name,
+                set.rows.len(),
+                set.after,
+                set.upto,
+                bytes.len(),
+                out.display()
+            );
+        }
     }
     Ok(())
+}
+
+/// The branches of this database.
+fn branches(store: &Store) -> Result<Vec<Stored<OrgId, Organization>>> {
+    Ok(store.organizations()?.into_iter().filter(|o| o.record.kind == OrgKind::Branch).collect())
+}
+
+/// The branch named by `wanted` (name or UUID), or the only one.
+fn chosen_branch(store: &Store, wanted: Option<&str>) -> Result<Stored<OrgId, Organization>> {
+    let all = branches(store)?;
+    match wanted {
+        Some(wanted) => {
+            let wanted = wanted.trim();
+            for org in all {
+                if org.record.name == wanted || store.branch_key(Some(org.id))? == wanted {
+                    return Ok(org);
+                }
+            }
+            bail!("本机数据库中没有这个支部：{wanted}")
+        }
+        None => match <[_; 1]>::try_from(all) {
+            Ok([only]) => Ok(only),
+            Err(all) if all.is_empty() => bail!("本机数据库中还没有党支部"),
+            Err(all) => bail!(
+                "本机数据库中有多个支部，请用 --branch 指定：{}",
+                all.iter().map(|o| o.record.name.as_str()).collect::<Vec<_>>().join("、")
+            ),
+        },
+    }
+}
+
+/// The branch's change set after `after`, as the committee stores it.
+fn change_set(store: &Store, branch: OrgId, after: u64) -> Result<zhibu_committee::ChangeSet> {
+    let set = zhibu_core::services::sync::change_set(store, branch, after)?;
+    let counter = |c: u64| i64::try_from(c).unwrap_or(i64::MAX);
+    Ok(zhibu_committee::ChangeSet {
+        installation: set.installation,
+        branch: set.branch,
+        branch_name: set.branch_name,
+        after: counter(set.after),
+        upto: counter(set.upto),
+        rows: set
+            .records
+            .into_iter()
+            .map(|r| zhibu_committee::Row {
+                kind: r.kind,
+                uuid: r.uuid,
+                counter: counter(r.counter),
+                body: r.body.as_ref().map(ToString::to_string),
+            })
+            .collect(),
+    })
 }

@@ -88,11 +88,11 @@ fn a_branch_role_writes_and_reads_only_its_own_rows_and_the_committee_reads_all(
     let mut client = zhibu_committee::connect(&url).unwrap();
     zhibu_committee::init(&mut client).unwrap();
     let (a, b) = (uuid(1), uuid(2));
-    let login_a = zhibu_committee::add_branch(&mut client, &a, "金山社区党支部").unwrap();
-    let login_b = zhibu_committee::add_branch(&mut client, &b, "严村村党支部").unwrap();
-    let error = zhibu_committee::add_branch(&mut client, "a'; DROP TABLE x; --", "坏").unwrap_err().to_string();
+    let login_a = zhibu_committee::add_branch(&mut client, &a, "金山社区党支部", None).unwrap();
+    let login_b = zhibu_committee::add_branch(&mut client, &b, "严村村党支部", None).unwrap();
+    let error = zhibu_committee::add_branch(&mut client, "a'; DROP TABLE x; --", "坏", None).unwrap_err().to_string();
     assert!(error.starts_with("支部标识应为UUID："), "{error}");
-    let error = zhibu_committee::add_branch(&mut client, &a, "金山社区党支部").unwrap_err().to_string();
+    let error = zhibu_committee::add_branch(&mut client, &a, "金山社区党支部", None).unwrap_err().to_string();
     assert_eq!(error, format!("该支部已登记：{a}"));
     // A committee login, as the committee's staff would have.
     client
@@ -187,7 +187,7 @@ fn branch_pc(dir: &std::path::Path, url: &str, seed: u64) -> (std::path::PathBuf
     let branch = demo_branch(&db, seed);
     let key = zhibu_core::store::Store::open_existing(&db, "测试").unwrap().branch_key(Some(branch.id)).unwrap();
     let mut client = zhibu_committee::connect(url).unwrap();
-    let login = zhibu_committee::add_branch(&mut client, &key, &branch.record.name).unwrap();
+    let login = zhibu_committee::add_branch(&mut client, &key, &branch.record.name, None).unwrap();
     (db, as_role(url, &login.role, &login.password), key)
 }
 
@@ -327,4 +327,188 @@ fn a_killed_push_leaves_the_committee_unchanged_and_the_next_one_completes() {
     super::cli::zhibu(&["sync", "push", "--db", db.to_str().unwrap(), "--to", &login]);
     let (rows, acknowledged) = count(&mut watcher);
     assert!(rows > 100 && acknowledged > 0, "{rows} rows, acknowledged {acknowledged}");
+}
+
+/// The only branch of `db`: its UUID and public key, as `zhibu sync id` shows them.
+fn branch_identity(db: &std::path::Path) -> (String, String) {
+    super::cli::zhibu(&["sync", "id", "--db", db.to_str().unwrap()]);
+    let mut store = zhibu_core::store::Store::open_existing(db, "测试").unwrap();
+    let branch = store
+        .organizations()
+        .unwrap()
+        .into_iter()
+        .find(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
+        .unwrap();
+    // A fresh key offered now is not taken: the key `sync id` made stays the branch's.
+    let secret = store.write(|w| w.signing_secret(branch.id, [7; 32])).unwrap();
+    assert_ne!(secret, [7; 32]);
+    (store.branch_key(Some(branch.id)).unwrap(), zhibu_committee::package::public_key_hex(&secret))
+}
+
+/// Exports `db`'s changes since its last report to `out`.
+fn export(db: &std::path::Path, out: &std::path::Path, full: bool) {
+    let mut args = vec!["sync", "export", "--db", db.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    if full {
+        args.push("--full");
+    }
+    super::cli::zhibu(&args)
+}
+
+/// Renames the first member of `db` (a change to report).
+fn rename_first_member(db: &std::path::Path, name: &str) {
+    let mut store = zhibu_core::store::Store::open_existing(db, "测试").unwrap();
+    let member = store.members(None).unwrap()[0].clone();
+    let mut edited = member.record.clone();
+    edited.name = name.into();
+    store.write(|w| w.update_member(member.id, &edited)).unwrap();
+}
+
+#[test]
+fn signed_packages_import_once_in_order_and_tampered_replayed_or_foreign_ones_are_refused() {
+    let Some(admin) = admin() else { return };
+    let (url, _) = fresh_database(&admin);
+    super::cli::zhibu(&["committee", "init", "--db-url", &url]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    // Two branch PCs, registered with their public keys; a third one never registered.
+    let mut pcs = Vec::new();
+    for seed in [11, 12, 13] {
+        let db = path(&format!("branch-{seed}.db"));
+        let branch = demo_branch(&db, seed);
+        let (uuid, key) = branch_identity(&db);
+        if seed != 13 {
+            let login = path(&format!("login-{seed}.txt"));
+            super::cli::zhibu(&[
+                "committee",
+                "add-branch",
+                "--db-url",
+                &url,
+                "--branch",
+                &uuid,
+                "--name",
+                &branch.record.name,
+                "--out",
+                login.to_str().unwrap(),
+                "--key",
+                &key,
+            ]);
+        }
+        pcs.push((db, uuid, key));
+    }
+    // The key is made once: asking again shows the same one.
+    assert_eq!(branch_identity(&pcs[0].0).1, pcs[0].2);
+    let mut client = zhibu_committee::connect(&url).unwrap();
+    // The command line, for files given together; the library, for each refusal's own message.
+    let import_all = |files: &[&str]| {
+        let mut args = vec!["committee", "import", "--db-url", url.as_str()];
+        let files: Vec<String> = files.iter().map(|f| path(f).to_str().unwrap().to_owned()).collect();
+        args.extend(files.iter().map(String::as_str));
+        super::cli::zhibu(&args);
+    };
+    let import = |client: &mut Client, file: &str| -> Result<zhibu_committee::Imported, String> {
+        zhibu_committee::package::import(client, &std::fs::read(path(file)).unwrap()).map_err(|e| e.to_string())
+    };
+
+    // Both registered branches report by package; every record arrives.
+    for (n, (db, uuid, _)) in pcs[..2].iter().enumerate() {
+        let file = format!("first-{n}.zbp");
+        export(db, &path(&file), false);
+        import_all(&[&file]);
+        let store = zhibu_core::store::Store::open_existing(db, "测试").unwrap();
+        let branch = store
+            .organizations()
+            .unwrap()
+            .into_iter()
+            .find(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
+            .unwrap();
+        let stored: i64 =
+            client.query_one("SELECT count(*) FROM zhibu.records WHERE branch_uuid = $1", &[uuid]).unwrap().get(0);
+        assert_eq!(stored as usize, store.changes_since(Some(branch.id), 0).unwrap().len());
+    }
+    // Importing the same file again is refused as a replay and changes nothing.
+    let before = snapshot(&mut client);
+    let error = import(&mut client, "first-0.zbp").unwrap_err();
+    assert!(error.starts_with("报送包已导入过：包内变更到第"), "{error}");
+    let error =
+        super::cli::zhibu_fails(&["committee", "import", "--db-url", &url, path("first-0.zbp").to_str().unwrap()]);
+    assert_eq!(error, "1 个报送包未导入（原因见上）");
+    assert_eq!(snapshot(&mut client), before);
+
+    // Two later packages from branch 0: the second alone leaves a gap and is refused, asking for
+    // a full export; given together in any order, they go in in order.
+    let (db, uuid, _) = &pcs[0];
+    rename_first_member(db, "王改一");
+    export(db, &path("second.zbp"), false);
+    rename_first_member(db, "王改二");
+    export(db, &path("third.zbp"), false);
+    let error = import(&mut client, "third.zbp").unwrap_err();
+    assert!(error.contains("缺少变更") && error.ends_with("zhibu sync export --full）"), "{error}");
+    assert_eq!(snapshot(&mut client), before);
+    import_all(&["third.zbp", "second.zbp"]);
+    let names: Vec<String> = client
+        .query("SELECT body FROM zhibu.records WHERE branch_uuid = $1 AND kind = 'member'", &[uuid])
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<_, String>(0))
+        .filter(|b| b.contains("王改"))
+        .collect();
+    assert_eq!(names.len(), 1);
+    assert!(names[0].contains("王改二"), "the newest version stands: {}", names[0]);
+
+    // A lost package: the committee asks for a full export, which goes in.
+    rename_first_member(db, "王改三");
+    export(db, &path("lost.zbp"), false);
+    rename_first_member(db, "王改四");
+    export(db, &path("after-lost.zbp"), false);
+    assert!(import(&mut client, "after-lost.zbp").unwrap_err().contains("缺少变更"));
+    export(db, &path("full.zbp"), true);
+    import_all(&["full.zbp"]);
+    let newest: i64 = client
+        .query_one("SELECT count(*) FROM zhibu.records WHERE branch_uuid = $1 AND body LIKE '%王改四%'", &[uuid])
+        .unwrap()
+        .get(0);
+    assert_eq!(newest, 1);
+
+    // Tampering: a changed payload, and a changed label outside the signature.
+    rename_first_member(db, "王改五");
+    export(db, &path("genuine.zbp"), false);
+    let genuine = std::fs::read_to_string(path("genuine.zbp")).unwrap();
+    let mut envelope: serde_json::Value = serde_json::from_str(&genuine).unwrap();
+    let payload = envelope["payload"].as_str().unwrap().to_owned();
+    let flipped = if payload.as_bytes()[40] == b'A' { 'B' } else { 'A' };
+    envelope["payload"] = format!("{}{flipped}{}", &payload[..40], &payload[41..]).into();
+    std::fs::write(path("tampered.zbp"), envelope.to_string()).unwrap();
+    let error = import(&mut client, "tampered.zbp").unwrap_err();
+    assert!(error.starts_with("报送包被改动过，拒绝导入："), "{error}");
+    let mut relabelled: serde_json::Value = serde_json::from_str(&genuine).unwrap();
+    relabelled["after"] = 0.into();
+    std::fs::write(path("relabelled.zbp"), relabelled.to_string()).unwrap();
+    assert!(import(&mut client, "relabelled.zbp").unwrap_err().contains("包外标注的支部或变更号与包内不同"));
+    // A file that is not a package at all.
+    std::fs::write(path("notes.zbp"), "会议记录").unwrap();
+    assert!(import(&mut client, "notes.zbp").unwrap_err().starts_with("不是可读的支部报送包"));
+    // Foreign: an unregistered branch, and a registered branch's name under another key.
+    export(&pcs[2].0, &path("stranger.zbp"), false);
+    let error = import(&mut client, "stranger.zbp").unwrap_err();
+    assert_eq!(error, format!("报送包来自未在本委员会登记的支部：{}", pcs[2].1));
+    let mut forged: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path("stranger.zbp")).unwrap()).unwrap();
+    forged["branch"] = uuid.clone().into();
+    std::fs::write(path("forged.zbp"), forged.to_string()).unwrap();
+    assert!(import(&mut client, "forged.zbp").unwrap_err().starts_with("报送包的签名密钥不是该支部登记的密钥"));
+    assert_eq!(
+        client
+            .query_one("SELECT count(*) FROM zhibu.records WHERE body LIKE '%王改五%'", &[])
+            .unwrap()
+            .get::<_, i64>(0),
+        0,
+        "nothing of a refused package was stored"
+    );
+    // The genuine one still goes in; a key can be replaced only on purpose.
+    import_all(&["genuine.zbp"]);
+    let error =
+        super::cli::zhibu_fails(&["committee", "set-key", "--db-url", &url, "--branch", uuid, "--key", &pcs[1].2]);
+    assert!(error.starts_with("该支部已登记了另一个公钥"), "{error}");
+    let error = super::cli::zhibu_fails(&["committee", "set-key", "--db-url", &url, "--branch", uuid, "--key", "abc"]);
+    assert!(error.starts_with("公钥应为64位十六进制数字") && error.ends_with("abc"), "{error}");
 }

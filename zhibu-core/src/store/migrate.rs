@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "0007_volunteer_register.sql", include_str!("../../migrations/0007_volunteer_register.sql")),
     (8, "0008_rating_subjects.sql", include_str!("../../migrations/0008_rating_subjects.sql")),
     (9, "0009_sync_identity.sql", include_str!("../../migrations/0009_sync_identity.sql")),
+    (10, "0010_sync_packages.sql", include_str!("../../migrations/0010_sync_packages.sql")),
 ];
 
 /// The schema version this build creates.

@@ -1,0 +1,213 @@
+//! Package files, the offline route up (a USB stick, a chat attachment): the same change set a
+//! push sends, deflated and signed with the branch's own Ed25519 key, which the committee
+//! registered once. Importing checks, in this order, that the file is a package, that its branch
+//! is registered with this key, that the signature covers exactly the bytes received, and that
+//! it continues where the committee's acknowledged counter stands; only then are its rows merged,
+//! exactly as a push merges them, in one transaction. A package already imported, or one that
+//! leaves a gap, is refused and says so.
+
+use super::CommitteeError;
+use super::push::{Row, merge};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use ed25519_dalek::{Signature, Signer as _, SigningKey, Verifier as _, VerifyingKey};
+use postgres::Client;
+use serde::{Deserialize, Serialize};
+use std::io::{Read as _, Write as _};
+
+/// The format name a package file starts with.
+pub const FORMAT: &str = "zhibu.package/1";
+
+/// What the signature covers, before the payload: the format, so a signature made for anything
+/// else cannot pass for a package's.
+const SIGNED_PREFIX: &[u8] = b"zhibu.package/1\n";
+
+/// The largest payload a package may inflate to (a deflate bomb stops here).
+const MAX_PAYLOAD: u64 = 1 << 30;
+
+/// The change set a package carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeSet {
+    /// The installation that made it.
+    pub installation: String,
+    /// The branch's UUID.
+    pub branch: String,
+    /// The branch's name.
+    pub branch_name: String,
+    /// The branch's counter the set starts after (0: everything).
+    pub after: i64,
+    /// The branch's counter the set reaches.
+    pub upto: i64,
+    /// The records.
+    pub rows: Vec<Row>,
+}
+
+/// The file: the branch, its counters and key in the clear (to find the registration and sort
+/// files without opening them; checked against the signed payload), the signature, and the
+/// deflated change set.
+#[derive(Serialize, Deserialize)]
+struct Envelope {
+    format: String,
+    branch: String,
+    after: i64,
+    upto: i64,
+    public_key: String,
+    signature: String,
+    payload: String,
+}
+
+/// A fresh secret key from the system's randomness.
+pub fn new_secret() -> Result<[u8; 32], CommitteeError> {
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).map_err(|e| CommitteeError::Random(e.to_string()))?;
+    Ok(secret)
+}
+
+/// The public key of `secret`, as the committee registers it (64 hex digits).
+pub fn public_key_hex(secret: &[u8; 32]) -> String {
+    hex::encode(SigningKey::from_bytes(secret).verifying_key().as_bytes())
+}
+
+/// A public key given as 64 hex digits.
+pub fn parse_public_key(text: &str) -> Result<[u8; 32], CommitteeError> {
+    let invalid = || CommitteeError::Invalid {
+        what: "公钥应为64位十六进制数字（支部电脑上 zhibu sync id 显示）",
+        value: text.to_owned(),
+    };
+    let bytes: [u8; 32] = hex::decode(text.trim()).ok().and_then(|b| b.try_into().ok()).ok_or_else(invalid)?;
+    VerifyingKey::from_bytes(&bytes).map_err(|_| invalid())?;
+    Ok(bytes)
+}
+
+/// The package file of `set`, signed with `secret`.
+pub fn seal(secret: &[u8; 32], set: &ChangeSet) -> Result<Vec<u8>, CommitteeError> {
+    let json = serde_json::to_vec(set).map_err(|e| CommitteeError::Package(e.to_string()))?;
+    let mut deflater = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    deflater.write_all(&json).map_err(|e| CommitteeError::Package(e.to_string()))?;
+    let payload = deflater.finish().map_err(|e| CommitteeError::Package(e.to_string()))?;
+    let key = SigningKey::from_bytes(secret);
+    let signature = key.sign(&[SIGNED_PREFIX, &payload].concat());
+    let envelope = Envelope {
+        format: FORMAT.to_owned(),
+        branch: set.branch.clone(),
+        after: set.after,
+        upto: set.upto,
+        public_key: hex::encode(key.verifying_key().as_bytes()),
+        signature: hex::encode(signature.to_bytes()),
+        payload: BASE64.encode(&payload),
+    };
+    serde_json::to_vec_pretty(&envelope).map_err(|e| CommitteeError::Package(e.to_string()))
+}
+
+/// A package file read and checked against `registered`, the branch's registered public key.
+fn open(envelope: &Envelope, registered: &[u8; 32]) -> Result<ChangeSet, CommitteeError> {
+    if hex::decode(&envelope.public_key).ok().as_deref() != Some(registered.as_slice()) {
+        return Err(CommitteeError::Foreign {
+            what: "报送包的签名密钥不是该支部登记的密钥（可能来自另一台电脑或伪造）",
+            value: envelope.branch.clone(),
+        });
+    }
+    let key = VerifyingKey::from_bytes(registered)
+        .map_err(|_| CommitteeError::Invalid { what: "登记的公钥无效", value: envelope.branch.clone() })?;
+    let payload = BASE64.decode(&envelope.payload).map_err(|_| CommitteeError::Tampered("内容编码已损坏"))?;
+    let signature = hex::decode(&envelope.signature)
+        .ok()
+        .and_then(|b| Signature::from_slice(&b).ok())
+        .ok_or(CommitteeError::Tampered("签名已损坏"))?;
+    key.verify(&[SIGNED_PREFIX, &payload].concat(), &signature)
+        .map_err(|_| CommitteeError::Tampered("内容与签名不符"))?;
+    let mut json = Vec::new();
+    flate2::read::DeflateDecoder::new(payload.as_slice())
+        .take(MAX_PAYLOAD + 1)
+        .read_to_end(&mut json)
+        .map_err(|e| CommitteeError::Package(e.to_string()))?;
+    if json.len() as u64 > MAX_PAYLOAD {
+        return Err(CommitteeError::Package(format!("内容超过{}MB", MAX_PAYLOAD >> 20)));
+    }
+    let set: ChangeSet = serde_json::from_slice(&json).map_err(|e| CommitteeError::Package(e.to_string()))?;
+    // The clear labels were changed after signing (the signed payload is what counts).
+    if (set.branch.as_str(), set.after, set.upto) != (envelope.branch.as_str(), envelope.after, envelope.upto) {
+        return Err(CommitteeError::Tampered("包外标注的支部或变更号与包内不同"));
+    }
+    Ok(set)
+}
+
+/// Where a package file sorts among others given at once: by branch, then by the counter it
+/// starts after, as its envelope states (checked against the signed payload on import); a file
+/// that cannot be read sorts last and is refused when imported.
+pub fn order_key(bytes: &[u8]) -> (String, i64) {
+    serde_json::from_slice::<Envelope>(bytes)
+        .map_or_else(|_| (String::from("\u{10FFFF}"), 0), |envelope| (envelope.branch, envelope.after))
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imported {
+    /// The branch's UUID.
+    pub branch: String,
+    /// The branch's name, as the committee registered it.
+    pub name: String,
+    /// Rows in the package.
+    pub sent: u64,
+    /// Rows stored or replaced.
+    pub stored: u64,
+    /// The counter the committee now acknowledges.
+    pub acknowledged: i64,
+}
+
+/// Imports the package file `bytes` into the committee's database (as its owner), in one
+/// transaction. A package overlapping what was acknowledged is taken (its rows merge by counter);
+/// one wholly acknowledged is a replay, one starting beyond the acknowledged counter a gap.
+pub fn import(client: &mut Client, bytes: &[u8]) -> Result<Imported, CommitteeError> {
+    let envelope: Envelope =
+        serde_json::from_slice(bytes).map_err(|_| CommitteeError::Package("文件不是报送包格式".into()))?;
+    if envelope.format != FORMAT {
+        return Err(CommitteeError::Package(format!("格式为“{}”，本程序读“{FORMAT}”", envelope.format)));
+    }
+    let mut tx = client.transaction()?;
+    let Some(branch) = tx.query_opt(
+        "SELECT name, public_key, last_counter FROM zhibu.branches WHERE uuid = $1 FOR UPDATE",
+        &[&envelope.branch],
+    )?
+    else {
+        return Err(CommitteeError::Foreign {
+            what: "报送包来自未在本委员会登记的支部", value: envelope.branch
+        });
+    };
+    let name: String = branch.get(0);
+    let registered: Option<Vec<u8>> = branch.get(1);
+    let acknowledged: i64 = branch.get(2);
+    let registered: [u8; 32] = registered.and_then(|k| k.try_into().ok()).ok_or_else(|| CommitteeError::Invalid {
+        what: "该支部尚未登记签名公钥（zhibu committee set-key）",
+        value: name.clone(),
+    })?;
+    let set = open(&envelope, &registered)?;
+    if set.upto <= acknowledged {
+        return Err(CommitteeError::Replayed { upto: set.upto, acknowledged });
+    }
+    if set.after > acknowledged {
+        return Err(CommitteeError::Gap { acknowledged, after: set.after });
+    }
+    let (sent, stored) = merge(&mut tx, &set.branch, set.upto, &set.rows)?;
+    tx.commit()?;
+    Ok(Imported { branch: set.branch, name, sent, stored, acknowledged: set.upto })
+}
+
+/// Registers (or, with `replace`, replaces) the public key `key` of branch `uuid`.
+pub fn set_key(client: &mut Client, uuid: &str, key: &[u8; 32], replace: bool) -> Result<(), CommitteeError> {
+    let current: Option<Option<Vec<u8>>> =
+        client.query_opt("SELECT public_key FROM zhibu.branches WHERE uuid = $1", &[&uuid])?.map(|r| r.get(0));
+    match current {
+        None => {
+            Err(CommitteeError::Invalid { what: "委员会数据库中没有这个支部", value: uuid.to_owned() })
+        }
+        Some(Some(old)) if !replace && old != key.as_slice() => Err(CommitteeError::Invalid {
+            what: "该支部已登记了另一个公钥（确认支部换了电脑且未恢复备份后，加 --replace 更换）",
+            value: uuid.to_owned(),
+        }),
+        Some(_) => {
+            client.execute("UPDATE zhibu.branches SET public_key = $2 WHERE uuid = $1", &[&uuid, &key.as_slice()])?;
+            Ok(())
+        }
+    }
+}
