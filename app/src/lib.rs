@@ -5,4 +5,5 @@
 //! only. See ARCHITECTURE.md for the map and the invariants.
 
 pub mod cli;
+pub mod rollup;
 pub mod ui;

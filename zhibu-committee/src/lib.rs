@@ -6,10 +6,15 @@
 
 pub mod package;
 mod push;
+mod read;
 mod schema;
 
 pub use package::{ChangeSet, Imported};
+/// The connection every function here takes (the server's client, re-exported so callers need
+/// not pin the client crate themselves).
+pub use postgres::Client;
 pub use push::{Pushed, Row, push, whoami};
+pub use read::{BranchEntry, Stored, branches, records_by_branch};
 pub use schema::{BranchLogin, MIGRATIONS, add_branch, init, schema_version};
 
 use thiserror::Error;

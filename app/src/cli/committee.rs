@@ -50,6 +50,24 @@ pub enum CommitteeCommand {
         #[arg(long)]
         replace: bool,
     },
+    /// 各支部组织生活核查：用各支部报送的记录和支部电脑上同一套规则计算（未报送的支部单列）
+    Compliance {
+        /// 委员会数据库，也可用环境变量 ZHIBU_COMMITTEE_URL
+        #[arg(long, value_name = "URL", env = "ZHIBU_COMMITTEE_URL", hide_env_values = true)]
+        db_url: String,
+        /// 年度
+        #[arg(long)]
+        year: i32,
+        /// 统计截至日期（默认今天）
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<chrono::NaiveDate>,
+        /// 规则覆盖文件（TOML，同 zhibu compliance --rules）
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+        /// 输出 JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// 导入支部的报送包（可一次导入多个，按各支部的变更顺序导入；被改动、重复、缺号或非本委员会支部的包拒绝导入）
     Import {
         /// 委员会数据库，也可用环境变量 ZHIBU_COMMITTEE_URL
@@ -99,6 +117,20 @@ pub fn run(command: CommitteeCommand) -> Result<()> {
             println!("已登记公钥：{}", branch.trim());
         }
         CommitteeCommand::Import { db_url, files } => import(&db_url, &files)?,
+        CommitteeCommand::Compliance { db_url, year, as_of, rules, json } => {
+            let rules = match rules {
+                Some(path) => zhibu_core::rules::RuleSet::load(&path)?,
+                None => zhibu_core::rules::RuleSet::default(),
+            };
+            let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let mut client = zhibu_committee::connect(&db_url)?;
+            let reports = crate::rollup::compliance(&mut client, &rules, year, as_of)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&reports)?);
+            } else {
+                print!("{}", compliance_text(year, as_of, &reports));
+            }
+        }
     }
     Ok(())
 }
@@ -149,4 +181,44 @@ fn create_private(path: &std::path::Path) -> std::io::Result<std::fs::File> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     options.open(path)
+}
+
+/// The roll-up as a secretary reads it: one line per branch, its findings below, and the
+/// branches that have not reported at the end.
+fn compliance_text(year: i32, as_of: chrono::NaiveDate, reports: &[crate::rollup::BranchReport]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let reported: Vec<_> = reports.iter().filter_map(|r| r.compliance.as_ref().map(|c| (r, c))).collect();
+    let _ = writeln!(
+        out,
+        "{year}年度各支部组织生活核查（统计截至{}）：登记{}个支部，已报送{}个",
+        as_of.format("%Y年%-m月%-d日"),
+        reports.len(),
+        reported.len()
+    );
+    for (report, branch) in &reported {
+        let violations =
+            branch.findings.iter().filter(|f| f.severity == zhibu_core::rules::Severity::Violation).count();
+        let rate = branch.attendance_rate.map_or_else(|| "无出席记录".to_owned(), |r| format!("出席率{r}%"));
+        let _ = writeln!(
+            out,
+            "\n【{}】报送至第{}号变更（{}），正式党员{}名、预备党员{}名，{}；问题{}项（违规{}项）",
+            report.name,
+            report.acknowledged,
+            report.last_received.as_deref().unwrap_or("—"),
+            branch.full_members,
+            branch.probationary_members,
+            rate,
+            branch.findings.len(),
+            violations
+        );
+        for finding in &branch.findings {
+            let _ = writeln!(out, "  · {}（{}）", finding.message, finding.clause);
+        }
+    }
+    let missing: Vec<&str> = reports.iter().filter(|r| r.compliance.is_none()).map(|r| r.name.as_str()).collect();
+    if !missing.is_empty() {
+        let _ = writeln!(out, "\n尚未报送（{}个）：{}", missing.len(), missing.join("、"));
+    }
+    out
 }

@@ -512,3 +512,103 @@ fn signed_packages_import_once_in_order_and_tampered_replayed_or_foreign_ones_ar
     let error = super::cli::zhibu_fails(&["committee", "set-key", "--db-url", &url, "--branch", uuid, "--key", "abc"]);
     assert!(error.starts_with("公钥应为64位十六进制数字") && error.ends_with("abc"), "{error}");
 }
+
+/// A branch's compliance as JSON with every id named by its UUID (the branch's by `branch`, the
+/// findings' by `records`) and the findings in a fixed order, so the branch's own result and the
+/// committee's can be compared whole.
+fn comparable(
+    compliance: &zhibu_core::rules::BranchCompliance,
+    branch: &str,
+    records: &[zhibu::rollup::FindingRecords],
+) -> serde_json::Value {
+    let mut value = serde_json::to_value(compliance).unwrap();
+    value["branch"] = branch.into();
+    let mut findings: Vec<serde_json::Value> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(records)
+        .map(|(finding, named)| {
+            let mut finding = finding.clone();
+            finding["member"] = named.member.clone().into();
+            finding["meeting"] = named.meeting.clone().into();
+            finding
+        })
+        .collect();
+    findings.sort_by_key(|f| f.to_string());
+    value["findings"] = findings.into();
+    value
+}
+
+#[test]
+fn the_committees_compliance_equals_each_branchs_own() {
+    let Some(admin) = admin() else { return };
+    let (url, name) = fresh_database(&admin);
+    zhibu_committee::init(&mut zhibu_committee::connect(&url).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let rules = zhibu_core::rules::RuleSet::default();
+    // The demo's year (2025), counted to its end and to a day within it.
+    let year = zhibu_core::services::demo::DemoOptions::default().last_year;
+    let mut pcs = Vec::new();
+    for seed in [21, 22, 23] {
+        let (db, login, key) = branch_pc(dir.path(), &url, seed);
+        pcs.push((db, login, key));
+    }
+    // One branch deletes a draft meeting after reporting: the tombstone must take it (and its
+    // "not finalised" finding) out of the committee's view too.
+    let (db, login, _) = &pcs[0];
+    super::cli::zhibu(&["sync", "push", "--db", db.to_str().unwrap(), "--to", login]);
+    {
+        let mut store = zhibu_core::store::Store::open_existing(db, "测试").unwrap();
+        let filter = zhibu_core::store::MeetingFilter::default();
+        let meetings = store.meetings(&filter).unwrap();
+        let draft = meetings.iter().find(|m| m.record.status == zhibu_core::domain::MeetingStatus::Draft).unwrap().id;
+        store.write(|w| w.delete_meeting(draft)).unwrap();
+    }
+    // A registered branch that never reports is listed as such.
+    let silent = uuid(&name, 99);
+    zhibu_committee::add_branch(&mut zhibu_committee::connect(&url).unwrap(), &silent, "未报送党支部", None).unwrap();
+    for (db, login, _) in &pcs {
+        super::cli::zhibu(&["sync", "push", "--db", db.to_str().unwrap(), "--to", login]);
+    }
+    let mut client = zhibu_committee::connect(&url).unwrap();
+    let mut compared = 0;
+    for as_of in
+        [chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap(), chrono::NaiveDate::from_ymd_opt(year, 8, 15).unwrap()]
+    {
+        let rollup = zhibu::rollup::compliance(&mut client, &rules, year, as_of).unwrap();
+        assert_eq!(rollup.len(), 4);
+        let never = rollup.iter().find(|r| r.uuid == silent).unwrap();
+        assert!(never.compliance.is_none() && never.acknowledged == 0);
+        for (db, _, key) in &pcs {
+            let store = zhibu_core::store::Store::open_existing(db, "测试").unwrap();
+            let branch = store
+                .organizations()
+                .unwrap()
+                .into_iter()
+                .find(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
+                .unwrap();
+            let own = zhibu_core::services::compliance::run(&store, &rules, year, as_of, Some(branch.id)).unwrap();
+            let own = &own.branches[0];
+            let member_uuids = store.uuids_of("member").unwrap();
+            let meeting_uuids = store.uuids_of("meeting").unwrap();
+            let own_records: Vec<zhibu::rollup::FindingRecords> = own
+                .findings
+                .iter()
+                .map(|f| zhibu::rollup::FindingRecords {
+                    member: f.member.map(|m| member_uuids[&m.0].clone()),
+                    meeting: f.meeting.map(|m| meeting_uuids[&m.0].clone()),
+                })
+                .collect();
+            let theirs = rollup.iter().find(|r| &r.uuid == key).unwrap();
+            compared += own.findings.len();
+            assert_eq!(
+                comparable(theirs.compliance.as_ref().unwrap(), key, &theirs.finding_records),
+                comparable(own, key, &own_records),
+                "{}",
+                branch.record.name
+            );
+        }
+    }
+    assert!(compared >= 10, "the demo years have findings to compare: {compared}");
+}

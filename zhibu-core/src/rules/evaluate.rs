@@ -169,6 +169,32 @@ pub struct BranchCompliance {
     pub findings: Vec<Finding>,
 }
 
+/// The number in a name like `第十二党小组` or `第3党小组` (`u32::MAX` for a name without one).
+fn ordinal(name: &str) -> u32 {
+    let Some((_, rest)) = name.split_once('第') else { return u32::MAX };
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    if !digits.is_empty() {
+        return digits.parse().unwrap_or(u32::MAX);
+    }
+    let numeral = |c: char| "零一二三四五六七八九".chars().position(|d| d == c).map(|d| d as u32);
+    let mut value = None::<u32>;
+    let mut pending = None::<u32>;
+    for c in rest.chars() {
+        match (c, numeral(c)) {
+            ('十', _) => {
+                value = Some(value.unwrap_or(0) + pending.take().unwrap_or(1) * 10);
+            }
+            ('两', _) => pending = Some(2),
+            (_, Some(d)) => pending = Some(d),
+            _ => break,
+        }
+    }
+    match (value, pending) {
+        (None, None) => u32::MAX,
+        (value, pending) => value.unwrap_or(0) + pending.unwrap_or(0),
+    }
+}
+
 /// The first day the ledger must cover to evaluate `year` (the participation rule looks back).
 pub fn needed_from(rules: &RuleSet, year: i32) -> NaiveDate {
     let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN);
@@ -338,7 +364,7 @@ impl Context<'_> {
             .partition(|(_, m)| m.status == MeetingStatus::Final);
         let term = self.current_term(id);
         let committee_size = term.map_or(0, |t| t.roles.len() as u32);
-        let groups: Vec<(OrgId, &str)> = self
+        let mut groups: Vec<(OrgId, &str)> = self
             .ledger
             .organizations
             .iter()
@@ -346,6 +372,9 @@ impl Context<'_> {
             // Periods name the group the way the branch does: `第一党小组`, not the full name.
             .map(|o| (o.id, o.record.name.strip_prefix(name).unwrap_or(&o.record.name)))
             .collect();
+        // In the order of their numbers (第二 before 第十), not of the local ids: the committee,
+        // numbering the same records its own way, must list them as the branch's PC does.
+        groups.sort_by(|a, b| (ordinal(a.1), a.1).cmp(&(ordinal(b.1), b.1)));
 
         let mut findings = Vec::new();
         let mut tallies = Vec::new();

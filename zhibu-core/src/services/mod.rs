@@ -14,6 +14,7 @@ mod names;
 pub mod overview;
 pub mod profile;
 pub mod rating;
+pub mod received;
 pub mod sync;
 
 use crate::rules::RulesError;

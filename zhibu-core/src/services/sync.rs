@@ -46,7 +46,7 @@ pub struct ChangeSet {
 
 /// The fields that name another record, by the record kind they name. `subject` names a member
 /// in a duty review and a rating subject in a star rating; the record's kind decides.
-fn named_kind(record_kind: &str, field: &str) -> Option<&'static str> {
+pub(super) fn named_kind(record_kind: &str, field: &str) -> Option<&'static str> {
     Some(match field {
         "parent" | "branch" | "group" | "org" | "organiser_org" => "organization",
         "member" | "elected" | "tied" => "member",

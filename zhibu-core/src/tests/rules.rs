@@ -216,3 +216,18 @@ fn a_local_rule_file_changes_the_requirements() {
     let err = RuleSet::load(&file).unwrap_err();
     assert!(err.to_string().starts_with("规则文件格式有误"), "{err}");
 }
+
+#[test]
+fn groups_are_listed_by_their_number_whatever_order_they_were_entered_in() {
+    let mut fx = Fixture::new().unwrap();
+    fx.add_members(3).unwrap();
+    let branch = fx.branch;
+    for name in ["第十党小组", "第二党小组", "第十一党小组", "第3党小组", "老干部党小组"] {
+        let group = crate::fixtures::org(Some(branch), crate::domain::OrgKind::Group, name);
+        fx.store.write(|w| w.create_organization(&group)).unwrap();
+    }
+    let result = run(&fx, 2025, day(2025, 2, 1));
+    let tally = result.meetings.iter().find(|t| t.kind == MeetingKind::GroupMeeting).unwrap();
+    let january: Vec<&str> = tally.periods.iter().filter_map(|p| p.period.strip_suffix(" 2025-01")).collect();
+    assert_eq!(january, ["第二党小组", "第3党小组", "第十党小组", "第十一党小组", "老干部党小组"]);
+}

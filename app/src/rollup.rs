@@ -1,0 +1,104 @@
+//! The committee's roll-up (issue 17): every registered branch with how far it has reported, and
+//! its compliance computed from the records it reported — decoded by `zhibu-core` into the ledger
+//! its own PC reads and run through the same rules engine — for the command line and the
+//! committee's window. Branches are decoded and evaluated in parallel across the cores while the
+//! next ones stream in from the server; the result keeps the registry's order.
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::HashMap;
+use zhibu_core::rules::{BranchCompliance, RuleSet};
+use zhibu_core::services::received;
+
+/// One registered branch in the roll-up.
+#[derive(Debug, Clone, Serialize)]
+pub struct BranchReport {
+    /// The branch's UUID.
+    pub uuid: String,
+    /// Its name as registered.
+    pub name: String,
+    /// The branch's counter the committee acknowledged (0: never reported).
+    pub acknowledged: i64,
+    /// When its newest record arrived, if ever.
+    pub last_received: Option<String>,
+    /// Its compliance for the year, from what it reported (none before its first report).
+    pub compliance: Option<BranchCompliance>,
+    /// The UUIDs of the member and the meeting each finding concerns, in the findings' order
+    /// (the ids inside `compliance` are the roll-up's own numbering).
+    pub finding_records: Vec<FindingRecords>,
+}
+
+/// The records one finding concerns, by UUID.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FindingRecords {
+    /// The member concerned.
+    pub member: Option<String>,
+    /// The meeting concerned.
+    pub meeting: Option<String>,
+}
+
+/// Every registered branch with its compliance for `year` up to `as_of` under `rules`.
+pub fn compliance(
+    client: &mut zhibu_committee::Client,
+    rules: &RuleSet,
+    year: i32,
+    as_of: NaiveDate,
+) -> Result<Vec<BranchReport>> {
+    let entries = zhibu_committee::branches(client)?;
+    let (from, to) = received::ledger_range(rules, year);
+    let evaluate = |branch: String,
+                    rows: Vec<zhibu_committee::Stored>|
+     -> Result<(String, BranchCompliance, Vec<FindingRecords>)> {
+        let decoded =
+            received::decode(rows.iter().map(|r| (r.kind.as_str(), r.uuid.as_str(), r.body.as_str())), from, to)?;
+        let mut results = received::compliance(&decoded, rules, year, as_of);
+        // The branch's own organisation among the evaluated ones (its groups are not branches).
+        let own = results.iter().position(|c| decoded.uuid_of(c.branch.0) == Some(branch.as_str()));
+        let Some(result) = own.map(|i| results.swap_remove(i)) else {
+            anyhow::bail!("上报的记录中没有支部本身的组织记录：{branch}");
+        };
+        let records = result
+            .findings
+            .iter()
+            .map(|f| FindingRecords {
+                member: f.member.and_then(|m| decoded.uuid_of(m.0)).map(str::to_owned),
+                meeting: f.meeting.and_then(|m| decoded.uuid_of(m.0)).map(str::to_owned),
+            })
+            .collect();
+        Ok((branch, result, records))
+    };
+    // Streams branch by branch from the server into chunks evaluated over the cores.
+    const CHUNK: usize = 64;
+    let mut evaluated: HashMap<String, (BranchCompliance, Vec<FindingRecords>)> = HashMap::new();
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut flush = |chunk: &mut Vec<(String, Vec<zhibu_committee::Stored>)>| -> Result<()> {
+        let done: Vec<_> = chunk.par_drain(..).map(|(branch, rows)| evaluate(branch, rows)).collect::<Result<_>>()?;
+        evaluated.extend(done.into_iter().map(|(branch, result, records)| (branch, (result, records))));
+        Ok(())
+    };
+    zhibu_committee::records_by_branch(client, &received::LEDGER_KINDS, |branch, rows| -> Result<()> {
+        chunk.push((branch, rows));
+        if chunk.len() == CHUNK {
+            flush(&mut chunk)?;
+        }
+        Ok(())
+    })?;
+    flush(&mut chunk)?;
+    Ok(entries
+        .into_iter()
+        .map(|entry| {
+            let (compliance, finding_records) =
+                evaluated.remove(&entry.uuid).map_or((None, Vec::new()), |(c, r)| (Some(c), r));
+            BranchReport {
+                uuid: entry.uuid,
+                name: entry.name,
+                acknowledged: entry.acknowledged,
+                last_received: entry.last_received,
+                compliance,
+                finding_records,
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,166 @@
+//! Records received from a branch (issue 17), read back for the committee: the rows of one
+//! branch as `zhibu.records` holds them (kind, UUID, the JSON of [`super::sync`]) decoded into the
+//! [`Ledger`] the rules read, with ids of the committee's own numbering standing for the UUIDs,
+//! and evaluated by the same rules engine the branch's PC runs. So a branch's findings at the
+//! committee are the findings its own PC computes for the same records; only the ids differ,
+//! and [`Received::uuid_of`] names every id by its UUID.
+
+use super::ServiceError;
+use super::sync::named_kind;
+use crate::domain::{
+    ActivityId, CommitteeTerm, DuesBase, DuesBaseId, DuesPayment, Ledger, Meeting, MeetingId, MeetingStatus, Member,
+    MemberId, OrgId, OrgKind, Organization, PaymentId, Stored, TermId, VolunteerActivity,
+};
+use crate::rules::{self, BranchCompliance, RuleSet};
+use crate::store::StoreError;
+use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// The record kinds the rules read; the committee loads only these for compliance.
+pub const LEDGER_KINDS: [&str; 7] =
+    ["organization", "committee_term", "member", "meeting", "volunteer_activity", "dues_base", "dues_payment"];
+
+/// One branch's records decoded: the ledger, and the UUID behind every id in it.
+#[derive(Debug, Default)]
+pub struct Received {
+    /// The records the rules read.
+    pub ledger: Ledger,
+    ids: HashMap<(&'static str, String), i64>,
+    uuids: Vec<(&'static str, String)>,
+}
+
+impl Received {
+    /// The id standing for the record of `kind` with `uuid` (made on first sight: a record named
+    /// but not received, such as the branch's parent committee, still gets one).
+    fn id(&mut self, kind: &'static str, uuid: &str) -> i64 {
+        if let Some(id) = self.ids.get(&(kind, uuid.to_owned())) {
+            return *id;
+        }
+        self.uuids.push((kind, uuid.to_owned()));
+        let id = self.uuids.len() as i64;
+        self.ids.insert((kind, uuid.to_owned()), id);
+        id
+    }
+
+    /// The UUID of the record id `id` stands for.
+    pub fn uuid_of(&self, id: i64) -> Option<&str> {
+        usize::try_from(id - 1).ok().and_then(|i| self.uuids.get(i)).map(|(_, uuid)| uuid.as_str())
+    }
+
+    /// `value` with every UUID under a naming field replaced by its id (recursively).
+    fn decode(&mut self, record_kind: &str, value: &mut Value) {
+        match value {
+            Value::Object(fields) => {
+                for (field, inner) in fields.iter_mut() {
+                    match named_kind(record_kind, field) {
+                        Some(kind) => self.replace(kind, inner),
+                        None => self.decode(record_kind, inner),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|item| self.decode(record_kind, item)),
+            _ => {}
+        }
+    }
+
+    fn replace(&mut self, kind: &'static str, value: &mut Value) {
+        match value {
+            Value::String(uuid) => *value = Value::from(self.id(kind, uuid)),
+            Value::Array(items) => items.iter_mut().for_each(|item| self.replace(kind, item)),
+            _ => {}
+        }
+    }
+
+    /// The record `body` of `kind` with its ids, and its own id.
+    fn record<T: DeserializeOwned>(
+        &mut self,
+        kind: &'static str,
+        uuid: &str,
+        body: &str,
+    ) -> Result<(i64, T), ServiceError> {
+        let corrupt = || StoreError::Corrupt { what: "上报的记录", value: format!("{kind} {uuid}") };
+        let mut value: Value = serde_json::from_str(body).map_err(|_| corrupt())?;
+        self.decode(kind, &mut value);
+        let record = serde_json::from_value(value).map_err(|_| corrupt())?;
+        Ok((self.id(kind, uuid), record))
+    }
+}
+
+/// Decodes one branch's received rows (`(kind, uuid, body)`, tombstones left out) into the
+/// ledger the rules read for meetings and activities dated `from..=to`, as the branch's own
+/// store would load it.
+pub fn decode<'a>(
+    rows: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Received, ServiceError> {
+    let mut received = Received::default();
+    let mut meetings = Vec::new();
+    let mut activities = Vec::new();
+    for (kind, uuid, body) in rows {
+        match kind {
+            "organization" => {
+                let (id, record) = received.record::<Organization>("organization", uuid, body)?;
+                received.ledger.organizations.push(Stored { id: OrgId(id), record });
+            }
+            "committee_term" => {
+                let (id, record) = received.record::<CommitteeTerm>("committee_term", uuid, body)?;
+                received.ledger.terms.push(Stored { id: TermId(id), record });
+            }
+            "member" => {
+                let (id, record) = received.record::<Member>("member", uuid, body)?;
+                received.ledger.members.push(Stored { id: MemberId(id), record });
+            }
+            "meeting" => {
+                let (id, record) = received.record::<Meeting>("meeting", uuid, body)?;
+                meetings.push(Stored { id: MeetingId(id), record });
+            }
+            "volunteer_activity" => {
+                let (id, record) = received.record::<VolunteerActivity>("volunteer_activity", uuid, body)?;
+                activities.push(Stored { id: ActivityId(id), record });
+            }
+            "dues_base" => {
+                let (id, record) = received.record::<DuesBase>("dues_base", uuid, body)?;
+                received.ledger.dues_bases.push(Stored { id: DuesBaseId(id), record });
+            }
+            "dues_payment" => {
+                let (id, record) = received.record::<DuesPayment>("dues_payment", uuid, body)?;
+                received.ledger.dues_payments.push(Stored { id: PaymentId(id), record });
+            }
+            _ => {}
+        }
+    }
+    // Each branch's first final meeting ever (before `from` too), as the store reckons it.
+    for meeting in &meetings {
+        if meeting.record.status == MeetingStatus::Final {
+            let day = meeting.record.starts_at.date();
+            let start = received.ledger.records_start.entry(meeting.record.branch).or_insert(day);
+            *start = (*start).min(day);
+        }
+    }
+    received.ledger.records_start.retain(|org, _| {
+        received.ledger.organizations.iter().any(|o| o.id == *org && o.record.kind == OrgKind::Branch)
+    });
+    meetings.retain(|m| (from..=to).contains(&m.record.starts_at.date()));
+    meetings.sort_by_key(|m| m.record.starts_at);
+    activities.retain(|a| (from..=to).contains(&a.record.date));
+    activities.sort_by_key(|a| a.record.date);
+    received.ledger.meetings = meetings;
+    received.ledger.volunteer_activities = activities;
+    Ok(received)
+}
+
+/// Evaluates `year` up to `as_of` for the branches among `received`, as
+/// [`super::compliance::run`] does on the branch's PC.
+pub fn compliance(received: &Received, rules: &RuleSet, year: i32, as_of: NaiveDate) -> Vec<BranchCompliance> {
+    let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(as_of);
+    rules::evaluate(&received.ledger, rules, year, as_of.min(year_end), None)
+}
+
+/// The dates [`decode`] needs for `year` under `rules`: (from, to).
+pub fn ledger_range(rules: &RuleSet, year: i32) -> (NaiveDate, NaiveDate) {
+    let to = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX);
+    (rules::needed_from(rules, year), to)
+}
