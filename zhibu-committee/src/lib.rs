@@ -7,6 +7,7 @@
 pub mod package;
 mod push;
 mod read;
+pub mod review;
 mod schema;
 
 pub use package::{ChangeSet, Imported};

@@ -6,7 +6,10 @@ use super::CommitteeError;
 use postgres::Client;
 
 /// The migrations, in order: (number, file name, SQL).
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "0001_schema.sql", include_str!("../migrations/0001_schema.sql"))];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "0001_schema.sql", include_str!("../migrations/0001_schema.sql")),
+    (2, "0002_reviews.sql", include_str!("../migrations/0002_reviews.sql")),
+];
 
 /// The schema version of the database (0 for one never initialised).
 pub fn schema_version(client: &mut Client) -> Result<i64, CommitteeError> {

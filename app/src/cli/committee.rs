@@ -68,6 +68,36 @@ pub enum CommitteeCommand {
         #[arg(long)]
         json: bool,
     },
+    /// 各支部的报送状态（未报送、待审核、已退回、已通过）和审核意见；列出尚未报送、需要催报的支部
+    Status {
+        /// 委员会数据库，也可用环境变量 ZHIBU_COMMITTEE_URL
+        #[arg(long, value_name = "URL", env = "ZHIBU_COMMITTEE_URL", hide_env_values = true)]
+        db_url: String,
+        /// 年度
+        #[arg(long)]
+        year: i32,
+    },
+    /// 审核一个支部的年度报送：通过（--pass）或退回（--return，须写 --opinion 意见）；支部用 zhibu sync pull 收到
+    Review {
+        /// 委员会数据库，也可用环境变量 ZHIBU_COMMITTEE_URL
+        #[arg(long, value_name = "URL", env = "ZHIBU_COMMITTEE_URL", hide_env_values = true)]
+        db_url: String,
+        /// 支部标识（UUID）
+        #[arg(long, value_name = "UUID")]
+        branch: String,
+        /// 年度
+        #[arg(long)]
+        year: i32,
+        /// 通过
+        #[arg(long, conflicts_with = "return_", required_unless_present = "return_")]
+        pass: bool,
+        /// 退回（须写意见）
+        #[arg(long = "return")]
+        return_: bool,
+        /// 审核意见
+        #[arg(long, default_value = "")]
+        opinion: String,
+    },
     /// 导入支部的报送包（可一次导入多个，按各支部的变更顺序导入；被改动、重复、缺号或非本委员会支部的包拒绝导入）
     Import {
         /// 委员会数据库，也可用环境变量 ZHIBU_COMMITTEE_URL
@@ -117,6 +147,34 @@ pub fn run(command: CommitteeCommand) -> Result<()> {
             println!("已登记公钥：{}", branch.trim());
         }
         CommitteeCommand::Import { db_url, files } => import(&db_url, &files)?,
+        CommitteeCommand::Status { db_url, year } => {
+            let mut client = zhibu_committee::connect(&db_url)?;
+            print!("{}", status_text(&mut client, year)?);
+        }
+        CommitteeCommand::Review { db_url, branch, year, pass, return_: _, opinion } => {
+            let verdict = if pass { "通过" } else { "退回" };
+            let mut client = zhibu_committee::connect(&db_url)?;
+            let review = zhibu_committee::review::decide(
+                &mut client,
+                branch.trim(),
+                year,
+                zhibu_committee::review::SUBMISSION,
+                verdict,
+                &opinion,
+            )?;
+            let name = zhibu_committee::branches(&mut client)?
+                .into_iter()
+                .find(|b| b.uuid == review.branch)
+                .map_or_else(|| review.branch.clone(), |b| b.name);
+            println!(
+                "{}{}年度报送：{}（审核至第{}号变更）{}",
+                name,
+                year,
+                review.verdict,
+                review.counter,
+                if review.opinion.is_empty() { String::new() } else { format!("，意见：{}", review.opinion) }
+            );
+        }
         CommitteeCommand::Compliance { db_url, year, as_of, rules, json } => {
             let rules = match rules {
                 Some(path) => zhibu_core::rules::RuleSet::load(&path)?,
@@ -221,4 +279,46 @@ fn compliance_text(year: i32, as_of: chrono::NaiveDate, reports: &[crate::rollup
         let _ = writeln!(out, "\n尚未报送（{}个）：{}", missing.len(), missing.join("、"));
     }
     out
+}
+
+/// Each branch's submission for `year`, the ones to remind first.
+fn status_text(client: &mut zhibu_committee::Client, year: i32) -> Result<String> {
+    use std::fmt::Write as _;
+    use zhibu_committee::review::{SUBMISSION, Submission};
+    let branches = zhibu_committee::branches(client)?;
+    let reviews = zhibu_committee::review::reviews(client, Some(year))?;
+    let mut out = String::new();
+    let mut counts = std::collections::BTreeMap::new();
+    let mut lines = Vec::new();
+    for branch in &branches {
+        let review = reviews.iter().find(|r| r.branch == branch.uuid && r.topic == SUBMISSION);
+        let state = Submission::of(branch, review);
+        *counts.entry(state.label()).or_insert(0) += 1;
+        let mut line = format!("{}\t{}\t{}", branch.name, state.label(), branch.uuid);
+        if branch.acknowledged > 0 {
+            let _ = write!(
+                line,
+                "\t报送至第{}号变更（{}，{}条记录）",
+                branch.acknowledged,
+                branch.last_received.as_deref().unwrap_or("—"),
+                branch.records
+            );
+        }
+        if let Some(review) = review.filter(|r| !r.opinion.is_empty()) {
+            let _ = write!(line, "\t意见（{}）：{}", review.decided_at, review.opinion);
+        }
+        lines.push((state != Submission::NotReported, line));
+    }
+    let _ = writeln!(
+        out,
+        "{year}年度报送：登记{}个支部；{}",
+        branches.len(),
+        counts.iter().map(|(label, n)| format!("{label}{n}个")).collect::<Vec<_>>().join("，")
+    );
+    // The ones to remind first.
+    lines.sort_by_key(|(reported, _)| *reported);
+    for (_, line) in lines {
+        let _ = writeln!(out, "{line}");
+    }
+    Ok(out)
 }

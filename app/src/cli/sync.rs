@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use std::path::PathBuf;
 use zhibu_core::domain::{OrgId, OrgKind, Organization, Stored};
-use zhibu_core::store::{Route, Store};
+use zhibu_core::store::{Feedback, Route, Store};
 
 /// `zhibu sync …`.
 #[derive(Debug, Subcommand)]
@@ -20,6 +20,12 @@ pub enum SyncCommand {
         /// 上级数据库（含本支部账号，如 postgresql://账号:口令@服务器/数据库），也可用环境变量 ZHIBU_SYNC_URL
         #[arg(long, value_name = "URL", env = "ZHIBU_SYNC_URL", hide_env_values = true)]
         to: String,
+    },
+    /// 从上级数据库取回对本支部的审核意见和结果（只读，显示在工作台首页）
+    Pull {
+        /// 上级数据库（含本支部账号），也可用环境变量 ZHIBU_SYNC_URL
+        #[arg(long, value_name = "URL", env = "ZHIBU_SYNC_URL", hide_env_values = true)]
+        from: String,
     },
     /// 把本支部上次报送以来的变更写成签名的报送包文件（U盘或聊天软件交给上级，上级用 zhibu committee import 导入）
     Export {
@@ -55,14 +61,7 @@ pub fn run(store: &mut Store, command: SyncCommand) -> Result<()> {
         SyncCommand::Push { to } => {
             let mut client = zhibu_committee::connect(&to)?;
             let (branch_uuid, acknowledged) = zhibu_committee::whoami(&mut client)?;
-            let mut branch = None;
-            for org in branches(store)? {
-                if store.branch_key(Some(org.id))? == branch_uuid {
-                    branch = Some(org);
-                }
-            }
-            let branch =
-                branch.with_context(|| format!("本机数据库中没有上级登记的这个支部（标识不符）：{branch_uuid}"))?;
+            let branch = own_branch(store, &branch_uuid)?;
             let after = u64::try_from(acknowledged).unwrap_or(0);
             let set = change_set(store, branch.id, after)?;
             let pushed = zhibu_committee::push(&mut client, &branch_uuid, set.after, set.upto, &set.rows)?;
@@ -71,6 +70,33 @@ pub fn run(store: &mut Store, command: SyncCommand) -> Result<()> {
                 "已报送：{}，{} 条变更（上级已确认到第 {} 号变更）",
                 branch.record.name, pushed.sent, pushed.acknowledged
             );
+        }
+        SyncCommand::Pull { from } => {
+            let mut client = zhibu_committee::connect(&from)?;
+            let (branch_uuid, _) = zhibu_committee::whoami(&mut client)?;
+            let branch = own_branch(store, &branch_uuid)?;
+            let items: Vec<Feedback> = zhibu_committee::review::reviews(&mut client, None)?
+                .into_iter()
+                .map(|r| Feedback {
+                    uuid: r.uuid,
+                    year: r.year,
+                    topic: r.topic,
+                    verdict: r.verdict,
+                    opinion: r.opinion,
+                    decided_at: r.decided_at,
+                })
+                .collect();
+            store.write(|w| w.replace_feedback(branch.id, &items))?;
+            println!("已取回上级反馈：{}，{} 条", branch.record.name, items.len());
+            for item in &items {
+                println!(
+                    "{}年度{}：{}{}",
+                    item.year,
+                    item.topic,
+                    item.verdict,
+                    if item.opinion.is_empty() { String::new() } else { format!("（{}）", item.opinion) }
+                );
+            }
         }
         SyncCommand::Export { out, full, branch } => {
             let branch = chosen_branch(store, branch.as_deref())?;
@@ -108,6 +134,16 @@ pub fn run(store: &mut Store, command: SyncCommand) -> Result<()> {
 /// The branches of this database.
 fn branches(store: &Store) -> Result<Vec<Stored<OrgId, Organization>>> {
     Ok(store.organizations()?.into_iter().filter(|o| o.record.kind == OrgKind::Branch).collect())
+}
+
+/// The branch the committee knows this login as.
+fn own_branch(store: &Store, branch_uuid: &str) -> Result<Stored<OrgId, Organization>> {
+    for org in branches(store)? {
+        if store.branch_key(Some(org.id))? == branch_uuid {
+            return Ok(org);
+        }
+    }
+    bail!("本机数据库中没有上级登记的这个支部（标识不符）：{branch_uuid}")
 }
 
 /// The branch named by `wanted` (name or UUID), or the only one.

@@ -86,6 +86,7 @@ pub fn dashboard_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<C
             commands.push(picker::backup_now());
         }
     });
+    feedback_ui(ui, data, state.branch);
     ui.separator();
     let Some(report) = &data.compliance else {
         ui.label("没有可统计的记录。");
@@ -115,6 +116,29 @@ pub fn dashboard_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<C
         charts_ui(columns, state, height * 0.4);
         egui::ScrollArea::vertical().id_salt("follow-up").show(&mut columns[2], |ui| follow_up_ui(ui, &branches, data));
     });
+}
+
+/// The committee's word on the branches shown (read-only: it comes from `zhibu sync pull`).
+fn feedback_ui(ui: &mut Ui, data: &Data, branch: Option<OrgId>) {
+    let items: Vec<_> = data.feedback.iter().filter(|(b, _)| branch.is_none_or(|id| *b == id)).collect();
+    if items.is_empty() {
+        return;
+    }
+    ui.separator();
+    ui.label(egui::RichText::new("上级反馈（只读）").strong());
+    for (org, item) in items {
+        let name = data.orgs.iter().find(|o| o.id == *org).map_or("", |o| o.record.name.as_str());
+        let text = format!(
+            "{name} {}年度{}：{}{}（{}）",
+            item.year,
+            item.topic,
+            item.verdict,
+            if item.opinion.is_empty() { String::new() } else { format!("，意见：{}", item.opinion) },
+            item.decided_at
+        );
+        let color = if item.verdict == "退回" { ui.visuals().warn_fg_color } else { ui.visuals().text_color() };
+        ui.colored_label(color, text);
+    }
 }
 
 fn grid_ui(ui: &mut Ui, branches: &[&BranchCompliance]) {

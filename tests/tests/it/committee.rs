@@ -74,8 +74,9 @@ fn init_creates_the_schema_once_and_again_changes_nothing() {
     let (url, _) = fresh_database(&admin);
     let mut client = zhibu_committee::connect(&url).unwrap();
     assert_eq!(zhibu_committee::schema_version(&mut client).unwrap(), 0);
-    assert_eq!(zhibu_committee::init(&mut client).unwrap(), 1);
-    assert_eq!(zhibu_committee::init(&mut client).unwrap(), 1, "a second init is a no-op");
+    let latest = zhibu_committee::MIGRATIONS.len() as i64;
+    assert_eq!(zhibu_committee::init(&mut client).unwrap(), latest);
+    assert_eq!(zhibu_committee::init(&mut client).unwrap(), latest, "a second init is a no-op");
     let applied: i64 = client.query_one("SELECT count(*) FROM zhibu.schema_migrations", &[]).unwrap().get(0);
     assert_eq!(applied, zhibu_committee::MIGRATIONS.len() as i64);
 }
@@ -611,4 +612,122 @@ fn the_committees_compliance_equals_each_branchs_own() {
         }
     }
     assert!(compared >= 10, "the demo years have findings to compare: {compared}");
+}
+
+#[test]
+fn the_committee_passes_or_returns_a_year_and_the_branch_pulls_its_feedback() {
+    use zhibu_committee::review::{SUBMISSION, Submission};
+    let Some(admin) = admin() else { return };
+    let (url, name) = fresh_database(&admin);
+    zhibu_committee::init(&mut zhibu_committee::connect(&url).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let a = branch_pc(dir.path(), &url, 31);
+    let b = branch_pc(dir.path(), &url, 32);
+    let silent = uuid(&name, 77);
+    let mut client = zhibu_committee::connect(&url).unwrap();
+    zhibu_committee::add_branch(&mut client, &silent, "未报送党支部", None).unwrap();
+    for (db, login, _) in [&a, &b] {
+        super::cli::zhibu(&["sync", "push", "--db", db.to_str().unwrap(), "--to", login]);
+    }
+    let year = "2025";
+    let state = |client: &mut Client, branch: &str| {
+        let entry = zhibu_committee::branches(client).unwrap().into_iter().find(|e| e.uuid == branch).unwrap();
+        let reviews = zhibu_committee::review::reviews(client, Some(2025)).unwrap();
+        Submission::of(&entry, reviews.iter().find(|r| r.branch == branch && r.topic == SUBMISSION))
+    };
+    assert_eq!(state(&mut client, &a.2), Submission::Awaiting);
+    assert_eq!(state(&mut client, &silent), Submission::NotReported);
+    // Returning needs an opinion; a branch that never reported cannot be reviewed.
+    let error = super::cli::zhibu_fails(&[
+        "committee",
+        "review",
+        "--db-url",
+        &url,
+        "--branch",
+        &a.2,
+        "--year",
+        year,
+        "--return",
+    ]);
+    assert_eq!(error, format!("退回须写明意见（要支部改什么）：{}", a.2));
+    let error = super::cli::zhibu_fails(&[
+        "committee",
+        "review",
+        "--db-url",
+        &url,
+        "--branch",
+        &silent,
+        "--year",
+        year,
+        "--pass",
+    ]);
+    assert_eq!(error, format!("该支部尚未报送，无从审核：{silent}"));
+    super::cli::zhibu(&[
+        "committee",
+        "review",
+        "--db-url",
+        &url,
+        "--branch",
+        &a.2,
+        "--year",
+        year,
+        "--return",
+        "--opinion",
+        "第三季度支部党员大会记录缺少表决结果，请补充后重新报送",
+    ]);
+    super::cli::zhibu(&["committee", "review", "--db-url", &url, "--branch", &b.2, "--year", year, "--pass"]);
+    super::cli::zhibu(&["committee", "status", "--db-url", &url, "--year", year]);
+    assert_eq!(state(&mut client, &a.2), Submission::Returned);
+    assert_eq!(state(&mut client, &b.2), Submission::Passed);
+
+    // Each branch pulls only its own feedback, and cannot write any.
+    super::cli::zhibu(&["sync", "pull", "--db", a.0.to_str().unwrap(), "--from", &a.1]);
+    let store = zhibu_core::store::Store::open_existing(&a.0, "测试").unwrap();
+    let branch = store
+        .organizations()
+        .unwrap()
+        .into_iter()
+        .find(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
+        .unwrap();
+    let feedback = store.feedback(branch.id).unwrap();
+    assert_eq!(feedback.len(), 1);
+    assert_eq!(
+        (feedback[0].year, feedback[0].topic.as_str(), feedback[0].verdict.as_str()),
+        (2025, SUBMISSION, "退回")
+    );
+    assert!(feedback[0].opinion.contains("缺少表决结果"));
+    let overview = zhibu_core::services::overview::Overview::load(
+        &store,
+        &zhibu_core::rules::RuleSet::default(),
+        2025,
+        chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(overview.feedback.len(), 1, "the dashboard reads it");
+    drop(store);
+    let mut branch_b = Client::connect(&b.1, postgres::NoTls).unwrap();
+    let seen = zhibu_committee::review::reviews(&mut branch_b, None).unwrap();
+    assert_eq!(seen.iter().map(|r| r.branch.as_str()).collect::<Vec<_>>(), [b.2.as_str()]);
+    let forged = branch_b.execute("UPDATE zhibu.reviews SET verdict = '通过' WHERE branch_uuid = $1", &[&a.2]);
+    let error = forged.unwrap_err();
+    assert_eq!(error.code(), Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE), "{error:?}");
+    let forged = zhibu_committee::review::decide(&mut branch_b, &b.2, 2025, SUBMISSION, "通过", "");
+    let error = forged.unwrap_err().to_string();
+    assert!(error.contains("（42501）"), "insufficient privilege: {error}");
+
+    // The branch corrects and reports again: back in the queue.
+    let mut store = zhibu_core::store::Store::open_existing(&a.0, "测试").unwrap();
+    let member = store.members(None).unwrap()[0].clone();
+    let mut edited = member.record.clone();
+    edited.ethnicity = "回族".into();
+    store.write(|w| w.update_member(member.id, &edited)).unwrap();
+    drop(store);
+    super::cli::zhibu(&["sync", "push", "--db", a.0.to_str().unwrap(), "--to", &a.1]);
+    assert_eq!(state(&mut client, &a.2), Submission::Resubmitted);
+    super::cli::zhibu(&["committee", "review", "--db-url", &url, "--branch", &a.2, "--year", year, "--pass"]);
+    super::cli::zhibu(&["sync", "pull", "--db", a.0.to_str().unwrap(), "--from", &a.1]);
+    let store = zhibu_core::store::Store::open_existing(&a.0, "测试").unwrap();
+    let feedback = store.feedback(branch.id).unwrap();
+    assert_eq!(feedback.len(), 1, "the revised decision replaces the first");
+    assert_eq!(feedback[0].verdict, "通过");
 }

@@ -63,6 +63,8 @@ pub struct Overview {
     pub volunteers: Vec<Stored<crate::domain::VolunteerId, crate::domain::Volunteer>>,
     /// Every branch's service teams.
     pub teams: Vec<Stored<crate::domain::TeamId, crate::domain::ServiceTeam>>,
+    /// The committee's feedback to each branch, as last pulled (read-only).
+    pub feedback: Vec<(OrgId, crate::store::Feedback)>,
 }
 
 /// What a change touched, so that only that is read again.
@@ -125,6 +127,10 @@ impl Overview {
                 self.dues_payments = store.dues_payments(None)?;
                 self.volunteers = store.volunteers(None)?;
                 self.teams = store.service_teams(None)?;
+                self.feedback.clear();
+                for branch in self.orgs.iter().filter(|o| o.record.kind == crate::domain::OrgKind::Branch) {
+                    self.feedback.extend(store.feedback(branch.id)?.into_iter().map(|f| (branch.id, f)));
+                }
             }
             Touched::Members(before, after) => {
                 self.members = store.members(None)?;
