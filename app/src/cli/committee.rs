@@ -68,6 +68,18 @@ pub enum CommitteeCommand {
         #[arg(long)]
         json: bool,
     },
+    /// 星级评定跨支部排名：同一评定表的全部评定对象按总分排名，并核对各星级名额
+    Ranking {
+        /// 委员会数据库，也可用环境变量 ZHIBU_COMMITTEE_URL
+        #[arg(long, value_name = "URL", env = "ZHIBU_COMMITTEE_URL", hide_env_values = true)]
+        db_url: String,
+        /// 年度
+        #[arg(long)]
+        year: i32,
+        /// 输出 JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// 各支部的报送状态（未报送、待审核、已退回、已通过）和审核意见；列出尚未报送、需要催报的支部
     Status {
         /// 委员会数据库，也可用环境变量 ZHIBU_COMMITTEE_URL
@@ -147,6 +159,17 @@ pub fn run(command: CommitteeCommand) -> Result<()> {
             println!("已登记公钥：{}", branch.trim());
         }
         CommitteeCommand::Import { db_url, files } => import(&db_url, &files)?,
+        CommitteeCommand::Ranking { db_url, year, json } => {
+            let mut client = zhibu_committee::connect(&db_url)?;
+            let rankings = crate::rollup::rankings(&mut client, year)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rankings)?);
+            } else {
+                let names: std::collections::HashMap<String, String> =
+                    zhibu_committee::branches(&mut client)?.into_iter().map(|b| (b.uuid, b.name)).collect();
+                print!("{}", ranking_text(&rankings, &names));
+            }
+        }
         CommitteeCommand::Status { db_url, year } => {
             let mut client = zhibu_committee::connect(&db_url)?;
             print!("{}", status_text(&mut client, year)?);
@@ -321,4 +344,42 @@ fn status_text(client: &mut zhibu_committee::Client, year: i32) -> Result<String
         let _ = writeln!(out, "{line}");
     }
     Ok(out)
+}
+
+/// Each sheet's ranking: rank, subject, its branch, total and stars; then the quotas.
+fn ranking_text(
+    rankings: &[zhibu_core::services::received::Ranking],
+    branches: &std::collections::HashMap<String, String>,
+) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    if rankings.is_empty() {
+        let _ = writeln!(out, "该年度还没有支部报送星级评定结果");
+    }
+    for ranking in rankings {
+        let _ = writeln!(out, "{}年度 {}（{}个评定对象）", ranking.year, ranking.name, ranking.rows.len());
+        for row in &ranking.rows {
+            let _ = writeln!(
+                out,
+                "  第{}名\t{}\t{}\t{}分\t{}",
+                row.rank,
+                row.name,
+                branches.get(&row.branch).map_or(row.branch.as_str(), String::as_str),
+                row.total,
+                zhibu_core::domain::star_string(row.stars)
+            );
+        }
+        for quota in &ranking.quotas {
+            let _ = writeln!(
+                out,
+                "  {}星名额：不超过{}%，即{}个；实评{}个{}",
+                quota.stars,
+                quota.max_percent,
+                quota.allowed,
+                quota.count,
+                if quota.exceeded() { "，超出名额" } else { "" }
+            );
+        }
+    }
+    out
 }

@@ -731,3 +731,87 @@ fn the_committee_passes_or_returns_a_year_and_the_branch_pulls_its_feedback() {
     assert_eq!(feedback.len(), 1, "the revised decision replaces the first");
     assert_eq!(feedback[0].verdict, "通过");
 }
+
+#[test]
+fn the_committees_ranking_across_branches_equals_the_boards_of_one_pc_holding_them_all() {
+    let Some(admin) = admin() else { return };
+    let (url, _) = fresh_database(&admin);
+    super::cli::zhibu(&["committee", "init", "--db-url", &url]);
+    let dir = tempfile::tempdir().unwrap();
+    // One PC holding four branches (a 党委's own PC): its boards rank them all together.
+    let db = dir.path().join("town.db");
+    let mut store = zhibu_core::store::Store::open(&db, "测试").unwrap();
+    let options = zhibu_core::services::demo::DemoOptions { branches: 4, years: 2, seed: 41, ..Default::default() };
+    zhibu_core::services::demo::generate(&mut store, &options).unwrap();
+    drop(store);
+    super::cli::zhibu(&["sync", "id", "--db", db.to_str().unwrap()]);
+    let store = zhibu_core::store::Store::open_existing(&db, "测试").unwrap();
+    let branches: Vec<_> = store
+        .organizations()
+        .unwrap()
+        .into_iter()
+        .filter(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
+        .collect();
+    assert_eq!(branches.len(), 4);
+    for branch in &branches {
+        let uuid = store.branch_key(Some(branch.id)).unwrap();
+        let secret = {
+            let mut store = zhibu_core::store::Store::open_existing(&db, "测试").unwrap();
+            store.write(|w| w.signing_secret(branch.id, [0; 32])).unwrap()
+        };
+        let login = dir.path().join(format!("{}.txt", branch.id.0));
+        let key = zhibu_committee::package::public_key_hex(&secret);
+        super::cli::zhibu(&[
+            "committee",
+            "add-branch",
+            "--db-url",
+            &url,
+            "--branch",
+            &uuid,
+            "--name",
+            &branch.record.name,
+            "--out",
+            login.to_str().unwrap(),
+            "--key",
+            &key,
+        ]);
+        let file = dir.path().join(format!("{}.zbp", branch.id.0));
+        super::cli::zhibu(&[
+            "sync",
+            "export",
+            "--db",
+            db.to_str().unwrap(),
+            "--branch",
+            &branch.record.name,
+            "--out",
+            file.to_str().unwrap(),
+        ]);
+        super::cli::zhibu(&["committee", "import", "--db-url", &url, file.to_str().unwrap()]);
+    }
+    let mut client = zhibu_committee::connect(&url).unwrap();
+    let rankings = zhibu::rollup::rankings(&mut client, 2025).unwrap();
+    let mut keys: Vec<String> = store.rating_schemes().unwrap().into_iter().map(|s| s.record.key).collect();
+    keys.sort();
+    keys.dedup();
+    let mut compared = 0;
+    for key in keys {
+        let board = zhibu_core::services::rating::board(&store, &key, 2025, None).unwrap();
+        if board.rows.is_empty() {
+            assert!(rankings.iter().all(|r| r.key != key));
+            continue;
+        }
+        let ranking = rankings.iter().find(|r| r.key == key).unwrap();
+        let mut own: Vec<(String, String, u8, u32)> =
+            board.rows.iter().map(|r| (r.name.clone(), format!("{:.1}", r.total), r.stars, r.rank)).collect();
+        let mut theirs: Vec<(String, String, u8, u32)> =
+            ranking.rows.iter().map(|r| (r.name.clone(), format!("{:.1}", r.total), r.stars, r.rank)).collect();
+        own.sort();
+        theirs.sort();
+        assert_eq!(theirs, own, "{key}");
+        assert_eq!(ranking.quotas, board.quotas, "{key}");
+        compared += own.len();
+    }
+    assert!(compared >= 8, "branches and compounds were ranked: {compared}");
+    assert!(rankings.iter().all(|r| r.rows.windows(2).all(|w| w[0].rank <= w[1].rank)), "best first");
+    super::cli::zhibu(&["committee", "ranking", "--db-url", &url, "--year", "2025"]);
+}

@@ -164,3 +164,111 @@ pub fn ledger_range(rules: &RuleSet, year: i32) -> (NaiveDate, NaiveDate) {
     let to = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX);
     (rules::needed_from(rules, year), to)
 }
+
+/// One subject's place in a ranking across branches.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Ranked {
+    /// The branch that rated it (UUID).
+    pub branch: String,
+    /// The subject (UUID).
+    pub subject: String,
+    /// The subject's name.
+    pub name: String,
+    /// What kind of subject it is.
+    pub kind: crate::domain::RatingSubjectKind,
+    /// The total score.
+    pub total: f64,
+    /// The stars its own sheet gives the total.
+    pub stars: u8,
+    /// The competition rank across all branches (ties share a rank).
+    pub rank: u32,
+}
+
+/// Every subject rated on one sheet in one year, across branches, ranked, with the quotas of
+/// the sheet's newest version checked across them all.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Ranking {
+    /// The sheet's key.
+    pub key: String,
+    /// Its name (newest version's).
+    pub name: String,
+    /// The year.
+    pub year: i32,
+    /// The subjects, best first (ties by name).
+    pub rows: Vec<Ranked>,
+    /// Each quota: places ⌊subjects × share⌋ against the subjects at that level.
+    pub quotas: Vec<crate::domain::QuotaCheck>,
+}
+
+/// Ranks every star rating of `year` in `rows` (`(branch, kind, uuid, body)` of kinds
+/// `star_rating` and `rating_subject`, tombstones left out), one ranking per sheet key.
+pub fn rankings<'a>(
+    rows: impl IntoIterator<Item = (&'a str, &'a str, &'a str, &'a str)>,
+    year: i32,
+) -> Result<Vec<Ranking>, ServiceError> {
+    use crate::domain::{RatingScheme, RatingSubject};
+    /// A star rating as it arrives: its scores, subject and the sheet scored on.
+    #[derive(serde::Deserialize)]
+    struct Arrived {
+        year: i32,
+        subject: String,
+        scores: Vec<crate::domain::IndicatorScore>,
+        scheme_sheet: RatingScheme,
+    }
+    let corrupt =
+        |kind: &str, uuid: &str| StoreError::Corrupt { what: "上报的记录", value: format!("{kind} {uuid}") };
+    let mut subjects: HashMap<String, RatingSubject> = HashMap::new();
+    let mut results: Vec<(String, Arrived)> = Vec::new();
+    for (branch, kind, uuid, body) in rows {
+        match kind {
+            "rating_subject" => {
+                let mut value: Value = serde_json::from_str(body).map_err(|_| corrupt(kind, uuid))?;
+                // The ids inside (its branch, member, …) are not read here; any numbering does.
+                let mut received = Received::default();
+                received.decode(kind, &mut value);
+                let subject: RatingSubject = serde_json::from_value(value).map_err(|_| corrupt(kind, uuid))?;
+                subjects.insert(uuid.to_owned(), subject);
+            }
+            "star_rating" => {
+                let arrived: Arrived = serde_json::from_str(body).map_err(|_| corrupt(kind, uuid))?;
+                if arrived.year == year {
+                    results.push((branch.to_owned(), arrived));
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut by_key: std::collections::BTreeMap<String, Vec<(String, Arrived)>> = Default::default();
+    for (branch, arrived) in results {
+        by_key.entry(arrived.scheme_sheet.key.clone()).or_default().push((branch, arrived));
+    }
+    let mut out = Vec::new();
+    for (key, group) in by_key {
+        let Some(newest) = group.iter().map(|(_, a)| &a.scheme_sheet).max_by_key(|s| s.version).cloned() else {
+            continue;
+        };
+        let totals: Vec<f64> = group.iter().map(|(_, a)| a.scores.iter().map(|s| s.score).sum()).collect();
+        let ranks = crate::domain::ranks(&totals);
+        let mut rows: Vec<Ranked> = group
+            .into_iter()
+            .zip(totals)
+            .zip(ranks)
+            .map(|(((branch, arrived), total), rank)| {
+                let subject = subjects.get(&arrived.subject);
+                Ranked {
+                    branch,
+                    name: subject.map_or_else(|| arrived.subject.clone(), |s| s.name.clone()),
+                    kind: subject.map_or(arrived.scheme_sheet.subject_kind, |s| s.kind),
+                    stars: arrived.scheme_sheet.stars_for(total),
+                    subject: arrived.subject,
+                    total,
+                    rank,
+                }
+            })
+            .collect();
+        rows.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.name.cmp(&b.name)));
+        let stars: Vec<u8> = rows.iter().map(|r| r.stars).collect();
+        out.push(Ranking { quotas: crate::domain::check_quotas(&newest, &stars), key, name: newest.name, year, rows });
+    }
+    Ok(out)
+}

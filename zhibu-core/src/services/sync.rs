@@ -1,8 +1,10 @@
 //! A branch's change set (issue 17): everything of one branch changed after a counter, each
 //! record in its portable form — the record as `zhibu record show` prints it, with every local id
 //! replaced by the UUID of the record it names, so nothing of this PC's numbering leaves it —
-//! and a tombstone for each record deleted. The same change set goes straight to the committee's
-//! server or into a signed package file; building either is not this module's business.
+//! and a tombstone for each record deleted. A star rating carries a copy of the sheet it was
+//! scored on (`scheme_sheet`), since sheets are the installation's and do not travel otherwise.
+//! The same change set goes straight to the committee's server or into a signed package file;
+//! building either is not this module's business.
 
 use super::ServiceError;
 use crate::domain::{
@@ -147,6 +149,7 @@ pub fn change_set(store: &Store, branch: OrgId, after: u64) -> Result<ChangeSet,
     let upto = store.change_counter(Some(branch))?;
     let changes = store.changes_since(Some(branch), after)?;
     let uuids = Uuids::load(store)?;
+    let mut sheets: HashMap<i64, Value> = HashMap::new();
     let mut records = Vec::with_capacity(changes.len());
     for change in changes {
         let body = if change.deleted {
@@ -154,6 +157,20 @@ pub fn change_set(store: &Store, branch: OrgId, after: u64) -> Result<ChangeSet,
         } else {
             let id = store.id_of(&change.kind, &change.uuid)?;
             let mut body = record_json(store, &change.kind, id)?;
+            if change.kind == "star_rating"
+                && let Some(scheme) = body.get("scheme").and_then(Value::as_i64)
+            {
+                // The sheet travels with each result: sheets are the installation's, not the
+                // branch's, and the committee ranks and checks quotas by the sheet scored on
+                // (a version with results never changes, so the copy stays true).
+                let sheet = match sheets.get(&scheme) {
+                    Some(sheet) => sheet,
+                    None => sheets.entry(scheme).or_insert(record_json(store, "rating_scheme", scheme)?),
+                };
+                if let Value::Object(fields) = &mut body {
+                    fields.insert("scheme_sheet".into(), sheet.clone());
+                }
+            }
             uuids.encode(&change.kind, &mut body)?;
             Some(body)
         };
