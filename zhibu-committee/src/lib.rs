@@ -106,3 +106,29 @@ impl From<postgres::Error> for CommitteeError {
 pub fn connect(url: &str) -> Result<postgres::Client, CommitteeError> {
     Ok(postgres::Client::connect(url, postgres::NoTls)?)
 }
+
+/// What a connection string names, without its password: `user@host/database`, for titles and
+/// messages.
+pub fn describe(url: &str) -> String {
+    match url.parse::<postgres::Config>() {
+        Ok(config) => {
+            let host = config
+                .get_hosts()
+                .iter()
+                .map(|h| match h {
+                    postgres::config::Host::Tcp(name) => name.clone(),
+                    #[cfg(unix)]
+                    postgres::config::Host::Unix(path) => path.display().to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(",");
+            format!(
+                "{}@{}/{}",
+                config.get_user().unwrap_or(""),
+                if host.is_empty() { "localhost" } else { &host },
+                config.get_dbname().unwrap_or("")
+            )
+        }
+        Err(_) => "（连接串无法解析）".to_owned(),
+    }
+}

@@ -44,6 +44,9 @@ pub struct Cli {
     /// 用 OpenGL（glow）绘制窗口，而不是 wgpu（远程桌面等环境）
     #[arg(long)]
     pub glow: bool,
+    /// 以上级党组织身份打开窗口：查看各支部报送到该数据库的记录（postgresql://… 或 host=… user=…）
+    #[arg(long, value_name = "URL")]
+    pub committee: Option<String>,
     /// 要执行的命令（不带命令时打开窗口）
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -400,6 +403,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(dir) => dir,
         None => default_backup_dir()?,
     };
+    if let (Some(url), None) = (&cli.committee, &cli.command) {
+        let launch = crate::ui::LaunchOptions { screenshots: cli.screenshots, glow: cli.glow, started: Some(started) };
+        return crate::ui::run_committee(url.clone(), launch);
+    }
     let Some(command) = cli.command else {
         let paths = crate::ui::Paths { db, plugins_dir, cache_dir, backup_dir };
         let launch = crate::ui::LaunchOptions { screenshots: cli.screenshots, glow: cli.glow, started: Some(started) };

@@ -485,7 +485,7 @@ impl eframe::App for App {
 
 /// Follows the theme setting: the system's (light when the system does not say, as on most
 /// office desktops and under a bare X server), or light or dark as chosen.
-fn apply_theme(ctx: &egui::Context, setting: &str) {
+pub(super) fn apply_theme(ctx: &egui::Context, setting: &str) {
     let wanted = match setting {
         "light" => egui::ThemePreference::Light,
         "dark" => egui::ThemePreference::Dark,

@@ -5,6 +5,7 @@
 pub mod app;
 mod audit;
 pub mod command;
+pub mod committee;
 mod dashboard;
 mod dialogs;
 mod dues;
@@ -90,6 +91,37 @@ pub fn run(paths: Paths, operator: Option<String>, launch: LaunchOptions) -> Res
         }
         Err(error) => Err(anyhow::anyhow!("窗口无法启动：{error}")),
     }
+}
+
+/// Opens the committee's window on its database at `url` (`zhibu --committee URL`).
+pub fn run_committee(url: String, launch: LaunchOptions) -> Result<()> {
+    let renderer = if launch.glow || std::env::var_os("ZHIBU_RENDERER").is_some_and(|r| r == "glow") {
+        eframe::Renderer::Glow
+    } else {
+        eframe::Renderer::Wgpu
+    };
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("支部工作台 · 上级党组织")
+            .with_inner_size([1280.0, 760.0])
+            .with_min_inner_size([960.0, 600.0])
+            .with_icon(window_icon()),
+        renderer,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "支部工作台 · 上级党组织",
+        options,
+        Box::new(move |cc| {
+            fonts::install(&cc.egui_ctx);
+            let mut app = committee::CommitteeApp::new(url);
+            if let Some(dir) = launch.screenshots.clone() {
+                app.start_screenshot_tour(dir, launch.started);
+            }
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|error| anyhow::anyhow!("窗口无法启动：{error}"))
 }
 
 /// The window and taskbar icon: the same drawing as zhibu.exe's resource icon (scripts/make-icon.sh).

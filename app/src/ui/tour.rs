@@ -55,7 +55,7 @@ impl App {
                 Some(TourShot::ReportPreview) | None => format!("{:02}-report-preview.png", Screen::ALL.len() + 7),
             };
             let path = tour.dir.join(name);
-            if let Err(error) = save_png(&path, &image) {
+            if let Err(error) = super::widgets::save_color_image(&path, &image) {
                 eprintln!("截图保存失败（{error}）：{}", path.display());
             }
             tour.screens.pop();
@@ -247,16 +247,4 @@ fn screen_file(screen: Screen) -> &'static str {
         Screen::Audit => "audit",
         Screen::Settings => "settings",
     }
-}
-
-fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let [width, height] = image.size;
-    let mut rgba = Vec::with_capacity(width * height * 4);
-    for pixel in &image.pixels {
-        rgba.extend_from_slice(&pixel.to_array());
-    }
-    super::widgets::write_png(path, width as u32, height as u32, &rgba)
 }

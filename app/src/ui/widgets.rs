@@ -87,3 +87,16 @@ pub fn write_png(path: &std::path::Path, width: u32, height: u32, rgba: &[u8]) -
     writer.write_image_data(rgba).map_err(std::io::Error::other)?;
     writer.finish().map_err(std::io::Error::other)
 }
+
+/// Saves a screenshot as PNG (creating its folder).
+pub(super) fn save_color_image(path: &std::path::Path, image: &egui::ColorImage) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let [width, height] = image.size;
+    let mut rgba = Vec::with_capacity(width * height * 4);
+    for pixel in &image.pixels {
+        rgba.extend_from_slice(&pixel.to_array());
+    }
+    write_png(path, width as u32, height as u32, &rgba)
+}

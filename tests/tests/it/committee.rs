@@ -815,3 +815,69 @@ fn the_committees_ranking_across_branches_equals_the_boards_of_one_pc_holding_th
     assert!(rankings.iter().all(|r| r.rows.windows(2).all(|w| w[0].rank <= w[1].rank)), "best first");
     super::cli::zhibu(&["committee", "ranking", "--db-url", &url, "--year", "2025"]);
 }
+
+/// Steps the committee window until its background work is done and no command waits.
+fn settle_committee(harness: &mut egui_kittest::Harness<'_, zhibu::ui::committee::CommitteeApp>) {
+    let started = std::time::Instant::now();
+    harness.step();
+    while harness.state().is_busy() || !harness.state().commands.is_empty() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(120), "the committee's database did not answer");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        harness.step();
+    }
+    harness.run_steps(2);
+}
+
+#[test]
+fn the_committee_window_lists_who_reported_and_returns_a_year_with_an_opinion() {
+    use egui_kittest::kittest::Queryable;
+    let Some(admin) = admin() else { return };
+    let (url, name) = fresh_database(&admin);
+    zhibu_committee::init(&mut zhibu_committee::connect(&url).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (db, login, key) = branch_pc(dir.path(), &url, 51);
+    super::cli::zhibu(&["sync", "push", "--db", db.to_str().unwrap(), "--to", &login]);
+    let silent = uuid(&name, 88);
+    zhibu_committee::add_branch(&mut zhibu_committee::connect(&url).unwrap(), &silent, "桃源村党支部", None).unwrap();
+    let reported = zhibu_committee::branches(&mut zhibu_committee::connect(&url).unwrap())
+        .unwrap()
+        .into_iter()
+        .find(|b| b.uuid == key)
+        .unwrap()
+        .name;
+
+    let app = zhibu::ui::committee::CommitteeApp::new(url.clone());
+    assert!(!app.place.contains("password") && app.place.ends_with(&name), "{}", app.place);
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1360.0, 900.0])
+        .with_context_setup(zhibu::ui::fonts::install)
+        .build_eframe(move |_| app);
+    // The demo's year is 2025; the window opens on the year under review.
+    harness.state_mut().commands.push(zhibu::ui::committee::CommitteeCommand::Load(2025));
+    settle_committee(&mut harness);
+    assert!(harness.state().data.is_some(), "{:?}", harness.state().notice);
+    harness.get_by_label("请催报：桃源村党支部");
+    harness.get_by_label(&reported).click();
+    harness.run_steps(2);
+    settle_committee(&mut harness);
+    assert_eq!(harness.state().selected.as_deref(), Some(key.as_str()));
+    harness.get_by_label("审核意见（退回时必填）").click();
+    harness.run_steps(1);
+    harness.get_by_label("审核意见（退回时必填）").type_text("支部党员大会记录缺少表决结果");
+    harness.run_steps(2);
+    harness.get_by_label("退回").click();
+    harness.run_steps(2);
+    settle_committee(&mut harness);
+    let reviews = zhibu_committee::review::reviews(&mut zhibu_committee::connect(&url).unwrap(), Some(2025)).unwrap();
+    assert_eq!(reviews.len(), 1);
+    assert_eq!((reviews[0].branch.as_str(), reviews[0].verdict.as_str()), (key.as_str(), "退回"));
+    assert_eq!(reviews[0].opinion, "支部党员大会记录缺少表决结果");
+    harness.get_by_label("已退回，待支部修改");
+    // The other tabs draw from the same data.
+    harness.get_by_label("组织生活核查").click();
+    harness.run_steps(3);
+    harness.get_by_label("2025年度组织生活核查");
+    harness.get_by_label("星级排名").click();
+    harness.run_steps(3);
+    harness.get_by_label("2025年度星级评定排名");
+}
