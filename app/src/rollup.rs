@@ -69,23 +69,25 @@ pub fn compliance(
             .collect();
         Ok((branch, result, records))
     };
-    // Streams branch by branch from the server into chunks evaluated over the cores.
-    const CHUNK: usize = 64;
-    let mut evaluated: HashMap<String, (BranchCompliance, Vec<FindingRecords>)> = HashMap::new();
-    let mut chunk = Vec::with_capacity(CHUNK);
-    let mut flush = |chunk: &mut Vec<(String, Vec<zhibu_committee::Stored>)>| -> Result<()> {
-        let done: Vec<_> = chunk.par_drain(..).map(|(branch, rows)| evaluate(branch, rows)).collect::<Result<_>>()?;
-        evaluated.extend(done.into_iter().map(|(branch, result, records)| (branch, (result, records))));
-        Ok(())
-    };
-    zhibu_committee::records_by_branch(client, &received::LEDGER_KINDS, |branch, rows| -> Result<()> {
-        chunk.push((branch, rows));
-        if chunk.len() == CHUNK {
-            flush(&mut chunk)?;
-        }
-        Ok(())
-    })?;
-    flush(&mut chunk)?;
+    // The server's rows stream in on this thread while the cores decode and evaluate the
+    // branches already read (a bounded queue between them keeps memory to a few branches).
+    let (send, receive) = std::sync::mpsc::sync_channel::<(String, Vec<zhibu_committee::Stored>)>(16);
+    let (read, done) = std::thread::scope(|scope| {
+        let workers = scope.spawn(move || {
+            receive.into_iter().par_bridge().map(|(branch, rows)| evaluate(branch, rows)).collect::<Result<Vec<_>>>()
+        });
+        let read = zhibu_committee::records_by_branch(client, &received::LEDGER_KINDS, |branch, rows| -> Result<()> {
+            // A closed queue means the workers stopped on an error, which they report.
+            let _ = send.send((branch, rows));
+            Ok(())
+        });
+        drop(send);
+        (read, workers.join())
+    });
+    read?;
+    let done = done.map_err(|_| anyhow::anyhow!("核查线程意外退出"))??;
+    let mut evaluated: HashMap<String, (BranchCompliance, Vec<FindingRecords>)> =
+        done.into_iter().map(|(branch, result, records)| (branch, (result, records))).collect();
     Ok(entries
         .into_iter()
         .map(|entry| {

@@ -102,9 +102,64 @@ impl From<postgres::Error> for CommitteeError {
     }
 }
 
-/// Connects to the committee's database at `url` (`postgresql://…` or `host=… user=…`).
+/// The environment variable naming a PEM file of the root certificate a remote committee server's
+/// certificate is checked against, besides the system's (a committee's own CA, a self-signed server).
+pub const ROOT_CERT_VARIABLE: &str = "ZHIBU_PG_ROOT_CERT";
+
+/// Connects to the committee's database at `url` (`postgresql://…` or `host=… user=…`), over TLS
+/// whenever the server offers it (`sslmode=require` insists on it), the server's certificate checked
+/// against the system's roots and the one `ZHIBU_PG_ROOT_CERT` names, if set.
 pub fn connect(url: &str) -> Result<postgres::Client, CommitteeError> {
-    Ok(postgres::Client::connect(url, postgres::NoTls)?)
+    let root = std::env::var_os(ROOT_CERT_VARIABLE).map(std::path::PathBuf::from);
+    connect_with(url, root.as_deref())
+}
+
+/// [`connect`] with `root` as the extra root certificate (PEM).
+pub fn connect_with(url: &str, root: Option<&std::path::Path>) -> Result<postgres::Client, CommitteeError> {
+    Ok(postgres::Client::connect(url, tls(root)?)?)
+}
+
+/// Connects to `url`, first creating its database (named in the URL) when the server has none of
+/// that name — what `zhibu committee init` does, so setting up is one command once PostgreSQL is
+/// installed. Returns the connection and whether the database was created.
+pub fn connect_creating(url: &str) -> Result<(postgres::Client, bool), CommitteeError> {
+    let root = std::env::var_os(ROOT_CERT_VARIABLE).map(std::path::PathBuf::from);
+    match postgres::Client::connect(url, tls(root.as_deref())?) {
+        Ok(client) => Ok((client, false)),
+        Err(error) if error.code() == Some(&postgres::error::SqlState::INVALID_CATALOG_NAME) => {
+            let mut config: postgres::Config = url.parse()?;
+            let name = config.get_dbname().unwrap_or_default().to_owned();
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Err(CommitteeError::Invalid {
+                    what: "数据库名只能用字母、数字和下划线", value: name
+                });
+            }
+            config.dbname("postgres");
+            let mut server = config.connect(tls(root.as_deref())?)?;
+            // A name cannot be bound as a parameter; it was checked above.
+            server.batch_execute(&format!("CREATE DATABASE {name} ENCODING 'UTF8'"))?;
+            Ok((postgres::Client::connect(url, tls(root.as_deref())?)?, true))
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// The TLS connector: the system's roots, and `root` if given.
+fn tls(root: Option<&std::path::Path>) -> Result<postgres_native_tls::MakeTlsConnector, CommitteeError> {
+    let mut builder = native_tls::TlsConnector::builder();
+    if let Some(root) = root {
+        let pem = std::fs::read(root).map_err(|e| CommitteeError::Invalid {
+            what: "无法读取根证书文件",
+            value: format!("{e}：{}", root.display()),
+        })?;
+        let certificate = native_tls::Certificate::from_pem(&pem).map_err(|_| CommitteeError::Invalid {
+            what: "根证书文件不是PEM格式的证书",
+            value: root.display().to_string(),
+        })?;
+        builder.add_root_certificate(certificate);
+    }
+    let connector = builder.build().map_err(|e| CommitteeError::Database(format!("TLS无法初始化：{e}")))?;
+    Ok(postgres_native_tls::MakeTlsConnector::new(connector))
 }
 
 /// What a connection string names, without its password: `user@host/database`, for titles and

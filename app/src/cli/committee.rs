@@ -11,7 +11,7 @@ use std::path::PathBuf;
 /// `zhibu committee …`.
 #[derive(Debug, Subcommand)]
 pub enum CommitteeCommand {
-    /// 创建或升级委员会数据库的表结构（编号迁移，可重复执行）
+    /// 创建或升级委员会数据库（库不存在时先建库；表结构按编号迁移，可重复执行）
     Init {
         /// 委员会数据库（postgresql://… 或 host=… user=…），也可用环境变量 ZHIBU_COMMITTEE_URL
         #[arg(long, value_name = "URL", env = "ZHIBU_COMMITTEE_URL", hide_env_values = true)]
@@ -125,9 +125,13 @@ pub enum CommitteeCommand {
 pub fn run(command: CommitteeCommand) -> Result<()> {
     match command {
         CommitteeCommand::Init { db_url } => {
-            let mut client = zhibu_committee::connect(&db_url)?;
+            let (mut client, created) = zhibu_committee::connect_creating(&db_url)?;
             let version = zhibu_committee::init(&mut client)?;
-            println!("委员会数据库已就绪：结构版本 {version}");
+            println!(
+                "委员会数据库已就绪{}：{}，结构版本 {version}",
+                if created { "（新建）" } else { "" },
+                zhibu_committee::describe(&db_url)
+            );
         }
         CommitteeCommand::AddBranch { db_url, branch, name, out, key } => {
             let key = key.as_deref().map(zhibu_committee::package::parse_public_key).transpose()?;

@@ -63,7 +63,7 @@ pub fn run(store: &mut Store, command: SyncCommand) -> Result<()> {
             let (branch_uuid, acknowledged) = zhibu_committee::whoami(&mut client)?;
             let branch = own_branch(store, &branch_uuid)?;
             let after = u64::try_from(acknowledged).unwrap_or(0);
-            let set = change_set(store, branch.id, after)?;
+            let set = crate::reporting::change_set(store, branch.id, after)?;
             let pushed = zhibu_committee::push(&mut client, &branch_uuid, set.after, set.upto, &set.rows)?;
             store.write(|w| w.set_reported(branch.id, set.upto.max(0) as u64, Route::Push))?;
             println!(
@@ -101,7 +101,7 @@ pub fn run(store: &mut Store, command: SyncCommand) -> Result<()> {
         SyncCommand::Export { out, full, branch } => {
             let branch = chosen_branch(store, branch.as_deref())?;
             let after = if full { 0 } else { store.reported_upto(branch.id)? };
-            let set = change_set(store, branch.id, after)?;
+            let set = crate::reporting::change_set(store, branch.id, after)?;
             if set.rows.is_empty() {
                 println!(
                     "{}自上次报送（第 {after} 号变更）以来没有变更，未写报送包（要全部重发请加 --full）",
@@ -168,27 +168,4 @@ fn chosen_branch(store: &Store, wanted: Option<&str>) -> Result<Stored<OrgId, Or
             ),
         },
     }
-}
-
-/// The branch's change set after `after`, as the committee stores it.
-fn change_set(store: &Store, branch: OrgId, after: u64) -> Result<zhibu_committee::ChangeSet> {
-    let set = zhibu_core::services::sync::change_set(store, branch, after)?;
-    let counter = |c: u64| i64::try_from(c).unwrap_or(i64::MAX);
-    Ok(zhibu_committee::ChangeSet {
-        installation: set.installation,
-        branch: set.branch,
-        branch_name: set.branch_name,
-        after: counter(set.after),
-        upto: counter(set.upto),
-        rows: set
-            .records
-            .into_iter()
-            .map(|r| zhibu_committee::Row {
-                kind: r.kind,
-                uuid: r.uuid,
-                counter: counter(r.counter),
-                body: r.body.as_ref().map(ToString::to_string),
-            })
-            .collect(),
-    })
 }

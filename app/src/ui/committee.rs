@@ -110,6 +110,9 @@ pub struct CommitteeApp {
     pub commands: Vec<CommitteeCommand>,
     busy: Option<Receiver<Result<Done, String>>>,
     tour: Option<CommitteeTour>,
+    /// A frame is on screen: the first load waits for it, so it does not compete with the
+    /// window's own start for the cores.
+    drawn: bool,
 }
 
 impl CommitteeApp {
@@ -129,6 +132,7 @@ impl CommitteeApp {
             commands: Vec::new(),
             busy: None,
             tour: None,
+            drawn: false,
         };
         app.commands.push(CommitteeCommand::Load(app.year));
         app
@@ -301,8 +305,12 @@ struct CommitteeTour {
 impl eframe::App for CommitteeApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.poll(ctx);
-        // One step at a time: a command waits while the database is busy.
-        while self.busy.is_none() && !self.commands.is_empty() {
+        // One step at a time: a command waits while the database is busy (and the first until
+        // the first frame is drawn).
+        if !self.drawn {
+            ctx.request_repaint();
+        }
+        while self.drawn && self.busy.is_none() && !self.commands.is_empty() {
             let command = self.commands.remove(0);
             self.apply(ctx, command);
         }
@@ -382,6 +390,7 @@ impl eframe::App for CommitteeApp {
                 Tab::Ranking => ranking_ui(ui, data, self.year),
             }
         });
+        self.drawn = true;
     }
 }
 

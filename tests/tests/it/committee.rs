@@ -881,3 +881,53 @@ fn the_committee_window_lists_who_reported_and_returns_a_year_with_an_opinion() 
     harness.run_steps(3);
     harness.get_by_label("2025年度星级评定排名");
 }
+
+/// The throwaway cluster's folder (the socket's `host=`), where it keeps its TLS port and root.
+fn cluster_dir(admin: &str) -> std::path::PathBuf {
+    admin.split_whitespace().find_map(|kv| kv.strip_prefix("host=")).unwrap().into()
+}
+
+#[test]
+fn a_remote_server_is_reached_over_tls_checked_against_the_committees_root_certificate() {
+    let Some(admin) = admin() else { return };
+    let dir = cluster_dir(&admin);
+    let port = std::fs::read_to_string(dir.join("tls-port")).unwrap().trim().to_owned();
+    let password = admin.split_whitespace().find_map(|kv| kv.strip_prefix("password=")).unwrap();
+    let remote = format!("host=127.0.0.1 port={port} user=zhibu_admin password={password} dbname=postgres");
+    // Checked against the committee's root certificate: TLS it is.
+    let mut client =
+        zhibu_committee::connect_with(&format!("{remote} sslmode=require"), Some(&dir.join("root.crt"))).unwrap();
+    let ssl: bool = client.query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[]).unwrap().get(0);
+    assert!(ssl);
+    // A server whose certificate nothing vouches for is refused, with the reason, not the password.
+    let error = zhibu_committee::connect_with(&format!("{remote} sslmode=require"), None).err().unwrap().to_string();
+    assert!(error.starts_with("委员会数据库出错：") && error.contains("certificate"), "{error}");
+    assert!(!error.contains(password), "{error}");
+    // Plain TCP is refused by the server (TLS only), whatever the client would accept.
+    let error = zhibu_committee::connect_with(&format!("{remote} sslmode=disable"), None).err().unwrap().to_string();
+    assert!(error.contains("no encryption") || error.contains("pg_hba.conf"), "{error}");
+    // A root file that is not a certificate is named.
+    let bad = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(bad.path(), "不是证书").unwrap();
+    let error = zhibu_committee::connect_with(&remote, Some(bad.path())).err().unwrap().to_string();
+    assert_eq!(error, format!("根证书文件不是PEM格式的证书：{}", bad.path().display()));
+    // The title shows where, never the password.
+    assert_eq!(zhibu_committee::describe(&remote), "zhibu_admin@127.0.0.1/postgres");
+    assert!(!zhibu_committee::describe("postgresql://a:secret@server:5432/zhibu").contains("secret"));
+}
+
+#[test]
+fn init_makes_the_committees_database_when_the_server_has_none() {
+    let Some(admin) = admin() else { return };
+    let mut bytes = [0u8; 4];
+    std::fs::File::open("/dev/urandom").and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes)).unwrap();
+    let name = format!("zhibu_new_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
+    let url = format!("{admin} dbname={name}");
+    super::cli::zhibu(&["committee", "init", "--db-url", &url]);
+    let mut client = zhibu_committee::connect(&url).unwrap();
+    assert_eq!(zhibu_committee::schema_version(&mut client).unwrap(), zhibu_committee::MIGRATIONS.len() as i64);
+    // Again: the database is there, nothing is made twice.
+    super::cli::zhibu(&["committee", "init", "--db-url", &url]);
+    let error = super::cli::zhibu_fails(&["committee", "init", "--db-url", &format!("{admin} dbname=a-b")]);
+    assert_eq!(error, "数据库名只能用字母、数字和下划线：a-b");
+}

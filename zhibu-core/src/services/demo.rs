@@ -343,7 +343,14 @@ fn create_register(
             registered_on: Some(date(first_year, rng.random_range(1..=6), rng.random_range(1..=28))),
             note: String::new(),
         };
-        out.push(w.create_volunteer(&volunteer)?);
+        let mut volunteer = volunteer;
+        let id = loop {
+            match w.create_volunteer(&volunteer) {
+                Err(error) if id_taken(&error) => volunteer.id_number = Some(id_number(&mut rng, birth, gender)),
+                other => break other?,
+            }
+        };
+        out.push(id);
         summary.volunteers += 1;
     }
     Ok(out)
@@ -562,6 +569,15 @@ fn person_name(rng: &mut ChaCha8Rng, gender: Gender) -> String {
     name
 }
 
+/// Whether `error` says a made-up ID number is already someone's (a member's or a volunteer's).
+fn id_taken(error: &crate::store::StoreError) -> bool {
+    match error {
+        crate::store::StoreError::Duplicate { what, .. } => *what == "身份证号",
+        crate::store::StoreError::Invalid(invalid) => invalid.field == "身份证号",
+        _ => false,
+    }
+}
+
 /// A valid 18-character ID number for a birth date and gender (GB 11643 check character).
 fn id_number(rng: &mut ChaCha8Rng, birth: NaiveDate, gender: Gender) -> IdNumber {
     loop {
@@ -667,7 +683,7 @@ fn create_branch(
         };
         let in_service = category == BranchCategory::Community && rng.random_bool(0.35);
         let name = person_name(rng, gender);
-        let member = Member {
+        let mut member = Member {
             name: name.clone(),
             gender,
             birth_date: birth,
@@ -692,7 +708,13 @@ fn create_branch(
             }),
             details: crate::domain::MemberDetails::default(),
         };
-        let member_id = w.create_member(&member)?;
+        // Tens of thousands of made-up ID numbers can meet (same place, day and sequence): draw again.
+        let member_id = loop {
+            match w.create_member(&member) {
+                Err(error) if id_taken(&error) => member.id_number = id_number(rng, birth, gender),
+                other => break other?,
+            }
+        };
         summary.members += 1;
         // One branch in five has a member away working elsewhere for most of the last year.
         let away = (m == options.members_per_branch - 1 && index % 5 == 1).then(|| {

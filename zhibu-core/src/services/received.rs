@@ -80,12 +80,75 @@ impl Received {
         uuid: &str,
         body: &str,
     ) -> Result<(i64, T), ServiceError> {
-        let corrupt = || StoreError::Corrupt { what: "上报的记录", value: format!("{kind} {uuid}") };
-        let mut value: Value = serde_json::from_str(body).map_err(|_| corrupt())?;
-        self.decode(kind, &mut value);
-        let record = serde_json::from_value(value).map_err(|_| corrupt())?;
+        let corrupt = || StoreError::Corrupt { what: "支部报送记录", value: format!("{kind} {uuid}") };
+        let text = self.rewrite(kind, body).ok_or_else(corrupt)?;
+        let record = serde_json::from_str(&text).map_err(|_| corrupt())?;
         Ok((self.id(kind, uuid), record))
     }
+
+    /// `body` (compact JSON as the branch wrote it) with the UUID under every naming field — a
+    /// string, or an array of strings — replaced by its id, in one pass over the text, so the record
+    /// is then read straight into its type (thousands of attendance entries a branch; building a
+    /// generic JSON tree first took twice as long). `None` if the text is not well-formed.
+    fn rewrite(&mut self, record_kind: &str, body: &str) -> Option<String> {
+        let bytes = body.as_bytes();
+        let mut out = String::with_capacity(body.len());
+        let mut copied = 0; // bytes of `body` already in `out`
+        let mut i = 0;
+        // The naming kind of the key just read, while its value is ahead.
+        let mut pending: Option<&'static str> = None;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'"' => {
+                    let end = string_end(bytes, i)?;
+                    let text = &body[i + 1..end];
+                    let mut after = end + 1;
+                    while bytes.get(after).is_some_and(u8::is_ascii_whitespace) {
+                        after += 1;
+                    }
+                    if bytes.get(after) == Some(&b':') {
+                        // A key: is its value a reference?
+                        pending = named_kind(record_kind, text);
+                        i = after + 1;
+                        continue;
+                    }
+                    if let Some(kind) = pending {
+                        // A reference (or one element of an array of them): the string becomes its id.
+                        out.push_str(&body[copied..i]);
+                        out.push_str(&self.id(kind, text).to_string());
+                        copied = end + 1;
+                    }
+                    i = end + 1;
+                    continue;
+                }
+                // Inside an array under a naming key the next elements are references too; any
+                // other structure ends it.
+                b'[' | b',' | b' ' => {}
+                b']' | b'{' | b'}' => pending = None,
+                _ => {
+                    if pending.is_some() && !matches!(bytes[i], b'0'..=b'9' | b'-' | b'n' | b'u' | b'l') {
+                        pending = None;
+                    }
+                }
+            }
+            i += 1;
+        }
+        out.push_str(&body[copied..]);
+        Some(out)
+    }
+}
+
+/// The index of the quote closing the string that opens at `start` (backslash escapes skipped).
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// Decodes one branch's received rows (`(kind, uuid, body)`, tombstones left out) into the
@@ -216,7 +279,7 @@ pub fn rankings<'a>(
         scheme_sheet: RatingScheme,
     }
     let corrupt =
-        |kind: &str, uuid: &str| StoreError::Corrupt { what: "上报的记录", value: format!("{kind} {uuid}") };
+        |kind: &str, uuid: &str| StoreError::Corrupt { what: "支部报送记录", value: format!("{kind} {uuid}") };
     let mut subjects: HashMap<String, RatingSubject> = HashMap::new();
     let mut results: Vec<(String, Arrived)> = Vec::new();
     for (branch, kind, uuid, body) in rows {

@@ -62,22 +62,20 @@ pub(super) fn named_kind(record_kind: &str, field: &str) -> Option<&'static str>
     })
 }
 
-/// Local id → UUID of every record of the kinds ids may name (read once per change set).
-struct Uuids(HashMap<&'static str, HashMap<i64, String>>);
+/// Local id → UUID of the records a change set names, looked up as they are met (a PC holding
+/// many branches has far more records than one branch's set names) and remembered.
+struct Uuids<'a> {
+    store: &'a Store,
+    known: HashMap<(&'static str, i64), String>,
+}
 
-impl Uuids {
-    fn load(store: &Store) -> Result<Self, StoreError> {
-        let mut map = HashMap::new();
-        for kind in
-            ["organization", "member", "rating_subject", "rating_scheme", "volunteer", "service_team", "meeting"]
-        {
-            map.insert(kind, store.uuids_of(kind)?);
-        }
-        Ok(Self(map))
+impl<'a> Uuids<'a> {
+    fn load(store: &'a Store) -> Result<Self, StoreError> {
+        Ok(Self { store, known: HashMap::new() })
     }
 
     /// `value` with every id under a naming field replaced by its UUID (recursively).
-    fn encode(&self, record_kind: &str, value: &mut Value) -> Result<(), ServiceError> {
+    fn encode(&mut self, record_kind: &str, value: &mut Value) -> Result<(), ServiceError> {
         match value {
             Value::Object(fields) => {
                 for (field, inner) in fields.iter_mut() {
@@ -97,16 +95,22 @@ impl Uuids {
         Ok(())
     }
 
-    fn replace(&self, kind: &'static str, value: &mut Value) -> Result<(), ServiceError> {
+    fn replace(&mut self, kind: &'static str, value: &mut Value) -> Result<(), ServiceError> {
         match value {
             Value::Number(n) => {
                 let id = n.as_i64().unwrap_or_default();
-                let uuid = self
-                    .0
-                    .get(kind)
-                    .and_then(|m| m.get(&id))
-                    .ok_or(StoreError::NotFound { kind: "被引用的记录", id })?;
-                *value = Value::String(uuid.clone());
+                let uuid = match self.known.get(&(kind, id)) {
+                    Some(uuid) => uuid.clone(),
+                    None => {
+                        let uuid = self
+                            .store
+                            .record_uuid(kind, id)
+                            .map_err(|_| StoreError::NotFound { kind: "被引用的记录", id })?;
+                        self.known.insert((kind, id), uuid.clone());
+                        uuid
+                    }
+                };
+                *value = Value::String(uuid);
             }
             Value::Array(items) => {
                 for item in items {
@@ -148,7 +152,7 @@ fn record_json(store: &Store, kind: &str, id: i64) -> Result<Value, ServiceError
 pub fn change_set(store: &Store, branch: OrgId, after: u64) -> Result<ChangeSet, ServiceError> {
     let upto = store.change_counter(Some(branch))?;
     let changes = store.changes_since(Some(branch), after)?;
-    let uuids = Uuids::load(store)?;
+    let mut uuids = Uuids::load(store)?;
     let mut sheets: HashMap<i64, Value> = HashMap::new();
     let mut records = Vec::with_capacity(changes.len());
     for change in changes {

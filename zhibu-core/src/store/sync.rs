@@ -98,7 +98,8 @@ impl Store {
     pub fn record_uuid(&self, kind: &str, id: i64) -> Result<String> {
         let table = table_of(kind)?;
         self.conn
-            .query_row(&format!("SELECT uuid FROM {table} WHERE id = ?1"), [id], |r| r.get(0))
+            .prepare_cached(&format!("SELECT uuid FROM {table} WHERE id = ?1"))?
+            .query_row([id], |r| r.get(0))
             .optional()?
             .ok_or(StoreError::NotFound { kind: "记录", id })
     }
@@ -107,7 +108,8 @@ impl Store {
     pub fn id_of(&self, kind: &str, uuid: &str) -> Result<i64> {
         let table = table_of(kind)?;
         self.conn
-            .query_row(&format!("SELECT id FROM {table} WHERE uuid = ?1"), [uuid], |r| r.get(0))
+            .prepare_cached(&format!("SELECT id FROM {table} WHERE uuid = ?1"))?
+            .query_row([uuid], |r| r.get(0))
             .optional()?
             .ok_or_else(|| StoreError::Corrupt { what: "记录标识", value: uuid.to_owned() })
     }

@@ -220,3 +220,48 @@ fn a_change_set_carries_every_changed_record_with_uuids_for_ids_and_tombstones_f
     assert_eq!(since.records[1].uuid, team_uuid);
     assert_eq!(since.records[0].body.as_ref().unwrap()["ethnicity"], "满族");
 }
+
+#[test]
+fn a_change_set_decodes_back_into_the_records_it_was_made_from() {
+    let mut fx = Fixture::new().unwrap();
+    let branch = fx.branch;
+    let members = fx.add_members(3).unwrap();
+    // Text that looks like a reference, quotes and backslashes must come through untouched.
+    let mut m = meeting(branch, MeetingKind::GeneralMeeting, day(2025, 3, 10), &members, 2);
+    m.title = r#"学习"member":"00000000-0000-4000-8000-000000000000"与\路径"#.into();
+    m.place = "党群服务中心[二楼]{会议室}".into();
+    let id = fx.store.write(|w| w.create_meeting(&m)).unwrap();
+    let set = crate::services::sync::change_set(&fx.store, branch, 0).unwrap();
+    let rows: Vec<(String, String, String)> = set
+        .records
+        .iter()
+        .filter_map(|r| Some((r.kind.clone(), r.uuid.clone(), r.body.as_ref()?.to_string())))
+        .collect();
+    let received = crate::services::received::decode(
+        rows.iter().map(|(k, u, b)| (k.as_str(), u.as_str(), b.as_str())),
+        day(2025, 1, 1),
+        day(2025, 12, 31),
+    )
+    .unwrap();
+    let ledger = &received.ledger;
+    assert_eq!(ledger.members.len(), 3);
+    assert_eq!(ledger.meetings.len(), 1);
+    let decoded = &ledger.meetings[0].record;
+    assert_eq!((decoded.title.as_str(), decoded.place.as_str()), (m.title.as_str(), m.place.as_str()));
+    // Every reference names the same record as on the PC, through the UUIDs.
+    let uuid_of_member = |local: crate::domain::MemberId| fx.store.record_uuid("member", local.0).unwrap();
+    let decoded_attendance: Vec<(String, crate::domain::Presence)> = decoded
+        .attendance
+        .iter()
+        .map(|a| (received.uuid_of(a.member.0).unwrap().to_owned(), a.presence.clone()))
+        .collect();
+    let original: Vec<(String, crate::domain::Presence)> =
+        m.attendance.iter().map(|a| (uuid_of_member(a.member), a.presence.clone())).collect();
+    assert_eq!(decoded_attendance, original);
+    assert_eq!(received.uuid_of(decoded.branch.0).unwrap(), fx.store.branch_key(Some(branch)).unwrap());
+    assert_eq!(received.uuid_of(ledger.meetings[0].id.0).unwrap(), fx.store.record_uuid("meeting", id.0).unwrap());
+    // A body that is not JSON is named, not guessed at.
+    let broken = [("member", "x", "{\"name\":\"王")];
+    let error = crate::services::received::decode(broken, day(2025, 1, 1), day(2025, 12, 31)).unwrap_err();
+    assert_eq!(error.to_string(), "数据库中的支部报送记录无法识别：member x");
+}
