@@ -14,7 +14,7 @@ fi
 cargo build --release --locked -p app
 export ZHIBU_BIN="${CARGO_TARGET_DIR:-$PWD/target}/release/zhibu"
 cargo bench --locked -p tests --bench zhibu -- --out BENCHMARKS.md
-ZHIBU_TEST_PG=$(scripts/pg-cluster.sh start)
+ZHIBU_TEST_PG=$(scripts/pg-cluster.sh start --durable)
 export ZHIBU_TEST_PG
 pg_dir=$(printf '%s' "$ZHIBU_TEST_PG" | sed -n 's/^host=\([^ ]*\) .*/\1/p')
 trap 'scripts/pg-cluster.sh stop "$pg_dir"' EXIT

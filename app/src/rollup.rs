@@ -117,3 +117,29 @@ pub fn rankings(client: &mut zhibu_committee::Client, year: i32) -> Result<Vec<r
         year,
     )?)
 }
+
+/// Each branch's secretary as its reported records name them (the newest term's 书记), by branch
+/// UUID — the name the 述职评议考核 meeting lists a branch's ballots under.
+pub fn secretaries(client: &mut zhibu_committee::Client) -> Result<HashMap<String, String>> {
+    let mut out = HashMap::new();
+    let far = chrono::NaiveDate::MIN;
+    zhibu_committee::records_by_branch(
+        client,
+        &["organization", "committee_term", "member"],
+        |branch, rows| -> Result<()> {
+            let decoded =
+                received::decode(rows.iter().map(|r| (r.kind.as_str(), r.uuid.as_str(), r.body.as_str())), far, far)?;
+            let ledger = &decoded.ledger;
+            let own = ledger.organizations.iter().find(|o| decoded.uuid_of(o.id.0) == Some(branch.as_str()));
+            let term = own
+                .and_then(|org| ledger.terms.iter().filter(|t| t.record.org == org.id).max_by_key(|t| t.record.number));
+            let secretary = term
+                .and_then(|t| t.record.roles.iter().find(|r| r.role == zhibu_core::domain::CommitteeRole::Secretary));
+            if let Some(member) = secretary.and_then(|r| ledger.members.iter().find(|m| m.id == r.member)) {
+                out.insert(branch, member.record.name.clone());
+            }
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}

@@ -209,7 +209,7 @@ fn main() {
     let _ = writeln!(
         table,
         "Command: `scripts/bench.sh` (`cargo bench -p tests --bench committee -- --append BENCHMARKS.md`, a throwaway \
-         PostgreSQL {} cluster on a local socket, same machine). {} demo branches, 40 members and one year each (four demo \
+         PostgreSQL {} cluster with fsync on (`scripts/pg-cluster.sh start --durable`) on a local socket, same machine). {} demo branches, 40 members and one year each (four demo \
          databases of {per_town}), {rows} records in all.\n",
         server_version(&mut client),
         packages.len()

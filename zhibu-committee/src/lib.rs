@@ -4,6 +4,7 @@
 //! a branch's credentials write and read only its own rows), and gives the committee's role read
 //! access to everything. It never touches a branch's SQLite file: records reach it as change sets.
 
+pub mod duty;
 pub mod package;
 mod push;
 mod read;

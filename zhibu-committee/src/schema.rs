@@ -9,6 +9,7 @@ use postgres::Client;
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "0001_schema.sql", include_str!("../migrations/0001_schema.sql")),
     (2, "0002_reviews.sql", include_str!("../migrations/0002_reviews.sql")),
+    (3, "0003_duty_meetings.sql", include_str!("../migrations/0003_duty_meetings.sql")),
 ];
 
 /// The schema version of the database (0 for one never initialised).

@@ -110,6 +110,57 @@ pub enum CommitteeCommand {
         #[arg(long, default_value = "")]
         opinion: String,
     },
+    /// 登记年终述职评议考核会议（各支部书记集中述职，一年一次；已登记的更正）
+    DutyMeeting {
+        /// 委员会数据库，也可用环境变量 ZHIBU_COMMITTEE_URL
+        #[arg(long, value_name = "URL", env = "ZHIBU_COMMITTEE_URL", hide_env_values = true)]
+        db_url: String,
+        /// 考核的年度
+        #[arg(long)]
+        year: i32,
+        /// 会议日期
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        held_on: chrono::NaiveDate,
+        /// 应到人数（参加测评的人数）
+        #[arg(long)]
+        voters: i32,
+        /// 会议名称（默认“某年度党组织书记抓基层党建工作述职评议考核会议”）
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// 录入一位支部书记的测评票（好,较好,一般,差），按规则得出等次；确定的等次不同须写理由，结果下发到支部
+    Ballot {
+        /// 委员会数据库，也可用环境变量 ZHIBU_COMMITTEE_URL
+        #[arg(long, value_name = "URL", env = "ZHIBU_COMMITTEE_URL", hide_env_values = true)]
+        db_url: String,
+        /// 年度
+        #[arg(long)]
+        year: i32,
+        /// 支部标识（UUID）
+        #[arg(long, value_name = "UUID")]
+        branch: String,
+        /// 票数：好,较好,一般,差（如 30,8,2,0）
+        #[arg(long, value_name = "好,较好,一般,差")]
+        votes: String,
+        /// 确定的等次（好、较好、一般、差；默认按票数得出的）
+        #[arg(long)]
+        grade: Option<String>,
+        /// 确定的等次与票数得出的不同时的理由
+        #[arg(long, default_value = "")]
+        reason: String,
+        /// 书记姓名（默认取支部报送的支委会中的书记）
+        #[arg(long)]
+        secretary: Option<String>,
+    },
+    /// 年终述职评议考核结果：各书记的票数、按规则的等次、确定的等次，各等次人数
+    DutyResults {
+        /// 委员会数据库，也可用环境变量 ZHIBU_COMMITTEE_URL
+        #[arg(long, value_name = "URL", env = "ZHIBU_COMMITTEE_URL", hide_env_values = true)]
+        db_url: String,
+        /// 年度
+        #[arg(long)]
+        year: i32,
+    },
     /// 导入支部的报送包（可一次导入多个，按各支部的变更顺序导入；被改动、重复、缺号或非本委员会支部的包拒绝导入）
     Import {
         /// 委员会数据库，也可用环境变量 ZHIBU_COMMITTEE_URL
@@ -173,6 +224,61 @@ pub fn run(command: CommitteeCommand) -> Result<()> {
                     zhibu_committee::branches(&mut client)?.into_iter().map(|b| (b.uuid, b.name)).collect();
                 print!("{}", ranking_text(&rankings, &names));
             }
+        }
+        CommitteeCommand::DutyMeeting { db_url, year, held_on, voters, title } => {
+            let mut client = zhibu_committee::connect(&db_url)?;
+            let title = title.unwrap_or_else(|| format!("{year}年度党组织书记抓基层党建工作述职评议考核会议"));
+            let meeting = zhibu_committee::duty::DutyMeeting {
+                year,
+                held_on: held_on.format("%Y-%m-%d").to_string(),
+                title,
+                voters_expected: voters,
+            };
+            zhibu_committee::duty::hold(&mut client, &meeting)?;
+            println!("已登记：{}（{}，应到{}人）", meeting.title, meeting.held_on, voters);
+        }
+        CommitteeCommand::Ballot { db_url, year, branch, votes, grade, reason, secretary } => {
+            let votes = parse_votes(&votes)?;
+            let rules = zhibu_core::rules::RuleSet::default();
+            let tally = zhibu_core::domain::BallotTally {
+                excellent: votes[0].unsigned_abs(),
+                good: votes[1].unsigned_abs(),
+                fair: votes[2].unsigned_abs(),
+                poor: votes[3].unsigned_abs(),
+            };
+            let (pointed, _) = zhibu_core::rules::review_grade(&tally, &rules.duty_review);
+            let decided = match grade.as_deref().map(str::trim) {
+                None | Some("") => pointed,
+                Some(label) => zhibu_core::domain::ReviewGrade::ALL
+                    .into_iter()
+                    .find(|g| g.label() == label)
+                    .with_context(|| format!("等次应为好、较好、一般或差：{label}"))?,
+            };
+            let mut client = zhibu_committee::connect(&db_url)?;
+            let branch = branch.trim().to_owned();
+            let secretary = match secretary {
+                Some(name) => name.trim().to_owned(),
+                None => crate::rollup::secretaries(&mut client)?
+                    .remove(&branch)
+                    .with_context(|| format!("支部报送的记录中找不到书记，请用 --secretary 写明：{branch}"))?,
+            };
+            let ballot = zhibu_committee::duty::Ballot {
+                branch,
+                secretary,
+                votes,
+                ballot_grade: pointed.label().to_owned(),
+                grade: decided.label().to_owned(),
+                reason,
+            };
+            zhibu_committee::duty::enter(&mut client, year, &ballot)?;
+            println!(
+                "已录入：{}，好{}票、较好{}票、一般{}票、差{}票，按规则为“{}”，确定为“{}”",
+                ballot.secretary, votes[0], votes[1], votes[2], votes[3], ballot.ballot_grade, ballot.grade
+            );
+        }
+        CommitteeCommand::DutyResults { db_url, year } => {
+            let mut client = zhibu_committee::connect(&db_url)?;
+            print!("{}", duty_text(&mut client, year)?);
         }
         CommitteeCommand::Status { db_url, year } => {
             let mut client = zhibu_committee::connect(&db_url)?;
@@ -386,4 +492,49 @@ fn ranking_text(
         }
     }
     out
+}
+
+/// `好,较好,一般,差` votes as four counts.
+fn parse_votes(text: &str) -> Result<[i32; 4]> {
+    let parts: Vec<&str> = text.split([',', '，']).map(str::trim).collect();
+    let counts: Vec<i32> = parts.iter().filter_map(|p| p.parse::<i32>().ok().filter(|n| *n >= 0)).collect();
+    <[i32; 4]>::try_from(counts)
+        .ok()
+        .filter(|_| parts.len() == 4)
+        .with_context(|| format!("票数应为“好,较好,一般,差”四个非负整数：{text}"))
+}
+
+/// The meeting's results: each secretary, then the count per grade.
+fn duty_text(client: &mut zhibu_committee::Client, year: i32) -> Result<String> {
+    use std::fmt::Write as _;
+    let Some(meeting) = zhibu_committee::duty::meeting(client, year)? else {
+        bail!("该年度还没有述职评议考核会议：{year}");
+    };
+    let names: std::collections::HashMap<String, String> =
+        zhibu_committee::branches(client)?.into_iter().map(|b| (b.uuid, b.name)).collect();
+    let ballots = zhibu_committee::duty::ballots(client, year)?;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}（{}，应到{}人）", meeting.title, meeting.held_on, meeting.voters_expected);
+    for b in &ballots {
+        let _ = writeln!(
+            out,
+            "{}\t{}\t好{} 较好{} 一般{} 差{}\t按规则：{}\t确定：{}{}",
+            b.secretary,
+            names.get(&b.branch).map_or(b.branch.as_str(), String::as_str),
+            b.votes[0],
+            b.votes[1],
+            b.votes[2],
+            b.votes[3],
+            b.ballot_grade,
+            b.grade,
+            if b.reason.is_empty() { String::new() } else { format!("（{}）", b.reason) }
+        );
+    }
+    let counts: Vec<String> = zhibu_core::domain::ReviewGrade::ALL
+        .iter()
+        .map(|g| format!("{}{}人", g.label(), ballots.iter().filter(|b| b.grade == g.label()).count()))
+        .collect();
+    let missing = names.len().saturating_sub(ballots.len());
+    let _ = writeln!(out, "共{}人：{}；尚未录入{}个支部", ballots.len(), counts.join("、"), missing);
+    Ok(out)
 }

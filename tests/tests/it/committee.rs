@@ -931,3 +931,100 @@ fn init_makes_the_committees_database_when_the_server_has_none() {
     let error = super::cli::zhibu_fails(&["committee", "init", "--db-url", &format!("{admin} dbname=a-b")]);
     assert_eq!(error, "数据库名只能用字母、数字和下划线：a-b");
 }
+
+#[test]
+fn the_year_end_review_meeting_grades_each_secretary_by_the_ballots_and_tells_the_branch() {
+    let Some(admin) = admin() else { return };
+    let (url, _) = fresh_database(&admin);
+    zhibu_committee::init(&mut zhibu_committee::connect(&url).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let a = branch_pc(dir.path(), &url, 61);
+    let b = branch_pc(dir.path(), &url, 62);
+    for (db, login, _) in [&a, &b] {
+        super::cli::zhibu(&["sync", "push", "--db", db.to_str().unwrap(), "--to", login]);
+    }
+    let ballot = |branch: &str, votes: &str, extra: &[&str]| {
+        let mut args = vec![
+            "committee",
+            "ballot",
+            "--db-url",
+            url.as_str(),
+            "--year",
+            "2025",
+            "--branch",
+            branch,
+            "--votes",
+            votes,
+        ];
+        args.extend_from_slice(extra);
+        args.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let run = |args: Vec<String>| super::cli::zhibu(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let fails = |args: Vec<String>| super::cli::zhibu_fails(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(fails(ballot(&a.2, "30,8,2,0", &[])).starts_with("该年度还没有述职评议考核会议"));
+    super::cli::zhibu(&[
+        "committee",
+        "duty-meeting",
+        "--db-url",
+        &url,
+        "--year",
+        "2025",
+        "--held-on",
+        "2026-01-10",
+        "--voters",
+        "40",
+    ]);
+    // The ballots point to 好 (75% 好, no 差); the secretary is the one the branch reported.
+    run(ballot(&a.2, "30,8,2,0", &[]));
+    let store = zhibu_core::store::Store::open_existing(&a.0, "测试").unwrap();
+    let branch = store
+        .organizations()
+        .unwrap()
+        .into_iter()
+        .find(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
+        .unwrap();
+    let term = store.terms(branch.id).unwrap().into_iter().max_by_key(|t| t.record.number).unwrap();
+    let secretary = term.record.roles.iter().find(|r| r.role == zhibu_core::domain::CommitteeRole::Secretary).unwrap();
+    let secretary = store.member(secretary.member).unwrap().name;
+    drop(store);
+    let mut client = zhibu_committee::connect(&url).unwrap();
+    let ballots = zhibu_committee::duty::ballots(&mut client, 2025).unwrap();
+    assert_eq!(ballots.len(), 1);
+    assert_eq!(
+        (ballots[0].secretary.as_str(), ballots[0].ballot_grade.as_str(), ballots[0].grade.as_str()),
+        (secretary.as_str(), "好", "好")
+    );
+    // 10 好 + 20 较好 of 40 points to 较好; deciding 好 needs a reason.
+    let error = fails(ballot(&b.2, "10,20,8,2", &["--grade", "好", "--secretary", "李明"]));
+    assert_eq!(error, "确定的等次与票数得出的不同，须写明理由：好≠较好");
+    assert_eq!(
+        fails(ballot(&b.2, "30,8,2,1", &["--secretary", "李明"])),
+        "票数不合理（不能为负，合计不能超过应到人数）：41/40"
+    );
+    assert_eq!(
+        fails(ballot(&b.2, "30,8,2", &["--secretary", "李明"])),
+        "票数应为“好,较好,一般,差”四个非负整数：30,8,2"
+    );
+    run(ballot(&b.2, "10,20,8,2", &["--grade", "好", "--secretary", "李明", "--reason", "年内获评市级先进基层党组织"]));
+    super::cli::zhibu(&["committee", "duty-results", "--db-url", &url, "--year", "2025"]);
+    // Each branch hears its own grade; a branch login reads no ballots.
+    super::cli::zhibu(&["sync", "pull", "--db", b.0.to_str().unwrap(), "--from", &b.1]);
+    let store = zhibu_core::store::Store::open_existing(&b.0, "测试").unwrap();
+    let branch = store
+        .organizations()
+        .unwrap()
+        .into_iter()
+        .find(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
+        .unwrap();
+    let feedback = store.feedback(branch.id).unwrap();
+    let grade = feedback.iter().find(|f| f.topic == zhibu_committee::duty::TOPIC).unwrap();
+    assert_eq!(grade.verdict, "好");
+    assert!(
+        grade.opinion.contains("李明同志：好10票、较好20票、一般8票、差2票") && grade.opinion.contains("市级先进"),
+        "{}",
+        grade.opinion
+    );
+    let mut branch_login = Client::connect(&b.1, postgres::NoTls).unwrap();
+    let error = branch_login.query("SELECT * FROM zhibu.duty_ballots", &[]).unwrap_err();
+    assert_eq!(error.code(), Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE));
+}
