@@ -57,9 +57,14 @@ pub enum CommitteeError {
     /// check could even start on).
     #[error("不是可读的支部报送包：{0}")]
     Package(String),
-    /// A package's contents were changed after the branch signed them.
-    #[error("报送包被改动过，拒绝导入：{0}")]
-    Tampered(&'static str),
+    /// A package's contents were changed after they were signed.
+    #[error("{what}被改动过，拒绝导入：{why}")]
+    Tampered {
+        /// Which kind of package (报送包, 反馈包).
+        what: &'static str,
+        /// What does not hold.
+        why: &'static str,
+    },
     /// A package from a branch not registered here, or signed by another key than the
     /// registered one.
     #[error("{what}：{value}")]

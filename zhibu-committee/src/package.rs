@@ -65,7 +65,12 @@ pub fn new_secret() -> Result<[u8; 32], CommitteeError> {
 
 /// The public key of `secret`, as the committee registers it (64 hex digits).
 pub fn public_key_hex(secret: &[u8; 32]) -> String {
-    hex::encode(SigningKey::from_bytes(secret).verifying_key().as_bytes())
+    hex::encode(public_key_bytes(secret))
+}
+
+/// The public key of `secret`.
+pub fn public_key_bytes(secret: &[u8; 32]) -> [u8; 32] {
+    SigningKey::from_bytes(secret).verifying_key().to_bytes()
 }
 
 /// A public key given as 64 hex digits.
@@ -109,13 +114,15 @@ fn open(envelope: &Envelope, registered: &[u8; 32]) -> Result<ChangeSet, Committ
     }
     let key = VerifyingKey::from_bytes(registered)
         .map_err(|_| CommitteeError::Invalid { what: "登记的公钥无效", value: envelope.branch.clone() })?;
-    let payload = BASE64.decode(&envelope.payload).map_err(|_| CommitteeError::Tampered("内容编码已损坏"))?;
+    let payload = BASE64
+        .decode(&envelope.payload)
+        .map_err(|_| CommitteeError::Tampered { what: "报送包", why: "内容编码已损坏" })?;
     let signature = hex::decode(&envelope.signature)
         .ok()
         .and_then(|b| Signature::from_slice(&b).ok())
-        .ok_or(CommitteeError::Tampered("签名已损坏"))?;
+        .ok_or(CommitteeError::Tampered { what: "报送包", why: "签名已损坏" })?;
     key.verify(&[SIGNED_PREFIX, &payload].concat(), &signature)
-        .map_err(|_| CommitteeError::Tampered("内容与签名不符"))?;
+        .map_err(|_| CommitteeError::Tampered { what: "报送包", why: "内容与签名不符" })?;
     let mut json = Vec::new();
     flate2::read::DeflateDecoder::new(payload.as_slice())
         .take(MAX_PAYLOAD + 1)
@@ -127,7 +134,9 @@ fn open(envelope: &Envelope, registered: &[u8; 32]) -> Result<ChangeSet, Committ
     let set: ChangeSet = serde_json::from_slice(&json).map_err(|e| CommitteeError::Package(e.to_string()))?;
     // The clear labels were changed after signing (the signed payload is what counts).
     if (set.branch.as_str(), set.after, set.upto) != (envelope.branch.as_str(), envelope.after, envelope.upto) {
-        return Err(CommitteeError::Tampered("包外标注的支部或变更号与包内不同"));
+        return Err(CommitteeError::Tampered {
+            what: "报送包", why: "包外标注的支部或变更号与包内不同"
+        });
     }
     Ok(set)
 }
@@ -210,4 +219,124 @@ pub fn set_key(client: &mut Client, uuid: &str, key: &[u8; 32], replace: bool) -
             Ok(())
         }
     }
+}
+
+/// The format name a feedback package file starts with.
+pub const FEEDBACK_FORMAT: &str = "zhibu.feedback/1";
+
+/// What the committee's signature on a feedback package covers, before the payload.
+const FEEDBACK_PREFIX: &[u8] = b"zhibu.feedback/1\n";
+
+/// The committee's word for one branch, as a feedback package carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Feedback {
+    /// The branch it is for.
+    pub branch: String,
+    /// When the committee wrote the package (the server's time).
+    pub issued_at: String,
+    /// Every decision the committee holds for the branch: (uuid, year, topic, verdict, opinion, decided_at).
+    pub items: Vec<(String, i32, String, String, String, String)>,
+}
+
+/// The file around a feedback package's payload.
+#[derive(Serialize, Deserialize)]
+struct FeedbackEnvelope {
+    format: String,
+    branch: String,
+    committee_key: String,
+    signature: String,
+    payload: String,
+}
+
+/// The committee's public key (64 hex digits), which a branch trusts for feedback packages.
+pub fn committee_key(client: &mut Client) -> Result<String, CommitteeError> {
+    let key: Vec<u8> = client
+        .query_opt("SELECT public_key FROM zhibu.committee_key", &[])?
+        .map(|r| r.get(0))
+        .ok_or_else(|| CommitteeError::Invalid {
+            what: "委员会数据库还没有签名密钥（先运行 zhibu committee init）",
+            value: String::new(),
+        })?;
+    Ok(hex::encode(key))
+}
+
+/// A signed feedback package for `branch`: every decision the committee holds for it.
+pub fn feedback_package(client: &mut Client, branch: &str) -> Result<Vec<u8>, CommitteeError> {
+    let row =
+        client.query_opt("SELECT secret FROM zhibu.committee_key", &[])?.ok_or_else(|| CommitteeError::Invalid {
+            what: "委员会数据库还没有签名密钥（先运行 zhibu committee init）",
+            value: String::new(),
+        })?;
+    let secret: Vec<u8> = row.get(0);
+    let secret: [u8; 32] = secret
+        .try_into()
+        .map_err(|_| CommitteeError::Invalid { what: "委员会签名密钥已损坏", value: String::new() })?;
+    let known: i64 = client.query_one("SELECT count(*) FROM zhibu.branches WHERE uuid = $1", &[&branch])?.get(0);
+    if known == 0 {
+        return Err(CommitteeError::Invalid {
+            what: "委员会数据库中没有这个支部", value: branch.to_owned()
+        });
+    }
+    let issued_at: String = client.query_one("SELECT to_char(CURRENT_TIMESTAMP, 'YYYY-MM-DD HH24:MI')", &[])?.get(0);
+    let items = client
+        .query(
+            "SELECT uuid, year, topic, verdict, opinion, to_char(decided_at, 'YYYY-MM-DD HH24:MI')
+             FROM zhibu.reviews WHERE branch_uuid = $1 ORDER BY year, topic",
+            &[&branch],
+        )?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)))
+        .collect();
+    let feedback = Feedback { branch: branch.to_owned(), issued_at, items };
+    let payload = serde_json::to_vec(&feedback).map_err(|e| CommitteeError::Package(e.to_string()))?;
+    let key = SigningKey::from_bytes(&secret);
+    let signature = key.sign(&[FEEDBACK_PREFIX, &payload].concat());
+    let envelope = FeedbackEnvelope {
+        format: FEEDBACK_FORMAT.to_owned(),
+        branch: branch.to_owned(),
+        committee_key: hex::encode(key.verifying_key().as_bytes()),
+        signature: hex::encode(signature.to_bytes()),
+        payload: BASE64.encode(&payload),
+    };
+    serde_json::to_vec_pretty(&envelope).map_err(|e| CommitteeError::Package(e.to_string()))
+}
+
+/// The branch a feedback package names on its envelope (checked against the signed payload when
+/// opened).
+pub fn feedback_branch(bytes: &[u8]) -> Result<String, CommitteeError> {
+    serde_json::from_slice::<FeedbackEnvelope>(bytes)
+        .map(|e| e.branch)
+        .map_err(|_| CommitteeError::Package("文件不是上级反馈包格式".into()))
+}
+
+/// A feedback package read and checked: signed by `trusted` (the committee key the branch
+/// trusts) and meant for `branch`.
+pub fn open_feedback(bytes: &[u8], trusted: &[u8; 32], branch: &str) -> Result<Feedback, CommitteeError> {
+    let envelope: FeedbackEnvelope =
+        serde_json::from_slice(bytes).map_err(|_| CommitteeError::Package("文件不是上级反馈包格式".into()))?;
+    if envelope.format != FEEDBACK_FORMAT {
+        return Err(CommitteeError::Package(format!("格式为“{}”，本程序读“{FEEDBACK_FORMAT}”", envelope.format)));
+    }
+    if hex::decode(&envelope.committee_key).ok().as_deref() != Some(trusted.as_slice()) {
+        return Err(CommitteeError::Foreign {
+            what: "反馈包不是本支部信任的上级签发的（签名密钥不符）",
+            value: envelope.committee_key,
+        });
+    }
+    let key = VerifyingKey::from_bytes(trusted)
+        .map_err(|_| CommitteeError::Invalid { what: "信任的上级公钥无效", value: hex::encode(trusted) })?;
+    let payload = BASE64
+        .decode(&envelope.payload)
+        .map_err(|_| CommitteeError::Tampered { what: "反馈包", why: "内容编码已损坏" })?;
+    let signature = hex::decode(&envelope.signature)
+        .ok()
+        .and_then(|b| Signature::from_slice(&b).ok())
+        .ok_or(CommitteeError::Tampered { what: "反馈包", why: "签名已损坏" })?;
+    key.verify(&[FEEDBACK_PREFIX, &payload].concat(), &signature)
+        .map_err(|_| CommitteeError::Tampered { what: "反馈包", why: "内容与签名不符" })?;
+    let feedback: Feedback = serde_json::from_slice(&payload).map_err(|e| CommitteeError::Package(e.to_string()))?;
+    if feedback.branch != branch || envelope.branch != branch {
+        return Err(CommitteeError::Foreign { what: "反馈包是发给另一个支部的", value: feedback.branch });
+    }
+    Ok(feedback)
 }

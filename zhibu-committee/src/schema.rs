@@ -10,6 +10,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "0001_schema.sql", include_str!("../migrations/0001_schema.sql")),
     (2, "0002_reviews.sql", include_str!("../migrations/0002_reviews.sql")),
     (3, "0003_duty_meetings.sql", include_str!("../migrations/0003_duty_meetings.sql")),
+    (4, "0004_committee_key.sql", include_str!("../migrations/0004_committee_key.sql")),
 ];
 
 /// The schema version of the database (0 for one never initialised).
@@ -46,6 +47,15 @@ pub fn init(client: &mut Client) -> Result<i64, CommitteeError> {
         )?;
         tx.execute("INSERT INTO zhibu.schema_migrations(number, name) VALUES ($1, $2)", &[&number, &name])?;
         tx.commit()?;
+    }
+    // The committee's signing key is made once, from the system's randomness (not in SQL).
+    if latest >= 4 {
+        let secret = super::package::new_secret()?;
+        let public = super::package::public_key_bytes(&secret);
+        client.execute(
+            "INSERT INTO zhibu.committee_key(secret, public_key) VALUES ($1, $2) ON CONFLICT (one) DO NOTHING",
+            &[&secret.as_slice(), &public.as_slice()],
+        )?;
     }
     Ok(latest)
 }

@@ -152,6 +152,24 @@ pub enum CommitteeCommand {
         #[arg(long)]
         secretary: Option<String>,
     },
+    /// 显示委员会的公钥（支部用反馈包取回意见时信任它）
+    Key {
+        /// 委员会数据库，也可用环境变量 ZHIBU_COMMITTEE_URL
+        #[arg(long, value_name = "URL", env = "ZHIBU_COMMITTEE_URL", hide_env_values = true)]
+        db_url: String,
+    },
+    /// 为不联网的支部写出签名的反馈包：委员会对它的全部审核意见和结果（支部用 zhibu sync pull --file 取回）
+    Feedback {
+        /// 委员会数据库，也可用环境变量 ZHIBU_COMMITTEE_URL
+        #[arg(long, value_name = "URL", env = "ZHIBU_COMMITTEE_URL", hide_env_values = true)]
+        db_url: String,
+        /// 支部标识（UUID）
+        #[arg(long, value_name = "UUID")]
+        branch: String,
+        /// 反馈包文件
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// 年终述职评议考核结果：各书记的票数、按规则的等次、确定的等次，各等次人数
     DutyResults {
         /// 委员会数据库，也可用环境变量 ZHIBU_COMMITTEE_URL
@@ -200,9 +218,12 @@ pub fn run(command: CommitteeCommand) -> Result<()> {
                     return Err(error.into());
                 }
             };
+            let committee_key = zhibu_committee::connect(&db_url)
+                .and_then(|mut client| zhibu_committee::package::committee_key(&mut client))
+                .unwrap_or_default();
             std::io::Write::write_all(
                 &mut file,
-                format!("role={}\npassword={}\n", login.role, login.password).as_bytes(),
+                format!("role={}\npassword={}\ncommittee_key={committee_key}\n", login.role, login.password).as_bytes(),
             )
             .with_context(|| format!("无法写入账号文件：{}", out.display()))?;
             println!("已登记支部：{}（数据库账号 {}，口令见 {}）", name.trim(), login.role, out.display());
@@ -275,6 +296,16 @@ pub fn run(command: CommitteeCommand) -> Result<()> {
                 "已录入：{}，好{}票、较好{}票、一般{}票、差{}票，按规则为“{}”，确定为“{}”",
                 ballot.secretary, votes[0], votes[1], votes[2], votes[3], ballot.ballot_grade, ballot.grade
             );
+        }
+        CommitteeCommand::Key { db_url } => {
+            let mut client = zhibu_committee::connect(&db_url)?;
+            println!("{}", zhibu_committee::package::committee_key(&mut client)?);
+        }
+        CommitteeCommand::Feedback { db_url, branch, out } => {
+            let mut client = zhibu_committee::connect(&db_url)?;
+            let bytes = zhibu_committee::package::feedback_package(&mut client, branch.trim())?;
+            std::fs::write(&out, &bytes).with_context(|| format!("无法写入反馈包：{}", out.display()))?;
+            println!("已写反馈包：{}", out.display());
         }
         CommitteeCommand::DutyResults { db_url, year } => {
             let mut client = zhibu_committee::connect(&db_url)?;

@@ -21,11 +21,17 @@ pub enum SyncCommand {
         #[arg(long, value_name = "URL", env = "ZHIBU_SYNC_URL", hide_env_values = true)]
         to: String,
     },
-    /// 从上级数据库取回对本支部的审核意见和结果（只读，显示在工作台首页）
+    /// 取回上级对本支部的审核意见和结果（只读，显示在工作台首页）：从上级数据库（--from），或从上级发来的反馈包（--file）
     Pull {
         /// 上级数据库（含本支部账号），也可用环境变量 ZHIBU_SYNC_URL
         #[arg(long, value_name = "URL", env = "ZHIBU_SYNC_URL", hide_env_values = true)]
-        from: String,
+        from: Option<String>,
+        /// 上级发来的反馈包文件（不联网时）
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// 信任的上级公钥（首次用反馈包时写明：上级 zhibu committee key 显示，账号文件中的 committee_key）
+        #[arg(long, value_name = "HEX")]
+        committee_key: Option<String>,
     },
     /// 把本支部上次报送以来的变更写成签名的报送包文件（U盘或聊天软件交给上级，上级用 zhibu committee import 导入）
     Export {
@@ -71,22 +77,68 @@ pub fn run(store: &mut Store, command: SyncCommand) -> Result<()> {
                 branch.record.name, pushed.sent, pushed.acknowledged
             );
         }
-        SyncCommand::Pull { from } => {
-            let mut client = zhibu_committee::connect(&from)?;
-            let (branch_uuid, _) = zhibu_committee::whoami(&mut client)?;
-            let branch = own_branch(store, &branch_uuid)?;
-            let items: Vec<Feedback> = zhibu_committee::review::reviews(&mut client, None)?
-                .into_iter()
-                .map(|r| Feedback {
-                    uuid: r.uuid,
-                    year: r.year,
-                    topic: r.topic,
-                    verdict: r.verdict,
-                    opinion: r.opinion,
-                    decided_at: r.decided_at,
-                })
-                .collect();
-            store.write(|w| w.replace_feedback(branch.id, &items))?;
+        SyncCommand::Pull { from, file, committee_key } => {
+            let given = committee_key.as_deref().map(zhibu_committee::package::parse_public_key).transpose()?;
+            let (branch, items, key) = match (file, from) {
+                (Some(file), _) => {
+                    let bytes = std::fs::read(&file).with_context(|| format!("无法读取反馈包：{}", file.display()))?;
+                    let stored = store.setting(COMMITTEE_KEY)?;
+                    let trusted = match (given, stored.as_deref()) {
+                        (Some(key), _) => key,
+                        (None, Some(stored)) => zhibu_committee::package::parse_public_key(stored)?,
+                        (None, None) => bail!(
+                            "本机还没有信任的上级公钥，请加 --committee-key（上级 zhibu committee key 显示）：{}",
+                            file.display()
+                        ),
+                    };
+                    let addressed = zhibu_committee::package::feedback_branch(&bytes)?;
+                    let branch = own_branch(store, &addressed)?;
+                    let feedback = zhibu_committee::package::open_feedback(&bytes, &trusted, &addressed)?;
+                    let items = feedback
+                        .items
+                        .into_iter()
+                        .map(|(uuid, year, topic, verdict, opinion, decided_at)| Feedback {
+                            uuid,
+                            year,
+                            topic,
+                            verdict,
+                            opinion,
+                            decided_at,
+                        })
+                        .collect();
+                    (branch, items, trusted)
+                }
+                (None, Some(from)) => {
+                    let mut client = zhibu_committee::connect(&from)?;
+                    let (branch_uuid, _) = zhibu_committee::whoami(&mut client)?;
+                    let branch = own_branch(store, &branch_uuid)?;
+                    let key = zhibu_committee::package::parse_public_key(&zhibu_committee::package::committee_key(
+                        &mut client,
+                    )?)?;
+                    let items = zhibu_committee::review::reviews(&mut client, None)?
+                        .into_iter()
+                        .map(|r| Feedback {
+                            uuid: r.uuid,
+                            year: r.year,
+                            topic: r.topic,
+                            verdict: r.verdict,
+                            opinion: r.opinion,
+                            decided_at: r.decided_at,
+                        })
+                        .collect();
+                    (branch, items, key)
+                }
+                (None, None) => bail!("请用 --from 指定上级数据库，或用 --file 指定上级发来的反馈包"),
+            };
+            let key = hex_key(&key);
+            let items: Vec<Feedback> = items;
+            let trusted = store.setting(COMMITTEE_KEY)?;
+            store.write(|w| {
+                if trusted.as_deref() != Some(key.as_str()) {
+                    w.set_setting(COMMITTEE_KEY, &key)?;
+                }
+                w.replace_feedback(branch.id, &items)
+            })?;
             println!("已取回上级反馈：{}，{} 条", branch.record.name, items.len());
             for item in &items {
                 println!(
@@ -129,6 +181,15 @@ pub fn run(store: &mut Store, command: SyncCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The setting holding the committee's public key this PC trusts for feedback packages (learnt
+/// from the first online pull, or given once with `--committee-key`).
+const COMMITTEE_KEY: &str = "committee_key";
+
+/// 64 hex digits.
+fn hex_key(key: &[u8; 32]) -> String {
+    key.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The branches of this database.

@@ -1028,3 +1028,90 @@ fn the_year_end_review_meeting_grades_each_secretary_by_the_ballots_and_tells_th
     let error = branch_login.query("SELECT * FROM zhibu.duty_ballots", &[]).unwrap_err();
     assert_eq!(error.code(), Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE));
 }
+
+#[test]
+fn a_branch_offline_gets_the_committees_word_by_a_signed_feedback_package() {
+    let Some(admin) = admin() else { return };
+    let (url, name) = fresh_database(&admin);
+    super::cli::zhibu(&["committee", "init", "--db-url", &url]);
+    let dir = tempfile::tempdir().unwrap();
+    let a = branch_pc(dir.path(), &url, 71);
+    let b = branch_pc(dir.path(), &url, 72);
+    for (db, login, _) in [&a, &b] {
+        super::cli::zhibu(&["sync", "push", "--db", db.to_str().unwrap(), "--to", login]);
+    }
+    super::cli::zhibu(&[
+        "committee",
+        "review",
+        "--db-url",
+        &url,
+        "--branch",
+        &a.2,
+        "--year",
+        "2025",
+        "--return",
+        "--opinion",
+        "补充第三季度党课记录",
+    ]);
+    let key = zhibu_committee::package::committee_key(&mut zhibu_committee::connect(&url).unwrap()).unwrap();
+    let file = dir.path().join("反馈.zbf");
+    let path = file.to_str().unwrap();
+    super::cli::zhibu(&["committee", "feedback", "--db-url", &url, "--branch", &a.2, "--out", path]);
+    let db = a.0.to_str().unwrap();
+    // Nothing is trusted yet: the key must be given once.
+    let error = super::cli::zhibu_fails(&["sync", "pull", "--db", db, "--file", path]);
+    assert!(error.starts_with("本机还没有信任的上级公钥"), "{error}");
+    super::cli::zhibu(&["sync", "pull", "--db", db, "--file", path, "--committee-key", &key]);
+    let feedback = |db: &std::path::Path| {
+        let store = zhibu_core::store::Store::open_existing(db, "测试").unwrap();
+        let branch = store
+            .organizations()
+            .unwrap()
+            .into_iter()
+            .find(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
+            .unwrap();
+        store.feedback(branch.id).unwrap()
+    };
+    let got = feedback(&a.0);
+    assert_eq!(got.len(), 1);
+    assert_eq!((got[0].verdict.as_str(), got[0].opinion.as_str()), ("退回", "补充第三季度党课记录"));
+    // Then it is remembered.
+    super::cli::zhibu(&["sync", "pull", "--db", db, "--file", path]);
+    // Changed after signing, signed by another key, or meant for another branch: refused.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut envelope: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let payload = envelope["payload"].as_str().unwrap().to_owned();
+    let flipped = if payload.as_bytes()[30] == b'A' { 'B' } else { 'A' };
+    envelope["payload"] = format!("{}{flipped}{}", &payload[..30], &payload[31..]).into();
+    let tampered = dir.path().join("tampered.zbf");
+    std::fs::write(&tampered, envelope.to_string()).unwrap();
+    let error = super::cli::zhibu_fails(&["sync", "pull", "--db", db, "--file", tampered.to_str().unwrap()]);
+    assert!(error.starts_with("反馈包被改动过，拒绝导入："), "{error}");
+    let mut forged: serde_json::Value = serde_json::from_str(&text).unwrap();
+    forged["committee_key"] = "00".repeat(32).into();
+    let forged_file = dir.path().join("forged.zbf");
+    std::fs::write(&forged_file, forged.to_string()).unwrap();
+    let error = super::cli::zhibu_fails(&["sync", "pull", "--db", db, "--file", forged_file.to_str().unwrap()]);
+    assert!(error.starts_with("反馈包不是本支部信任的上级签发的"), "{error}");
+    let for_b = dir.path().join("b.zbf");
+    super::cli::zhibu(&["committee", "feedback", "--db-url", &url, "--branch", &b.2, "--out", for_b.to_str().unwrap()]);
+    let error = super::cli::zhibu_fails(&["sync", "pull", "--db", db, "--file", for_b.to_str().unwrap()]);
+    assert_eq!(error, format!("本机数据库中没有上级登记的这个支部（标识不符）：{}", b.2));
+    assert_eq!(feedback(&a.0), got, "nothing of a refused package was kept");
+    // The login file the committee hands out carries the key to trust.
+    let login = dir.path().join("login.txt");
+    let c = uuid(&name, 5);
+    super::cli::zhibu(&[
+        "committee",
+        "add-branch",
+        "--db-url",
+        &url,
+        "--branch",
+        &c,
+        "--name",
+        "桃源村党支部",
+        "--out",
+        login.to_str().unwrap(),
+    ]);
+    assert!(std::fs::read_to_string(&login).unwrap().contains(&format!("committee_key={key}")));
+}
