@@ -107,11 +107,7 @@ pub fn compliance(
 
 /// Every sheet's ranking of `year` across all branches' subjects, with its quotas checked.
 pub fn rankings(client: &mut zhibu_committee::Client, year: i32) -> Result<Vec<received::Ranking>> {
-    let mut rows = Vec::new();
-    zhibu_committee::records_by_branch(client, &["star_rating", "rating_subject"], |branch, records| -> Result<()> {
-        rows.extend(records.into_iter().map(|r| (branch.clone(), r)));
-        Ok(())
-    })?;
+    let rows = zhibu_committee::records_of_kinds(client, &["star_rating", "rating_subject"])?;
     Ok(received::rankings(
         rows.iter().map(|(branch, r)| (branch.as_str(), r.kind.as_str(), r.uuid.as_str(), r.body.as_str())),
         year,

@@ -16,7 +16,7 @@ pub use package::{ChangeSet, Imported};
 /// not pin the client crate themselves).
 pub use postgres::Client;
 pub use push::{Pushed, Row, push, whoami};
-pub use read::{BranchEntry, Stored, branches, records_by_branch};
+pub use read::{BranchEntry, Stored, branches, records_by_branch, records_of_kinds};
 pub use schema::{BranchLogin, MIGRATIONS, add_branch, init, schema_version};
 
 use thiserror::Error;

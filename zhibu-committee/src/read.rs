@@ -1,11 +1,9 @@
 //! What the committee reads back from its database: the registered branches with how far each
 //! has reported, and the branches' current records (tombstones left out) of the kinds asked for,
-//! one branch at a time, streamed from one query so thousands of branches never sit in memory
-//! at once.
+//! one branch at a time, so thousands of branches never sit in memory at once.
 
 use super::CommitteeError;
 use postgres::Client;
-use postgres::fallible_iterator::FallibleIterator as _;
 
 /// A registered branch and how far it has reported.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,35 +54,59 @@ pub struct Stored {
 
 /// Calls `each` with every branch's current records of `kinds` (branch by branch, in UUID order).
 /// Stops at the first error `each` returns.
+///
+/// One indexed query per branch (`records_branch_counter`) rather than one query over everything
+/// ordered by branch: the server then never sorts the whole table (hundreds of megabytes of JSON
+/// for thousands of branches, far beyond its sort memory), and each branch can be worked on as
+/// soon as it arrives.
 pub fn records_by_branch<E: From<CommitteeError>>(
     client: &mut Client,
     kinds: &[&str],
     mut each: impl FnMut(String, Vec<Stored>) -> Result<(), E>,
 ) -> Result<(), E> {
     let kinds: Vec<String> = kinds.iter().map(|k| (*k).to_owned()).collect();
-    let mut rows = client
-        .query_raw(
-            "SELECT branch_uuid, kind, uuid, body FROM zhibu.records
-             WHERE NOT deleted AND kind = ANY($1) ORDER BY branch_uuid",
-            [&kinds],
+    let branches: Vec<String> = client
+        .query("SELECT uuid FROM zhibu.branches ORDER BY uuid", &[])
+        .map_err(CommitteeError::from)?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let statement = client
+        .prepare(
+            "SELECT kind, uuid, body FROM zhibu.records
+             WHERE branch_uuid = $1 AND NOT deleted AND kind = ANY($2)",
         )
         .map_err(CommitteeError::from)?;
-    let mut current: Option<(String, Vec<Stored>)> = None;
-    while let Some(row) = rows.next().map_err(CommitteeError::from)? {
-        let branch: String = row.get(0);
-        let stored =
-            Stored { kind: row.get(1), uuid: row.get(2), body: row.get::<_, Option<String>>(3).unwrap_or_default() };
-        match &mut current {
-            Some((open, records)) if *open == branch => records.push(stored),
-            _ => {
-                if let Some((done, records)) = current.replace((branch, vec![stored])) {
-                    each(done, records)?;
-                }
-            }
+    for branch in branches {
+        let rows = client.query(&statement, &[&branch, &kinds]).map_err(CommitteeError::from)?;
+        if rows.is_empty() {
+            continue;
         }
-    }
-    if let Some((done, records)) = current {
-        each(done, records)?;
+        let records = rows
+            .iter()
+            .map(|r| Stored { kind: r.get(0), uuid: r.get(1), body: r.get::<_, Option<String>>(2).unwrap_or_default() })
+            .collect();
+        each(branch, records)?;
     }
     Ok(())
+}
+
+/// Every branch's current records of `kinds` in one query, in no particular order: for kinds of
+/// a few records a branch (star ratings, rating subjects), where one round trip per branch would
+/// cost more than the rows.
+pub fn records_of_kinds(client: &mut Client, kinds: &[&str]) -> Result<Vec<(String, Stored)>, CommitteeError> {
+    let kinds: Vec<String> = kinds.iter().map(|k| (*k).to_owned()).collect();
+    let rows = client.query(
+        "SELECT branch_uuid, kind, uuid, body FROM zhibu.records WHERE NOT deleted AND kind = ANY($1)",
+        &[&kinds],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            (
+                r.get(0),
+                Stored { kind: r.get(1), uuid: r.get(2), body: r.get::<_, Option<String>>(3).unwrap_or_default() },
+            )
+        })
+        .collect())
 }
