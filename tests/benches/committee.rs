@@ -265,6 +265,10 @@ fn main() {
             "not measured (ZHIBU_BIN or xvfb-run missing)".into(),
         ),
     }
+    let _ = writeln!(
+        out,
+        "\nThe server runs on the same two cores as the program. Import over the floor is per-package work: a transaction each (with its commit), the registry row locked, a staging table, the merge and the signature check. Committee compliance reads each branch's ledger records (members, terms, meetings with attendance, activities, dues) by one indexed query per branch, decodes each branch in one pass over its text and runs the rules over both cores while the next branches are read; profiled on 100 of these branches, decoding took 158 ms and the rules 17 ms. Reading everything in one query ordered by branch made the server sort about 435 MB of JSON (5.85 s in all). The window's data row is the same work plus the registry, reviews and rankings."
+    );
     print!("{out}");
     if let Some(path) = append_to {
         let mut text = std::fs::read_to_string(&path).unwrap_or_default();
