@@ -51,20 +51,8 @@ pub struct LaunchOptions {
 /// wgpu is tried first; if it cannot start (no adapter on a remote-desktop session, say) the
 /// program starts itself again with glow, since one process can create only one event loop.
 pub fn run(paths: Paths, operator: Option<String>, launch: LaunchOptions) -> Result<()> {
-    let renderer = if launch.glow || std::env::var_os("ZHIBU_RENDERER").is_some_and(|r| r == "glow") {
-        eframe::Renderer::Glow
-    } else {
-        eframe::Renderer::Wgpu
-    };
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("支部工作台")
-            .with_inner_size([1280.0, 760.0])
-            .with_min_inner_size([960.0, 600.0])
-            .with_icon(window_icon()),
-        renderer,
-        ..Default::default()
-    };
+    let options = native_options("支部工作台", &launch);
+    let renderer = options.renderer;
     let result = eframe::run_native(
         "支部工作台",
         options,
@@ -95,20 +83,7 @@ pub fn run(paths: Paths, operator: Option<String>, launch: LaunchOptions) -> Res
 
 /// Opens the committee's window on its database at `url` (`zhibu --committee URL`).
 pub fn run_committee(url: String, launch: LaunchOptions) -> Result<()> {
-    let renderer = if launch.glow || std::env::var_os("ZHIBU_RENDERER").is_some_and(|r| r == "glow") {
-        eframe::Renderer::Glow
-    } else {
-        eframe::Renderer::Wgpu
-    };
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("支部工作台 · 上级党组织")
-            .with_inner_size([1280.0, 760.0])
-            .with_min_inner_size([960.0, 600.0])
-            .with_icon(window_icon()),
-        renderer,
-        ..Default::default()
-    };
+    let options = native_options("支部工作台 · 上级党组织", &launch);
     eframe::run_native(
         "支部工作台 · 上级党组织",
         options,
@@ -122,6 +97,25 @@ pub fn run_committee(url: String, launch: LaunchOptions) -> Result<()> {
         }),
     )
     .map_err(|error| anyhow::anyhow!("窗口无法启动：{error}"))
+}
+
+/// The window's options: its title, size and icon, and the renderer (glow when asked for, on the
+/// command line or by `ZHIBU_RENDERER=glow`, else wgpu).
+fn native_options(title: &str, launch: &LaunchOptions) -> eframe::NativeOptions {
+    let renderer = if launch.glow || std::env::var_os("ZHIBU_RENDERER").is_some_and(|r| r == "glow") {
+        eframe::Renderer::Glow
+    } else {
+        eframe::Renderer::Wgpu
+    };
+    eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title(title)
+            .with_inner_size([1280.0, 760.0])
+            .with_min_inner_size([960.0, 600.0])
+            .with_icon(window_icon()),
+        renderer,
+        ..Default::default()
+    }
 }
 
 /// The window and taskbar icon: the same drawing as zhibu.exe's resource icon (scripts/make-icon.sh).

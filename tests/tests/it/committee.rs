@@ -43,6 +43,13 @@ fn demo_branch(
         &zhibu_core::services::demo::DemoOptions { branches: 1, years: 1, seed, ..Default::default() },
     )
     .unwrap();
+    only_branch(&store)
+}
+
+/// The only branch of `store`.
+fn only_branch(
+    store: &zhibu_core::store::Store,
+) -> zhibu_core::domain::Stored<zhibu_core::domain::OrgId, zhibu_core::domain::Organization> {
     store.organizations().unwrap().into_iter().find(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch).unwrap()
 }
 
@@ -206,12 +213,7 @@ fn branches_push_their_changes_and_pushing_again_changes_nothing() {
     for (db, login, key) in &pcs {
         super::cli::zhibu(&["sync", "push", "--db", db.to_str().unwrap(), "--to", login]);
         let store = zhibu_core::store::Store::open_existing(db, "测试").unwrap();
-        let branch = store
-            .organizations()
-            .unwrap()
-            .into_iter()
-            .find(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
-            .unwrap();
+        let branch = only_branch(&store);
         let changes = store.changes_since(Some(branch.id), 0).unwrap();
         assert_eq!(stored(&mut admin_client, key), changes.len() as i64, "every record of the branch arrived");
         let acknowledged: i64 =
@@ -334,12 +336,7 @@ fn a_killed_push_leaves_the_committee_unchanged_and_the_next_one_completes() {
 fn branch_identity(db: &std::path::Path) -> (String, String) {
     super::cli::zhibu(&["sync", "id", "--db", db.to_str().unwrap()]);
     let mut store = zhibu_core::store::Store::open_existing(db, "测试").unwrap();
-    let branch = store
-        .organizations()
-        .unwrap()
-        .into_iter()
-        .find(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
-        .unwrap();
+    let branch = only_branch(&store);
     // A fresh key offered now is not taken: the key `sync id` made stays the branch's.
     let secret = store.write(|w| w.signing_secret(branch.id, [7; 32])).unwrap();
     assert_ne!(secret, [7; 32]);
@@ -416,12 +413,7 @@ fn signed_packages_import_once_in_order_and_tampered_replayed_or_foreign_ones_ar
         export(db, &path(&file), false);
         import_all(&[&file]);
         let store = zhibu_core::store::Store::open_existing(db, "测试").unwrap();
-        let branch = store
-            .organizations()
-            .unwrap()
-            .into_iter()
-            .find(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
-            .unwrap();
+        let branch = only_branch(&store);
         let stored: i64 =
             client.query_one("SELECT count(*) FROM zhibu.records WHERE branch_uuid = $1", &[uuid]).unwrap().get(0);
         assert_eq!(stored as usize, store.changes_since(Some(branch.id), 0).unwrap().len());
@@ -583,12 +575,7 @@ fn the_committees_compliance_equals_each_branchs_own() {
         assert!(never.compliance.is_none() && never.acknowledged == 0);
         for (db, _, key) in &pcs {
             let store = zhibu_core::store::Store::open_existing(db, "测试").unwrap();
-            let branch = store
-                .organizations()
-                .unwrap()
-                .into_iter()
-                .find(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
-                .unwrap();
+            let branch = only_branch(&store);
             let own = zhibu_core::services::compliance::run(&store, &rules, year, as_of, Some(branch.id)).unwrap();
             let own = &own.branches[0];
             let member_uuids = store.uuids_of("member").unwrap();
@@ -683,12 +670,7 @@ fn the_committee_passes_or_returns_a_year_and_the_branch_pulls_its_feedback() {
     // Each branch pulls only its own feedback, and cannot write any.
     super::cli::zhibu(&["sync", "pull", "--db", a.0.to_str().unwrap(), "--from", &a.1]);
     let store = zhibu_core::store::Store::open_existing(&a.0, "测试").unwrap();
-    let branch = store
-        .organizations()
-        .unwrap()
-        .into_iter()
-        .find(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
-        .unwrap();
+    let branch = only_branch(&store);
     let feedback = store.feedback(branch.id).unwrap();
     assert_eq!(feedback.len(), 1);
     assert_eq!(
@@ -977,12 +959,7 @@ fn the_year_end_review_meeting_grades_each_secretary_by_the_ballots_and_tells_th
     // The ballots point to 好 (75% 好, no 差); the secretary is the one the branch reported.
     run(ballot(&a.2, "30,8,2,0", &[]));
     let store = zhibu_core::store::Store::open_existing(&a.0, "测试").unwrap();
-    let branch = store
-        .organizations()
-        .unwrap()
-        .into_iter()
-        .find(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
-        .unwrap();
+    let branch = only_branch(&store);
     let term = store.terms(branch.id).unwrap().into_iter().max_by_key(|t| t.record.number).unwrap();
     let secretary = term.record.roles.iter().find(|r| r.role == zhibu_core::domain::CommitteeRole::Secretary).unwrap();
     let secretary = store.member(secretary.member).unwrap().name;
@@ -1010,12 +987,7 @@ fn the_year_end_review_meeting_grades_each_secretary_by_the_ballots_and_tells_th
     // Each branch hears its own grade; a branch login reads no ballots.
     super::cli::zhibu(&["sync", "pull", "--db", b.0.to_str().unwrap(), "--from", &b.1]);
     let store = zhibu_core::store::Store::open_existing(&b.0, "测试").unwrap();
-    let branch = store
-        .organizations()
-        .unwrap()
-        .into_iter()
-        .find(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
-        .unwrap();
+    let branch = only_branch(&store);
     let feedback = store.feedback(branch.id).unwrap();
     let grade = feedback.iter().find(|f| f.topic == zhibu_committee::duty::TOPIC).unwrap();
     assert_eq!(grade.verdict, "好");
@@ -1064,12 +1036,7 @@ fn a_branch_offline_gets_the_committees_word_by_a_signed_feedback_package() {
     super::cli::zhibu(&["sync", "pull", "--db", db, "--file", path, "--committee-key", &key]);
     let feedback = |db: &std::path::Path| {
         let store = zhibu_core::store::Store::open_existing(db, "测试").unwrap();
-        let branch = store
-            .organizations()
-            .unwrap()
-            .into_iter()
-            .find(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
-            .unwrap();
+        let branch = only_branch(&store);
         store.feedback(branch.id).unwrap()
     };
     let got = feedback(&a.0);
