@@ -104,6 +104,26 @@ pub fn seal(secret: &[u8; 32], set: &ChangeSet) -> Result<Vec<u8>, CommitteeErro
     serde_json::to_vec_pretty(&envelope).map_err(|e| CommitteeError::Package(e.to_string()))
 }
 
+/// The payload (base64 in the file) once `signature` (hex) by `key` over `prefix` and the payload
+/// holds; `what` names the kind of package in the refusal.
+fn signed_payload(
+    what: &'static str,
+    prefix: &[u8],
+    key: &VerifyingKey,
+    signature: &str,
+    payload: &str,
+) -> Result<Vec<u8>, CommitteeError> {
+    let payload =
+        BASE64.decode(payload).map_err(|_| CommitteeError::Tampered { what, why: "内容编码已损坏" })?;
+    let signature = hex::decode(signature)
+        .ok()
+        .and_then(|b| Signature::from_slice(&b).ok())
+        .ok_or(CommitteeError::Tampered { what, why: "签名已损坏" })?;
+    key.verify(&[prefix, &payload].concat(), &signature)
+        .map_err(|_| CommitteeError::Tampered { what, why: "内容与签名不符" })?;
+    Ok(payload)
+}
+
 /// A package file read and checked against `registered`, the branch's registered public key.
 fn open(envelope: &Envelope, registered: &[u8; 32]) -> Result<ChangeSet, CommitteeError> {
     if hex::decode(&envelope.public_key).ok().as_deref() != Some(registered.as_slice()) {
@@ -114,15 +134,7 @@ fn open(envelope: &Envelope, registered: &[u8; 32]) -> Result<ChangeSet, Committ
     }
     let key = VerifyingKey::from_bytes(registered)
         .map_err(|_| CommitteeError::Invalid { what: "登记的公钥无效", value: envelope.branch.clone() })?;
-    let payload = BASE64
-        .decode(&envelope.payload)
-        .map_err(|_| CommitteeError::Tampered { what: "报送包", why: "内容编码已损坏" })?;
-    let signature = hex::decode(&envelope.signature)
-        .ok()
-        .and_then(|b| Signature::from_slice(&b).ok())
-        .ok_or(CommitteeError::Tampered { what: "报送包", why: "签名已损坏" })?;
-    key.verify(&[SIGNED_PREFIX, &payload].concat(), &signature)
-        .map_err(|_| CommitteeError::Tampered { what: "报送包", why: "内容与签名不符" })?;
+    let payload = signed_payload("报送包", SIGNED_PREFIX, &key, &envelope.signature, &envelope.payload)?;
     let mut json = Vec::new();
     flate2::read::DeflateDecoder::new(payload.as_slice())
         .take(MAX_PAYLOAD + 1)
@@ -325,15 +337,7 @@ pub fn open_feedback(bytes: &[u8], trusted: &[u8; 32], branch: &str) -> Result<F
     }
     let key = VerifyingKey::from_bytes(trusted)
         .map_err(|_| CommitteeError::Invalid { what: "信任的上级公钥无效", value: hex::encode(trusted) })?;
-    let payload = BASE64
-        .decode(&envelope.payload)
-        .map_err(|_| CommitteeError::Tampered { what: "反馈包", why: "内容编码已损坏" })?;
-    let signature = hex::decode(&envelope.signature)
-        .ok()
-        .and_then(|b| Signature::from_slice(&b).ok())
-        .ok_or(CommitteeError::Tampered { what: "反馈包", why: "签名已损坏" })?;
-    key.verify(&[FEEDBACK_PREFIX, &payload].concat(), &signature)
-        .map_err(|_| CommitteeError::Tampered { what: "反馈包", why: "内容与签名不符" })?;
+    let payload = signed_payload("反馈包", FEEDBACK_PREFIX, &key, &envelope.signature, &envelope.payload)?;
     let feedback: Feedback = serde_json::from_slice(&payload).map_err(|e| CommitteeError::Package(e.to_string()))?;
     if feedback.branch != branch || envelope.branch != branch {
         return Err(CommitteeError::Foreign { what: "反馈包是发给另一个支部的", value: feedback.branch });

@@ -53,6 +53,24 @@ fn only_branch(
     store.organizations().unwrap().into_iter().find(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch).unwrap()
 }
 
+/// Registers branch `uuid` with its public `key` through the command line, its login into `out`.
+fn register(url: &str, uuid: &str, name: &str, key: &str, out: &std::path::Path) {
+    super::cli::zhibu(&[
+        "committee",
+        "add-branch",
+        "--db-url",
+        url,
+        "--branch",
+        uuid,
+        "--name",
+        name,
+        "--out",
+        out.to_str().unwrap(),
+        "--key",
+        key,
+    ]);
+}
+
 /// Every stored record's UUID and counter, in UUID order.
 fn snapshot(client: &mut Client) -> Vec<(String, i64)> {
     client
@@ -376,20 +394,7 @@ fn signed_packages_import_once_in_order_and_tampered_replayed_or_foreign_ones_ar
         let (uuid, key) = branch_identity(&db);
         if seed != 13 {
             let login = path(&format!("login-{seed}.txt"));
-            super::cli::zhibu(&[
-                "committee",
-                "add-branch",
-                "--db-url",
-                &url,
-                "--branch",
-                &uuid,
-                "--name",
-                &branch.record.name,
-                "--out",
-                login.to_str().unwrap(),
-                "--key",
-                &key,
-            ]);
+            register(&url, &uuid, &branch.record.name, &key, &login);
         }
         pcs.push((db, uuid, key));
     }
@@ -743,20 +748,7 @@ fn the_committees_ranking_across_branches_equals_the_boards_of_one_pc_holding_th
         };
         let login = dir.path().join(format!("{}.txt", branch.id.0));
         let key = zhibu_committee::package::public_key_hex(&secret);
-        super::cli::zhibu(&[
-            "committee",
-            "add-branch",
-            "--db-url",
-            &url,
-            "--branch",
-            &uuid,
-            "--name",
-            &branch.record.name,
-            "--out",
-            login.to_str().unwrap(),
-            "--key",
-            &key,
-        ]);
+        register(&url, &uuid, &branch.record.name, &key, &login);
         let file = dir.path().join(format!("{}.zbp", branch.id.0));
         super::cli::zhibu(&[
             "sync",
