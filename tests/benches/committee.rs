@@ -84,7 +84,7 @@ fn main() {
                         for branch in branches {
                             let fresh = zhibu_committee::package::new_secret().unwrap();
                             let secret = store.write(|w| w.signing_secret(branch.id, fresh)).unwrap();
-                            let set = zhibu::reporting::change_set(&store, branch.id, 0).unwrap();
+                            let set = zhibu::reporting::change_set(&store, branch.id, 0).unwrap().set;
                             let rows = set.rows.len();
                             let bytes = zhibu_committee::package::seal(&secret, &set).unwrap();
                             done.push((

@@ -15,8 +15,10 @@ pub use package::{ChangeSet, Imported};
 /// The connection every function here takes (the server's client, re-exported so callers need
 /// not pin the client crate themselves).
 pub use postgres::Client;
-pub use push::{Pushed, Row, push, whoami};
-pub use read::{BranchEntry, Stored, branches, records_by_branch, records_of_kinds};
+pub use push::{Attachment, Pushed, Row, held_attachments, push, whoami};
+pub use read::{
+    BranchEntry, Stored, StoredFile, attachment_content, attachments, branches, records_by_branch, records_of_kinds,
+};
 pub use schema::{BranchLogin, MIGRATIONS, add_branch, init, schema_version};
 
 use thiserror::Error;

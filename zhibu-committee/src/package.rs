@@ -7,7 +7,7 @@
 //! leaves a gap, is refused and says so.
 
 use super::CommitteeError;
-use super::push::{Row, merge};
+use super::push::{Attachment, Row, merge};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use ed25519_dalek::{Signature, Signer as _, SigningKey, Verifier as _, VerifyingKey};
@@ -40,6 +40,10 @@ pub struct ChangeSet {
     pub upto: i64,
     /// The records.
     pub rows: Vec<Row>,
+    /// The files the records attach that the receiver may lack (a package carries every file its
+    /// meetings name; a push leaves out what the committee holds).
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
 }
 
 /// The file: the branch, its counters and key in the clear (to find the registration and sort
@@ -172,6 +176,8 @@ pub struct Imported {
     pub sent: u64,
     /// Rows stored or replaced.
     pub stored: u64,
+    /// Attachment files stored (the committee had the others already).
+    pub files: u64,
     /// The counter the committee now acknowledges.
     pub acknowledged: i64,
 }
@@ -209,9 +215,9 @@ pub fn import(client: &mut Client, bytes: &[u8]) -> Result<Imported, CommitteeEr
     if set.after > acknowledged {
         return Err(CommitteeError::Gap { acknowledged, after: set.after });
     }
-    let (sent, stored) = merge(&mut tx, &set.branch, set.upto, &set.rows)?;
+    let (sent, stored, files) = merge(&mut tx, &set.branch, &set)?;
     tx.commit()?;
-    Ok(Imported { branch: set.branch, name, sent, stored, acknowledged: set.upto })
+    Ok(Imported { branch: set.branch, name, sent, stored, files, acknowledged: set.upto })
 }
 
 /// Registers (or, with `replace`, replaces) the public key `key` of branch `uuid`.

@@ -5,10 +5,12 @@
 //! the committee's database as it was, and sending the same set again changes nothing.
 
 use super::CommitteeError;
+use super::package::ChangeSet;
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::Type;
 use postgres::{Client, Transaction};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
 
 /// One row of a change set as the server stores it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,6 +25,34 @@ pub struct Row {
     pub body: Option<String>,
 }
 
+/// A file a branch's meetings attach, with its content: stored once per branch and content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// Lower-case hex SHA-256 of the content (what the records name it by).
+    pub sha256: String,
+    /// The name it was attached under.
+    pub file_name: String,
+    /// The content (base64 in a package file).
+    #[serde(with = "base64_bytes")]
+    pub content: Vec<u8>,
+}
+
+/// Bytes as base64 text in JSON (a package), not as a list of numbers four times their size.
+mod base64_bytes {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::{Deserialize as _, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        STANDARD.decode(text).map_err(serde::de::Error::custom)
+    }
+}
+
 /// What a push did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pushed {
@@ -30,6 +60,8 @@ pub struct Pushed {
     pub sent: u64,
     /// Rows stored or replaced (older or equal versions are left as they are).
     pub stored: u64,
+    /// Attachment files stored (the committee had the others already).
+    pub files: u64,
     /// The branch's counter the committee now acknowledges.
     pub acknowledged: i64,
 }
@@ -54,9 +86,22 @@ fn client_user(client: &mut Client) -> Result<String, CommitteeError> {
     Ok(client.query_one("SELECT current_user::text", &[])?.get(0))
 }
 
-/// Sends `rows` (every change of `branch` after `after`, up to `upto`) in one transaction.
-/// Refused when the committee acknowledged another counter than `after` (a replay, or a gap).
-pub fn push(client: &mut Client, branch: &str, after: i64, upto: i64, rows: &[Row]) -> Result<Pushed, CommitteeError> {
+/// The files of `shas` the committee already holds for this login's branch (a push need not
+/// send them again).
+pub fn held_attachments(client: &mut Client, branch: &str, shas: &[String]) -> Result<Vec<String>, CommitteeError> {
+    if shas.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = client
+        .query("SELECT sha256 FROM zhibu.attachments WHERE branch_uuid = $1 AND sha256 = ANY($2)", &[&branch, &shas])?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+/// Sends `set` (every change of `branch` after `set.after`, up to `set.upto`, with the files it
+/// attaches) in one transaction. Refused when the committee acknowledged another counter than
+/// `set.after` (a replay, or a gap).
+pub fn push(client: &mut Client, branch: &str, set: &ChangeSet) -> Result<Pushed, CommitteeError> {
+    let (after, upto) = (set.after, set.upto);
     let mut tx = client.transaction()?;
     // Locks the branch's row: two pushes of one branch cannot interleave.
     let acknowledged: i64 = tx
@@ -68,20 +113,22 @@ pub fn push(client: &mut Client, branch: &str, after: i64, upto: i64, rows: &[Ro
     if acknowledged != after {
         return Err(CommitteeError::OutOfStep { acknowledged, after });
     }
-    let (sent, stored) = merge(&mut tx, branch, upto, rows)?;
+    let (sent, stored, files) = merge(&mut tx, branch, set)?;
     tx.commit()?;
-    Ok(Pushed { sent, stored, acknowledged: upto })
+    Ok(Pushed { sent, stored, files, acknowledged: upto })
 }
 
-/// Loads `rows` of `branch` into a staging table by binary COPY, merges them into
-/// `zhibu.records` (a row replaces the stored one only when its counter is newer) and sets the
-/// acknowledged counter to `upto`: (rows sent, rows stored). The caller commits.
+/// Loads the rows of `set` into a staging table by binary COPY, merges them into
+/// `zhibu.records` (a row replaces the stored one only when its counter is newer), stores the
+/// files it attaches that the committee lacks, and sets the acknowledged counter to `set.upto`:
+/// (rows sent, rows stored, files stored). A file whose content does not match its hash is
+/// refused, and with it the whole set. The caller commits.
 pub(crate) fn merge(
     tx: &mut Transaction<'_>,
     branch: &str,
-    upto: i64,
-    rows: &[Row],
-) -> Result<(u64, u64), CommitteeError> {
+    set: &ChangeSet,
+) -> Result<(u64, u64, u64), CommitteeError> {
+    let (upto, rows) = (set.upto, &set.rows);
     tx.batch_execute(
         "CREATE TEMPORARY TABLE staging (kind TEXT, uuid TEXT, counter BIGINT, deleted BOOLEAN, body TEXT)
          ON COMMIT DROP",
@@ -102,6 +149,21 @@ pub(crate) fn merge(
              WHERE zhibu.records.counter < EXCLUDED.counter",
         &[&branch],
     )?;
+    let mut files = 0;
+    for file in &set.attachments {
+        let actual: String = Sha256::digest(&file.content).iter().map(|b| format!("{b:02x}")).collect();
+        if actual != file.sha256 {
+            return Err(CommitteeError::Invalid {
+                what: "附件内容与其校验值不符", value: file.file_name.clone()
+            });
+        }
+        let size = i64::try_from(file.content.len()).unwrap_or(i64::MAX);
+        files += tx.execute(
+            "INSERT INTO zhibu.attachments (branch_uuid, sha256, file_name, size, content) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (branch_uuid, sha256) DO NOTHING",
+            &[&branch, &file.sha256, &file.file_name, &size, &file.content],
+        )?;
+    }
     tx.execute("UPDATE zhibu.branches SET last_counter = $2 WHERE uuid = $1", &[&branch, &upto])?;
-    Ok((sent, stored))
+    Ok((sent, stored, files))
 }

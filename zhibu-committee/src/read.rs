@@ -110,3 +110,30 @@ pub fn records_of_kinds(client: &mut Client, kinds: &[&str]) -> Result<Vec<(Stri
         })
         .collect())
 }
+
+/// A file a branch attached to its meetings, as the committee holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFile {
+    /// Its SHA-256 (what the branch's meeting records name it by).
+    pub sha256: String,
+    /// The name it was first reported under.
+    pub file_name: String,
+    /// Its size in bytes.
+    pub size: i64,
+}
+
+/// The attachment files branch `branch` has reported, by name.
+pub fn attachments(client: &mut Client, branch: &str) -> Result<Vec<StoredFile>, CommitteeError> {
+    let rows = client.query(
+        "SELECT sha256, file_name, size FROM zhibu.attachments WHERE branch_uuid = $1 ORDER BY file_name, sha256",
+        &[&branch],
+    )?;
+    Ok(rows.iter().map(|r| StoredFile { sha256: r.get(0), file_name: r.get(1), size: r.get(2) }).collect())
+}
+
+/// The content of branch `branch`'s attachment `sha256`, if reported.
+pub fn attachment_content(client: &mut Client, branch: &str, sha256: &str) -> Result<Option<Vec<u8>>, CommitteeError> {
+    Ok(client
+        .query_opt("SELECT content FROM zhibu.attachments WHERE branch_uuid = $1 AND sha256 = $2", &[&branch, &sha256])?
+        .map(|r| r.get(0)))
+}

@@ -11,6 +11,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "0002_reviews.sql", include_str!("../migrations/0002_reviews.sql")),
     (3, "0003_duty_meetings.sql", include_str!("../migrations/0003_duty_meetings.sql")),
     (4, "0004_committee_key.sql", include_str!("../migrations/0004_committee_key.sql")),
+    (5, "0005_attachments.sql", include_str!("../migrations/0005_attachments.sql")),
 ];
 
 /// The schema version of the database (0 for one never initialised).

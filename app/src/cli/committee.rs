@@ -188,6 +188,18 @@ pub enum CommitteeCommand {
         #[arg(value_name = "FILE", required = true)]
         files: Vec<PathBuf>,
     },
+    /// 支部报送的会议附件（签到表、照片、会议材料）：列出，或加 --out 保存到文件夹
+    Attachments {
+        /// 委员会数据库，也可用环境变量 ZHIBU_COMMITTEE_URL
+        #[arg(long, value_name = "URL", env = "ZHIBU_COMMITTEE_URL", hide_env_values = true)]
+        db_url: String,
+        /// 支部标识（UUID）
+        #[arg(long, value_name = "UUID")]
+        branch: String,
+        /// 保存到此文件夹（已有的同名文件不覆盖）
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Runs one committee command.
@@ -307,6 +319,7 @@ pub fn run(command: CommitteeCommand) -> Result<()> {
             std::fs::write(&out, &bytes).with_context(|| format!("无法写入反馈包：{}", out.display()))?;
             println!("已写反馈包：{}", out.display());
         }
+        CommitteeCommand::Attachments { db_url, branch, out } => attachments(&db_url, branch.trim(), out.as_deref())?,
         CommitteeCommand::DutyResults { db_url, year } => {
             let mut client = zhibu_committee::connect(&db_url)?;
             print!("{}", duty_text(&mut client, year)?);
@@ -377,10 +390,11 @@ fn import(db_url: &str, files: &[PathBuf]) -> Result<()> {
     for (_, path, bytes) in packages {
         match zhibu_committee::package::import(&mut client, &bytes) {
             Ok(done) => println!(
-                "已导入：{}，{} 条变更，其中 {} 条为新（上级已确认到第 {} 号变更）：{}",
+                "已导入：{}，{} 条变更，其中 {} 条为新，{} 个附件文件（上级已确认到第 {} 号变更）：{}",
                 done.name,
                 done.sent,
                 done.stored,
+                done.files,
                 done.acknowledged,
                 path.display()
             ),
@@ -392,6 +406,52 @@ fn import(db_url: &str, files: &[PathBuf]) -> Result<()> {
     }
     if refused > 0 {
         bail!("{refused} 个报送包未导入（原因见上）");
+    }
+    Ok(())
+}
+
+/// Lists branch `branch`'s reported attachments, and with `out` saves each under its own name
+/// (`name (2).ext` when two differ in content but share a name; an existing file is never
+/// overwritten).
+fn attachments(db_url: &str, branch: &str, out: Option<&std::path::Path>) -> Result<()> {
+    let mut client = zhibu_committee::connect(db_url)?;
+    let files = zhibu_committee::attachments(&mut client, branch)?;
+    if files.is_empty() {
+        println!("该支部没有报送会议附件：{branch}");
+        return Ok(());
+    }
+    if let Some(dir) = out {
+        std::fs::create_dir_all(dir).with_context(|| format!("无法创建文件夹：{}", dir.display()))?;
+    }
+    for file in &files {
+        let Some(dir) = out else {
+            println!("{}\t{} 字节\t{}", file.file_name, file.size, file.sha256);
+            continue;
+        };
+        let content = zhibu_committee::attachment_content(&mut client, branch, &file.sha256)?
+            .with_context(|| format!("附件已不在委员会数据库中：{}", file.file_name))?;
+        let safe: String =
+            file.file_name.chars().map(|c| if matches!(c, '/' | '\\' | ':' | '\0') { '_' } else { c }).collect();
+        let name = std::path::Path::new(&safe);
+        let (stem, ext) = (
+            name.file_stem().map_or_else(|| "附件".into(), |s| s.to_string_lossy().into_owned()),
+            name.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default(),
+        );
+        let mut n = 1;
+        let written = loop {
+            let candidate =
+                if n == 1 { dir.join(format!("{stem}{ext}")) } else { dir.join(format!("{stem} ({n}){ext}")) };
+            match std::fs::OpenOptions::new().write(true).create_new(true).open(&candidate) {
+                Ok(mut f) => {
+                    std::io::Write::write_all(&mut f, &content)
+                        .with_context(|| format!("无法写入：{}", candidate.display()))?;
+                    break candidate;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => n += 1,
+                Err(e) => return Err(e).with_context(|| format!("无法写入：{}", candidate.display())),
+            }
+        };
+        println!("已保存：{}", written.display());
     }
     Ok(())
 }

@@ -69,12 +69,16 @@ pub fn run(store: &mut Store, command: SyncCommand) -> Result<()> {
             let (branch_uuid, acknowledged) = zhibu_committee::whoami(&mut client)?;
             let branch = own_branch(store, &branch_uuid)?;
             let after = u64::try_from(acknowledged).unwrap_or(0);
-            let set = crate::reporting::change_set(store, branch.id, after)?;
-            let pushed = zhibu_committee::push(&mut client, &branch_uuid, set.after, set.upto, &set.rows)?;
+            let outgoing = crate::reporting::change_set_with(store, branch.id, after, |shas| {
+                Ok(zhibu_committee::held_attachments(&mut client, &branch_uuid, shas)?)
+            })?;
+            warn_missing(&outgoing.missing);
+            let set = outgoing.set;
+            let pushed = zhibu_committee::push(&mut client, &branch_uuid, &set)?;
             store.write(|w| w.set_reported(branch.id, set.upto.max(0) as u64, Route::Push))?;
             println!(
-                "已报送：{}，{} 条变更（上级已确认到第 {} 号变更）",
-                branch.record.name, pushed.sent, pushed.acknowledged
+                "已报送：{}，{} 条变更、{} 个附件文件（上级已确认到第 {} 号变更）",
+                branch.record.name, pushed.sent, pushed.files, pushed.acknowledged
             );
         }
         SyncCommand::Pull { from, file, committee_key } => {
@@ -153,7 +157,8 @@ pub fn run(store: &mut Store, command: SyncCommand) -> Result<()> {
         SyncCommand::Export { out, full, branch } => {
             let branch = chosen_branch(store, branch.as_deref())?;
             let after = if full { 0 } else { store.reported_upto(branch.id)? };
-            let set = crate::reporting::change_set(store, branch.id, after)?;
+            let outgoing = crate::reporting::change_set(store, branch.id, after)?;
+            let set = outgoing.set;
             if set.rows.is_empty() {
                 println!(
                     "{}自上次报送（第 {after} 号变更）以来没有变更，未写报送包（要全部重发请加 --full）",
@@ -161,6 +166,7 @@ pub fn run(store: &mut Store, command: SyncCommand) -> Result<()> {
                 );
                 return Ok(());
             }
+            warn_missing(&outgoing.missing);
             let fresh = zhibu_committee::package::new_secret()?;
             let secret = store.write(|w| w.signing_secret(branch.id, fresh))?;
             let bytes = zhibu_committee::package::seal(&secret, &set)?;
@@ -170,9 +176,10 @@ pub fn run(store: &mut Store, command: SyncCommand) -> Result<()> {
             std::fs::rename(&partial, &out).with_context(|| format!("无法写入报送包：{}", out.display()))?;
             store.write(|w| w.set_reported(branch.id, set.upto.max(0) as u64, Route::Package))?;
             println!(
-                "已写报送包：{}，{} 条变更（第 {} 号之后到第 {} 号），{} 字节：{}",
+                "已写报送包：{}，{} 条变更、{} 个附件文件（第 {} 号之后到第 {} 号），{} 字节：{}",
                 branch.record.name,
                 set.rows.len(),
+                set.attachments.len(),
                 set.after,
                 set.upto,
                 bytes.len(),
@@ -181,6 +188,14 @@ pub fn run(store: &mut Store, command: SyncCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Tells the user which attachments their records name but this PC has lost: the records are
+/// reported without them (holding the whole report back for a lost photo would lose more).
+fn warn_missing(missing: &[String]) {
+    for name in missing {
+        eprintln!("警告：附件文件不在数据目录中，未随报送（可从备份恢复后再报送）：{name}");
+    }
 }
 
 /// The setting holding the committee's public key this PC trusts for feedback packages (learnt

@@ -260,7 +260,16 @@ fn branches_push_their_changes_and_pushing_again_changes_nothing() {
     // A set that does not start where the committee left off is refused, naming both counters.
     let mut branch_client = Client::connect(login, postgres::NoTls).unwrap();
     let (_, acknowledged) = zhibu_committee::whoami(&mut branch_client).unwrap();
-    let stale = zhibu_committee::push(&mut branch_client, key, acknowledged - 5, acknowledged + 1, &[]).unwrap_err();
+    let empty = |after: i64, upto: i64| zhibu_committee::ChangeSet {
+        installation: String::new(),
+        branch: key.to_owned(),
+        branch_name: String::new(),
+        after,
+        upto,
+        rows: Vec::new(),
+        attachments: Vec::new(),
+    };
+    let stale = zhibu_committee::push(&mut branch_client, key, &empty(acknowledged - 5, acknowledged + 1)).unwrap_err();
     assert_eq!(
         stale.to_string(),
         format!("报送与上级记录的进度不符：上级已确认到第{acknowledged}号变更，本次从第{}号之后开始", acknowledged - 5)
@@ -269,9 +278,7 @@ fn branches_push_their_changes_and_pushing_again_changes_nothing() {
     let other = zhibu_committee::push(
         &mut Client::connect(&pcs[1].1, postgres::NoTls).unwrap(),
         key,
-        acknowledged,
-        acknowledged + 1,
-        &[],
+        &empty(acknowledged, acknowledged + 1),
     );
     assert!(other.unwrap_err().to_string().contains("委员会数据库中没有这个支部"));
 }
@@ -377,6 +384,126 @@ fn rename_first_member(db: &std::path::Path, name: &str) {
     let mut edited = member.record.clone();
     edited.name = name.into();
     store.write(|w| w.update_member(member.id, &edited)).unwrap();
+}
+
+/// Attaches a new file named `name` holding `content` to meeting number `nth` of `db` (amending a
+/// final meeting, as a secretary adding a sign-in sheet afterwards would).
+fn attach(db: &std::path::Path, dir: &std::path::Path, nth: usize, name: &str, content: &[u8]) {
+    use zhibu_core::domain::{AttachmentKind, MeetingStatus};
+    let mut store = zhibu_core::store::Store::open_existing(db, "测试").unwrap();
+    let source = dir.join(name);
+    std::fs::write(&source, content).unwrap();
+    let file = store.import_attachment(&source, AttachmentKind::SignInSheet).unwrap();
+    let meeting = store.meetings(&Default::default()).unwrap().remove(nth);
+    let mut edited = meeting.record.clone();
+    edited.attachments.push(file);
+    if meeting.record.status == MeetingStatus::Final {
+        store.write(|w| w.amend_meeting(meeting.id, &edited, "补充签到表")).unwrap();
+    } else {
+        store.write(|w| w.update_meeting(meeting.id, &edited)).unwrap();
+    }
+}
+
+/// The files of `branch` the committee holds: (name, content), by name.
+fn committee_files(client: &mut Client, branch: &str) -> Vec<(String, Vec<u8>)> {
+    zhibu_committee::attachments(client, branch)
+        .unwrap()
+        .into_iter()
+        .map(|f| {
+            let content = zhibu_committee::attachment_content(client, branch, &f.sha256).unwrap().unwrap();
+            (f.file_name, content)
+        })
+        .collect()
+}
+
+/// A meeting's attachments reach the committee with its records: a package carries every file its
+/// meetings name, a push sends only those the committee lacks, the committee saves them as the
+/// branch attached them, no other branch sees them, and a file whose content was swapped is refused.
+#[test]
+fn meeting_attachments_reach_the_committee_by_package_and_by_push() {
+    let Some(admin) = admin() else { return };
+    let (url, _) = fresh_database(&admin);
+    super::cli::zhibu(&["committee", "init", "--db-url", &url]);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("branch-31.db");
+    let branch = demo_branch(&db, 31);
+    let sheet = "签到表（第一次支委会）.jpg";
+    let sheet_bytes: Vec<u8> = (0..50_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    attach(&db, dir.path(), 0, sheet, &sheet_bytes);
+    attach(&db, dir.path(), 1, "会议材料.pdf", b"%PDF-1.4 minutes");
+    let (uuid, key) = branch_identity(&db);
+    let mut client = zhibu_committee::connect(&url).unwrap();
+    let login = zhibu_committee::add_branch(
+        &mut client,
+        &uuid,
+        &branch.record.name,
+        Some(&zhibu_committee::package::parse_public_key(&key).unwrap()),
+    )
+    .unwrap();
+    let login = as_role(&url, &login.role, &login.password);
+
+    // Offline: the package carries both files; the committee saves them as they were.
+    let package = dir.path().join("full.zbp");
+    export(&db, &package, false);
+    super::cli::zhibu(&["committee", "import", "--db-url", &url, package.to_str().unwrap()]);
+    let mut files = committee_files(&mut client, &uuid);
+    files.sort();
+    assert_eq!(
+        files,
+        vec![("会议材料.pdf".to_owned(), b"%PDF-1.4 minutes".to_vec()), (sheet.to_owned(), sheet_bytes.clone())]
+    );
+    let saved = dir.path().join("saved");
+    super::cli::zhibu(&[
+        "committee",
+        "attachments",
+        "--db-url",
+        &url,
+        "--branch",
+        &uuid,
+        "--out",
+        saved.to_str().unwrap(),
+    ]);
+    assert_eq!(std::fs::read(saved.join(sheet)).unwrap(), sheet_bytes);
+
+    // Online: a third file is attached; the push carries only it, not the two the committee holds.
+    attach(&db, dir.path(), 2, "照片.png", b"\x89PNG photo");
+    let store = zhibu_core::store::Store::open_existing(&db, "测试").unwrap();
+    let mut branch_client = Client::connect(&login, postgres::NoTls).unwrap();
+    let (_, acknowledged) = zhibu_committee::whoami(&mut branch_client).unwrap();
+    let outgoing = zhibu::reporting::change_set_with(&store, branch.id, acknowledged as u64, |shas| {
+        Ok(zhibu_committee::held_attachments(&mut branch_client, &uuid, shas)?)
+    })
+    .unwrap();
+    let sent: Vec<&str> = outgoing.set.attachments.iter().map(|a| a.file_name.as_str()).collect();
+    assert_eq!(sent, ["照片.png"]);
+    drop(store);
+    super::cli::zhibu(&["sync", "push", "--db", db.to_str().unwrap(), "--to", &login]);
+    let mut names: Vec<String> = committee_files(&mut client, &uuid).into_iter().map(|f| f.0).collect();
+    names.sort();
+    let mut expected = ["会议材料.pdf", sheet, "照片.png"];
+    expected.sort();
+    assert_eq!(names, expected);
+
+    // Another branch's login sees none of them.
+    let (_, other_login, _) = branch_pc(dir.path(), &url, 32);
+    let mut other = Client::connect(&other_login, postgres::NoTls).unwrap();
+    let seen: i64 = other.query_one("SELECT count(*) FROM zhibu.attachments", &[]).unwrap().get(0);
+    assert_eq!(seen, 0);
+
+    // A set whose file content does not match the hash its meeting names is refused whole, even
+    // when signed with the branch's own key.
+    attach(&db, dir.path(), 3, "决议.docx", b"resolution");
+    let mut store = zhibu_core::store::Store::open_existing(&db, "测试").unwrap();
+    let mut outgoing =
+        zhibu::reporting::change_set(&store, branch.id, store.reported_upto(branch.id).unwrap()).unwrap();
+    outgoing.set.attachments[0].content = b"swapped".to_vec();
+    let secret = store.write(|w| w.signing_secret(branch.id, [0; 32])).unwrap();
+    let bytes = zhibu_committee::package::seal(&secret, &outgoing.set).unwrap();
+    let before = snapshot(&mut client);
+    let refused = zhibu_committee::package::import(&mut client, &bytes).unwrap_err();
+    assert_eq!(refused.to_string(), "附件内容与其校验值不符：决议.docx");
+    assert_eq!(snapshot(&mut client), before);
+    assert_eq!(committee_files(&mut client, &uuid).len(), 3);
 }
 
 #[test]

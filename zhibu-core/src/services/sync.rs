@@ -8,8 +8,8 @@
 
 use super::ServiceError;
 use crate::domain::{
-    ActivityId, AppraisalId, DuesBaseId, ElectionId, MeetingId, MemberId, OrgId, PaymentId, RatingId, ReviewId,
-    SchemeId, SubjectId, TeamId, TermId, VolunteerId,
+    ActivityId, AppraisalId, Attachment, DuesBaseId, ElectionId, MeetingId, MemberId, OrgId, PaymentId, RatingId,
+    ReviewId, SchemeId, SubjectId, TeamId, TermId, VolunteerId,
 };
 use crate::store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
@@ -44,6 +44,9 @@ pub struct ChangeSet {
     pub upto: u64,
     /// The records, oldest change first.
     pub records: Vec<WireRecord>,
+    /// The files the set's meetings attach (once per content): they travel with the records, or
+    /// the committee would hold a sign-in sheet's name without the sheet.
+    pub attachments: Vec<Attachment>,
 }
 
 /// The fields that name another record, by the record kind they name. `subject` names a member
@@ -155,6 +158,7 @@ pub fn change_set(store: &Store, branch: OrgId, after: u64) -> Result<ChangeSet,
     let mut uuids = Uuids::load(store)?;
     let mut sheets: HashMap<i64, Value> = HashMap::new();
     let mut records = Vec::with_capacity(changes.len());
+    let mut attachments: Vec<Attachment> = Vec::new();
     for change in changes {
         let body = if change.deleted {
             None
@@ -175,6 +179,17 @@ pub fn change_set(store: &Store, branch: OrgId, after: u64) -> Result<ChangeSet,
                     fields.insert("scheme_sheet".into(), sheet.clone());
                 }
             }
+            if change.kind == "meeting"
+                && let Some(files) = body.get("attachments")
+            {
+                let files: Vec<Attachment> = serde_json::from_value(files.clone())
+                    .map_err(|e| StoreError::Corrupt { what: "会议附件列表", value: e.to_string() })?;
+                for file in files {
+                    if !attachments.iter().any(|a| a.sha256 == file.sha256) {
+                        attachments.push(file);
+                    }
+                }
+            }
             uuids.encode(&change.kind, &mut body)?;
             Some(body)
         };
@@ -187,5 +202,6 @@ pub fn change_set(store: &Store, branch: OrgId, after: u64) -> Result<ChangeSet,
         after,
         upto,
         records,
+        attachments,
     })
 }
