@@ -2,7 +2,9 @@
 # Renders every reference template on the demo data to .docx, converts each file with headless
 # LibreOffice and checks the PDFs against GB/T 9704 (scripts/check_pdf.py): pages, CJK text,
 # 22 lines of at most 28 characters, margins. Also checks that a merged batch has exactly the
-# pages of its single files plus the cover (no blank page). Used by .ci/run.
+# pages of its single files plus the cover (no blank page). With ZHIBU_TEST_PG set (a server's
+# admin URL, as scripts/pg-cluster.sh prints it) it also reports every demo branch to a committee
+# database by package and checks the committee's document (duty-assessment). Used by .ci/run.
 # Usage: scripts/check-documents.sh PATH/TO/zhibu
 set -euo pipefail
 zhibu=$(realpath "$1")
@@ -34,6 +36,37 @@ report dual --template dual-registration-feedback --param branch=3 --param year=
 "$zhibu" report --db "$db" --generated-at "$at" --template meeting-minutes --param branch=3 --param year=2025 \
     --param month=3 --each-meeting --out "$work/each" --pdf > /dev/null
 
+committee_doc=false
+if [ -n "${ZHIBU_TEST_PG:-}" ]; then
+    # Every demo branch reports by package to a committee of its own, which holds its year-end
+    # meeting and renders the results through the plugin with the cross-branch permission.
+    committee="${ZHIBU_TEST_PG/dbname=postgres/dbname=zhibu_docs_$$}"
+    "$zhibu" committee init --db-url "$committee" > /dev/null
+    mkdir -p "$work/packages"
+    n=0
+    while IFS=$'\t' read -r uuid name _ key; do
+        "$zhibu" committee add-branch --db-url "$committee" --branch "$uuid" --name "$name" \
+            --key "${key#公钥 }" --out "$work/login-$uuid.txt" > /dev/null
+        "$zhibu" sync export --db "$db" --branch "$uuid" --out "$work/packages/$uuid.zbp" > /dev/null
+        n=$((n + 1))
+        if [ $n -le 3 ]; then
+            ballots[$n]=$uuid
+        fi
+    done < <("$zhibu" sync id --db "$db" | tail -n +2)
+    "$zhibu" committee import --db-url "$committee" "$work"/packages/*.zbp > /dev/null
+    "$zhibu" committee duty-meeting --db-url "$committee" --year 2025 --held-on 2026-01-11 --voters 45 > /dev/null
+    "$zhibu" committee ballot --db-url "$committee" --year 2025 --branch "${ballots[1]}" --votes 38,5,2,0 > /dev/null
+    "$zhibu" committee ballot --db-url "$committee" --year 2025 --branch "${ballots[2]}" --votes 30,10,3,2 \
+        --grade 较好 --reason 年内支委会召开次数不足 > /dev/null
+    "$zhibu" committee ballot --db-url "$committee" --year 2025 --branch "${ballots[3]}" --votes 20,18,5,1 > /dev/null
+    "$zhibu" committee render --db-url "$committee" --template duty-assessment --year 2025 \
+        --unit 中共金山街道工作委员会 --param date=2026-01-15 --out "$work/duty-assessment.docx" > /dev/null
+    soffice --headless --convert-to pdf --outdir "$work" "$work/duty-assessment.docx" > /dev/null 2>&1
+    committee_doc=true
+else
+    echo "committee document (duty-assessment): skipped, no PostgreSQL (ZHIBU_TEST_PG is not set)"
+fi
+
 status=0
 check() {
     python3 "$here/check_pdf.py" "$@" || status=1
@@ -51,6 +84,9 @@ check "$work/appraisal.docx" "$work/appraisal.pdf" --landscape
 check "$work/dues-publicity.docx" "$work/dues-publicity.pdf"
 check "$work/dues-report.docx" "$work/dues-report.pdf"
 check "$work/dual.docx" "$work/dual.pdf"
+if $committee_doc; then
+    check "$work/duty-assessment.docx" "$work/duty-assessment.pdf" --landscape
+fi
 singles=0
 for docx in "$work"/each/*.docx; do
     check "$docx" "${docx%.docx}.pdf"

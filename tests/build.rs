@@ -1,6 +1,6 @@
 //! Build script of the tests: compiles the hostile test template (three builds: its render
 //! modes, a `describe` that never returns, an instantiation that never ends) and the templates
-//! built against the frozen contracts 1.0 and 1.1 to components and
+//! built against the frozen contracts 1.0, 1.1 and 1.2 to components and
 //! tells the tests where they are. None of them is ever embedded in the app.
 
 use std::path::PathBuf;
@@ -9,9 +9,15 @@ fn main() -> Result<(), String> {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
     let root = manifest_dir.parent().ok_or("tests/ has no parent folder")?.to_path_buf();
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
-    for watched in
-        ["tests/hostile", "tests/legacy-1-0", "tests/legacy-1-1", "plugin-api/src", "plugin-api/wit", "Cargo.lock"]
-    {
+    for watched in [
+        "tests/hostile",
+        "tests/legacy-1-0",
+        "tests/legacy-1-1",
+        "tests/legacy-1-2",
+        "plugin-api/src",
+        "plugin-api/wit",
+        "Cargo.lock",
+    ] {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());
     }
     let target_dir = out_dir.join("wasm-target");
@@ -21,6 +27,7 @@ fn main() -> Result<(), String> {
         ("HOSTILE_INIT_LOOP", "hostile", &["init-loop"][..]),
         ("LEGACY_1_0", "legacy-1-0", &[][..]),
         ("LEGACY_1_1", "legacy-1-1", &[][..]),
+        ("LEGACY_1_2", "legacy-1-2", &[][..]),
     ] {
         let component = plugin_api::build::build_component(&root, package, features, &target_dir)?;
         let path = out_dir.join(format!("{}.wasm", variant.to_lowercase()));

@@ -139,3 +139,119 @@ pub fn secretaries(client: &mut zhibu_committee::Client) -> Result<HashMap<Strin
     )?;
     Ok(out)
 }
+
+/// One secretary's ballots at the 述职评议考核 meeting as the committee stores them: the grade
+/// the votes point to by the rule set, the grade decided (`grade`, else the one pointed to) and the
+/// secretary (`secretary`, else the one the branch reported). The command line and the window
+/// enter ballots through this one reckoning.
+pub fn duty_ballot(
+    client: &mut zhibu_committee::Client,
+    rules: &RuleSet,
+    branch: &str,
+    votes: [i32; 4],
+    grade: Option<zhibu_core::domain::ReviewGrade>,
+    reason: &str,
+    secretary: Option<&str>,
+) -> Result<zhibu_committee::duty::Ballot> {
+    use anyhow::Context as _;
+    let (pointed, _) = zhibu_core::rules::review_grade(&tally(votes), &rules.duty_review);
+    let decided = grade.unwrap_or(pointed);
+    let secretary = match secretary.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(name) => name.to_owned(),
+        None => secretaries(client)?
+            .remove(branch)
+            .with_context(|| format!("支部报送的记录中找不到书记，请写明书记姓名：{branch}"))?,
+    };
+    Ok(zhibu_committee::duty::Ballot {
+        branch: branch.to_owned(),
+        secretary,
+        votes,
+        ballot_grade: pointed.label().to_owned(),
+        grade: decided.label().to_owned(),
+        reason: reason.trim().to_owned(),
+    })
+}
+
+/// Votes 好, 较好, 一般, 差 as the rules count them (a negative count, refused when stored, as 0).
+fn tally(votes: [i32; 4]) -> zhibu_core::domain::BallotTally {
+    let count = |v: i32| u32::try_from(v).unwrap_or(0);
+    zhibu_core::domain::BallotTally {
+        excellent: count(votes[0]),
+        good: count(votes[1]),
+        fair: count(votes[2]),
+        poor: count(votes[3]),
+    }
+}
+
+/// The grade labelled `label` (好, 较好, 一般, 差).
+pub fn grade_of(label: &str) -> Option<zhibu_core::domain::ReviewGrade> {
+    zhibu_core::domain::ReviewGrade::ALL.into_iter().find(|g| g.label() == label.trim())
+}
+
+/// What the committee's documents receive (contract 1.3, `records.committee`): every branch with
+/// its submission, the committee's opinion and its findings of `year`; the year's 述职评议考核
+/// meeting with every secretary's ballots; and the rule grading them, in words.
+pub fn committee_records(
+    client: &mut zhibu_committee::Client,
+    rules: &RuleSet,
+    year: i32,
+    as_of: NaiveDate,
+) -> Result<zhibu_report::plugin_host::CommitteeRecords> {
+    use zhibu_committee::review::{SUBMISSION, Submission};
+    use zhibu_report::plugin_host::{self as wit, convert};
+    let reports = compliance(client, rules, year, as_of)?;
+    let entries: HashMap<String, zhibu_committee::BranchEntry> =
+        zhibu_committee::branches(client)?.into_iter().map(|b| (b.uuid.clone(), b)).collect();
+    let reviews = zhibu_committee::review::reviews(client, Some(year))?;
+    let secretaries = secretaries(client)?;
+    let branches = reports
+        .iter()
+        .filter_map(|report| {
+            let entry = entries.get(&report.uuid)?;
+            let review = reviews.iter().find(|r| r.branch == report.uuid && r.topic == SUBMISSION);
+            Some(wit::ReportedBranch {
+                uuid: report.uuid.clone(),
+                name: report.name.clone(),
+                secretary: secretaries.get(&report.uuid).cloned().unwrap_or_default(),
+                acknowledged: report.acknowledged,
+                submission: Submission::of(entry, review).label().to_owned(),
+                opinion: review.map(|r| r.opinion.clone()).unwrap_or_default(),
+                findings: report
+                    .compliance
+                    .as_ref()
+                    .map(|c| zhibu_report::services::report::compliance_record(c).findings)
+                    .unwrap_or_default(),
+            })
+        })
+        .collect();
+    let code = |label: &str| grade_of(label).map_or_else(|| label.to_owned(), |g| convert::code(&g));
+    let names: HashMap<&str, &str> = reports.iter().map(|r| (r.uuid.as_str(), r.name.as_str())).collect();
+    let duty_ballots = zhibu_committee::duty::ballots(client, year)?
+        .into_iter()
+        .map(|b| wit::DutyBallot {
+            branch_name: names.get(b.branch.as_str()).map_or_else(|| b.branch.clone(), |n| (*n).to_owned()),
+            excellent: b.votes[0].unsigned_abs(),
+            good: b.votes[1].unsigned_abs(),
+            fair: b.votes[2].unsigned_abs(),
+            poor: b.votes[3].unsigned_abs(),
+            ballot_grade: code(&b.ballot_grade),
+            grade: code(&b.grade),
+            reason: b.reason,
+            secretary: b.secretary,
+            branch: b.branch,
+        })
+        .collect();
+    let duty_meeting = zhibu_committee::duty::meeting(client, year)?.map(|m| wit::DutyMeeting {
+        year: m.year,
+        held_on: m.held_on,
+        title: m.title,
+        voters_expected: m.voters_expected.unsigned_abs(),
+    });
+    Ok(wit::CommitteeRecords {
+        year,
+        branches,
+        duty_meeting,
+        duty_ballots,
+        grade_rule: zhibu_core::rules::review_grade(&tally([0; 4]), &rules.duty_review).1,
+    })
+}

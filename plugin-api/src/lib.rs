@@ -1,7 +1,7 @@
-//! The SDK for Zhibu report templates: the contract's types (generated from `wit/1.2.0`, the
+//! The SDK for Zhibu report templates: the contract's types (generated from `wit/1.3.0`, the
 //! same WIT files the host reads), the [`Template`] trait, the [`export_template!`] macro,
 //! and builders so a template reads like the document it makes. A template built with an
-//! earlier SDK (contracts 1.0 and 1.1) keeps running: the host speaks all three.
+//! earlier SDK (contracts 1.0 to 1.2) keeps running: the host speaks all four.
 //!
 //! A template is a crate of type `cdylib` + `rlib`: built for `wasm32-unknown-unknown` it is
 //! turned into a WebAssembly component the host runs in a sandbox; built natively its logic
@@ -20,14 +20,14 @@ pub use builder::{DocumentBuilder, TableBuilder, cell, cell_text, para, stars, t
 pub use params::{RequestExt, chinese_date, param};
 
 /// The contract version this SDK implements (the WIT package version).
-pub const API_VERSION: &str = "1.2.0";
+pub const API_VERSION: &str = "1.3.0";
 
 /// Generated bindings; template authors use the re-exports at the crate root instead.
 #[doc(hidden)]
 #[allow(missing_docs, unsafe_code, clippy::all)] // generated ABI glue: documented in the WIT files
 pub mod bindings {
     wit_bindgen::generate!({
-        path: "wit/1.2.0",
+        path: "wit/1.3.0",
         world: "plugin",
         pub_export_macro: true,
         export_macro_name: "__export_plugin",
@@ -41,12 +41,13 @@ pub use wit_bindgen::rt as __rt;
 
 pub use bindings::zhibu::plugin::host::LogLevel;
 pub use bindings::zhibu::plugin::types::{
-    Align, Appraisal, Attendance, Block, BranchCompliance, Candidate, Cell, CommitteeTerm, DocStyle, Document,
-    DocxFile, DuesPayment, DutyReview, Election, Finding, Gap, Heading, Indicator, Meeting, MeetingTally, Member,
-    MemberDues, NextStar, Observer, Organization, Orientation, Output, Paragraph, Param, ParamKind, ParamSpec,
-    Participant, Quorum, Quota, QuotaCheck, RatingScheme, RecordKind, Records, RenderError, RenderRequest,
-    ReportSection, Resolution, RoleHolder, Row, RuleFigures, Score, Section, ServiceTeam, Signature, Speech, StarBand,
-    StarRating, Table, TemplateInfo, TextRun, Volunteer, VolunteerActivity, VolunteerHours, Voter,
+    Align, Appraisal, Attendance, Block, BranchCompliance, Candidate, Cell, CommitteeRecords, CommitteeTerm, DocStyle,
+    Document, DocxFile, DuesPayment, DutyBallot, DutyMeeting, DutyReview, Election, Finding, Gap, Heading, Indicator,
+    Meeting, MeetingTally, Member, MemberDues, NextStar, Observer, Organization, Orientation, Output, Paragraph, Param,
+    ParamKind, ParamSpec, Participant, Quorum, Quota, QuotaCheck, RatingScheme, RecordKind, Records, RenderError,
+    RenderRequest, ReportSection, ReportedBranch, Resolution, RoleHolder, Row, RuleFigures, Score, Section,
+    ServiceTeam, Signature, Speech, StarBand, StarRating, Table, TemplateInfo, TextRun, Volunteer, VolunteerActivity,
+    VolunteerHours, Voter,
 };
 
 impl Default for Records {
@@ -68,6 +69,7 @@ impl Default for Records {
             dues: Vec::new(),
             volunteers: Vec::new(),
             service_teams: Vec::new(),
+            committee: None,
         }
     }
 }

@@ -188,6 +188,27 @@ pub enum CommitteeCommand {
         #[arg(value_name = "FILE", required = true)]
         files: Vec<PathBuf>,
     },
+    /// 用模板生成上级党委的文书（如 duty-assessment 述职评议考核结果汇总），模板须有跨支部权限
+    Render {
+        /// 委员会数据库，也可用环境变量 ZHIBU_COMMITTEE_URL
+        #[arg(long, value_name = "URL", env = "ZHIBU_COMMITTEE_URL", hide_env_values = true)]
+        db_url: String,
+        /// 模板标识
+        #[arg(long, value_name = "ID")]
+        template: String,
+        /// 年度（同时作为模板的年度参数）
+        #[arg(long)]
+        year: i32,
+        /// 发文单位（如“中共某某街道工作委员会”）
+        #[arg(long, value_name = "单位")]
+        unit: String,
+        /// 其他模板参数，如 --param date=2026-01-11
+        #[arg(long = "param", value_name = "K=V")]
+        params: Vec<String>,
+        /// 输出文件（.docx，或 .json 为文档模型）
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// 支部报送的会议附件（签到表、照片、会议材料）：列出，或加 --out 保存到文件夹
     Attachments {
         /// 委员会数据库，也可用环境变量 ZHIBU_COMMITTEE_URL
@@ -202,9 +223,21 @@ pub enum CommitteeCommand {
     },
 }
 
-/// Runs one committee command.
-pub fn run(command: CommitteeCommand) -> Result<()> {
+/// Runs one committee command (`render` finds its templates in `plugins_dir`).
+pub fn run(command: CommitteeCommand, plugins_dir: &std::path::Path, cache_dir: &std::path::Path) -> Result<()> {
     match command {
+        CommitteeCommand::Render { db_url, template, year, unit, params, out } => {
+            let mut given = vec![("year".to_owned(), year.to_string())];
+            for param in &params {
+                let (key, value) = param.split_once('=').with_context(|| format!("参数应写成 键=值：{param}"))?;
+                given.push((key.trim().to_owned(), value.trim().to_owned()));
+            }
+            let catalog = super::plugin::catalog(plugins_dir, cache_dir)?;
+            let mut client = zhibu_committee::connect(&db_url)?;
+            let now = chrono::Local::now().naive_local();
+            let written = render(&mut client, &catalog, &template, &given, &unit, now, &out)?;
+            println!("已生成：{}", written.display());
+        }
         CommitteeCommand::Init { db_url } => {
             let (mut client, created) = zhibu_committee::connect_creating(&db_url)?;
             let version = zhibu_committee::init(&mut client)?;
@@ -273,36 +306,22 @@ pub fn run(command: CommitteeCommand) -> Result<()> {
         CommitteeCommand::Ballot { db_url, year, branch, votes, grade, reason, secretary } => {
             let votes = parse_votes(&votes)?;
             let rules = zhibu_core::rules::RuleSet::default();
-            let tally = zhibu_core::domain::BallotTally {
-                excellent: votes[0].unsigned_abs(),
-                good: votes[1].unsigned_abs(),
-                fair: votes[2].unsigned_abs(),
-                poor: votes[3].unsigned_abs(),
-            };
-            let (pointed, _) = zhibu_core::rules::review_grade(&tally, &rules.duty_review);
-            let decided = match grade.as_deref().map(str::trim) {
-                None | Some("") => pointed,
-                Some(label) => zhibu_core::domain::ReviewGrade::ALL
-                    .into_iter()
-                    .find(|g| g.label() == label)
-                    .with_context(|| format!("等次应为好、较好、一般或差：{label}"))?,
+            let grade = match grade.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(label) => Some(
+                    crate::rollup::grade_of(label).with_context(|| format!("等次应为好、较好、一般或差：{label}"))?,
+                ),
             };
             let mut client = zhibu_committee::connect(&db_url)?;
-            let branch = branch.trim().to_owned();
-            let secretary = match secretary {
-                Some(name) => name.trim().to_owned(),
-                None => crate::rollup::secretaries(&mut client)?
-                    .remove(&branch)
-                    .with_context(|| format!("支部报送的记录中找不到书记，请用 --secretary 写明：{branch}"))?,
-            };
-            let ballot = zhibu_committee::duty::Ballot {
-                branch,
-                secretary,
+            let ballot = crate::rollup::duty_ballot(
+                &mut client,
+                &rules,
+                branch.trim(),
                 votes,
-                ballot_grade: pointed.label().to_owned(),
-                grade: decided.label().to_owned(),
-                reason,
-            };
+                grade,
+                &reason,
+                secretary.as_deref(),
+            )?;
             zhibu_committee::duty::enter(&mut client, year, &ballot)?;
             println!(
                 "已录入：{}，好{}票、较好{}票、一般{}票、差{}票，按规则为“{}”，确定为“{}”",
@@ -408,6 +427,41 @@ fn import(db_url: &str, files: &[PathBuf]) -> Result<()> {
         bail!("{refused} 个报送包未导入（原因见上）");
     }
     Ok(())
+}
+
+/// Renders `template` over the committee's roll-up of `params`' year to `out` (Word, or the model
+/// as JSON): the committee's documents, shared by the command line and the window.
+pub fn render(
+    client: &mut zhibu_committee::Client,
+    catalog: &zhibu_report::services::report::Catalog,
+    template: &str,
+    params: &[(String, String)],
+    unit: &str,
+    now: chrono::NaiveDateTime,
+    out: &std::path::Path,
+) -> Result<PathBuf> {
+    let year = params
+        .iter()
+        .find(|(k, _)| k == "year")
+        .and_then(|(_, v)| v.parse::<i32>().ok())
+        .context("缺少年度参数（year）")?;
+    if unit.trim().is_empty() {
+        bail!("请写明发文单位（--unit）");
+    }
+    let rules = zhibu_core::rules::RuleSet::default();
+    let records = crate::rollup::committee_records(client, &rules, year, now.date())?;
+    let args = zhibu_report::services::report::CommitteeArgs {
+        catalog,
+        rules: &rules,
+        template_id: template,
+        params,
+        unit_name: unit,
+        generated_at: now,
+        cancel: &zhibu_report::plugin_host::CancelToken::new(),
+    };
+    let outcome = zhibu_report::services::report::render_committee(&args, records)?;
+    let options = zhibu_report::export::ExportOptions { author: unit.trim().to_owned(), created: now };
+    Ok(zhibu_report::services::export::write_file(&outcome, out, false, &options)?)
 }
 
 /// Lists branch `branch`'s reported attachments, and with `out` saves each under its own name

@@ -608,7 +608,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
             records::org(&mut open_checked(&db, &operator, &backup_dir)?, command)?;
         }
-        Command::Committee { command } => committee::run(command)?,
+        Command::Committee { command } => committee::run(command, &plugins_dir, &cache_dir)?,
         Command::Sync { command } => sync::run(&mut Store::open_existing(&db, &operator)?, command)?,
         Command::Dues { command } => {
             let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;

@@ -188,7 +188,13 @@ pub fn consent_dialog_ui(ctx: &egui::Context, workspace: &mut Workspace, command
         ui.label(format!("标识 {}，版本 {}，接口版本 {}", manifest.id, manifest.version, manifest.api_version));
         ui.label(RichText::new("它将可以读取以下记录：").strong());
         for kind in manifest.granted() {
-            ui.label(format!("• {}", package::permission_label(kind)));
+            let line = format!("• {}", package::permission_label(kind));
+            if kind == zhibu_report::plugin_host::RecordKind::Committee {
+                // Reading every branch's records is a different order of trust: say so plainly.
+                ui.label(RichText::new(line).strong().color(ui.visuals().warn_fg_color));
+            } else {
+                ui.label(line);
+            }
         }
         ui.label("插件在沙箱中运行：不能读写文件、访问网络或直接打开数据库。");
         ui.horizontal(|ui| {

@@ -69,7 +69,12 @@ pub fn reports_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
         ui.vertical(|ui| {
             ui.set_width(430.0);
             ui.heading("选择模板");
-            for template in &catalog.templates {
+            // Templates of the committee's scope run in the committee's window, never on a branch's records.
+            let branch_scope = catalog
+                .templates
+                .iter()
+                .filter(|t| !t.plugin.info.needs.contains(&zhibu_report::plugin_host::RecordKind::Committee));
+            for template in branch_scope {
                 let info = &template.plugin.info;
                 let selected = state.template.as_deref() == Some(info.id.as_str());
                 let response = ui

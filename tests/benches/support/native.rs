@@ -5,10 +5,11 @@
 //! here field by field into the SDK's types (the same WIT records under the same names).
 
 use plugin_api::{
-    Appraisal, Attendance, BranchCompliance, Candidate, CommitteeTerm, DuesPayment, DutyReview, Election, Finding, Gap,
-    Indicator, Meeting, MeetingTally, Member, MemberDues, NextStar, Observer, Organization, Param, Participant, Quorum,
-    Quota, QuotaCheck, RatingScheme, Records, RenderRequest, ReportSection, Resolution, RoleHolder, RuleFigures, Score,
-    ServiceTeam, Speech, StarBand, StarRating, Volunteer, VolunteerActivity, VolunteerHours, Voter,
+    Appraisal, Attendance, BranchCompliance, Candidate, CommitteeRecords, CommitteeTerm, DuesPayment, DutyBallot,
+    DutyMeeting, DutyReview, Election, Finding, Gap, Indicator, Meeting, MeetingTally, Member, MemberDues, NextStar,
+    Observer, Organization, Param, Participant, Quorum, Quota, QuotaCheck, RatingScheme, Records, RenderRequest,
+    ReportSection, ReportedBranch, Resolution, RoleHolder, RuleFigures, Score, ServiceTeam, Speech, StarBand,
+    StarRating, Volunteer, VolunteerActivity, VolunteerHours, Voter,
 };
 use serde_json::Value;
 
@@ -110,7 +111,11 @@ records! {
                voters_expected, voters_present, quorum_met, candidates_needed, candidates, unfilled,
                result_approved_on, result_approval_ref, meeting, status }
     Records { organizations, terms, members, meetings, duty_reviews, appraisals, schemes, star_ratings,
-              volunteer_activities, compliance, elections, quota_checks, dues, volunteers, service_teams }
+              volunteer_activities, compliance, elections, quota_checks, dues, volunteers, service_teams, committee }
+    ReportedBranch { uuid, name, secretary, acknowledged, submission, opinion, findings }
+    DutyMeeting { year, held_on, title, voters_expected }
+    DutyBallot { branch, branch_name, secretary, excellent, good, fair, poor, ballot_grade, grade, reason }
+    CommitteeRecords { year, branches, duty_meeting, duty_ballots, grade_rule }
     RenderRequest { params, generated_at, unit_name, records, rules }
 }
 
@@ -121,7 +126,7 @@ pub fn request(host: &zhibu_report::plugin_host::RenderRequest) -> RenderRequest
 
 /// The SDK document's `Debug` text as the app's model prints the same document: wit-bindgen names
 /// enum cases with their type (`Align::Left`) and fields in the contract's kebab case
-/// (`header-rows`); the host converts the same values into the model (`plugin_host::v1_2`).
+/// (`header-rows`); the host converts the same values into the model (`plugin_host::v1_3`).
 pub fn debug_as_model(sdk: &str) -> String {
     let mut text = sdk.to_owned();
     for prefix in ["DocStyle::", "Orientation::", "Align::", "Block::"] {

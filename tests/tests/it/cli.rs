@@ -709,7 +709,7 @@ fn a_fixture_is_the_request_the_host_would_pass() {
     std::fs::write(
         package.join("plugin.toml"),
         format!(
-            "id = \"hostile\"\nname = \"开发中的模板\"\nversion = \"0.1.0\"\napi_version = \"1.2.0\"\nsha256 = \"{}\"\npermissions = [\"members\"]\n",
+            "id = \"hostile\"\nname = \"开发中的模板\"\nversion = \"0.1.0\"\napi_version = \"1.3.0\"\nsha256 = \"{}\"\npermissions = [\"members\"]\n",
             zhibu_report::plugin_host::sha256_bytes(&wasm)
         ),
     )

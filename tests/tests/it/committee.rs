@@ -1118,86 +1118,108 @@ fn the_year_end_review_meeting_grades_each_secretary_by_the_ballots_and_tells_th
     let mut branch_login = Client::connect(&b.1, postgres::NoTls).unwrap();
     let error = branch_login.query("SELECT * FROM zhibu.duty_ballots", &[]).unwrap_err();
     assert_eq!(error.code(), Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE));
+
+    // The meeting's summary, through the reference plugin granted the cross-branch permission.
+    let plugins = dir.path().join("plugins");
+    let cache = dir.path().join("cache");
+    let (plugins, cache) = (plugins.to_str().unwrap(), cache.to_str().unwrap());
+    let out = dir.path().join("述职评议考核结果.json");
+    let render = |template: &str, out: &str| {
+        let args = [
+            "--plugins-dir",
+            plugins,
+            "--cache-dir",
+            cache,
+            "committee",
+            "render",
+            "--db-url",
+            &url,
+            "--template",
+            template,
+            "--year",
+            "2025",
+            "--unit",
+            "中共金山街道工作委员会",
+            "--param",
+            "date=2026-01-15",
+            "--out",
+            out,
+        ];
+        args.map(str::to_owned).to_vec()
+    };
+    run(render("duty-assessment", out.to_str().unwrap()));
+    let text = document_text(&serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap());
+    let names = [only_branch(&zhibu_core::store::Store::open_existing(&a.0, "测试").unwrap()).record.name];
+    for expected in [
+        "中共金山街道工作委员会2025年度基层党组织书记抓基层党建工作述职评议考核结果".to_owned(),
+        "2026年1月10日，中共金山街道工作委员会召开2025年度基层党组织书记抓基层党建工作述职评议考核会议，2名党组织书记进行了述职，应到参评人员40人。".to_owned(),
+        // 好 first; each row: votes, valid, share of 好, grade by the ballots, grade decided.
+        format!("|{secretary}|30|8|2|0|40|75.0%|好|好|"),
+        "|李明|10|20|8|2|40|25.0%|较好|好|".to_owned(),
+        "评议考核等次：“好”2名（100.0%），“较好”0名（0.0%），“一般”0名（0.0%），“差”0名（0.0%）。".to_owned(),
+        "同志按票数为“较好”，理由：年内获评市级先进基层党组织，确定为“好”。".to_owned(),
+        format!("|{}|已报送，待审核|", names[0]),
+        "中共金山街道工作委员会（盖章）2026年1月15日".to_owned(),
+    ] {
+        assert!(text.contains(&expected), "{expected}\n not in\n{text}");
+    }
+    // A branch template is refused in the committee's scope, and the committee's template on a
+    // branch's PC, each saying why, and nothing is written.
+    let refused = dir.path().join("refused.json");
+    let error = fails(render("appraisal-results", refused.to_str().unwrap()));
+    assert!(error.starts_with("上级党委的汇总库只向模板提供跨支部汇总记录，该模板还需要党组织及换届信息、"), "{error}");
+    assert!(error.ends_with("：appraisal-results"), "{error}");
+    let error = super::cli::zhibu_fails(&[
+        "--plugins-dir",
+        plugins,
+        "--cache-dir",
+        cache,
+        "report",
+        "--db",
+        a.0.to_str().unwrap(),
+        "--template",
+        "duty-assessment",
+        "--param",
+        "year=2025",
+        "--out",
+        refused.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        error,
+        "该模板汇总上级党委所辖各支部的记录，只能在上级党委的汇总库中生成（zhibu committee render 或上级党委窗口）：duty-assessment"
+    );
+    assert!(!refused.exists());
 }
 
-#[test]
-fn a_branch_offline_gets_the_committees_word_by_a_signed_feedback_package() {
-    let Some(admin) = admin() else { return };
-    let (url, name) = fresh_database(&admin);
-    super::cli::zhibu(&["committee", "init", "--db-url", &url]);
-    let dir = tempfile::tempdir().unwrap();
-    let a = branch_pc(dir.path(), &url, 71);
-    let b = branch_pc(dir.path(), &url, 72);
-    for (db, login, _) in [&a, &b] {
-        super::cli::zhibu(&["sync", "push", "--db", db.to_str().unwrap(), "--to", login]);
+/// Every text of a document model (JSON): titles, runs, signature lines and date, table cells each
+/// followed by `|` (fields in the order serde_json keeps them, which is enough for `contains`).
+fn document_text(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    fn walk(value: &Value, out: &mut String) {
+        match value {
+            Value::Object(fields) => {
+                if let (Some(Value::Array(lines)), Some(Value::String(date))) =
+                    (fields.get("lines"), fields.get("date"))
+                {
+                    lines.iter().filter_map(Value::as_str).for_each(|l| out.push_str(l));
+                    out.push_str(date);
+                    return;
+                }
+                for (key, field) in fields {
+                    match field {
+                        Value::String(text) if key == "text" || key == "title" => out.push_str(text),
+                        _ => walk(field, out),
+                    }
+                }
+                if fields.contains_key("col_span") {
+                    out.push('|');
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
+            _ => {}
+        }
     }
-    super::cli::zhibu(&[
-        "committee",
-        "review",
-        "--db-url",
-        &url,
-        "--branch",
-        &a.2,
-        "--year",
-        "2025",
-        "--return",
-        "--opinion",
-        "补充第三季度党课记录",
-    ]);
-    let key = zhibu_committee::package::committee_key(&mut zhibu_committee::connect(&url).unwrap()).unwrap();
-    let file = dir.path().join("反馈.zbf");
-    let path = file.to_str().unwrap();
-    super::cli::zhibu(&["committee", "feedback", "--db-url", &url, "--branch", &a.2, "--out", path]);
-    let db = a.0.to_str().unwrap();
-    // Nothing is trusted yet: the key must be given once.
-    let error = super::cli::zhibu_fails(&["sync", "pull", "--db", db, "--file", path]);
-    assert!(error.starts_with("本机还没有信任的上级公钥"), "{error}");
-    super::cli::zhibu(&["sync", "pull", "--db", db, "--file", path, "--committee-key", &key]);
-    let feedback = |db: &std::path::Path| {
-        let store = zhibu_core::store::Store::open_existing(db, "测试").unwrap();
-        let branch = only_branch(&store);
-        store.feedback(branch.id).unwrap()
-    };
-    let got = feedback(&a.0);
-    assert_eq!(got.len(), 1);
-    assert_eq!((got[0].verdict.as_str(), got[0].opinion.as_str()), ("退回", "补充第三季度党课记录"));
-    // Then it is remembered.
-    super::cli::zhibu(&["sync", "pull", "--db", db, "--file", path]);
-    // Changed after signing, signed by another key, or meant for another branch: refused.
-    let text = std::fs::read_to_string(&file).unwrap();
-    let mut envelope: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let payload = envelope["payload"].as_str().unwrap().to_owned();
-    let flipped = if payload.as_bytes()[30] == b'A' { 'B' } else { 'A' };
-    envelope["payload"] = format!("{}{flipped}{}", &payload[..30], &payload[31..]).into();
-    let tampered = dir.path().join("tampered.zbf");
-    std::fs::write(&tampered, envelope.to_string()).unwrap();
-    let error = super::cli::zhibu_fails(&["sync", "pull", "--db", db, "--file", tampered.to_str().unwrap()]);
-    assert!(error.starts_with("反馈包被改动过，拒绝导入："), "{error}");
-    let mut forged: serde_json::Value = serde_json::from_str(&text).unwrap();
-    forged["committee_key"] = "00".repeat(32).into();
-    let forged_file = dir.path().join("forged.zbf");
-    std::fs::write(&forged_file, forged.to_string()).unwrap();
-    let error = super::cli::zhibu_fails(&["sync", "pull", "--db", db, "--file", forged_file.to_str().unwrap()]);
-    assert!(error.starts_with("反馈包不是本支部信任的上级签发的"), "{error}");
-    let for_b = dir.path().join("b.zbf");
-    super::cli::zhibu(&["committee", "feedback", "--db-url", &url, "--branch", &b.2, "--out", for_b.to_str().unwrap()]);
-    let error = super::cli::zhibu_fails(&["sync", "pull", "--db", db, "--file", for_b.to_str().unwrap()]);
-    assert_eq!(error, format!("本机数据库中没有上级登记的这个支部（标识不符）：{}", b.2));
-    assert_eq!(feedback(&a.0), got, "nothing of a refused package was kept");
-    // The login file the committee hands out carries the key to trust.
-    let login = dir.path().join("login.txt");
-    let c = uuid(&name, 5);
-    super::cli::zhibu(&[
-        "committee",
-        "add-branch",
-        "--db-url",
-        &url,
-        "--branch",
-        &c,
-        "--name",
-        "桃源村党支部",
-        "--out",
-        login.to_str().unwrap(),
-    ]);
-    assert!(std::fs::read_to_string(&login).unwrap().contains(&format!("committee_key={key}")));
+    let mut out = String::new();
+    walk(value, &mut out);
+    out
 }

@@ -236,7 +236,7 @@ fn files_that_are_not_plugins_are_refused_clearly() {
     let future =
         wat::parse_str(r#"(component (instance $i) (export "zhibu:plugin/template@2.0.0" (instance $i)))"#).unwrap();
     let error = host.load(&future, "future.wasm").map(|_| ()).unwrap_err();
-    assert_eq!(error.to_string(), "插件接口版本 2.0.0 不受支持（本程序支持 1.0.x, 1.1.x, 1.2.x）");
+    assert_eq!(error.to_string(), "插件接口版本 2.0.0 不受支持（本程序支持 1.0.x, 1.1.x, 1.2.x, 1.3.x）");
     let truncated = &hostile_bytes()[..2000];
     assert!(host.load(truncated, "truncated.wasm").is_err());
 }
@@ -249,7 +249,7 @@ fn write_package(dir: &std::path::Path, manifest: &str, wasm: &[u8]) {
 
 fn manifest_for(wasm: &[u8], extra: &str) -> String {
     format!(
-        "id = \"hostile\"\nname = \"恶意测试模板\"\nversion = \"0.1.0\"\napi_version = \"1.2.0\"\nsha256 = \"{}\"\npermissions = [\"members\"]\n{extra}",
+        "id = \"hostile\"\nname = \"恶意测试模板\"\nversion = \"0.1.0\"\napi_version = \"1.3.0\"\nsha256 = \"{}\"\npermissions = [\"members\"]\n{extra}",
         zhibu_report::plugin_host::sha256_bytes(wasm)
     )
 }

@@ -273,7 +273,7 @@ fn a_watched_developer_folder_is_reloaded_when_its_wasm_changes() {
     let wasm = std::fs::read(env!("HOSTILE_WASM")).unwrap();
     std::fs::write(dev.join("plugin.wasm"), &wasm).unwrap();
     let manifest = format!(
-        "id = \"hostile\"\nname = \"开发中的模板\"\nversion = \"0.1.0\"\napi_version = \"1.2.0\"\nsha256 = \"{}\"\npermissions = [\"members\"]\n",
+        "id = \"hostile\"\nname = \"开发中的模板\"\nversion = \"0.1.0\"\napi_version = \"1.3.0\"\nsha256 = \"{}\"\npermissions = [\"members\"]\n",
         zhibu_report::plugin_host::sha256_bytes(&wasm)
     );
     std::fs::write(dev.join("plugin.toml"), manifest).unwrap();

@@ -170,7 +170,7 @@ fn store_and_catalog(dir: &tempfile::TempDir) -> (Store, Catalog) {
     let mut catalog = Catalog::load(host(), None).unwrap();
     let wasm = hostile();
     let manifest = format!(
-        "id = \"hostile\"\nname = \"恶意测试模板\"\nversion = \"0.1.0\"\napi_version = \"1.2.0\"\nsha256 = \"{}\"\npermissions = [\"members\"]\n",
+        "id = \"hostile\"\nname = \"恶意测试模板\"\nversion = \"0.1.0\"\napi_version = \"1.3.0\"\nsha256 = \"{}\"\npermissions = [\"members\"]\n",
         zhibu_report::plugin_host::sha256_bytes(&wasm)
     );
     let manifest = package::Manifest::parse(&manifest, std::path::Path::new("plugin.toml")).unwrap();
@@ -371,4 +371,31 @@ fn a_template_built_for_contract_1_1_still_runs_and_its_sheet_reads_back() {
     let outcome = host.render(&plugin, &req, &CancelToken::new()).unwrap();
     assert_eq!(outcome.document.title, "金山社区党委评星名单");
     assert_eq!(text_of(&outcome.document), "王建国\n金山社区党支部：82.5分");
+}
+
+#[test]
+fn a_template_built_for_contract_1_2_still_runs_and_never_sees_the_committees_records() {
+    let host = host();
+    let plugin = host.load(&std::fs::read(env!("LEGACY_1_2_WASM")).unwrap(), "legacy-1-2").unwrap();
+    assert_eq!(plugin.api_version, "1.2.0");
+    assert_eq!(plugin.info.needs, vec![RecordKind::Members, RecordKind::Dues]);
+    let members = r#"[{"id":1,"name":"王建国","gender":"male","birth_date":"","ethnicity":"汉族","id_number":"330784********002X","phone":null,"status":"full","joined_on":"2005-07-01","confirmed_on":null,"branch":3,"group":null,"in_service":false,"dual_community":null}]"#;
+    let mut req = request(&[], members);
+    req.records.dues.push(
+        serde_json::from_str(
+            r#"{"member":1,"category":"在职","monthly":3000,"base_confirmed":true,"due_months":["2025-01"],
+            "settled_months":[],"owed_months":["2025-01"],"owed":3000,"paid":0,"payments":[],"flag":null}"#,
+        )
+        .unwrap(),
+    );
+    // What 1.3 added (the committee's roll-up) is dropped for a 1.2 template, not an error.
+    req.records.committee = Some(
+        serde_json::from_str(
+            r#"{"year":2025,"branches":[],"duty_meeting":null,"duty_ballots":[],"grade_rule":"好票占有效票60%以上"}"#,
+        )
+        .unwrap(),
+    );
+    let outcome = host.render(&plugin, &req, &CancelToken::new()).unwrap();
+    assert_eq!(outcome.document.title, "金山社区党委欠缴党费名单");
+    assert_eq!(text_of(&outcome.document), "王建国：欠缴3000分");
 }

@@ -2,7 +2,7 @@
 //! Personal data leaves the host masked ([`IdNumber::masked`](zhibu_core::domain::IdNumber::masked),
 //! [`Phone::masked`](zhibu_core::domain::Phone::masked)) unless the user confirmed a template's request.
 
-use super::v1_2 as wit;
+use super::v1_3 as wit;
 use serde::Serialize;
 use zhibu_core::domain::{self, Stored};
 
@@ -32,6 +32,7 @@ pub fn empty_records() -> wit::Records {
         dues: Vec::new(),
         volunteers: Vec::new(),
         service_teams: Vec::new(),
+        committee: None,
     }
 }
 

@@ -16,12 +16,14 @@ pub mod package;
 mod v1_0;
 mod v1_1;
 mod v1_2;
+mod v1_3;
 
 pub use cache::ComponentCache;
 pub use error::PluginError;
-pub use v1_2::{
-    BranchCompliance, Candidate, Election, Finding, LogLevel, MeetingTally, Param, ParamKind, ParamSpec, Quorum,
-    RecordKind, Records, RenderError, RenderRequest, RuleFigures, ServiceTeam, TemplateInfo, Voter,
+pub use v1_3::{
+    BranchCompliance, Candidate, CommitteeRecords, DutyBallot, DutyMeeting, Election, Finding, LogLevel, MeetingTally,
+    Param, ParamKind, ParamSpec, Quorum, RecordKind, Records, RenderError, RenderRequest, ReportedBranch, RuleFigures,
+    ServiceTeam, TemplateInfo, Voter,
 };
 
 use crate::document::{self, Document};
@@ -34,8 +36,8 @@ use std::time::{Duration, Instant};
 use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Config, Engine, ResourceLimiter, Store, UpdateDeadline};
 
-/// The contract versions this host runs: 1.0.x, 1.1.x and 1.2.x.
-pub const SUPPORTED_API: &str = "1.0.x, 1.1.x, 1.2.x";
+/// The contract versions this host runs: 1.0.x to 1.3.x.
+pub const SUPPORTED_API: &str = "1.0.x, 1.1.x, 1.2.x, 1.3.x";
 
 /// Which of the host's bindings runs an exported contract version, if any.
 fn api_binding(version: &str) -> Option<Contract> {
@@ -44,6 +46,7 @@ fn api_binding(version: &str) -> Option<Contract> {
         (Some("1"), Some("0")) => Contract::V1_0,
         (Some("1"), Some("1")) => Contract::V1_1,
         (Some("1"), Some("2")) => Contract::V1_2,
+        (Some("1"), Some("3")) => Contract::V1_3,
         _ => return None,
     };
     let patch_ok = parts.next().is_some_and(|p| p.parse::<u32>().is_ok()) && parts.next().is_none();
@@ -56,6 +59,7 @@ enum Contract {
     V1_0,
     V1_1,
     V1_2,
+    V1_3,
 }
 
 /// A template ready to instantiate, through the bindings of the contract it exports.
@@ -63,6 +67,7 @@ enum Pre {
     V1_0(v1_0::PluginPre<HostState>),
     V1_1(v1_1::PluginPre<HostState>),
     V1_2(v1_2::PluginPre<HostState>),
+    V1_3(v1_3::PluginPre<HostState>),
 }
 
 /// What a single call may use.
@@ -232,6 +237,21 @@ impl v1_1::zhibu::plugin::host::Host for HostState {
 impl v1_2::zhibu::plugin::types::Host for HostState {}
 
 impl v1_2::zhibu::plugin::host::Host for HostState {
+    fn log(&mut self, level: v1_2::zhibu::plugin::host::LogLevel, message: String) {
+        use v1_2::zhibu::plugin::host::LogLevel as Level;
+        let level = match level {
+            Level::Debug => "debug",
+            Level::Info => "info",
+            Level::Warn => "warn",
+            Level::Error => "error",
+        };
+        self.push_log(level, message);
+    }
+}
+
+impl v1_3::zhibu::plugin::types::Host for HostState {}
+
+impl v1_3::zhibu::plugin::host::Host for HostState {
     fn log(&mut self, level: LogLevel, message: String) {
         let level = match level {
             LogLevel::Debug => "debug",
@@ -346,6 +366,8 @@ impl PluginHost {
             .map_err(|e| PluginError::Engine(format!("{e:#}")))?;
         v1_2::Plugin::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)
             .map_err(|e| PluginError::Engine(format!("{e:#}")))?;
+        v1_3::Plugin::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)
+            .map_err(|e| PluginError::Engine(format!("{e:#}")))?;
         Ok(Self { engine, linker, limits, cache })
     }
 
@@ -376,6 +398,7 @@ impl PluginHost {
             Contract::V1_0 => Pre::V1_0(v1_0::PluginPre::new(instance_pre).map_err(interface)?),
             Contract::V1_1 => Pre::V1_1(v1_1::PluginPre::new(instance_pre).map_err(interface)?),
             Contract::V1_2 => Pre::V1_2(v1_2::PluginPre::new(instance_pre).map_err(interface)?),
+            Contract::V1_3 => Pre::V1_3(v1_3::PluginPre::new(instance_pre).map_err(interface)?),
         };
         let started = Instant::now();
         let cancel = CancelToken::new();
@@ -393,6 +416,12 @@ impl PluginHost {
                 v1_1::info(&info)?
             }
             Pre::V1_2(pre) => {
+                let (info, ..) = self.call(&cancel, |store| {
+                    pre.instantiate(&mut *store)?.zhibu_plugin_template().call_describe(&mut *store)
+                })?;
+                v1_2::info(&info)?
+            }
+            Pre::V1_3(pre) => {
                 self.call(&cancel, |store| {
                     pre.instantiate(&mut *store)?.zhibu_plugin_template().call_describe(&mut *store)
                 })?
@@ -449,17 +478,24 @@ impl PluginHost {
                 })?;
                 (v1_1::output(&result)?, log, fuel, elapsed)
             }
-            Pre::V1_2(pre) => self.call(cancel, |store| {
+            Pre::V1_2(pre) => {
+                let request = v1_2::request(request)?;
+                let (result, log, fuel, elapsed) = self.call(cancel, |store| {
+                    pre.instantiate(&mut *store)?.zhibu_plugin_template().call_render(&mut *store, &request)
+                })?;
+                (v1_2::output(&result)?, log, fuel, elapsed)
+            }
+            Pre::V1_3(pre) => self.call(cancel, |store| {
                 pre.instantiate(&mut *store)?.zhibu_plugin_template().call_render(&mut *store, request)
             })?,
         };
         match result.map_err(|e| PluginError::Render(render_error_text(&e)))? {
-            v1_2::Output::Document(document) => {
-                let document = v1_2::to_model(document);
+            v1_3::Output::Document(document) => {
+                let document = v1_3::to_model(document);
                 document::validate(&document, self.limits.output_bytes)?;
                 Ok(RenderOutcome { document, docx: None, log, fuel_used, elapsed })
             }
-            v1_2::Output::Docx(file) => {
+            v1_3::Output::Docx(file) => {
                 let document = docx::check(&file.title, &file.bytes, &docx::allowed_numbers(request), &self.limits)?;
                 Ok(RenderOutcome { document, docx: Some(file.bytes), log, fuel_used, elapsed })
             }

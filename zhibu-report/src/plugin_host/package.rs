@@ -79,6 +79,7 @@ const PERMISSIONS: &[(RecordKind, &str)] = &[
     (RecordKind::Elections, "elections"),
     (RecordKind::Dues, "dues"),
     (RecordKind::Volunteers, "volunteers"),
+    (RecordKind::Committee, "committee"),
 ];
 
 /// The record kind named `name` in a manifest.
@@ -105,6 +106,9 @@ pub fn permission_label(kind: RecordKind) -> &'static str {
         RecordKind::Elections => "换届选举（候选人得票）",
         RecordKind::Dues => "党费（基数、缴纳、欠缴）",
         RecordKind::Volunteers => "志愿者名册（非党员志愿者，手机号脱敏）",
+        RecordKind::Committee => {
+            "【跨支部】上级党委汇总的所有支部记录：各支部报送审核情况、核查发现的问题、述职评议考核各书记票数和等次（仅在上级党委的汇总库中提供）"
+        }
     }
 }
 

@@ -1,11 +1,11 @@
 //! Contract 1.0 (`plugin-api/wit/1.0.0`, frozen): the host bindings generated from it and the
-//! adapters between its types and the host's (contract 1.2's, [`super::v1_2`]), so a template built
-//! before 1.1 keeps running unchanged. 1.1 and 1.2 only added to 1.0, so every 1.0 value has the
-//! shape of its 1.2 counterpart less what was added: the adapters go through that shape and drop
-//! what 1.0 does not know (elections and everything 1.2 added).
+//! adapters between its types and the host's (contract 1.3's, [`super::v1_3`]), so a template built
+//! before 1.1 keeps running unchanged. 1.1, 1.2 and 1.3 only added to 1.0, so every 1.0 value has the
+//! shape of its 1.3 counterpart less what was added: the adapters go through that shape and drop
+//! what 1.0 does not know (elections and everything 1.2 and 1.3 added).
 
 use super::PluginError;
-use super::v1_2;
+use super::v1_3;
 
 wasmtime::component::bindgen!({
     path: "../plugin-api/wit/1.0.0",
@@ -20,23 +20,23 @@ pub use zhibu::plugin::types::{Document, RenderError, RenderRequest, TemplateInf
 fn adapt<T: serde::Serialize, U: serde::de::DeserializeOwned>(value: &T) -> Result<U, PluginError> {
     serde_json::to_value(value)
         .and_then(serde_json::from_value)
-        .map_err(|e| PluginError::Engine(format!("接口1.0与1.2之间的转换失败：{e}")))
+        .map_err(|e| PluginError::Engine(format!("接口1.0与1.3之间的转换失败：{e}")))
 }
 
 /// The host's request as a 1.0 request (1.0 has no elections: a 1.0 template cannot ask for them).
-pub fn request(request: &v1_2::RenderRequest) -> Result<RenderRequest, PluginError> {
+pub fn request(request: &v1_3::RenderRequest) -> Result<RenderRequest, PluginError> {
     adapt(request)
 }
 
 /// A 1.0 description as the host's.
-pub fn info(info: &TemplateInfo) -> Result<v1_2::TemplateInfo, PluginError> {
+pub fn info(info: &TemplateInfo) -> Result<v1_3::TemplateInfo, PluginError> {
     adapt(info)
 }
 
 /// A 1.0 render result as the host's (a 1.0 template always returns the document model).
-pub fn output(result: &Result<Document, RenderError>) -> Result<Result<v1_2::Output, v1_2::RenderError>, PluginError> {
+pub fn output(result: &Result<Document, RenderError>) -> Result<Result<v1_3::Output, v1_3::RenderError>, PluginError> {
     Ok(match result {
-        Ok(document) => Ok(v1_2::Output::Document(adapt(document)?)),
+        Ok(document) => Ok(v1_3::Output::Document(adapt(document)?)),
         Err(error) => Err(adapt(error)?),
     })
 }

@@ -1,12 +1,12 @@
 //! Contract 1.1 (`plugin-api/wit/1.1.0`, frozen): the host bindings generated from it and the
-//! adapters between its types and the host's (contract 1.2's, [`super::v1_2`]), so a template built
-//! for 1.1 keeps running unchanged. 1.2 only added to 1.1 (record kinds, record lists, fields of
+//! adapters between its types and the host's (contract 1.3's, [`super::v1_3`]), so a template built
+//! for 1.1 keeps running unchanged. 1.2 and 1.3 only added to 1.1 (record kinds, record lists, fields of
 //! records; the fields of what a template returns are options), so every 1.1 value has the shape
-//! of its 1.2 counterpart less the new fields: the adapters go through that shape and drop what
-//! 1.1 does not know (dues, the volunteer register, the host's verdicts and figures).
+//! of its 1.3 counterpart less the new fields: the adapters go through that shape and drop what
+//! 1.1 does not know (dues, the volunteer register, the host's verdicts and figures, the committee's records).
 
 use super::PluginError;
-use super::v1_2;
+use super::v1_3;
 
 wasmtime::component::bindgen!({
     path: "../plugin-api/wit/1.1.0",
@@ -21,21 +21,21 @@ pub use zhibu::plugin::types::{Output, RenderError, RenderRequest, TemplateInfo}
 fn adapt<T: serde::Serialize, U: serde::de::DeserializeOwned>(value: &T) -> Result<U, PluginError> {
     serde_json::to_value(value)
         .and_then(serde_json::from_value)
-        .map_err(|e| PluginError::Engine(format!("接口1.1与1.2之间的转换失败：{e}")))
+        .map_err(|e| PluginError::Engine(format!("接口1.1与1.3之间的转换失败：{e}")))
 }
 
-/// The host's request as a 1.1 request (a 1.1 template cannot ask for what 1.2 added).
-pub fn request(request: &v1_2::RenderRequest) -> Result<RenderRequest, PluginError> {
+/// The host's request as a 1.1 request (a 1.1 template cannot ask for what 1.2 and 1.3 added).
+pub fn request(request: &v1_3::RenderRequest) -> Result<RenderRequest, PluginError> {
     adapt(request)
 }
 
 /// A 1.1 description as the host's.
-pub fn info(info: &TemplateInfo) -> Result<v1_2::TemplateInfo, PluginError> {
+pub fn info(info: &TemplateInfo) -> Result<v1_3::TemplateInfo, PluginError> {
     adapt(info)
 }
 
 /// A 1.1 render result as the host's (the output is the same in both).
-pub fn output(result: &Result<Output, RenderError>) -> Result<Result<v1_2::Output, v1_2::RenderError>, PluginError> {
+pub fn output(result: &Result<Output, RenderError>) -> Result<Result<v1_3::Output, v1_3::RenderError>, PluginError> {
     Ok(match result {
         Ok(output) => Ok(adapt(output)?),
         Err(error) => Err(adapt(error)?),

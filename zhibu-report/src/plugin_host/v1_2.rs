@@ -1,10 +1,12 @@
-//! Contract 1.2 (`plugin-api/wit/1.2.0`, the same files the SDK reads): the host bindings
-//! generated from it, which are also the host's own request and description types (a template of
-//! an older contract is adapted to them in its module, [`super::v1_1`], [`super::v1_0`]), and the
-//! one place the contract's document types become the app's own [`crate::document`] model. A
-//! later contract version becomes the host's types in turn, and 1.2 templates are adapted to it.
+//! Contract 1.2 (`plugin-api/wit/1.2.0`, frozen): the host bindings generated from it and the
+//! adapters between its types and the host's (contract 1.3's, [`super::v1_3`]), so a template built
+//! for 1.2 keeps running unchanged. 1.3 only added to 1.2 (the `committee` record kind and the
+//! committee's records), so every 1.2 value has the shape of its 1.3 counterpart less those: the
+//! adapters go through that shape and drop what 1.2 does not know (a 1.2 template cannot ask for
+//! the committee's records).
 
-use crate::document as model;
+use super::PluginError;
+use super::v1_3;
 
 wasmtime::component::bindgen!({
     path: "../plugin-api/wit/1.2.0",
@@ -12,76 +14,30 @@ wasmtime::component::bindgen!({
     additional_derives: [serde::Serialize, serde::Deserialize, PartialEq],
 });
 
-pub use zhibu::plugin::host::LogLevel;
-pub use zhibu::plugin::types::*;
+pub use zhibu::plugin::types::{Output, RenderError, RenderRequest, TemplateInfo};
 
-/// A document model returned by a template as the app's model (a move of every field; nothing is dropped).
-pub fn to_model(doc: Document) -> model::Document {
-    model::Document {
-        title: doc.title,
-        style: match doc.style {
-            DocStyle::Official => model::DocStyle::Official,
-            DocStyle::Plain => model::DocStyle::Plain,
-        },
-        sections: doc.sections.into_iter().map(section).collect(),
-    }
+/// A value of one contract version as the same value of another (same field names and shapes;
+/// fields the target does not know are dropped).
+fn adapt<T: serde::Serialize, U: serde::de::DeserializeOwned>(value: &T) -> Result<U, PluginError> {
+    serde_json::to_value(value)
+        .and_then(serde_json::from_value)
+        .map_err(|e| PluginError::Engine(format!("接口1.2与1.3之间的转换失败：{e}")))
 }
 
-fn section(section: Section) -> model::Section {
-    model::Section {
-        title: section.title,
-        orientation: match section.orientation {
-            Orientation::Portrait => model::Orientation::Portrait,
-            Orientation::Landscape => model::Orientation::Landscape,
-        },
-        blocks: section.blocks.into_iter().map(block).collect(),
-    }
+/// The host's request as a 1.2 request (a 1.2 template cannot ask for what 1.3 added).
+pub fn request(request: &v1_3::RenderRequest) -> Result<RenderRequest, PluginError> {
+    adapt(request)
 }
 
-fn block(block: Block) -> model::Block {
-    match block {
-        Block::Heading(h) => model::Block::Heading(model::Heading { level: h.level, text: h.text }),
-        Block::Paragraph(p) => model::Block::Paragraph(paragraph(p)),
-        Block::Bullets(items) => model::Block::Bullets(items.into_iter().map(paragraph).collect()),
-        Block::Numbered(items) => model::Block::Numbered(items.into_iter().map(paragraph).collect()),
-        Block::Table(t) => model::Block::Table(model::Table {
-            widths: t.widths,
-            header_rows: t.header_rows,
-            rows: t
-                .rows
-                .into_iter()
-                .map(|row| model::Row {
-                    cells: row
-                        .cells
-                        .into_iter()
-                        .map(|c| model::Cell {
-                            paragraphs: c.paragraphs.into_iter().map(paragraph).collect(),
-                            col_span: c.col_span,
-                            row_span: c.row_span,
-                            shading: c.shading,
-                        })
-                        .collect(),
-                })
-                .collect(),
-        }),
-        Block::PageBreak => model::Block::PageBreak,
-        Block::Signature(s) => model::Block::Signature(model::Signature { lines: s.lines, date: s.date }),
-    }
+/// A 1.2 description as the host's.
+pub fn info(info: &TemplateInfo) -> Result<v1_3::TemplateInfo, PluginError> {
+    adapt(info)
 }
 
-fn paragraph(p: Paragraph) -> model::Paragraph {
-    model::Paragraph {
-        runs: p
-            .runs
-            .into_iter()
-            .map(|r| model::TextRun { text: r.text, bold: r.bold, italic: r.italic, underline: r.underline })
-            .collect(),
-        align: match p.align {
-            Align::Left => model::Align::Left,
-            Align::Center => model::Align::Center,
-            Align::Right => model::Align::Right,
-            Align::Justify => model::Align::Justify,
-        },
-        indent: p.indent,
-    }
+/// A 1.2 render result as the host's (the output is the same in both).
+pub fn output(result: &Result<Output, RenderError>) -> Result<Result<v1_3::Output, v1_3::RenderError>, PluginError> {
+    Ok(match result {
+        Ok(output) => Ok(adapt(output)?),
+        Err(error) => Err(adapt(error)?),
+    })
 }

@@ -38,6 +38,21 @@ pub enum ReportError {
     /// The output file's name says neither Word nor the document model.
     #[error("输出文件应以 .docx 结尾（或加 --json 输出文档模型）：{}", .0.display())]
     OutputName(std::path::PathBuf),
+    /// A template reading the committee's roll-up was asked to run on a branch's records (it runs
+    /// only where a committee's database is open: `zhibu committee render`, the committee's window).
+    #[error(
+        "该模板汇总上级党委所辖各支部的记录，只能在上级党委的汇总库中生成（zhibu committee render 或上级党委窗口）：{0}"
+    )]
+    CommitteeOnly(String),
+    /// A template run in the committee's scope asks for a branch's own records, which a committee's
+    /// database does not give templates (the kinds, then the template).
+    #[error("上级党委的汇总库只向模板提供跨支部汇总记录，该模板还需要{kinds}：{template}")]
+    BranchOnly {
+        /// The kinds asked for beyond the committee's roll-up, in Chinese.
+        kinds: String,
+        /// The template's id.
+        template: String,
+    },
     /// A template parameter is unusable.
     #[error("参数 {key} 不正确：{why}")]
     Param {

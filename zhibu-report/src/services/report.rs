@@ -240,6 +240,9 @@ pub fn build_request(
     if !missing.is_empty() {
         return Err(PluginError::NotPermitted(missing.join("、")).into());
     }
+    if needs.contains(&RecordKind::Committee) {
+        return Err(ReportError::CommitteeOnly(template.plugin.info.id.clone()));
+    }
     let want = |kind: RecordKind| needs.contains(&kind);
     let year_key = template.plugin.info.parameters.iter().find(|p| p.kind == ParamKind::Year).map(|p| p.key.clone());
     let year = match &year_key {
@@ -488,6 +491,56 @@ pub fn render_one(args: &RenderArgs<'_>) -> Result<RenderOutcome, ReportError> {
     Ok(outcome)
 }
 
+/// One document of the committee's: which template, with which parameters, issued by which unit.
+#[derive(Clone, Copy)]
+pub struct CommitteeArgs<'a> {
+    /// The templates.
+    pub catalog: &'a Catalog,
+    /// The rules whose figures the request carries.
+    pub rules: &'a RuleSet,
+    /// The template to render.
+    pub template_id: &'a str,
+    /// Parameter values as given.
+    pub params: &'a [(String, String)],
+    /// The committee issuing the document.
+    pub unit_name: &'a str,
+    /// The host's generation time.
+    pub generated_at: NaiveDateTime,
+    /// Interrupts the plugin.
+    pub cancel: &'a CancelToken,
+}
+
+/// Renders a template in the committee's scope: the request holds the committee's roll-up across
+/// its branches (`committee`) and nothing of any branch's own records. The template must ask for
+/// nothing but the roll-up and be granted the cross-branch permission.
+pub fn render_committee(
+    args: &CommitteeArgs<'_>,
+    committee: plugin_host::CommitteeRecords,
+) -> Result<RenderOutcome, ReportError> {
+    let CommitteeArgs { catalog, rules, template_id, params, unit_name, generated_at, cancel } = *args;
+    let template = catalog.get(template_id)?;
+    let needs = &template.plugin.info.needs;
+    let beyond: Vec<&str> =
+        needs.iter().filter(|k| **k != RecordKind::Committee).map(|k| package::permission_label(*k)).collect();
+    if !beyond.is_empty() {
+        return Err(ReportError::BranchOnly { kinds: beyond.join("、"), template: template_id.to_owned() });
+    }
+    if !template.package.manifest.granted().contains(&RecordKind::Committee) {
+        return Err(PluginError::NotPermitted(package::permission_label(RecordKind::Committee).to_owned()).into());
+    }
+    let params = resolve_params(template, params)?;
+    let mut records = convert::empty_records();
+    records.committee = Some(committee);
+    let request = RenderRequest {
+        params: params.into_iter().map(|(key, value)| plugin_host::Param { key, value }).collect(),
+        generated_at: generated_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        unit_name: unit_name.trim().to_owned(),
+        records,
+        rules: rule_figures(rules),
+    };
+    Ok(catalog.host.render(&template.plugin, &request, cancel)?)
+}
+
 /// The rule figures a document may print (the user's overrides included).
 pub fn rule_figures(rules: &RuleSet) -> crate::plugin_host::RuleFigures {
     crate::plugin_host::RuleFigures {
@@ -598,7 +651,7 @@ pub fn sync_schemes(store: &mut Store, catalog: &Catalog) -> Result<usize, Repor
 
 /// One branch's compliance result, as the contract passes it (a template's figures then match
 /// `zhibu compliance` exactly).
-fn compliance_record(c: &rules::BranchCompliance) -> plugin_host::BranchCompliance {
+pub fn compliance_record(c: &rules::BranchCompliance) -> plugin_host::BranchCompliance {
     plugin_host::BranchCompliance {
         branch: c.branch.0,
         meetings: c

@@ -23,12 +23,12 @@ const SDK_FILES: &[(&str, &str)] = &[
     sdk_file!("src/build.rs"),
     sdk_file!("src/builder.rs"),
     sdk_file!("src/params.rs"),
-    sdk_file!("wit/1.2.0/types.wit"),
+    sdk_file!("wit/1.3.0/types.wit"),
 ];
 
 const SDK_MANIFEST: &str = r#"[package]
 name = "plugin-api"
-version = "1.2.0"
+version = "1.3.0"
 edition = "2024"
 description = "Zhibu report-template SDK (copied by `zhibu plugin new`)"
 publish = false
