@@ -255,3 +255,38 @@ pub fn committee_records(
         grade_rule: zhibu_core::rules::review_grade(&tally([0; 4]), &rules.duty_review).1,
     })
 }
+
+/// Renders `template` over the committee's roll-up of `params`' year to `out` (Word, or the model
+/// as JSON): the committee's documents, shared by the command line and the window.
+pub fn render(
+    client: &mut zhibu_committee::Client,
+    catalog: &zhibu_report::services::report::Catalog,
+    template: &str,
+    params: &[(String, String)],
+    unit: &str,
+    now: chrono::NaiveDateTime,
+    out: &std::path::Path,
+) -> Result<std::path::PathBuf> {
+    let year = params
+        .iter()
+        .find(|(k, _)| k == "year")
+        .and_then(|(_, v)| v.parse::<i32>().ok())
+        .ok_or_else(|| anyhow::anyhow!("缺少年度参数（year）"))?;
+    if unit.trim().is_empty() {
+        anyhow::bail!("请写明发文单位（--unit）");
+    }
+    let rules = zhibu_core::rules::RuleSet::default();
+    let records = crate::rollup::committee_records(client, &rules, year, now.date())?;
+    let args = zhibu_report::services::report::CommitteeArgs {
+        catalog,
+        rules: &rules,
+        template_id: template,
+        params,
+        unit_name: unit,
+        generated_at: now,
+        cancel: &zhibu_report::plugin_host::CancelToken::new(),
+    };
+    let outcome = zhibu_report::services::report::render_committee(&args, records)?;
+    let options = zhibu_report::export::ExportOptions { author: unit.trim().to_owned(), created: now };
+    Ok(zhibu_report::services::export::write_file(&outcome, out, false, &options)?)
+}

@@ -235,7 +235,7 @@ pub fn run(command: CommitteeCommand, plugins_dir: &std::path::Path, cache_dir: 
             let catalog = super::plugin::catalog(plugins_dir, cache_dir)?;
             let mut client = zhibu_committee::connect(&db_url)?;
             let now = chrono::Local::now().naive_local();
-            let written = render(&mut client, &catalog, &template, &given, &unit, now, &out)?;
+            let written = crate::rollup::render(&mut client, &catalog, &template, &given, &unit, now, &out)?;
             println!("已生成：{}", written.display());
         }
         CommitteeCommand::Init { db_url } => {
@@ -427,41 +427,6 @@ fn import(db_url: &str, files: &[PathBuf]) -> Result<()> {
         bail!("{refused} 个报送包未导入（原因见上）");
     }
     Ok(())
-}
-
-/// Renders `template` over the committee's roll-up of `params`' year to `out` (Word, or the model
-/// as JSON): the committee's documents, shared by the command line and the window.
-pub fn render(
-    client: &mut zhibu_committee::Client,
-    catalog: &zhibu_report::services::report::Catalog,
-    template: &str,
-    params: &[(String, String)],
-    unit: &str,
-    now: chrono::NaiveDateTime,
-    out: &std::path::Path,
-) -> Result<PathBuf> {
-    let year = params
-        .iter()
-        .find(|(k, _)| k == "year")
-        .and_then(|(_, v)| v.parse::<i32>().ok())
-        .context("缺少年度参数（year）")?;
-    if unit.trim().is_empty() {
-        bail!("请写明发文单位（--unit）");
-    }
-    let rules = zhibu_core::rules::RuleSet::default();
-    let records = crate::rollup::committee_records(client, &rules, year, now.date())?;
-    let args = zhibu_report::services::report::CommitteeArgs {
-        catalog,
-        rules: &rules,
-        template_id: template,
-        params,
-        unit_name: unit,
-        generated_at: now,
-        cancel: &zhibu_report::plugin_host::CancelToken::new(),
-    };
-    let outcome = zhibu_report::services::report::render_committee(&args, records)?;
-    let options = zhibu_report::export::ExportOptions { author: unit.trim().to_owned(), created: now };
-    Ok(zhibu_report::services::export::write_file(&outcome, out, false, &options)?)
 }
 
 /// Lists branch `branch`'s reported attachments, and with `out` saves each under its own name

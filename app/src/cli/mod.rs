@@ -405,7 +405,7 @@ pub fn run(cli: Cli) -> Result<()> {
     };
     if let (Some(url), None) = (&cli.committee, &cli.command) {
         let launch = crate::ui::LaunchOptions { screenshots: cli.screenshots, glow: cli.glow, started: Some(started) };
-        return crate::ui::run_committee(url.clone(), launch);
+        return crate::ui::run_committee(url.clone(), plugins_dir, cache_dir, launch);
     }
     let Some(command) = cli.command else {
         let paths = crate::ui::Paths { db, plugins_dir, cache_dir, backup_dir };

@@ -1,7 +1,9 @@
 //! The committee's window (`zhibu --committee URL`): the branches that report into the
 //! committee's PostgreSQL database — 报送审核 (each branch's submission, passed or returned with an
 //! opinion, and who has not reported), 组织生活核查 (each branch's compliance from its reported
-//! records) and 星级排名 (every sheet's ranking across branches, with its quotas). The database is
+//! records), 星级排名 (every sheet's ranking across branches, with its quotas) and 述职评议考核 (the
+//! year-end meeting: each secretary's ballots entered, the grades, and the results document
+//! rendered by the `duty-assessment` template in the committee's scope). The database is
 //! read and written on background threads: `CommitteeApp::logic` applies the screens' commands
 //! and collects the results; `CommitteeApp::ui` only draws. The connection string (and its
 //! password) is never shown.
@@ -27,16 +29,19 @@ pub enum Tab {
     Compliance,
     /// 星级排名.
     Ranking,
+    /// 述职评议考核.
+    Duty,
 }
 
 impl Tab {
-    const ALL: [Tab; 3] = [Tab::Status, Tab::Compliance, Tab::Ranking];
+    const ALL: [Tab; 4] = [Tab::Status, Tab::Compliance, Tab::Ranking, Tab::Duty];
 
     fn label(self) -> &'static str {
         match self {
             Self::Status => "报送审核",
             Self::Compliance => "组织生活核查",
             Self::Ranking => "星级排名",
+            Self::Duty => "述职评议考核",
         }
     }
 
@@ -45,6 +50,7 @@ impl Tab {
             Self::Status => "committee-status",
             Self::Compliance => "committee-compliance",
             Self::Ranking => "committee-ranking",
+            Self::Duty => "committee-duty",
         }
     }
 }
@@ -67,6 +73,56 @@ pub enum CommitteeCommand {
         /// The opinion.
         opinion: String,
     },
+    /// Read the year's 述职评议考核 meeting, its ballots and each branch's secretary.
+    LoadDuty,
+    /// Record (or correct) the year's meeting.
+    HoldMeeting {
+        /// When (`YYYY-MM-DD`).
+        held_on: String,
+        /// Voters expected.
+        voters: u32,
+        /// Its title.
+        title: String,
+    },
+    /// Show a branch's ballots in the editor (its UUID).
+    SelectBallot(Option<String>),
+    /// Store the editor's ballots for its branch.
+    EnterBallot,
+    /// Render the results document to a file (none: ask where, with the save dialog).
+    ExportResults(Option<PathBuf>),
+}
+
+/// The year's 述职评议考核 as stored.
+pub struct DutyData {
+    /// The meeting, once recorded.
+    pub meeting: Option<zhibu_committee::duty::DutyMeeting>,
+    /// The ballots entered.
+    pub ballots: Vec<zhibu_committee::duty::Ballot>,
+    /// Each branch's secretary as it reported (by UUID).
+    pub secretaries: std::collections::HashMap<String, String>,
+}
+
+/// What the 述职评议考核 tab is editing.
+#[derive(Debug, Clone, Default)]
+pub struct DutyForm {
+    /// The meeting's date (`YYYY-MM-DD`).
+    pub held_on: String,
+    /// Voters expected.
+    pub voters: u32,
+    /// The meeting's title (empty: the usual one).
+    pub title: String,
+    /// The branch whose ballots are edited.
+    pub branch: Option<String>,
+    /// 好, 较好, 一般, 差.
+    pub votes: [u32; 4],
+    /// The grade decided; none: the one the votes point to.
+    pub grade: Option<zhibu_core::domain::ReviewGrade>,
+    /// Why the grade differs from the votes.
+    pub reason: String,
+    /// The secretary.
+    pub secretary: String,
+    /// The unit issuing the results document.
+    pub unit: String,
 }
 
 /// Everything the window shows for one year.
@@ -87,6 +143,9 @@ pub struct Loaded {
 enum Done {
     Loaded(Box<Loaded>),
     Decided(String),
+    DutyLoaded(Box<DutyData>),
+    DutyChanged(String),
+    Exported(String),
 }
 
 /// The committee window.
@@ -104,6 +163,12 @@ pub struct CommitteeApp {
     pub selected: Option<String>,
     /// The opinion being written for it.
     pub opinion: String,
+    /// The year's 述职评议考核, once read (the tab reads it when opened).
+    pub duty: Option<DutyData>,
+    /// The 述职评议考核 tab's editor.
+    pub duty_form: DutyForm,
+    /// Where the committee's templates are (plugins folder, compiled-component cache).
+    templates: Option<(PathBuf, PathBuf)>,
     /// The status line (text, is an error).
     pub notice: Option<(String, bool)>,
     /// Commands emitted while drawing.
@@ -128,6 +193,9 @@ impl CommitteeApp {
             data: None,
             selected: None,
             opinion: String::new(),
+            duty: None,
+            duty_form: DutyForm { voters: 40, ..DutyForm::default() },
+            templates: None,
             notice: None,
             commands: Vec::new(),
             busy: None,
@@ -136,6 +204,13 @@ impl CommitteeApp {
         };
         app.commands.push(CommitteeCommand::Load(app.year));
         app
+    }
+
+    /// Renders the committee's documents with the templates in `plugins_dir` (compiled ones cached
+    /// in `cache_dir`); without, only the reference templates, compiled on each use.
+    pub fn with_templates(mut self, plugins_dir: PathBuf, cache_dir: PathBuf) -> Self {
+        self.templates = Some((plugins_dir, cache_dir));
+        self
     }
 
     /// Photographs each tab into `dir` once the data is loaded, then closes; prints the time to
@@ -177,7 +252,12 @@ impl CommitteeApp {
 
     fn apply(&mut self, ctx: &egui::Context, command: CommitteeCommand) {
         match command {
-            CommitteeCommand::Tab(tab) => self.tab = tab,
+            CommitteeCommand::Tab(tab) => {
+                self.tab = tab;
+                if tab == Tab::Duty && self.duty.is_none() {
+                    self.commands.push(CommitteeCommand::LoadDuty);
+                }
+            }
             CommitteeCommand::Select(branch) => {
                 self.opinion = branch
                     .as_ref()
@@ -187,6 +267,13 @@ impl CommitteeApp {
                 self.selected = branch;
             }
             CommitteeCommand::Load(year) => {
+                if year != self.year {
+                    self.duty = None;
+                    self.duty_form.branch = None;
+                }
+                if self.tab == Tab::Duty {
+                    self.commands.push(CommitteeCommand::LoadDuty);
+                }
                 self.year = year;
                 self.run(ctx, move |client| {
                     let started = Instant::now();
@@ -203,6 +290,102 @@ impl CommitteeApp {
                         rankings,
                         took: started.elapsed(),
                     })))
+                });
+            }
+            CommitteeCommand::LoadDuty => {
+                let year = self.year;
+                self.run(ctx, move |client| {
+                    Ok(Done::DutyLoaded(Box::new(DutyData {
+                        meeting: zhibu_committee::duty::meeting(client, year)?,
+                        ballots: zhibu_committee::duty::ballots(client, year)?,
+                        secretaries: crate::rollup::secretaries(client)?,
+                    })))
+                });
+            }
+            CommitteeCommand::HoldMeeting { held_on, voters, title } => {
+                let year = self.year;
+                self.run(ctx, move |client| {
+                    let title = match title.trim() {
+                        "" => format!("{year}年度基层党组织书记抓基层党建工作述职评议考核会议"),
+                        given => given.to_owned(),
+                    };
+                    let voters = i32::try_from(voters).unwrap_or(i32::MAX);
+                    let meeting = zhibu_committee::duty::DutyMeeting { year, held_on, title, voters_expected: voters };
+                    zhibu_committee::duty::hold(client, &meeting)?;
+                    Ok(Done::DutyChanged(format!("已登记：{}（{}，应到{}人）", meeting.title, meeting.held_on, voters)))
+                });
+            }
+            CommitteeCommand::SelectBallot(branch) => {
+                let stored = branch.as_ref().and_then(|b| self.duty.as_ref()?.ballots.iter().find(|x| &x.branch == b));
+                let form = &mut self.duty_form;
+                match stored {
+                    Some(ballot) => {
+                        form.votes = ballot.votes.map(i32::unsigned_abs);
+                        form.grade = (ballot.grade != ballot.ballot_grade)
+                            .then(|| crate::rollup::grade_of(&ballot.grade))
+                            .flatten();
+                        form.reason = ballot.reason.clone();
+                        form.secretary = ballot.secretary.clone();
+                    }
+                    None => {
+                        form.votes = [0; 4];
+                        form.grade = None;
+                        form.reason.clear();
+                        form.secretary = branch
+                            .as_ref()
+                            .and_then(|b| self.duty.as_ref()?.secretaries.get(b).cloned())
+                            .unwrap_or_default();
+                    }
+                }
+                form.branch = branch;
+            }
+            CommitteeCommand::EnterBallot => {
+                let (year, form) = (self.year, self.duty_form.clone());
+                let Some(branch) = form.branch.clone() else { return };
+                self.run(ctx, move |client| {
+                    let votes = form.votes.map(|v| i32::try_from(v).unwrap_or(i32::MAX));
+                    let rules = RuleSet::default();
+                    let ballot = crate::rollup::duty_ballot(
+                        client,
+                        &rules,
+                        &branch,
+                        votes,
+                        form.grade,
+                        &form.reason,
+                        Some(&form.secretary),
+                    )?;
+                    zhibu_committee::duty::enter(client, year, &ballot)?;
+                    Ok(Done::DutyChanged(format!(
+                        "已录入：{}，按票数为“{}”，确定为“{}”",
+                        ballot.secretary, ballot.ballot_grade, ballot.grade
+                    )))
+                });
+            }
+            CommitteeCommand::ExportResults(path) => {
+                let path = match path {
+                    Some(path) => path,
+                    None => {
+                        let name = format!("{}年度述职评议考核结果.docx", self.year);
+                        let chosen =
+                            rfd::FileDialog::new().set_file_name(name).add_filter("Word 文档", &["docx"]).save_file();
+                        let Some(chosen) = chosen else { return };
+                        chosen
+                    }
+                };
+                let (year, unit, templates) = (self.year, self.duty_form.unit.clone(), self.templates.clone());
+                self.run(ctx, move |client| {
+                    let catalog = match templates {
+                        Some((plugins, cache)) => zhibu_report::services::report::Catalog::open(&cache, &plugins)?,
+                        None => zhibu_report::services::report::Catalog::load(
+                            zhibu_report::plugin_host::PluginHost::new(Default::default(), None)?,
+                            None,
+                        )?,
+                    };
+                    let params = [("year".to_owned(), year.to_string())];
+                    let now = chrono::Local::now().naive_local();
+                    let written =
+                        crate::rollup::render(client, &catalog, "duty-assessment", &params, &unit, now, &path)?;
+                    Ok(Done::Exported(format!("已生成：{}", written.display())))
                 });
             }
             CommitteeCommand::Decide { branch, pass, opinion } => {
@@ -232,6 +415,22 @@ impl CommitteeApp {
                 self.notice = Some((text, false));
                 self.commands.push(CommitteeCommand::Load(self.year));
             }
+            Ok(Done::DutyLoaded(duty)) => {
+                if let Some(meeting) = &duty.meeting {
+                    self.duty_form.held_on.clone_from(&meeting.held_on);
+                    self.duty_form.voters = meeting.voters_expected.unsigned_abs();
+                    self.duty_form.title.clone_from(&meeting.title);
+                }
+                self.duty = Some(*duty);
+                // The editor shows what is stored for its branch now (the saved ballots, corrected).
+                let branch = self.duty_form.branch.clone();
+                self.commands.insert(0, CommitteeCommand::SelectBallot(branch));
+            }
+            Ok(Done::DutyChanged(text)) => {
+                self.notice = Some((text, false));
+                self.commands.push(CommitteeCommand::LoadDuty);
+            }
+            Ok(Done::Exported(text)) => self.notice = Some((text, false)),
             Err(text) => self.notice = Some((text, true)),
         }
         ctx.request_repaint();
@@ -258,7 +457,7 @@ impl CommitteeApp {
         if let Some(image) = shot {
             let number = tour.tabs.len();
             if let Some(tab) = tour.tabs.pop() {
-                let path = tour.dir.join(format!("{:02}-{}.png", 4 - number, tab.file()));
+                let path = tour.dir.join(format!("{:02}-{}.png", Tab::ALL.len() + 1 - number, tab.file()));
                 if let Err(error) = super::widgets::save_color_image(&path, &image) {
                     eprintln!("截图保存失败（{error}）：{}", path.display());
                 }
@@ -272,6 +471,19 @@ impl CommitteeApp {
         }
         if let Some(tab) = tour.tabs.last().copied() {
             self.tab = tab;
+            // The meeting's ballots with the first entered one in the editor.
+            if tab == Tab::Duty {
+                match &self.duty {
+                    None if tour.frames == 0 => self.commands.push(CommitteeCommand::LoadDuty),
+                    Some(duty) if self.duty_form.branch.is_none() && self.commands.is_empty() => {
+                        if let Some(first) = duty.ballots.first() {
+                            self.commands.push(CommitteeCommand::SelectBallot(Some(first.branch.clone())));
+                            tour.frames = 0;
+                        }
+                    }
+                    _ => {}
+                }
+            }
             // The review list with a branch selected, so the decision panel shows.
             if tab == Tab::Status && self.selected.is_none() && tour.frames == 0 {
                 let first = self.data.as_ref().and_then(|d| d.compliance.iter().find(|b| b.compliance.is_some()));
@@ -367,6 +579,7 @@ impl eframe::App for CommitteeApp {
                 }
             }
         });
+        let busy = self.busy.is_some();
         egui::CentralPanel::default().show(ui, |ui| {
             let Some(data) = &self.data else {
                 ui.label(if self.busy.is_some() {
@@ -377,17 +590,12 @@ impl eframe::App for CommitteeApp {
                 return;
             };
             match self.tab {
-                Tab::Status => status_ui(
-                    ui,
-                    data,
-                    self.year,
-                    self.selected.as_deref(),
-                    &mut self.opinion,
-                    self.busy.is_some(),
-                    commands,
-                ),
+                Tab::Status => {
+                    status_ui(ui, data, self.year, self.selected.as_deref(), &mut self.opinion, busy, commands)
+                }
                 Tab::Compliance => compliance_ui(ui, data, self.year),
                 Tab::Ranking => ranking_ui(ui, data, self.year),
+                Tab::Duty => duty_ui(ui, data, self.duty.as_ref(), &mut self.duty_form, self.year, busy, commands),
             }
         });
         self.drawn = true;
@@ -448,7 +656,8 @@ fn status_ui(
                 .header(row_height, |mut header| {
                     for title in ["支部", "状态", "报送至", "问题/违规"] {
                         header.col(|ui| {
-                            ui.strong(title);
+                            // Never wrapped: a header broken over two lines hides under the rows.
+                            ui.add(egui::Label::new(egui::RichText::new(title).strong()).extend());
                         });
                     }
                 })
@@ -681,4 +890,197 @@ fn ranking_ui(ui: &mut egui::Ui, data: &Loaded, year: i32) {
                 });
         }
     });
+}
+
+/// The year-end 述职评议考核: the meeting (recorded once), each branch's secretary with the
+/// ballots entered, the editor for the selected one (the grade the votes point to shown as they
+/// are typed, by the same rule the store uses), and the results document.
+fn duty_ui(
+    ui: &mut egui::Ui,
+    data: &Loaded,
+    duty: Option<&DutyData>,
+    form: &mut DutyForm,
+    year: i32,
+    busy: bool,
+    commands: &mut Vec<CommitteeCommand>,
+) {
+    ui.heading(format!("{year}年度基层党组织书记述职评议考核"));
+    let Some(duty) = duty else {
+        ui.label("正在读取……");
+        return;
+    };
+    ui.horizontal(|ui| {
+        let label = ui.label("会议日期");
+        ui.add(egui::TextEdit::singleline(&mut form.held_on).hint_text("YYYY-MM-DD").desired_width(110.0))
+            .labelled_by(label.id);
+        let label = ui.label("应到人数");
+        ui.add(egui::DragValue::new(&mut form.voters).range(1..=100_000)).labelled_by(label.id);
+        let label = ui.label("会议名称");
+        ui.add(
+            egui::TextEdit::singleline(&mut form.title).hint_text("默认为年度述职评议考核会议").desired_width(380.0),
+        )
+        .labelled_by(label.id);
+        let date_ok = chrono::NaiveDate::parse_from_str(form.held_on.trim(), "%Y-%m-%d").is_ok();
+        let text = if duty.meeting.is_some() { "修改会议" } else { "登记会议" };
+        if ui.add_enabled(!busy && date_ok, egui::Button::new(text)).clicked() {
+            commands.push(CommitteeCommand::HoldMeeting {
+                held_on: form.held_on.trim().to_owned(),
+                voters: form.voters,
+                title: form.title.clone(),
+            });
+        }
+    });
+    let Some(meeting) = &duty.meeting else {
+        ui.label("先登记本年度的述职评议考核会议（日期、应到人数），再录入各书记的测评票数。");
+        return;
+    };
+    let counts: Vec<String> = zhibu_core::domain::ReviewGrade::ALL
+        .iter()
+        .map(|g| format!("{}{}人", g.label(), duty.ballots.iter().filter(|b| b.grade == g.label()).count()))
+        .collect();
+    ui.label(format!(
+        "{}（{}，应到{}人）：已录入{}个支部，共{}个；{}",
+        meeting.title,
+        meeting.held_on,
+        meeting.voters_expected,
+        duty.ballots.len(),
+        data.branches.len(),
+        counts.join("、")
+    ));
+    ui.separator();
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
+    let rules = RuleSet::default();
+    ui.columns(2, |columns| {
+        columns[0].push_id("committee-duty-table", |ui| {
+            let height = ui.available_height() - 60.0;
+            TableBuilder::new(ui)
+                .striped(true)
+                .sense(egui::Sense::click())
+                .max_scroll_height(height)
+                .column(Column::exact(200.0))
+                .column(Column::exact(80.0))
+                .column(Column::exact(130.0))
+                .column(Column::remainder())
+                .header(row_height, |mut header| {
+                    for title in ["支部", "书记", "好/较好/一般/差", "等次"] {
+                        header.col(|ui| {
+                            ui.add(egui::Label::new(egui::RichText::new(title).strong()).extend());
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(row_height, data.branches.len(), |mut row| {
+                        let Some(branch) = data.branches.get(row.index()) else { return };
+                        let ballot = duty.ballots.iter().find(|b| b.branch == branch.uuid);
+                        let is_selected = form.branch.as_deref() == Some(branch.uuid.as_str());
+                        row.set_selected(is_selected);
+                        row.col(|ui| {
+                            if ui.add(egui::Button::selectable(is_selected, &branch.name).truncate()).clicked() {
+                                commands.push(CommitteeCommand::SelectBallot(Some(branch.uuid.clone())));
+                            }
+                        });
+                        row.col(|ui| {
+                            let name = ballot
+                                .map(|b| b.secretary.as_str())
+                                .or(duty.secretaries.get(&branch.uuid).map(String::as_str));
+                            ui.label(name.unwrap_or("—"));
+                        });
+                        row.col(|ui| {
+                            ui.label(ballot.map_or_else(
+                                || "未录入".to_owned(),
+                                |b| format!("{}/{}/{}/{}", b.votes[0], b.votes[1], b.votes[2], b.votes[3]),
+                            ));
+                        });
+                        row.col(|ui| {
+                            if let Some(b) = ballot {
+                                ui.label(if b.grade == b.ballot_grade {
+                                    b.grade.clone()
+                                } else {
+                                    format!("{}（按票数{}）", b.grade, b.ballot_grade)
+                                });
+                            }
+                        });
+                        if row.response().clicked() {
+                            commands.push(CommitteeCommand::SelectBallot(Some(branch.uuid.clone())));
+                        }
+                    });
+                });
+        });
+        let ui = &mut columns[1];
+        match form.branch.as_deref().and_then(|b| data.branches.iter().find(|x| x.uuid == b)) {
+            None => {
+                ui.label("在左侧选择一个支部，录入其书记的测评票数。");
+            }
+            Some(branch) => ballot_editor_ui(ui, &branch.name, meeting.voters_expected, form, &rules, busy, commands),
+        }
+    });
+    ui.separator();
+    ui.horizontal(|ui| {
+        let label = ui.label("发文单位");
+        ui.add(egui::TextEdit::singleline(&mut form.unit).hint_text("如：中共某某街道工作委员会").desired_width(300.0))
+            .labelled_by(label.id);
+        let can = !busy && !duty.ballots.is_empty() && !form.unit.trim().is_empty();
+        if ui
+            .add_enabled(can, egui::Button::new("生成结果汇总（Word）"))
+            .on_hover_text("用“述职评议考核结果汇总”模板生成本年度的结果通报")
+            .clicked()
+        {
+            commands.push(CommitteeCommand::ExportResults(None));
+        }
+    });
+}
+
+/// One secretary's ballots: the four counts, the grade they point to, the grade decided and why.
+fn ballot_editor_ui(
+    ui: &mut egui::Ui,
+    branch: &str,
+    voters: i32,
+    form: &mut DutyForm,
+    rules: &RuleSet,
+    busy: bool,
+    commands: &mut Vec<CommitteeCommand>,
+) {
+    ui.heading(branch);
+    ui.horizontal(|ui| {
+        let label = ui.label("书记");
+        ui.add(egui::TextEdit::singleline(&mut form.secretary).desired_width(120.0)).labelled_by(label.id);
+    });
+    ui.horizontal(|ui| {
+        for (i, name) in ["好", "较好", "一般", "差"].into_iter().enumerate() {
+            let label = ui.label(name);
+            ui.add(egui::DragValue::new(&mut form.votes[i]).range(0..=100_000)).labelled_by(label.id);
+        }
+    });
+    let tally = zhibu_core::domain::BallotTally {
+        excellent: form.votes[0],
+        good: form.votes[1],
+        fair: form.votes[2],
+        poor: form.votes[3],
+    };
+    let (pointed, rule) = zhibu_core::rules::review_grade(&tally, &rules.duty_review);
+    let cast: u32 = form.votes.iter().sum();
+    let too_many = i64::from(cast) > i64::from(voters);
+    ui.label(format!("有效票{cast}张（应到{voters}人）；按票数为“{}”", pointed.label())).on_hover_text(rule);
+    if too_many {
+        ui.colored_label(ui.visuals().error_fg_color, "票数合计超过应到人数");
+    }
+    ui.horizontal(|ui| {
+        ui.label("确定等次");
+        let shown = form.grade.map_or_else(|| format!("按票数（{}）", pointed.label()), |g| g.label().to_owned());
+        egui::ComboBox::from_id_salt("duty-grade").selected_text(shown).show_ui(ui, |ui| {
+            ui.selectable_value(&mut form.grade, None, format!("按票数（{}）", pointed.label()));
+            for grade in zhibu_core::domain::ReviewGrade::ALL {
+                ui.selectable_value(&mut form.grade, Some(grade), grade.label());
+            }
+        });
+    });
+    let differs = form.grade.is_some_and(|g| g != pointed);
+    let label = ui.label(if differs { "理由（确定等次与票数不同，必填）" } else { "理由" });
+    ui.add(egui::TextEdit::multiline(&mut form.reason).desired_rows(2).desired_width(f32::INFINITY))
+        .labelled_by(label.id);
+    let reason_missing = differs && form.reason.trim().is_empty();
+    let can = !(busy || cast == 0 || too_many || reason_missing);
+    if ui.add_enabled(can, egui::Button::new("保存测评结果")).clicked() {
+        commands.push(CommitteeCommand::EnterBallot);
+    }
 }

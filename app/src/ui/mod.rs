@@ -82,14 +82,15 @@ pub fn run(paths: Paths, operator: Option<String>, launch: LaunchOptions) -> Res
 }
 
 /// Opens the committee's window on its database at `url` (`zhibu --committee URL`).
-pub fn run_committee(url: String, launch: LaunchOptions) -> Result<()> {
+/// Its documents are rendered by the templates in `plugins_dir` (compiled ones cached in `cache_dir`).
+pub fn run_committee(url: String, plugins_dir: PathBuf, cache_dir: PathBuf, launch: LaunchOptions) -> Result<()> {
     let options = native_options("支部工作台 · 上级党组织", &launch);
     eframe::run_native(
         "支部工作台 · 上级党组织",
         options,
         Box::new(move |cc| {
             fonts::install(&cc.egui_ctx);
-            let mut app = committee::CommitteeApp::new(url);
+            let mut app = committee::CommitteeApp::new(url).with_templates(plugins_dir, cache_dir);
             if let Some(dir) = launch.screenshots.clone() {
                 app.start_screenshot_tour(dir, launch.started);
             }

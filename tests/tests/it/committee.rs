@@ -981,6 +981,56 @@ fn the_committee_window_lists_who_reported_and_returns_a_year_with_an_opinion() 
     harness.get_by_label("星级排名").click();
     harness.run_steps(3);
     harness.get_by_label("2025年度星级评定排名");
+
+    // 述职评议考核: the meeting is recorded, a secretary's ballots entered with a grade decided
+    // otherwise (and why), and the results document rendered by the committee's template.
+    harness.get_by_label("述职评议考核").click();
+    harness.run_steps(2);
+    settle_committee(&mut harness);
+    harness.get_by_label("先登记本年度的述职评议考核会议（日期、应到人数），再录入各书记的测评票数。");
+    harness.get_by_label("会议日期").click();
+    harness.run_steps(1);
+    harness.get_by_label("会议日期").type_text("2026-01-10");
+    harness.run_steps(2);
+    harness.get_by_label("登记会议").click();
+    harness.run_steps(2);
+    settle_committee(&mut harness);
+    let meeting = zhibu_committee::duty::meeting(&mut zhibu_committee::connect(&url).unwrap(), 2025).unwrap().unwrap();
+    assert_eq!((meeting.held_on.as_str(), meeting.voters_expected), ("2026-01-10", 40));
+    harness.get_by_label(&reported).click();
+    harness.run_steps(2);
+    settle_committee(&mut harness);
+    let secretary = harness.state().duty_form.secretary.clone();
+    assert!(!secretary.is_empty(), "the secretary the branch reported is offered");
+    harness.state_mut().duty_form.votes = [30, 8, 2, 0];
+    harness.state_mut().duty_form.grade = Some(zhibu_core::domain::ReviewGrade::Good);
+    harness.run_steps(2);
+    harness.get_by_label("有效票40张（应到40人）；按票数为“好”");
+    harness.get_by_label("理由（确定等次与票数不同，必填）").click();
+    harness.run_steps(1);
+    harness.get_by_label("理由（确定等次与票数不同，必填）").type_text("年内发生安全责任事故");
+    harness.run_steps(2);
+    harness.get_by_label("保存测评结果").click();
+    harness.run_steps(2);
+    settle_committee(&mut harness);
+    let ballots = zhibu_committee::duty::ballots(&mut zhibu_committee::connect(&url).unwrap(), 2025).unwrap();
+    assert_eq!(ballots.len(), 1);
+    assert_eq!(
+        (ballots[0].secretary.as_str(), ballots[0].votes, ballots[0].ballot_grade.as_str(), ballots[0].grade.as_str()),
+        (secretary.as_str(), [30, 8, 2, 0], "好", "较好")
+    );
+    assert_eq!(ballots[0].reason, "年内发生安全责任事故");
+    harness.get_by_label("较好（按票数好）");
+    harness.get_by_label("发文单位").click();
+    harness.run_steps(1);
+    harness.get_by_label("发文单位").type_text("中共金山街道工作委员会");
+    harness.run_steps(2);
+    let out = dir.path().join("述职评议考核结果.docx");
+    harness.state_mut().commands.push(zhibu::ui::committee::CommitteeCommand::ExportResults(Some(out.clone())));
+    settle_committee(&mut harness);
+    assert_eq!(harness.state().notice, Some((format!("已生成：{}", out.display()), false)));
+    let text = super::export::text_dump(&super::export::part(&std::fs::read(&out).unwrap(), "word/document.xml"));
+    assert!(text.contains(&format!("\n{secretary}\n30\n8\n2\n0\n40\n75.0%\n好\n较好\n")), "{text}");
 }
 
 /// The throwaway cluster's folder (the socket's `host=`), where it keeps its TLS port and root.

@@ -39,7 +39,7 @@ fn options() -> ExportOptions {
     }
 }
 
-fn part(docx: &[u8], name: &str) -> String {
+pub(crate) fn part(docx: &[u8], name: &str) -> String {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
     let mut entry = zip.by_name(name).unwrap();
     assert_eq!(entry.compression(), zip::CompressionMethod::Deflated, "{name} is compressed");
@@ -49,7 +49,7 @@ fn part(docx: &[u8], name: &str) -> String {
 }
 
 /// The text of every `<w:t>`, paragraphs separated by newlines.
-fn text_dump(document: &str) -> String {
+pub(crate) fn text_dump(document: &str) -> String {
     let mut out = String::new();
     for paragraph in document.split("</w:p>") {
         for piece in paragraph.split("<w:t xml:space=\"preserve\">").skip(1) {
