@@ -617,3 +617,42 @@ fn the_dual_registration_feedback_gives_each_volunteer_their_own_hours() {
     assert!(text.contains(&format!("贵单位党员{}同志", volunteer.record.name)), "{text}");
     assert!(text.contains(&format!("服务时长{hours}小时")) && text.contains(&format!("|合计|||{hours}|")), "{text}");
 }
+
+/// A year of minutes, one file a meeting, is rendered across the cores from one request; the
+/// batch holds, in the meetings' order, exactly the documents rendering each meeting alone makes.
+#[test]
+fn the_minutes_batch_renders_in_parallel_what_each_meeting_alone_renders_in_order() {
+    let store = Store::open_existing(demo_db(), "测试").unwrap();
+    let catalog = Catalog::load(host(), None).unwrap();
+    let at = day(2026, 1, 5).and_hms_opt(10, 0, 0).unwrap();
+    let params: Vec<(String, String)> = [("branch", "3"), ("year", "2025")].map(|(k, v)| (k.into(), v.into())).to_vec();
+    let cancel = CancelToken::new();
+    let args = report::RenderArgs {
+        store: &store,
+        rules: &RuleSet::default(),
+        catalog: &catalog,
+        template_id: "meeting-minutes",
+        params: &params,
+        generated_at: at,
+        cancel: &cancel,
+        consent: report::Consent::None,
+    };
+    let batch = report::render_each_meeting(&args).unwrap();
+    let filter = zhibu_core::store::MeetingFilter {
+        branch: Some(zhibu_core::domain::OrgId(3)),
+        from: Some(day(2025, 1, 1)),
+        to: Some(day(2025, 12, 31)),
+        ..Default::default()
+    };
+    let meetings = store.meetings(&filter).unwrap();
+    assert!(meetings.len() > 20, "a year of the demo branch's meetings");
+    assert_eq!(batch.len(), meetings.len());
+    for ((name, outcome), meeting) in batch.iter().zip(&meetings) {
+        assert!(name.starts_with(&meeting.record.date().to_string()), "{name}");
+        let mut alone = params.clone();
+        alone.push(("meeting".into(), meeting.id.0.to_string()));
+        let single =
+            report::render(&store, &RuleSet::default(), &catalog, "meeting-minutes", &alone, at, &cancel).unwrap();
+        assert_eq!(format!("{:?}", outcome.document), format!("{:?}", single.document), "{name}");
+    }
+}

@@ -1,8 +1,11 @@
 //! The plugin host: runs report templates (WebAssembly components) in a sandbox.
 //!
-//! One wasmtime engine; a fresh store per call with fuel, an epoch deadline (wall-clock
-//! timeout and cancel), memory/instance/table limits and a bounded log; calls run on a worker
-//! thread with a large stack. The only import offered is the contract's `host.log`: no WASI,
+//! One wasmtime engine; a fresh store and instance per call with fuel, an epoch deadline
+//! (wall-clock timeout and cancel), memory/instance/table limits and a bounded log. What a call
+//! does not need afresh is made once per host: instances come from wasmtime's pooling allocator
+//! (memory slots kept mapped, the component's initial memory a copy-on-write image), calls run on
+//! a long-lived pool of threads with large stacks, and one epoch ticker serves every call (it
+//! sleeps while none runs). The only import offered is the contract's `host.log`: no WASI,
 //! so no files, environment, clock or sockets exist for a plugin. Every returned document is
 //! converted into the app's document model
 //! and validated before anyone exports it. Compiled components are cached on disk by content hash
@@ -351,14 +354,126 @@ pub struct PluginHost {
     linker: Linker<HostState>,
     limits: Limits,
     cache: Option<ComponentCache>,
+    /// The threads calls run on: wasm frames run on the host thread's stack, so a large one.
+    workers: rayon::ThreadPool,
+    ticker: Ticker,
+}
+
+/// How often the ticker advances the epoch while a call runs: the resolution of the timeout and
+/// of Cancel.
+const TICK: Duration = Duration::from_millis(5);
+
+/// The engine's one epoch ticker: advances the epoch every [`TICK`] while any call runs, and
+/// sleeps (parked, no wake-ups) while none does.
+struct Ticker {
+    shared: Arc<TickerShared>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+#[derive(Default)]
+struct TickerShared {
+    running: std::sync::atomic::AtomicUsize,
+    stop: AtomicBool,
+}
+
+impl Ticker {
+    fn start(engine: Engine) -> Result<Self, PluginError> {
+        let shared = Arc::new(TickerShared::default());
+        let state = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name("plugin-epoch".into())
+            .spawn(move || {
+                while !state.stop.load(Ordering::SeqCst) {
+                    if state.running.load(Ordering::SeqCst) == 0 {
+                        std::thread::park();
+                        continue;
+                    }
+                    std::thread::park_timeout(TICK);
+                    engine.increment_epoch();
+                }
+            })
+            .map_err(|e| PluginError::Engine(format!("无法启动计时线程：{e}")))?;
+        Ok(Self { shared, thread: Some(thread) })
+    }
+
+    /// Ticks until the guard is dropped (calls overlap: it ticks while any runs).
+    fn running(&self) -> TickGuard<'_> {
+        self.shared.running.fetch_add(1, Ordering::SeqCst);
+        if let Some(thread) = &self.thread {
+            thread.thread().unpark();
+        }
+        TickGuard(self)
+    }
+}
+
+impl Drop for Ticker {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            thread.thread().unpark();
+            let _ = thread.join();
+        }
+    }
+}
+
+/// One call's share of the ticker.
+struct TickGuard<'a>(&'a Ticker);
+
+impl Drop for TickGuard<'_> {
+    fn drop(&mut self) {
+        self.0.shared.running.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The per-component limits the store's limiter also enforces (instances, memories, tables),
+/// which size the pool's slots.
+const MAX_CORE_INSTANCES: u32 = 10;
+const MAX_MEMORIES: u32 = 2;
+const MAX_TABLES: u32 = 20;
+
+/// The engine's configuration: fuel, epochs, components, a 1 MB wasm stack and, with `pool`
+/// calls at once, the pooling allocator sized for them and `limits`.
+fn engine_config(limits: &Limits, pool: Option<u32>) -> Config {
+    let mut config = Config::new();
+    config.consume_fuel(true).epoch_interruption(true).wasm_component_model(true).max_wasm_stack(1 << 20);
+    if let Some(calls) = pool {
+        let mut pooling = wasmtime::PoolingAllocationConfig::new();
+        pooling
+            .total_component_instances(calls)
+            .total_core_instances(calls * MAX_CORE_INSTANCES)
+            .total_memories(calls * MAX_MEMORIES)
+            .total_tables(calls * MAX_TABLES)
+            .max_core_instances_per_component(MAX_CORE_INSTANCES)
+            .max_memories_per_component(MAX_MEMORIES)
+            .max_tables_per_component(MAX_TABLES)
+            .max_memory_size(limits.memory_bytes)
+            .table_elements(limits.table_elements);
+        config.allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(pooling));
+        // Each call starts from the component's initial memory as a copy-on-write image.
+        config.memory_init_cow(true);
+    }
+    config
 }
 
 impl PluginHost {
     /// A host with `limits`, caching compiled components in `cache` (none: always compile).
     pub fn new(limits: Limits, cache: Option<ComponentCache>) -> Result<Self, PluginError> {
-        let mut config = Config::new();
-        config.consume_fuel(true).epoch_interruption(true).wasm_component_model(true).max_wasm_stack(1 << 20);
-        let engine = Engine::new(&config).map_err(|e| PluginError::Engine(format!("{e:#}")))?;
+        let threads = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get).clamp(1, 16);
+        // Every call runs on a pool thread, so at most `threads` instances live at once; two more
+        // slots cover a call finishing while the next starts.
+        let calls = u32::try_from(threads).unwrap_or(16) + 2;
+        // A machine that cannot reserve the pool's address space still runs templates, each call
+        // mapping its own memory as before.
+        let engine = Engine::new(&engine_config(&limits, Some(calls)))
+            .or_else(|_| Engine::new(&engine_config(&limits, None)))
+            .map_err(|e| PluginError::Engine(format!("{e:#}")))?;
+        let workers = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .stack_size(8 << 20)
+            .thread_name(|i| format!("plugin-{i}"))
+            .build()
+            .map_err(|e| PluginError::Engine(format!("无法启动插件线程：{e}")))?;
+        let ticker = Ticker::start(engine.clone())?;
         let mut linker = Linker::new(&engine);
         v1_0::Plugin::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)
             .map_err(|e| PluginError::Engine(format!("{e:#}")))?;
@@ -368,7 +483,7 @@ impl PluginHost {
             .map_err(|e| PluginError::Engine(format!("{e:#}")))?;
         v1_3::Plugin::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)
             .map_err(|e| PluginError::Engine(format!("{e:#}")))?;
-        Ok(Self { engine, linker, limits, cache })
+        Ok(Self { engine, linker, limits, cache, workers, ticker })
     }
 
     /// The limits every call runs under.
@@ -456,6 +571,14 @@ impl PluginHost {
         }
     }
 
+    /// `each(0) … each(n - 1)` across the host's call threads, results in index order: a batch's
+    /// renders (and what goes with them, its Word files) use every core, and a render inside
+    /// runs on the thread it is on instead of queueing for another.
+    pub fn in_parallel<T: Send>(&self, n: usize, each: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
+        use rayon::prelude::*;
+        self.workers.install(|| (0..n).into_par_iter().map(each).collect())
+    }
+
     /// Renders a document; the result is validated before it is returned.
     pub fn render(
         &self,
@@ -509,69 +632,56 @@ impl PluginHost {
         work: impl FnOnce(&mut Store<HostState>) -> wasmtime::Result<R> + Send,
     ) -> Result<(R, PluginLog, u64, Duration), PluginError> {
         let limits = self.limits;
-        let finished = AtomicBool::new(false);
-        std::thread::scope(|scope| {
-            // The ticker advances the epoch so the deadline callback can check time and cancel.
-            // It parks between ticks so the end of the call can wake it at once.
-            let ticker = scope.spawn(|| {
-                while !finished.load(Ordering::SeqCst) {
-                    std::thread::park_timeout(Duration::from_millis(5));
-                    self.engine.increment_epoch();
+        let _ticking = self.ticker.running();
+        let run = || {
+            let started = Instant::now();
+            let state = HostState {
+                memory_bytes: limits.memory_bytes,
+                table_elements: limits.table_elements,
+                denied: None,
+                log: PluginLog::default(),
+                log_lines: limits.log_lines,
+                log_bytes: limits.log_bytes,
+                stop: None,
+            };
+            let mut store = Store::new(&self.engine, state);
+            store.limiter(|s| s as &mut dyn ResourceLimiter);
+            // Fuel and deadline are set before instantiation: start functions run then.
+            let fuel_set = store.set_fuel(limits.fuel);
+            store.set_epoch_deadline(1);
+            let deadline = started + limits.timeout;
+            let token = cancel.clone();
+            store.epoch_deadline_callback(move |mut ctx| {
+                let stop = if token.is_cancelled() {
+                    Some(Stop::Cancelled)
+                } else if Instant::now() >= deadline {
+                    Some(Stop::Timeout)
+                } else {
+                    None
+                };
+                match stop {
+                    Some(stop) => {
+                        ctx.data_mut().stop = Some(stop);
+                        Ok(UpdateDeadline::Interrupt)
+                    }
+                    None => Ok(UpdateDeadline::Continue(1)),
                 }
             });
-            // A large stack: wasm frames run on the host thread's stack.
-            let worker =
-                std::thread::Builder::new().name("plugin".into()).stack_size(8 << 20).spawn_scoped(scope, || {
-                    let started = Instant::now();
-                    let state = HostState {
-                        memory_bytes: limits.memory_bytes,
-                        table_elements: limits.table_elements,
-                        denied: None,
-                        log: PluginLog::default(),
-                        log_lines: limits.log_lines,
-                        log_bytes: limits.log_bytes,
-                        stop: None,
-                    };
-                    let mut store = Store::new(&self.engine, state);
-                    store.limiter(|s| s as &mut dyn ResourceLimiter);
-                    // Fuel and deadline are set before instantiation: start functions run then.
-                    let fuel_set = store.set_fuel(limits.fuel);
-                    store.set_epoch_deadline(1);
-                    let deadline = started + limits.timeout;
-                    let token = cancel.clone();
-                    store.epoch_deadline_callback(move |mut ctx| {
-                        let stop = if token.is_cancelled() {
-                            Some(Stop::Cancelled)
-                        } else if Instant::now() >= deadline {
-                            Some(Stop::Timeout)
-                        } else {
-                            None
-                        };
-                        match stop {
-                            Some(stop) => {
-                                ctx.data_mut().stop = Some(stop);
-                                Ok(UpdateDeadline::Interrupt)
-                            }
-                            None => Ok(UpdateDeadline::Continue(1)),
-                        }
-                    });
-                    let result = fuel_set.and_then(|()| work(&mut store));
-                    let fuel_used = limits.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
-                    let elapsed = started.elapsed();
-                    let state = store.into_data();
-                    (result, state.log, state.stop, state.denied, fuel_used, elapsed)
-                });
-            let joined = worker
-                .map_err(|e| PluginError::Engine(e.to_string()))
-                .and_then(|handle| handle.join().map_err(|_| PluginError::Engine("插件线程异常退出".to_owned())));
-            finished.store(true, Ordering::SeqCst);
-            ticker.thread().unpark();
-            let (result, log, stop, denied, fuel_used, elapsed) = joined?;
-            match result {
-                Ok(value) => Ok((value, log, fuel_used, elapsed)),
-                Err(error) => Err(classify(&error, stop, denied, &log, &limits)),
-            }
-        })
+            let result = fuel_set.and_then(|()| work(&mut store));
+            let fuel_used = limits.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
+            let elapsed = started.elapsed();
+            let state = store.into_data();
+            (result, state.log, state.stop, state.denied, fuel_used, elapsed)
+        };
+        // On a pool thread (inline when the caller is one already, as in a parallel batch). A
+        // panic of the host's own code there is reported, not propagated: guest faults are traps.
+        let joined = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.workers.install(run)))
+            .map_err(|_| PluginError::Engine("插件线程异常退出".to_owned()));
+        let (result, log, stop, denied, fuel_used, elapsed) = joined?;
+        match result {
+            Ok(value) => Ok((value, log, fuel_used, elapsed)),
+            Err(error) => Err(classify(&error, stop, denied, &log, &limits)),
+        }
     }
 }
 

@@ -157,31 +157,43 @@ fn deliver(
         _ => vec![(None, report::render_one(render)?)],
     };
     progress.total.store(batch.len().max(1), Ordering::Relaxed);
-    for (path, mut outcome) in batch {
+    // A batch's Word files are written across the cores; what each made is taken in order.
+    let batch: Vec<(Option<PathBuf>, RenderOutcome)> = batch;
+    let written = render.catalog.host.in_parallel(batch.len(), |i| {
         if progress.is_cancelled() {
             return Err(PluginError::Cancelled.into());
         }
+        let (path, outcome) = &batch[i];
+        let made = match (&request.destination, path) {
+            (Destination::Preview, _) => None,
+            (Destination::File { path, json }, _) => Some(write_file(outcome, path, *json, options)?),
+            (Destination::Folder(dir), _) => {
+                let path = dir.join(format!("{}.docx", file_name(&outcome.document.title)));
+                Some(write_file(outcome, &path, false, options)?)
+            }
+            (Destination::EachMeeting(_), Some(path)) => Some(write_file(outcome, path, false, options)?),
+            (Destination::EachMeeting(dir), None) => return Err(ReportError::OutputName(dir.clone())),
+        };
+        progress.done.fetch_add(1, Ordering::Relaxed);
+        Ok(made)
+    });
+    // Every file that was written is listed (and so audited), even when another one failed.
+    let mut failed = None;
+    for ((_, mut outcome), made) in batch.into_iter().zip(written) {
         out.log.lines.append(&mut outcome.log.lines);
         out.log.dropped += outcome.log.dropped;
         out.render_time += outcome.elapsed;
         out.titles.push(outcome.document.title.clone());
-        let written = match (&request.destination, path) {
-            (Destination::Preview, _) => {
-                out.preview = Some(Box::new(outcome.document));
-                None
+        match made {
+            Ok(Some(path)) => out.files.push(path),
+            Ok(None) => out.preview = Some(Box::new(outcome.document)),
+            Err(error) => {
+                failed.get_or_insert(error);
             }
-            (Destination::File { path, json }, _) => Some(write_file(&outcome, path, *json, options)?),
-            (Destination::Folder(dir), _) => {
-                let path = dir.join(format!("{}.docx", file_name(&outcome.document.title)));
-                Some(write_file(&outcome, &path, false, options)?)
-            }
-            (Destination::EachMeeting(_), Some(path)) => Some(write_file(&outcome, &path, false, options)?),
-            (Destination::EachMeeting(dir), None) => return Err(ReportError::OutputName(dir.clone())),
-        };
-        if let Some(path) = written {
-            out.files.push(path);
         }
-        progress.done.fetch_add(1, Ordering::Relaxed);
+    }
+    if let Some(error) = failed {
+        return Err(error);
     }
     if request.pdf {
         for made in out.files.iter().filter(|p| has_extension(p, "docx")) {

@@ -605,12 +605,30 @@ pub fn render_each_meeting(args: &RenderArgs<'_>) -> Result<Vec<(String, RenderO
         to: NaiveDate::from_ymd_opt(year, 12, 31),
         ..MeetingFilter::default()
     };
-    let mut results = Vec::new();
-    for meeting in args.store.meetings(&filter)? {
-        let mut these: Vec<(String, String)> = params.iter().filter(|(k, _)| k != "meeting").cloned().collect();
-        these.push(("meeting".into(), meeting.id.0.to_string()));
-        match render_one(&RenderArgs { params: &these, ..*args }) {
-            Ok(outcome) => {
+    let meetings = args.store.meetings(&filter)?;
+    let Some(first) = meetings.first() else { return Ok(Vec::new()) };
+    // One request for the batch: which meeting to print is only a parameter (the records are the
+    // branch's year either way), so the reads and the rules run once, not once a meeting.
+    let mut these: Vec<(String, String)> = params.iter().filter(|(k, _)| k != "meeting").cloned().collect();
+    these.push(("meeting".into(), first.id.0.to_string()));
+    let resolved = resolve_params(template, &these)?;
+    let request = build_request(args.store, args.rules, template, resolved, args.generated_at, args.consent)?;
+    let notes = host_notes(&request);
+    let host = &args.catalog.host;
+    let outcomes = host.in_parallel(meetings.len(), |i| {
+        let mut request = request.clone();
+        for param in request.params.iter_mut().filter(|p| p.key == "meeting") {
+            param.value = meetings[i].id.0.to_string();
+        }
+        host.render(&template.plugin, &request, args.cancel)
+    });
+    let mut results = Vec::with_capacity(meetings.len());
+    for (meeting, outcome) in meetings.iter().zip(outcomes) {
+        match outcome {
+            Ok(mut outcome) => {
+                for note in &notes {
+                    outcome.log.host_note(note.clone());
+                }
                 let title: String = meeting
                     .record
                     .title
@@ -625,8 +643,9 @@ pub fn render_each_meeting(args: &RenderArgs<'_>) -> Result<Vec<(String, RenderO
                     .collect();
                 results.push((format!("{} {title}", meeting.record.date()), outcome));
             }
-            Err(ReportError::Plugin(PluginError::Render(_))) => {}
-            Err(other) => return Err(other),
+            // A meeting the template does not print (it says why in its error) is left out.
+            Err(PluginError::Render(_)) => {}
+            Err(other) => return Err(other.into()),
         }
     }
     Ok(results)
