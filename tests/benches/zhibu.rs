@@ -669,13 +669,17 @@ fn render_report(rows: &[Row]) -> String {
          branch with one indexed read.\n\
          The native rows call each template crate (an rlib too) with the same request, converted once\n\
          outside the timing, and check both make the same document. A template's own work is tens to\n\
-         hundreds of microseconds; the wasm figure is mostly fixed cost: a fresh instance per call (the \"instantiate\" rows),\n\
-         the worker and epoch threads, and copying the branch's records (thousands of attendance entries,\n\
-         three strings each) into the guest and the document out. Within 2× of native would be below the\n\
-         cost of instantiating alone; a fresh instance per call is kept on purpose (ARCHITECTURE: no state\n\
-         survives between calls), so this target stays missed here (issue 18 takes it up). The\n\
-         certificate receives only its member and the activities they served in: a member parameter\n\
-         scopes the request as a branch parameter does.\n\
+         hundreds of microseconds; the wasm figure is mostly fixed cost and copying: a fresh store and\n\
+         instance per call (kept on purpose: no state survives between calls), now from wasmtime's pooling\n\
+         allocator with copy-on-write memory images and the first 1.5 MB of each slot reset in place, on\n\
+         a long-lived pool of call threads with one epoch ticker per engine (issue 18). Profiled (perf) on\n\
+         the fixed-cost row, what remains is mostly the hop to a call thread and back (about 25 µs: the\n\
+         caller's own stack may be too small for wasm frames) and the instance's page faults and resets;\n\
+         the rest of each render is copying the branch's records (thousands of attendance entries, three\n\
+         strings each) into the guest and the document out. The certificate receives only its member\n\
+         and the activities they served in: a member parameter scopes the request as a branch parameter\n\
+         does. The minutes batch renders one request's meetings across the cores; its floor does the\n\
+         reads once, calls the template natively and writes each .docx, divided by the cores.\n\
          The window rows: first frame and peak memory are the release binary's own (`--screenshots`\n\
          tour under Xvfb, /usr/bin/time); the frame row is this thread's CPU time over 400 scrolled frames\n\
          of the roster screen in egui_kittest (egui pass and AccessKit tree, no GPU), 100,000 members vs 100;\n\
