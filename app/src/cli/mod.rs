@@ -123,6 +123,9 @@ pub enum Command {
         /// 批量：为该支部该年度的每次会议各生成一个文件（--out 为目录；模板须有 meeting 参数）
         #[arg(long)]
         each_meeting: bool,
+        /// 批量：为每个党支部各生成一个文件（--out 为目录；模板须有党支部参数），多核并行
+        #[arg(long, conflicts_with = "each_meeting")]
+        each_branch: bool,
     },
     /// 导入数据
     Import {
@@ -458,7 +461,18 @@ pub fn run(cli: Cli) -> Result<()> {
                 print!("{}", compliance_text(&report));
             }
         }
-        Command::Report { template, params, out, json, generated_at, rules, pdf, show_personal_data, each_meeting } => {
+        Command::Report {
+            template,
+            params,
+            out,
+            json,
+            generated_at,
+            rules,
+            pdf,
+            show_personal_data,
+            each_meeting,
+            each_branch,
+        } => {
             // The audit rows are writes: one writer at a time on a database.
             let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
             let mut store = open_checked(&db, &operator, &backup_dir)?;
@@ -469,6 +483,8 @@ pub fn run(cli: Cli) -> Result<()> {
             let catalog = plugin::catalog(&plugins_dir, &cache_dir)?;
             let destination = if each_meeting {
                 export::Destination::EachMeeting(out.clone())
+            } else if each_branch {
+                export::Destination::EachBranch(out.clone())
             } else {
                 export::Destination::File { path: out.clone(), json }
             };
@@ -487,7 +503,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let exported = export::run(&mut store, &rules, &catalog, &request, &export::Progress::new())?;
             plugin::print_log(&exported.log);
             match exported.files.as_slice() {
-                [one] if !each_meeting => println!(
+                [one] if !each_meeting && !each_branch => println!(
                     "已生成：{}（{}，用时 {:.0} 毫秒）",
                     one.display(),
                     exported.titles.first().map(String::as_str).unwrap_or_default(),

@@ -656,3 +656,46 @@ fn the_minutes_batch_renders_in_parallel_what_each_meeting_alone_renders_in_orde
         assert_eq!(format!("{:?}", outcome.document), format!("{:?}", single.document), "{name}");
     }
 }
+
+/// The committee's duty reviews, a file a branch, are rendered across the cores, each worker
+/// reading through its own connection; the batch holds, in the branches' order, exactly the
+/// documents rendering each branch alone makes.
+#[test]
+fn the_branch_batch_renders_in_parallel_what_each_branch_alone_renders_in_order() {
+    let store = Store::open_existing(demo_db(), "测试").unwrap();
+    let catalog = Catalog::load(host(), None).unwrap();
+    let at = day(2026, 1, 5).and_hms_opt(10, 0, 0).unwrap();
+    let params = vec![("year".to_owned(), "2025".to_owned())];
+    let cancel = CancelToken::new();
+    let args = report::RenderArgs {
+        store: &store,
+        rules: &RuleSet::default(),
+        catalog: &catalog,
+        template_id: "duty-review",
+        params: &params,
+        generated_at: at,
+        cancel: &cancel,
+        consent: report::Consent::None,
+    };
+    let batch = report::render_each_branch(&args).unwrap();
+    let branches: Vec<_> = store
+        .organizations()
+        .unwrap()
+        .into_iter()
+        .filter(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
+        .collect();
+    assert!(branches.len() > 3);
+    let mut expected = Vec::new();
+    for branch in &branches {
+        let alone = vec![("branch".to_owned(), branch.id.0.to_string()), ("year".to_owned(), "2025".to_owned())];
+        match report::render(&store, &RuleSet::default(), &catalog, "duty-review", &alone, at, &cancel) {
+            Ok(single) => expected.push((branch.record.name.clone(), format!("{:?}", single.document))),
+            Err(ReportError::Plugin(PluginError::Render(_))) => {}
+            Err(other) => panic!("{other}"),
+        }
+    }
+    let got: Vec<(String, String)> =
+        batch.iter().map(|(name, outcome)| (name.clone(), format!("{:?}", outcome.document))).collect();
+    assert!(!got.is_empty());
+    assert_eq!(got, expected);
+}

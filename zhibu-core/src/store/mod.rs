@@ -64,6 +64,21 @@ impl Store {
         Self::open(path, operator)
     }
 
+    /// A read-only connection to the database at `path`, which another connection has opened
+    /// (checked and migrated) already: a batch's worker reads through its own. No integrity check
+    /// or migration here, and no write can go through it.
+    pub fn open_reader(path: &Path) -> Result<Self> {
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(Self {
+            conn,
+            path: path.to_owned(),
+            operator: String::new(),
+            attachments_dir: backup::attachments_dir_of(path),
+        })
+    }
+
     /// Opens a private in-memory database (tests, previews); attachments go to `attachments_dir`.
     pub fn open_in_memory(operator: &str, attachments_dir: &Path) -> Result<Self> {
         let conn = Connection::open_in_memory()?;

@@ -586,6 +586,18 @@ impl PluginHost {
         self.workers.install(|| (0..n).into_par_iter().map(each).collect())
     }
 
+    /// As [`Self::in_parallel`], each worker with its own `init()` (a read connection, say),
+    /// made once per run of consecutive items a worker takes, not once per item.
+    pub fn in_parallel_with<S, T: Send>(
+        &self,
+        n: usize,
+        init: impl Fn() -> S + Sync + Send,
+        each: impl Fn(&mut S, usize) -> T + Sync + Send,
+    ) -> Vec<T> {
+        use rayon::prelude::*;
+        self.workers.install(|| (0..n).into_par_iter().map_init(init, each).collect())
+    }
+
     /// Renders a document; the result is validated before it is returned.
     pub fn render(
         &self,

@@ -32,6 +32,9 @@ pub enum Destination {
     Folder(PathBuf),
     /// One `.docx` per meeting of the branch and year in a folder, named `YYYY-MM-DD 会议名称.docx`.
     EachMeeting(PathBuf),
+    /// One `.docx` per branch in a folder (the template's branch parameter set to each), named
+    /// after the branch; rendered across the cores, each worker reading through its own connection.
+    EachBranch(PathBuf),
 }
 
 /// One export: what to render and where it goes.
@@ -149,8 +152,13 @@ fn deliver(
     out: &mut Exported,
 ) -> Result<(), ReportError> {
     let batch = match &request.destination {
-        Destination::EachMeeting(dir) => {
-            let batch = report::render_each_meeting(render)?;
+        Destination::EachMeeting(dir) | Destination::EachBranch(dir) => {
+            // Meetings come named `YYYY-MM-DD 会议名称` already; branches by their names.
+            let batch = if matches!(request.destination, Destination::EachBranch(_)) {
+                report::render_each_branch(render)?.into_iter().map(|(name, o)| (file_name(&name), o)).collect()
+            } else {
+                report::render_each_meeting(render)?
+            };
             std::fs::create_dir_all(dir).map_err(|source| ReportError::Io { path: dir.clone(), source })?;
             batch.into_iter().map(|(name, outcome)| (Some(dir.join(format!("{name}.docx"))), outcome)).collect()
         }
@@ -171,8 +179,12 @@ fn deliver(
                 let path = dir.join(format!("{}.docx", file_name(&outcome.document.title)));
                 Some(write_file(outcome, &path, false, options)?)
             }
-            (Destination::EachMeeting(_), Some(path)) => Some(write_file(outcome, path, false, options)?),
-            (Destination::EachMeeting(dir), None) => return Err(ReportError::OutputName(dir.clone())),
+            (Destination::EachMeeting(_) | Destination::EachBranch(_), Some(path)) => {
+                Some(write_file(outcome, path, false, options)?)
+            }
+            (Destination::EachMeeting(dir) | Destination::EachBranch(dir), None) => {
+                return Err(ReportError::OutputName(dir.clone()));
+            }
         };
         progress.done.fetch_add(1, Ordering::Relaxed);
         Ok(made)

@@ -541,6 +541,68 @@ pub fn render_committee(
     Ok(catalog.host.render(&template.plugin, &request, cancel)?)
 }
 
+/// Renders `args.template_id` once for every branch (its branch parameter set to each), across
+/// the cores: each worker reads through its own connection to the database and runs the template
+/// in its own store. Results come in the branches' order; a branch the template refuses (its
+/// error says why) is left out. An in-memory database has no file to share and is read serially.
+pub fn render_each_branch(args: &RenderArgs<'_>) -> Result<Vec<(String, RenderOutcome)>, ReportError> {
+    let template = args.catalog.get(args.template_id)?;
+    let Some(key) = template.plugin.info.parameters.iter().find(|p| p.kind == ParamKind::Branch).map(|p| p.key.clone())
+    else {
+        return Err(ReportError::Param {
+            key: "branch".into(),
+            why: format!("模板 {} 没有党支部参数，不能按支部逐个生成", args.template_id),
+        });
+    };
+    let branches: Vec<(i64, String)> = args
+        .store
+        .organizations()?
+        .into_iter()
+        .filter(|o| o.record.kind == OrgKind::Branch)
+        .map(|o| (o.id.0, o.record.name))
+        .collect();
+    let given = |branch: i64| {
+        let mut these: Vec<(String, String)> = args.params.iter().filter(|(k, _)| *k != key).cloned().collect();
+        these.push((key.clone(), branch.to_string()));
+        these
+    };
+    let (rules, generated_at, consent, cancel) = (args.rules, args.generated_at, args.consent, args.cancel);
+    let host = &args.catalog.host;
+    let one = |store: &Store, branch: i64| -> Result<RenderOutcome, ReportError> {
+        let params = resolve_params(template, &given(branch))?;
+        let request = build_request(store, rules, template, params, generated_at, consent)?;
+        let mut outcome = host.render(&template.plugin, &request, cancel)?;
+        for note in host_notes(&request) {
+            outcome.log.host_note(note);
+        }
+        Ok(outcome)
+    };
+    let path = args.store.path().to_owned();
+    let outcomes: Vec<Result<RenderOutcome, ReportError>> = if path == Path::new(":memory:") {
+        branches.iter().map(|(id, _)| one(args.store, *id)).collect()
+    } else {
+        host.in_parallel_with(
+            branches.len(),
+            || Store::open_reader(&path),
+            |reader, i| match reader {
+                Ok(store) => one(store, branches[i].0),
+                Err(error) => {
+                    Err(ReportError::Io { path: path.clone(), source: std::io::Error::other(error.to_string()) })
+                }
+            },
+        )
+    };
+    let mut results = Vec::with_capacity(branches.len());
+    for ((_, name), outcome) in branches.into_iter().zip(outcomes) {
+        match outcome {
+            Ok(outcome) => results.push((name, outcome)),
+            Err(ReportError::Plugin(PluginError::Render(_))) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(results)
+}
+
 /// The rule figures a document may print (the user's overrides included).
 pub fn rule_figures(rules: &RuleSet) -> crate::plugin_host::RuleFigures {
     crate::plugin_host::RuleFigures {
