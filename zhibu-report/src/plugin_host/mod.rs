@@ -207,64 +207,28 @@ impl ResourceLimiter for HostState {
     }
 }
 
-impl v1_0::zhibu::plugin::types::Host for HostState {}
+/// The contract's one import, `host.log`, for each version's bindings: the same four levels under
+/// each version's own enum.
+macro_rules! host_log {
+    ($($version:ident),*) => {$(
+        impl $version::zhibu::plugin::types::Host for HostState {}
 
-impl v1_0::zhibu::plugin::host::Host for HostState {
-    fn log(&mut self, level: v1_0::zhibu::plugin::host::LogLevel, message: String) {
-        use v1_0::zhibu::plugin::host::LogLevel as Level;
-        let level = match level {
-            Level::Debug => "debug",
-            Level::Info => "info",
-            Level::Warn => "warn",
-            Level::Error => "error",
-        };
-        self.push_log(level, message);
-    }
+        impl $version::zhibu::plugin::host::Host for HostState {
+            fn log(&mut self, level: $version::zhibu::plugin::host::LogLevel, message: String) {
+                use $version::zhibu::plugin::host::LogLevel as Level;
+                let level = match level {
+                    Level::Debug => "debug",
+                    Level::Info => "info",
+                    Level::Warn => "warn",
+                    Level::Error => "error",
+                };
+                self.push_log(level, message);
+            }
+        }
+    )*};
 }
 
-impl v1_1::zhibu::plugin::types::Host for HostState {}
-
-impl v1_1::zhibu::plugin::host::Host for HostState {
-    fn log(&mut self, level: v1_1::zhibu::plugin::host::LogLevel, message: String) {
-        use v1_1::zhibu::plugin::host::LogLevel as Level;
-        let level = match level {
-            Level::Debug => "debug",
-            Level::Info => "info",
-            Level::Warn => "warn",
-            Level::Error => "error",
-        };
-        self.push_log(level, message);
-    }
-}
-
-impl v1_2::zhibu::plugin::types::Host for HostState {}
-
-impl v1_2::zhibu::plugin::host::Host for HostState {
-    fn log(&mut self, level: v1_2::zhibu::plugin::host::LogLevel, message: String) {
-        use v1_2::zhibu::plugin::host::LogLevel as Level;
-        let level = match level {
-            Level::Debug => "debug",
-            Level::Info => "info",
-            Level::Warn => "warn",
-            Level::Error => "error",
-        };
-        self.push_log(level, message);
-    }
-}
-
-impl v1_3::zhibu::plugin::types::Host for HostState {}
-
-impl v1_3::zhibu::plugin::host::Host for HostState {
-    fn log(&mut self, level: LogLevel, message: String) {
-        let level = match level {
-            LogLevel::Debug => "debug",
-            LogLevel::Info => "info",
-            LogLevel::Warn => "warn",
-            LogLevel::Error => "error",
-        };
-        self.push_log(level, message);
-    }
-}
+host_log!(v1_0, v1_1, v1_2, v1_3);
 
 impl HostState {
     /// Keeps a log line within the call's line and byte budgets (later ones are counted).
