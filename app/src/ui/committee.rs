@@ -174,6 +174,8 @@ pub struct CommitteeApp {
     /// Commands emitted while drawing.
     pub commands: Vec<CommitteeCommand>,
     busy: Option<Receiver<Result<Done, String>>>,
+    /// The save dialog open now (on its own thread), and where its answer comes.
+    saving: Option<Receiver<Option<PathBuf>>>,
     tour: Option<CommitteeTour>,
     /// A frame is on screen: the first load waits for it, so it does not compete with the
     /// window's own start for the cores.
@@ -199,6 +201,7 @@ impl CommitteeApp {
             notice: None,
             commands: Vec::new(),
             busy: None,
+            saving: None,
             tour: None,
             drawn: false,
         };
@@ -362,15 +365,24 @@ impl CommitteeApp {
                 });
             }
             CommitteeCommand::ExportResults(path) => {
-                let path = match path {
-                    Some(path) => path,
-                    None => {
-                        let name = format!("{}年度述职评议考核结果.docx", self.year);
-                        let chosen =
-                            rfd::FileDialog::new().set_file_name(name).add_filter("Word 文档", &["docx"]).save_file();
-                        let Some(chosen) = chosen else { return };
-                        chosen
+                let Some(path) = path else {
+                    // The dialog runs on a thread of its own (a blocking dialog in the frame
+                    // freezes the window); its answer comes back as this command with the path.
+                    let dialog = super::picker::Dialog::Save {
+                        title: "保存结果汇总到",
+                        file_name: format!("{}年度述职评议考核结果.docx", self.year),
+                        filter: Some(("Word 文档", &["docx"])),
+                    };
+                    let (send, receive) = channel();
+                    let ctx = ctx.clone();
+                    let shown = std::thread::Builder::new().name("file-dialog".into()).spawn(move || {
+                        let _ = send.send(super::picker::show(&dialog));
+                        ctx.request_repaint();
+                    });
+                    if shown.is_ok() {
+                        self.saving = Some(receive);
                     }
+                    return;
                 };
                 let (year, unit, templates) = (self.year, self.duty_form.unit.clone(), self.templates.clone());
                 self.run(ctx, move |client| {
@@ -400,6 +412,12 @@ impl CommitteeApp {
     }
 
     fn poll(&mut self, ctx: &egui::Context) {
+        if let Some(answer) = self.saving.as_ref().and_then(|r| r.try_recv().ok()) {
+            self.saving = None;
+            if let Some(path) = answer {
+                self.commands.push(CommitteeCommand::ExportResults(Some(path)));
+            }
+        }
         let Some(receive) = &self.busy else { return };
         let Ok(result) = receive.try_recv() else { return };
         self.busy = None;

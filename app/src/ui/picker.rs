@@ -130,7 +130,8 @@ impl Pickers {
     }
 }
 
-fn show(dialog: &Dialog) -> Option<PathBuf> {
+/// Shows `dialog` on the calling thread (never the UI thread: see [`Pickers::open`]) and returns the choice.
+pub(super) fn show(dialog: &Dialog) -> Option<PathBuf> {
     match dialog {
         Dialog::Open { title, filter } => {
             let mut picker = rfd::FileDialog::new().set_title(*title);
