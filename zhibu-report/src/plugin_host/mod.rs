@@ -42,6 +42,14 @@ use wasmtime::{Config, Engine, ResourceLimiter, Store, UpdateDeadline};
 /// The contract versions this host runs: 1.0.x to 1.3.x.
 pub const SUPPORTED_API: &str = "1.0.x, 1.1.x, 1.2.x, 1.3.x";
 
+/// A value of an older contract version (`from`) as the same value of the host's, or back: the
+/// versions share field names and shapes, and fields the target does not know are dropped.
+fn adapt<T: serde::Serialize, U: serde::de::DeserializeOwned>(value: &T, from: &str) -> Result<U, PluginError> {
+    serde_json::to_value(value)
+        .and_then(serde_json::from_value)
+        .map_err(|e| PluginError::Engine(format!("接口{from}与1.3之间的转换失败：{e}")))
+}
+
 /// Which of the host's bindings runs an exported contract version, if any.
 fn api_binding(version: &str) -> Option<Contract> {
     let mut parts = version.split('.');

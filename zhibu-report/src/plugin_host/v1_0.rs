@@ -15,28 +15,23 @@ wasmtime::component::bindgen!({
 
 pub use zhibu::plugin::types::{Document, RenderError, RenderRequest, TemplateInfo};
 
-/// A value of one contract version as the same value of another (same field names and shapes;
-/// fields the target does not know are dropped).
-fn adapt<T: serde::Serialize, U: serde::de::DeserializeOwned>(value: &T) -> Result<U, PluginError> {
-    serde_json::to_value(value)
-        .and_then(serde_json::from_value)
-        .map_err(|e| PluginError::Engine(format!("接口1.0与1.3之间的转换失败：{e}")))
-}
+/// The contract version this module adapts, for [`super::adapt`]'s message.
+const VERSION: &str = "1.0";
 
 /// The host's request as a 1.0 request (1.0 has no elections: a 1.0 template cannot ask for them).
 pub fn request(request: &v1_3::RenderRequest) -> Result<RenderRequest, PluginError> {
-    adapt(request)
+    super::adapt(request, VERSION)
 }
 
 /// A 1.0 description as the host's.
 pub fn info(info: &TemplateInfo) -> Result<v1_3::TemplateInfo, PluginError> {
-    adapt(info)
+    super::adapt(info, VERSION)
 }
 
 /// A 1.0 render result as the host's (a 1.0 template always returns the document model).
 pub fn output(result: &Result<Document, RenderError>) -> Result<Result<v1_3::Output, v1_3::RenderError>, PluginError> {
     Ok(match result {
-        Ok(document) => Ok(v1_3::Output::Document(adapt(document)?)),
-        Err(error) => Err(adapt(error)?),
+        Ok(document) => Ok(v1_3::Output::Document(super::adapt(document, VERSION)?)),
+        Err(error) => Err(super::adapt(error, VERSION)?),
     })
 }

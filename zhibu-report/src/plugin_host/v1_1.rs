@@ -16,28 +16,23 @@ wasmtime::component::bindgen!({
 
 pub use zhibu::plugin::types::{Output, RenderError, RenderRequest, TemplateInfo};
 
-/// A value of one contract version as the same value of another (same field names and shapes;
-/// fields the target does not know are dropped).
-fn adapt<T: serde::Serialize, U: serde::de::DeserializeOwned>(value: &T) -> Result<U, PluginError> {
-    serde_json::to_value(value)
-        .and_then(serde_json::from_value)
-        .map_err(|e| PluginError::Engine(format!("接口1.1与1.3之间的转换失败：{e}")))
-}
+/// The contract version this module adapts, for [`super::adapt`]'s message.
+const VERSION: &str = "1.1";
 
 /// The host's request as a 1.1 request (a 1.1 template cannot ask for what 1.2 and 1.3 added).
 pub fn request(request: &v1_3::RenderRequest) -> Result<RenderRequest, PluginError> {
-    adapt(request)
+    super::adapt(request, VERSION)
 }
 
 /// A 1.1 description as the host's.
 pub fn info(info: &TemplateInfo) -> Result<v1_3::TemplateInfo, PluginError> {
-    adapt(info)
+    super::adapt(info, VERSION)
 }
 
 /// A 1.1 render result as the host's (the output is the same in both).
 pub fn output(result: &Result<Output, RenderError>) -> Result<Result<v1_3::Output, v1_3::RenderError>, PluginError> {
     Ok(match result {
-        Ok(output) => Ok(adapt(output)?),
-        Err(error) => Err(adapt(error)?),
+        Ok(output) => Ok(super::adapt(output, VERSION)?),
+        Err(error) => Err(super::adapt(error, VERSION)?),
     })
 }
