@@ -513,6 +513,7 @@ fn main() {
     });
 
     app_benchmarks(dir.path(), &options, &mut rows);
+    output_limit_benchmark(dir.path(), &mut rows);
 
     let report = render_report(&rows);
     print!("{report}");
@@ -755,6 +756,101 @@ fn render_report(rows: &[Row]) -> String {
          what precedes it is the window itself."
     );
     out
+}
+
+/// The export's memory: the largest document the limits let through (the hostile test template's
+/// `output-limit` mode: 100,000 paragraphs of 100 characters and a 20,000-row table) written by the
+/// release binary as a user would (`zhibu plugin run --out big.docx`, timed, peak RSS from
+/// /usr/bin/time), against the text it holds (counted from the same template rendered here).
+fn output_limit_benchmark(dir: &Path, rows: &mut Vec<Row>) {
+    let Some(bin) = std::env::var_os("ZHIBU_BIN") else {
+        eprintln!("ZHIBU_BIN is not set: the output-limit export row is left out");
+        return;
+    };
+    let json = r#"{"params":[{"key":"mode","value":"output-limit"}],"generated_at":"2026-01-05T10:00:00","unit_name":"测试单位",
+        "records":{"organizations":[],"terms":[],"members":[],"meetings":[],"duty_reviews":[],"appraisals":[],"schemes":[],
+        "star_ratings":[],"volunteer_activities":[],"compliance":[],"elections":[],
+        "quota_checks":[],"dues":[],"volunteers":[],"service_teams":[]},
+        "rules":{"volunteer_star_hours":[],"volunteer_star_clause":"","dues_flag_months":6,"dues_clause":"","version":""}}"#;
+    let fixture = dir.join("output-limit.json");
+    std::fs::write(&fixture, json).unwrap();
+    let host = PluginHost::new(Limits::default(), None).unwrap();
+    let plugin = host.load(&std::fs::read(env!("HOSTILE_WASM")).unwrap(), "hostile").unwrap();
+    let request = serde_json::from_str(json).unwrap();
+    let document = host.render(&plugin, &request, &CancelToken::new()).unwrap().document;
+    let text = text_bytes(&document) as f64;
+    drop(document);
+    let mut runs = Vec::new();
+    for run in 0..3 {
+        let out = dir.join(format!("big{run}.docx"));
+        let started = Instant::now();
+        let output = std::process::Command::new("/usr/bin/time")
+            .args(["-f", "peak-kb %M"])
+            .arg(&bin)
+            .args(["--cache-dir"])
+            .arg(dir.join("limit-cache"))
+            .args(["plugin", "run", env!("HOSTILE_WASM"), "--fixture"])
+            .arg(&fixture)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let took = started.elapsed();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let peak = stderr.lines().find_map(|l| l.strip_prefix("peak-kb ")).and_then(|k| k.trim().parse::<f64>().ok());
+        match peak {
+            // The first run compiles the template into the cache; the others load it, as a user's would.
+            Some(peak) if output.status.success() && run > 0 => runs.push((took, peak * 1024.0)),
+            Some(_) if output.status.success() => {}
+            _ => eprintln!("output-limit export failed: {stderr}"),
+        }
+    }
+    if runs.is_empty() {
+        return;
+    }
+    runs.sort_by_key(|a| a.0);
+    let took = runs[runs.len() / 2].0;
+    let peak = runs.iter().map(|r| r.1).fold(0.0, f64::max);
+    let ratio = peak / text;
+    rows.push(Row {
+        name: format!(
+            "export: the output-limit document ({:.1} MB of text) through `zhibu plugin run --out big.docx`, \
+             peak resident memory {:.0} MB = {ratio:.1}× its text",
+            text / 1e6,
+            peak / 1e6
+        ),
+        ours: took,
+        baseline: None,
+        target: "≤ 2 s, peak ≤ 4× text".into(),
+        met: Some(took <= Duration::from_secs(2) && ratio <= 4.0),
+    });
+}
+
+/// The text a document holds, in bytes (UTF-8), as the output limit counts it.
+fn text_bytes(doc: &zhibu_report::document::Document) -> usize {
+    use zhibu_report::document::Block;
+    let runs = |p: &zhibu_report::document::Paragraph| p.runs.iter().map(|r| r.text.len()).sum::<usize>();
+    doc.title.len()
+        + doc
+            .sections
+            .iter()
+            .map(|s| {
+                s.title.len()
+                    + s.blocks
+                        .iter()
+                        .map(|b| match b {
+                            Block::Heading(h) => h.text.len(),
+                            Block::Paragraph(p) => runs(p),
+                            Block::Bullets(items) | Block::Numbered(items) => items.iter().map(runs).sum(),
+                            Block::Table(t) => {
+                                t.rows.iter().flat_map(|r| &r.cells).flat_map(|c| &c.paragraphs).map(runs).sum()
+                            }
+                            Block::PageBreak => 0,
+                            Block::Signature(s) => s.lines.iter().map(String::len).sum::<usize>() + s.date.len(),
+                        })
+                        .sum::<usize>()
+            })
+            .sum::<usize>()
 }
 
 /// This thread's CPU time (user + system) from /proc, in 10 ms clock ticks.

@@ -1,5 +1,6 @@
 //! A hostile template for the sandbox tests. `render` misbehaves as its `mode` parameter asks
-//! (`docx` hands back the Word file given in `hex`, good or hostile); the `describe-loop` and
+//! (`docx` hands back the Word file given in `hex`, good or hostile; `output-limit` is no misdeed
+//! but the largest document the limits let through, for the export's memory); the `describe-loop` and
 //! `init-loop` features build variants that hang before `render`.
 // `_initialize` must keep its exact symbol name: the component calls it while instantiating.
 #![allow(unsafe_code)]
@@ -102,6 +103,27 @@ fn render(request: &RenderRequest) -> Result<Document, RenderError> {
             doc.paragraph("日志写完").build()
         }
         "huge" => doc.paragraph("字".repeat(12 << 20)).build(),
+        "output-limit" => {
+            // 100,000 paragraphs of 100 characters and a 20,000-row table: about 31 MB of text,
+            // just inside the 32 MB output limit (what issue 18 measures the export's memory on).
+            let mut doc = doc;
+            let filler = "党支部按期召开支部党员大会、支部委员会会议和党小组会，按时上党课，落实三会一课制度，";
+            for i in 0..100_000u32 {
+                let head = format!("第{i:06}段：");
+                let body: String = filler.chars().cycle().take(100 - head.chars().count()).collect();
+                doc = doc.paragraph(head + &body);
+            }
+            let mut table = TableBuilder::new(&[25.0, 30.0, 45.0, 56.0]).header(["序号", "姓名", "日期", "事项"]);
+            for i in 0..20_000u32 {
+                table = table.row([
+                    format!("{}", i + 1),
+                    format!("党员{i:05}"),
+                    format!("2025-{:02}-{:02}", i % 12 + 1, i % 28 + 1),
+                    "参加支部主题党日活动，学习党的二十届四中全会精神".to_owned(),
+                ]);
+            }
+            doc.table(table.build()).build()
+        }
         "ragged" => doc
             .table(TableBuilder::new(&[30.0, 30.0]).row(["a", "b"]).cells(vec![cell_text("只有一格")]).build())
             .build(),

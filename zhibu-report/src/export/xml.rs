@@ -166,23 +166,61 @@ const SECTPR: &[&str] = &[
     "printerSettings",
 ];
 
-/// Applies every repair to a part's XML.
+/// The property elements whose children are re-sorted: opening tag, closing tag, schema order.
+const PROPERTIES: &[(&str, &str, &[&str])] = &[
+    ("<w:pPr", "</w:pPr>", PPR),
+    ("<w:rPr", "</w:rPr>", RPR),
+    ("<w:tcPr", "</w:tcPr>", TCPR),
+    ("<w:tblPr", "</w:tblPr>", TBLPR),
+    ("<w:sectPr", "</w:sectPr>", SECTPR),
+    ("<w:style", "</w:style>", STYLE),
+    ("<w:settings", "</w:settings>", SETTINGS),
+];
+
+/// Applies every repair to a part's XML, its paragraph ids numbered from 1.
 pub(super) fn repair(xml: &str) -> String {
-    let mut text = xml.to_owned();
-    for (tag, order) in [
-        ("pPr", PPR),
-        ("rPr", RPR),
-        ("tcPr", TCPR),
-        ("tblPr", TBLPR),
-        ("sectPr", SECTPR),
-        ("style", STYLE),
-        ("settings", SETTINGS),
-    ] {
-        text = reorder(&text, tag, order);
+    let mut out = Vec::with_capacity(xml.len());
+    // Writing into a Vec cannot fail.
+    let _ = Repair::default().write(xml, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The repair of a part written in pieces (the document body, element by element): each piece
+/// is whole elements, and paragraph ids go on counting across pieces.
+#[derive(Default)]
+pub(super) struct Repair {
+    /// Paragraph ids given so far in this part.
+    ids: u32,
+}
+
+impl Repair {
+    /// Repairs one piece of the part into `out`. A piece without a property element is not
+    /// copied: documents at the output limit are hundreds of MB of XML.
+    pub(super) fn write(&mut self, xml: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        renumber_paragraph_ids(&reorder(xml), &mut self.ids, out)
+    }
+
+    /// Writes a piece already in schema order (assembled from [`reorder`]ed shells): only its
+    /// paragraph ids are numbered.
+    pub(super) fn number(&mut self, xml: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        renumber_paragraph_ids(xml, &mut self.ids, out)
+    }
+}
+
+/// Every repair but the paragraph ids' numbering (for shells cut from docx-rs elements).
+pub(super) fn reorder(xml: &str) -> String {
+    let mut text = std::borrow::Cow::Borrowed(xml);
+    for (open, close, order) in PROPERTIES {
+        if text.contains(open) {
+            text = std::borrow::Cow::Owned(reorder_children(&text, open, close, order));
+        }
     }
     // `w:type` is not an attribute of a grid column.
-    text = text.replace(" w:type=\"dxa\" />", " />");
-    renumber_paragraph_ids(&text)
+    const GRID_TYPE: &str = " w:type=\"dxa\" />";
+    if text.contains(GRID_TYPE) {
+        text = std::borrow::Cow::Owned(text.replace(GRID_TYPE, " />"));
+    }
+    text.into_owned()
 }
 
 /// The local name of the element starting at `s` (`<w:rFonts …` → `rFonts`).
@@ -227,14 +265,12 @@ fn children(content: &str) -> Option<Vec<&str>> {
     (depth == 0).then_some(out)
 }
 
-/// Re-sorts the children of every `<w:{tag}>…</w:{tag}>` by `order` (unknown names keep their place at the end).
-fn reorder(xml: &str, tag: &str, order: &[&str]) -> String {
+/// Re-sorts the children of every `open…>…close` by `order` (unknown names keep their place at the end).
+fn reorder_children(xml: &str, prefix: &str, close: &str, order: &[&str]) -> String {
     // One forward scan for `<w:{tag}` followed by `>` or a space (`<w:rPrChange` is another element).
-    let prefix = format!("<w:{tag}");
-    let close = format!("</w:{tag}>");
     let mut out = String::with_capacity(xml.len());
     let mut rest = xml;
-    while let Some(found) = rest.find(&prefix) {
+    while let Some(found) = rest.find(prefix) {
         let after = found + prefix.len();
         if !matches!(rest.as_bytes().get(after), Some(b'>' | b' ')) {
             out.push_str(&rest[..after]);
@@ -251,13 +287,21 @@ fn reorder(xml: &str, tag: &str, order: &[&str]) -> String {
         out.push_str(&rest[..open_end]);
         rest = &rest[open_end..];
         // Property elements of the same name do not nest (a pPr holds an rPr, not a pPr).
-        let Some(end) = rest.find(&close) else { break };
+        let Some(end) = rest.find(close) else { break };
         let content = &rest[..end];
         match children(content) {
-            Some(mut items) => {
-                items
-                    .sort_by_key(|item| order.iter().position(|name| *name == local_name(item)).unwrap_or(order.len()));
-                for item in items {
+            Some(items) => {
+                // Each child's place once (not once per comparison); a stable sort keeps unknown
+                // names in their order at the end.
+                let mut keyed: Vec<(usize, &str)> = items
+                    .into_iter()
+                    .map(|item| {
+                        let name = local_name(item);
+                        (order.iter().position(|known| *known == name).unwrap_or(order.len()), item)
+                    })
+                    .collect();
+                keyed.sort_by_key(|(place, _)| *place);
+                for (_, item) in keyed {
                     out.push_str(item);
                 }
             }
@@ -274,22 +318,20 @@ pub(super) fn repair_styles(xml: &str) -> String {
     repair(xml).replace("<w:pPr><w:rPr /></w:pPr>", "")
 }
 
-/// Numbers `w14:paraId` from 1 in document order (docx-rs counts across the whole process).
-fn renumber_paragraph_ids(xml: &str) -> String {
+/// Numbers `w14:paraId` on from `ids` in document order (docx-rs counts across the whole
+/// process), writing the piece to `out` as it goes.
+fn renumber_paragraph_ids(xml: &str, ids: &mut u32, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     const ATTR: &str = "w14:paraId=\"";
-    let mut out = String::with_capacity(xml.len());
     let mut rest = xml;
-    let mut next = 1u32;
     while let Some(start) = rest.find(ATTR) {
-        out.push_str(&rest[..start + ATTR.len()]);
+        out.write_all(&rest.as_bytes()[..start + ATTR.len()])?;
         rest = &rest[start + ATTR.len()..];
         let end = rest.find('"').unwrap_or(0);
-        out.push_str(&format!("{next:08X}"));
-        next += 1;
+        *ids += 1;
+        write!(out, "{ids:08X}")?;
         rest = &rest[end..];
     }
-    out.push_str(rest);
-    out
+    out.write_all(rest.as_bytes())
 }
 
 #[cfg(test)]
