@@ -281,17 +281,21 @@ fn payment_rows(
     ))?;
     let mut rows = stmt.query(args)?;
     let mut out = Vec::new();
-    let month = |text: String| YearMonth::parse(&text).ok_or(StoreError::Corrupt { what: "缴费月份", value: text });
+    // Months and the method are read in place (every payment of every year is read: a member's
+    // unpaid run may reach back to their first base).
+    let month = |text: &str| {
+        YearMonth::parse(text).ok_or_else(|| StoreError::Corrupt { what: "缴费月份", value: text.to_owned() })
+    };
     while let Some(r) = rows.next()? {
         out.push(Stored {
             id: PaymentId(r.get(0)?),
             record: DuesPayment {
                 member: MemberId(r.get(1)?),
-                from: month(r.get(2)?)?,
-                to: month(r.get(3)?)?,
+                from: month(r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?)?,
+                to: month(r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?)?,
                 amount: r.get(4)?,
                 paid_on: r.get(5)?,
-                method: codec::decode("缴纳方式", &r.get::<_, String>(6)?)?,
+                method: codec::decode("缴纳方式", r.get_ref(6)?.as_str().map_err(rusqlite::Error::from)?)?,
                 note: r.get(7)?,
             },
         });

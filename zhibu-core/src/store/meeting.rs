@@ -371,13 +371,13 @@ pub(super) fn load_meetings(conn: &Connection, filter: &MeetingFilter) -> Result
     let mut rows = stmt.query(params_from_iter(args))?;
     while let Some(r) = rows.next()? {
         let Some(i) = target(r.get(0)?) else { continue };
-        let presence: String = r.get(2)?;
-        let reason: String = r.get(3)?;
-        let presence = match presence.as_str() {
+        // A year's attendance is ~100,000 rows: the code is read in place, and a reason is
+        // copied out only where there is one (those present have none).
+        let presence = match r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)? {
             "present" => Presence::Present,
-            "on_leave" => Presence::OnLeave { reason },
-            "absent" => Presence::Absent { reason },
-            _ => return Err(StoreError::Corrupt { what: "出席情况", value: presence }),
+            "on_leave" => Presence::OnLeave { reason: r.get(3)? },
+            "absent" => Presence::Absent { reason: r.get(3)? },
+            other => return Err(StoreError::Corrupt { what: "出席情况", value: other.to_owned() }),
         };
         out[i].record.attendance.push(Attendance { member: MemberId(r.get(1)?), presence });
     }
