@@ -145,7 +145,7 @@ impl Overview {
                 self.meetings.extend(fresh);
                 self.meetings.sort_by(|a, b| a.record.starts_at.cmp(&b.record.starts_at).then(a.id.0.cmp(&b.id.0)));
                 self.refresh_compliance(store, rules, branch)?;
-                self.refresh_measured(store, rules)?;
+                self.refresh_measured_of(store, rules, branch)?;
             }
             Touched::Organizations => {
                 self.refresh_organizations(store)?;
@@ -166,7 +166,7 @@ impl Overview {
                 self.dues_bases = store.dues_bases(None)?;
                 self.dues_payments = store.dues_payments(None)?;
                 self.refresh_compliance(store, rules, branch)?;
-                self.refresh_measured(store, rules)?;
+                self.refresh_measured_of(store, rules, branch)?;
             }
         }
         Ok(())
@@ -216,6 +216,38 @@ impl Overview {
             for subject in self.subjects.iter().filter(|s| s.record.kind == scheme.record.subject_kind) {
                 let measured = super::rating::measure(store, rules, &subject.record, &scheme.record, self.year, as_of)?;
                 self.measured.push((subject.id, scheme.id, measured));
+            }
+        }
+        Ok(())
+    }
+
+    /// Fills in again the bound indicators of the subjects a change to `branch`'s meetings or
+    /// dues can move: the branch itself and its members (a member's figures are reckoned within
+    /// their branch, an organization's within itself). Every other subject keeps its figures, so a
+    /// save in one branch costs that branch, not all fifty.
+    fn refresh_measured_of(&mut self, store: &Store, rules: &RuleSet, branch: OrgId) -> Result<(), ServiceError> {
+        let as_of = self.today.min(NaiveDate::from_ymd_opt(self.year, 12, 31).unwrap_or(self.today));
+        let in_branch = |subject: &crate::domain::RatingSubject| {
+            subject.branch == branch
+                || subject.org == Some(branch)
+                || subject.member.is_some_and(|id| self.members.iter().any(|m| m.id == id && m.record.branch == branch))
+        };
+        let mut fresh = Vec::new();
+        for scheme in store.current_rating_schemes()? {
+            if scheme.record.all_indicators().all(|i| i.measure.is_none()) {
+                continue;
+            }
+            for subject in
+                self.subjects.iter().filter(|s| s.record.kind == scheme.record.subject_kind && in_branch(&s.record))
+            {
+                let measured = super::rating::measure(store, rules, &subject.record, &scheme.record, self.year, as_of)?;
+                fresh.push((subject.id, scheme.id, measured));
+            }
+        }
+        for entry in fresh {
+            match self.measured.iter_mut().find(|(s, scheme, _)| *s == entry.0 && *scheme == entry.1) {
+                Some(slot) => *slot = entry,
+                None => self.measured.push(entry),
             }
         }
         Ok(())
