@@ -13,8 +13,11 @@ use crate::rules::RuleSet;
 use crate::store::{MeetingFilter, Store};
 use chrono::NaiveDate;
 use std::collections::HashMap;
+use std::sync::Arc;
 
-/// The records the window's screens show for one year.
+/// The records the window's screens show for one year. The large lists are shared (`Arc`): the
+/// worker sends a copy to the window after every save, and a copy then costs only what the save
+/// read again.
 #[derive(Debug, Clone, Default)]
 pub struct Overview {
     /// The year shown.
@@ -24,9 +27,9 @@ pub struct Overview {
     /// The organization tree.
     pub orgs: Vec<Stored<OrgId, Organization>>,
     /// The roster.
-    pub members: Vec<Stored<MemberId, Member>>,
+    pub members: Arc<Vec<Stored<MemberId, Member>>>,
     /// The year's meetings (summaries: attendance and resolutions), in date order.
-    pub meetings: Vec<Stored<MeetingId, Meeting>>,
+    pub meetings: Arc<Vec<Stored<MeetingId, Meeting>>>,
     /// The year's compliance for every branch.
     pub compliance: Option<ComplianceReport>,
     /// The year's duty reviews.
@@ -44,7 +47,7 @@ pub struct Overview {
     /// The bound indicators of each sheet in force, filled in for each subject of its kind.
     pub measured: Vec<(crate::domain::SubjectId, SchemeId, Vec<super::rating::Measured>)>,
     /// The year's volunteer activities.
-    pub volunteer: Vec<Stored<ActivityId, VolunteerActivity>>,
+    pub volunteer: Arc<Vec<Stored<ActivityId, VolunteerActivity>>>,
     /// The unit name setting.
     pub unit_name: String,
     /// The window's colour theme setting: `system` (the default), `light` or `dark`.
@@ -56,9 +59,9 @@ pub struct Overview {
     /// Each organization's committee members (its newest term's role holders).
     pub committees: HashMap<OrgId, Vec<MemberId>>,
     /// Every member's dues bases, every year (the dues screen reckons each year from them).
-    pub dues_bases: Vec<Stored<crate::domain::DuesBaseId, crate::domain::DuesBase>>,
+    pub dues_bases: Arc<Vec<Stored<crate::domain::DuesBaseId, crate::domain::DuesBase>>>,
     /// Every dues payment and exemption, every year.
-    pub dues_payments: Vec<Stored<crate::domain::PaymentId, crate::domain::DuesPayment>>,
+    pub dues_payments: Arc<Vec<Stored<crate::domain::PaymentId, crate::domain::DuesPayment>>>,
     /// Every branch's register of volunteers who are not members.
     pub volunteers: Vec<Stored<crate::domain::VolunteerId, crate::domain::Volunteer>>,
     /// Every branch's service teams.
@@ -115,16 +118,17 @@ impl Overview {
         match touched {
             Touched::All => {
                 self.refresh_organizations(store)?;
-                self.members = store.members(None)?;
-                self.meetings = store.meetings(&MeetingFilter { summary: true, ..MeetingFilter::between(from, to) })?;
+                self.members = Arc::new(store.members(None)?);
+                self.meetings =
+                    Arc::new(store.meetings(&MeetingFilter { summary: true, ..MeetingFilter::between(from, to) })?);
                 self.compliance = Some(compliance::run(store, rules, year, self.today, None)?);
                 self.duty_reviews = store.duty_reviews(year)?;
                 self.appraisals = store.appraisals(year)?;
                 self.refresh_ratings(store, rules)?;
-                self.volunteer = store.volunteer_activities(from, to)?;
+                self.volunteer = Arc::new(store.volunteer_activities(from, to)?);
                 self.load_settings(store)?;
-                self.dues_bases = store.dues_bases(None)?;
-                self.dues_payments = store.dues_payments(None)?;
+                self.dues_bases = Arc::new(store.dues_bases(None)?);
+                self.dues_payments = Arc::new(store.dues_payments(None)?);
                 self.volunteers = store.volunteers(None)?;
                 self.teams = store.service_teams(None)?;
                 self.feedback.clear();
@@ -133,17 +137,18 @@ impl Overview {
                 }
             }
             Touched::Members(before, after) => {
-                self.members = store.members(None)?;
+                self.members = Arc::new(store.members(None)?);
                 for branch in [before, after].into_iter().flatten() {
                     self.refresh_compliance(store, rules, branch)?;
                 }
             }
             Touched::Meetings(branch) => {
                 let filter = MeetingFilter { branch: Some(branch), summary: true, ..MeetingFilter::between(from, to) };
-                let fresh = store.meetings(&filter)?;
-                self.meetings.retain(|m| m.record.branch != branch);
-                self.meetings.extend(fresh);
-                self.meetings.sort_by(|a, b| a.record.starts_at.cmp(&b.record.starts_at).then(a.id.0.cmp(&b.id.0)));
+                let mut meetings: Vec<_> =
+                    self.meetings.iter().filter(|m| m.record.branch != branch).cloned().collect();
+                meetings.extend(store.meetings(&filter)?);
+                meetings.sort_by(|a, b| a.record.starts_at.cmp(&b.record.starts_at).then(a.id.0.cmp(&b.id.0)));
+                self.meetings = Arc::new(meetings);
                 self.refresh_compliance(store, rules, branch)?;
                 self.refresh_measured_of(store, rules, branch)?;
             }
@@ -155,7 +160,7 @@ impl Overview {
             Touched::Appraisals => self.appraisals = store.appraisals(year)?,
             Touched::Ratings => self.refresh_ratings(store, rules)?,
             Touched::Volunteer => {
-                self.volunteer = store.volunteer_activities(from, to)?;
+                self.volunteer = Arc::new(store.volunteer_activities(from, to)?);
                 self.volunteers = store.volunteers(None)?;
                 self.teams = store.service_teams(None)?;
                 self.compliance = Some(compliance::run(store, rules, year, self.today, None)?);
@@ -163,8 +168,8 @@ impl Overview {
             }
             Touched::Settings => self.load_settings(store)?,
             Touched::Dues(branch) => {
-                self.dues_bases = store.dues_bases(None)?;
-                self.dues_payments = store.dues_payments(None)?;
+                self.dues_bases = Arc::new(store.dues_bases(None)?);
+                self.dues_payments = Arc::new(store.dues_payments(None)?);
                 self.refresh_compliance(store, rules, branch)?;
                 self.refresh_measured_of(store, rules, branch)?;
             }
