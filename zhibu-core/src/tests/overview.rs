@@ -40,14 +40,29 @@ fn the_overview_holds_the_years_records_and_the_shared_lookups() {
     assert_eq!(error.to_string(), "年度应在2000至2100之间：1999");
 }
 
-#[test]
-fn a_save_refreshes_only_what_it_touched_and_ends_where_a_full_load_would() {
-    use crate::fixtures::meeting;
-    use crate::services::overview::Touched;
+/// Three branches of six members, one year of demo records.
+fn small_demo() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("o.db"), "测试").unwrap();
     generate(&mut store, &DemoOptions { branches: 3, members_per_branch: 6, years: 1, ..DemoOptions::default() })
         .unwrap();
+    (dir, store)
+}
+
+/// The overview's bound indicators in subject and sheet order (a refresh may append).
+fn measured(
+    o: &Overview,
+) -> Vec<(crate::domain::SubjectId, crate::domain::SchemeId, Vec<crate::services::rating::Measured>)> {
+    let mut measured = o.measured.clone();
+    measured.sort_by_key(|(subject, scheme, _)| (subject.0, scheme.0));
+    measured
+}
+
+#[test]
+fn a_save_refreshes_only_what_it_touched_and_ends_where_a_full_load_would() {
+    use crate::fixtures::meeting;
+    use crate::services::overview::Touched;
+    let (_dir, mut store) = small_demo();
     let rules = RuleSet::default();
     let today = day(2025, 12, 31);
     let mut overview = Overview::load(&store, &rules, 2025, today).unwrap();
@@ -68,13 +83,8 @@ fn a_save_refreshes_only_what_it_touched_and_ends_where_a_full_load_would() {
     assert_eq!(before_other, after_other, "another branch's figures are untouched");
     // Only the branch's own rating subjects were measured again, and every figure is what a full
     // load measures.
-    let sorted = |o: &Overview| {
-        let mut measured = o.measured.clone();
-        measured.sort_by_key(|(subject, scheme, _)| (subject.0, scheme.0));
-        measured
-    };
     assert!(!full.measured.is_empty(), "the demo's sheets bind indicators to records");
-    assert_eq!(sorted(&overview), sorted(&full), "the bound indicators");
+    assert_eq!(measured(&overview), measured(&full), "the bound indicators");
 }
 
 /// A save measures again the bound indicators of the rating subjects its branch's records feed
@@ -84,19 +94,11 @@ fn a_save_refreshes_only_what_it_touched_and_ends_where_a_full_load_would() {
 fn a_meeting_saved_measures_its_branchs_rating_subjects_again() {
     use crate::fixtures::meeting;
     use crate::services::overview::Touched;
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("o.db"), "测试").unwrap();
-    generate(&mut store, &DemoOptions { branches: 3, members_per_branch: 6, years: 1, ..DemoOptions::default() })
-        .unwrap();
+    let (_dir, mut store) = small_demo();
     let rules = RuleSet::default();
     // A year the demo has no meetings in, a quarter in.
     let today = day(2026, 3, 31);
     let mut overview = Overview::load(&store, &rules, 2026, today).unwrap();
-    let figures = |o: &Overview| {
-        let mut measured = o.measured.clone();
-        measured.sort_by_key(|(subject, scheme, _)| (subject.0, scheme.0));
-        measured
-    };
     // A compound measured on its own organization's meetings, and that organization.
     let (subject, branch) = overview
         .subjects
@@ -104,16 +106,16 @@ fn a_meeting_saved_measures_its_branchs_rating_subjects_again() {
         .filter_map(|s| Some((s.id, s.record.org?)))
         .find(|(id, org)| overview.measured.iter().any(|(s, ..)| s == id) && overview.branches().any(|b| b.id == *org))
         .unwrap();
-    let before = figures(&overview);
+    let before = measured(&overview);
     let members: Vec<_> = overview.members.iter().filter(|m| m.record.branch == branch).map(|m| m.id).collect();
     let held = meeting(branch, crate::domain::MeetingKind::GeneralMeeting, day(2026, 1, 20), &members, members.len());
     store.write(|w| w.create_meeting(&held)).unwrap();
     overview.refresh(&store, &rules, Touched::Meetings(branch)).unwrap();
 
-    let after = figures(&overview);
+    let after = measured(&overview);
     let of = |all: &[(crate::domain::SubjectId, crate::domain::SchemeId, Vec<crate::services::rating::Measured>)]| {
         all.iter().filter(|(s, ..)| *s == subject).cloned().collect::<Vec<_>>()
     };
     assert_ne!(of(&before), of(&after), "the compound's figures moved");
-    assert_eq!(after, figures(&Overview::load(&store, &rules, 2026, today).unwrap()), "as a full load measures them");
+    assert_eq!(after, measured(&Overview::load(&store, &rules, 2026, today).unwrap()), "as a full load measures them");
 }
