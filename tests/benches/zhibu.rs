@@ -754,7 +754,13 @@ fn render_report(rows: &[Row]) -> String {
          the import row is each frame's wall time while the worker imports 10,000 rows (about 60 frames a\n\
          second asked for). Opening the database (its integrity check and migrations),\n\
          today's backup, the templates and the first load all come after the first frame, on the worker;\n\
-         what precedes it is the window itself."
+         what precedes it is the window itself.\n\
+         The export row writes the largest document the limits let through with the release binary:\n\
+         the .docx is streamed (the body element by element and a table row by row, deflated as it is\n\
+         written), so the peak is the template call, which holds the document in the guest and in the\n\
+         host at once. The save row is the window worker's path after a meeting is saved: the write,\n\
+         that branch's meetings, compliance and rating subjects read again, and the overview's copy\n\
+         sent to the window (its large lists shared, not copied)."
     );
     out
 }
