@@ -91,13 +91,7 @@ fn main() {
     let catalog = Catalog::load(PluginHost::new(Limits::default(), Some(cache.clone())).unwrap(), None).unwrap();
     let at = tests::day(2026, 1, 5).and_hms_opt(10, 0, 0).unwrap();
     let export_options = ExportOptions { author: "东湖经济开发区党工委".into(), created: at };
-    let branches: Vec<i64> = store
-        .organizations()
-        .unwrap()
-        .into_iter()
-        .filter(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
-        .map(|o| o.id.0)
-        .collect();
+    let branches: Vec<i64> = tests::branches(&store).unwrap().into_iter().map(|o| o.id.0).collect();
     let review = |branch: i64, out: &Path| {
         let params = vec![("branch".to_owned(), branch.to_string()), ("year".to_owned(), "2025".to_owned())];
         let outcome =

@@ -142,6 +142,11 @@ pub fn meeting(branch: OrgId, kind: MeetingKind, date: NaiveDate, expected: &[Me
     }
 }
 
+/// The store's branches (党支部), by id: what most batch tests iterate over.
+pub fn branches(store: &Store) -> Result<Vec<crate::domain::Stored<OrgId, Organization>>, StoreError> {
+    Ok(store.organizations()?.into_iter().filter(|o| o.record.kind == OrgKind::Branch).collect())
+}
+
 /// A roster CSV of `rows` valid full members of the branch named `branch` (names 党员0…, unique
 /// ID numbers born 1950–1979, joined 2010), as a secretary's export would hold them.
 pub fn roster_csv(rows: u32, branch: &str) -> String {

@@ -860,12 +860,7 @@ fn the_committees_ranking_across_branches_equals_the_boards_of_one_pc_holding_th
     drop(store);
     super::cli::zhibu(&["sync", "id", "--db", db.to_str().unwrap()]);
     let store = zhibu_core::store::Store::open_existing(&db, "测试").unwrap();
-    let branches: Vec<_> = store
-        .organizations()
-        .unwrap()
-        .into_iter()
-        .filter(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
-        .collect();
+    let branches = tests::branches(&store).unwrap();
     assert_eq!(branches.len(), 4);
     for branch in &branches {
         let uuid = store.branch_key(Some(branch.id)).unwrap();

@@ -678,12 +678,7 @@ fn the_branch_batch_renders_in_parallel_what_each_branch_alone_renders_in_order(
         consent: report::Consent::None,
     };
     let batch = report::render_each_branch(&args).unwrap();
-    let branches: Vec<_> = store
-        .organizations()
-        .unwrap()
-        .into_iter()
-        .filter(|o| o.record.kind == zhibu_core::domain::OrgKind::Branch)
-        .collect();
+    let branches = tests::branches(&store).unwrap();
     assert!(branches.len() > 3);
     let mut expected = Vec::new();
     for branch in &branches {
