@@ -1,7 +1,7 @@
 //! Build script of the tests: compiles the hostile test template (three builds: its render
 //! modes, a `describe` that never returns, an instantiation that never ends) and the templates
-//! built against the frozen contracts 1.0, 1.1 and 1.2 to components and
-//! tells the tests where they are. None of them is ever embedded in the app.
+//! built against the frozen contracts 1.0, 1.1 and 1.2, and the Word-file template the scaffold
+//! makes from `tests/word-template/template.docx`, to components and tells the tests where they are. None of them is ever embedded in the app.
 
 use std::path::PathBuf;
 
@@ -14,6 +14,7 @@ fn main() -> Result<(), String> {
         "tests/legacy-1-0",
         "tests/legacy-1-1",
         "tests/legacy-1-2",
+        "tests/word-template",
         "plugin-api/src",
         "plugin-api/wit",
         "Cargo.lock",
@@ -28,6 +29,7 @@ fn main() -> Result<(), String> {
         ("LEGACY_1_0", "legacy-1-0", &[][..]),
         ("LEGACY_1_1", "legacy-1-1", &[][..]),
         ("LEGACY_1_2", "legacy-1-2", &[][..]),
+        ("WORD_TEMPLATE", "word-template", &[][..]),
     ] {
         let component = plugin_api::build::build_component(&root, package, features, &target_dir)?;
         let path = out_dir.join(format!("{}.wasm", variant.to_lowercase()));

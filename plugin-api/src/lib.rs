@@ -14,6 +14,8 @@ extern crate self as plugin_api;
 #[cfg(feature = "build")]
 pub mod build;
 mod builder;
+#[cfg(feature = "docx")]
+pub mod docx;
 mod params;
 
 pub use builder::{DocumentBuilder, TableBuilder, cell, cell_text, para, stars, text};

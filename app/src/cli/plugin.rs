@@ -70,6 +70,9 @@ pub enum PluginCommand {
         /// 在此目录下创建（默认当前目录）
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
+        /// 用本单位的 Word 文件（.docx，含 {{占位符}}）做模板：嵌入该文件并列出找到的占位符
+        #[arg(long = "from-docx", value_name = "FILE")]
+        from_docx: Option<PathBuf>,
     },
     /// 编译插件工程并打包到 dist/（plugin.toml、plugin.wasm 和 zip）
     Build {
@@ -278,7 +281,25 @@ pub fn run(
                 Err(error) => return Err(error.into()),
             }
         }
-        PluginCommand::New { name, dir } => {
+        PluginCommand::New { name, dir, from_docx: Some(file) } => {
+            let parent = dir.unwrap_or_else(|| PathBuf::from("."));
+            let made = scaffold::create_from_docx(&parent, &name, &file)?;
+            println!("已用 Word 文件创建插件工程：{}（{}）", made.root.display(), made.title);
+            println!("找到 {} 个占位符：", made.found.len());
+            for found in &made.found {
+                let mark = if found.field.is_some() { " " } else { "！" };
+                println!("{mark} {}　{}　{}", found.tag(), found.place(), found.takes());
+            }
+            let unknown = made.found.iter().filter(|f| f.field.is_none()).count();
+            if unknown > 0 {
+                println!("其中 {unknown} 个（标！）没有标准字段：在 src/lib.rs 的 render 里补上，或在 Word 里改名。");
+            }
+            println!(
+                "下一步：cd {} && zhibu plugin build && zhibu plugin run dist/{name}/plugin.wasm --fixture fixture.json --out out.docx",
+                made.root.display()
+            );
+        }
+        PluginCommand::New { name, dir, from_docx: None } => {
             let parent = dir.unwrap_or_else(|| PathBuf::from("."));
             let root = scaffold::create(&parent, &name)?;
             println!("已创建插件工程：{}", root.display());

@@ -12,3 +12,4 @@ mod safety;
 mod tidy;
 mod ui;
 mod word_files;
+mod word_templates;

@@ -28,7 +28,7 @@ fn hostile_bytes() -> Vec<u8> {
 }
 
 /// A demo database shared by the tests that only read it.
-fn demo_db() -> &'static std::path::Path {
+pub(crate) fn demo_db() -> &'static std::path::Path {
     static DB: OnceLock<(tempfile::TempDir, std::path::PathBuf)> = OnceLock::new();
     let (_, path) = DB.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();

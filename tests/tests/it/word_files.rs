@@ -82,7 +82,7 @@ fn good_docx() -> Vec<u8> {
 }
 
 /// `base` with some parts replaced or added (`None` content: removed).
-fn rebuild(base: &[u8], changes: &[(&str, Option<Vec<u8>>)]) -> Vec<u8> {
+pub(crate) fn rebuild(base: &[u8], changes: &[(&str, Option<Vec<u8>>)]) -> Vec<u8> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(base)).unwrap();
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
@@ -109,14 +109,14 @@ fn rebuild(base: &[u8], changes: &[(&str, Option<Vec<u8>>)]) -> Vec<u8> {
     out.finish().unwrap().into_inner()
 }
 
-fn part(base: &[u8], name: &str) -> String {
+pub(crate) fn part(base: &[u8], name: &str) -> String {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(base)).unwrap();
     let mut text = String::new();
     archive.by_name(name).unwrap().read_to_string(&mut text).unwrap();
     text
 }
 
-fn text_of(document: &model::Document) -> String {
+pub(crate) fn text_of(document: &model::Document) -> String {
     let paragraph = |p: &model::Paragraph| p.runs.iter().map(|r| r.text.as_str()).collect::<String>();
     let mut out = Vec::new();
     for block in &document.sections[0].blocks {

@@ -243,8 +243,24 @@ pub fn build_request(
     if needs.contains(&RecordKind::Committee) {
         return Err(ReportError::CommitteeOnly(template.plugin.info.id.clone()));
     }
+    request_for(store, rules, &template.plugin.info, params, generated_at, unmasked)
+}
+
+/// The request a template described by `info` receives with `params`: the records of the kinds
+/// it declares, within what its branch, member and year parameters scope, personal data masked
+/// unless `unmasked` (the caller has checked the permissions and the user's consent). Also the
+/// sample request `zhibu plugin new --from-docx` writes.
+pub fn request_for(
+    store: &Store,
+    rules: &RuleSet,
+    info: &crate::plugin_host::TemplateInfo,
+    params: Vec<(String, String)>,
+    generated_at: NaiveDateTime,
+    unmasked: bool,
+) -> Result<RenderRequest, ReportError> {
+    let needs = &info.needs;
     let want = |kind: RecordKind| needs.contains(&kind);
-    let year_key = template.plugin.info.parameters.iter().find(|p| p.kind == ParamKind::Year).map(|p| p.key.clone());
+    let year_key = info.parameters.iter().find(|p| p.kind == ParamKind::Year).map(|p| p.key.clone());
     let year = match &year_key {
         Some(key) => params.iter().find(|(k, _)| k == key).and_then(|(_, v)| v.trim().parse::<i32>().ok()),
         None => None,
@@ -252,7 +268,7 @@ pub fn build_request(
     // A template with a branch parameter sees that branch's records only (less to pass, and
     // nothing of other branches' members).
     let mut scope: Option<zhibu_core::domain::OrgId> = None;
-    for spec in template.plugin.info.parameters.iter().filter(|p| p.kind == ParamKind::Branch) {
+    for spec in info.parameters.iter().filter(|p| p.kind == ParamKind::Branch) {
         if let Some((_, value)) = params.iter().find(|(k, _)| k == &spec.key) {
             let id =
                 value.trim().parse::<i64>().map_err(|_| ReportError::Param {
@@ -270,7 +286,7 @@ pub fn build_request(
     // the activities they served in, not the whole installation's (less to copy into the sandbox,
     // and nothing of other members).
     let mut member_scope: Option<i64> = None;
-    for spec in template.plugin.info.parameters.iter().filter(|p| p.kind == ParamKind::Member) {
+    for spec in info.parameters.iter().filter(|p| p.kind == ParamKind::Member) {
         if let Some((_, value)) = params.iter().find(|(k, _)| k == &spec.key).filter(|(_, v)| !v.trim().is_empty()) {
             let id = value
                 .trim()
