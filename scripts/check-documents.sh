@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Renders every reference template on the demo data to .docx, converts each file with headless
 # LibreOffice and checks the PDFs against GB/T 9704 (scripts/check_pdf.py): pages, CJK text,
-# 22 lines of at most 28 characters, margins. Also checks that a merged batch has exactly the
+# 22 lines of at most 28 characters, margins. Both kinds of template output are covered: document
+# models laid out by the host, and the filled Word file of the year binder (its contents, footers
+# and page numbers: scripts/check_binder.py). Also checks that a merged batch has exactly the
 # pages of its single files plus the cover (no blank page). With ZHIBU_TEST_PG set (a server's
 # admin URL, as scripts/pg-cluster.sh prints it) it also reports every demo branch to a committee
 # database by package and checks the committee's document (duty-assessment). Used by .ci/run.
@@ -33,6 +35,8 @@ report appraisal --template appraisal-results --param branch=3 --param year=2025
 report dues-publicity --template dues-report --param branch=3 --param year=2025 --param quarter=4
 report dues-report --template dues-report --param branch=3 --param year=2025 --param document=年度党费收缴情况报告
 report dual --template dual-registration-feedback --param branch=3 --param year=2025 --param quarter=2
+# A Word-file template (contract 1.1's docx output): the year binder, filled from binder.docx.
+report binder --template year-binder --param branch=3 --param year=2025
 "$zhibu" report --db "$db" --generated-at "$at" --template meeting-minutes --param branch=3 --param year=2025 \
     --param month=3 --each-meeting --out "$work/each" --pdf > /dev/null
 
@@ -84,6 +88,8 @@ check "$work/appraisal.docx" "$work/appraisal.pdf" --landscape
 check "$work/dues-publicity.docx" "$work/dues-publicity.pdf"
 check "$work/dues-report.docx" "$work/dues-report.pdf"
 check "$work/dual.docx" "$work/dual.pdf"
+check "$work/binder.docx" "$work/binder.pdf" --plain
+python3 "$here/check_binder.py" "$work/binder.pdf" || status=1
 if $committee_doc; then
     check "$work/duty-assessment.docx" "$work/duty-assessment.pdf" --landscape
 fi

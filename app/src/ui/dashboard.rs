@@ -82,6 +82,18 @@ pub fn dashboard_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<C
         if ui.button("生成述职评议报告").clicked() {
             commands.push(Command::Navigate(Screen::Reports));
         }
+        // The year's 台账 is a branch's: the button waits for one to be chosen above.
+        let binder = ui
+            .add_enabled(state.branch.is_some(), egui::Button::new("生成年度台账"))
+            .on_hover_text("所选支部本年度的全部记录装订成一份 Word 文件：封面、目录、会议记录、评议、党费和检查结果")
+            .on_disabled_hover_text("先在上方选择一个支部");
+        if binder.clicked()
+            && let Some(branch) = state.branch
+        {
+            let params =
+                vec![("branch".to_owned(), branch.0.to_string()), ("year".to_owned(), workspace.year.to_string())];
+            commands.push(Command::OpenReport("year-binder".into(), params));
+        }
         if ui.button("立即备份").clicked() {
             commands.push(picker::backup_now());
         }

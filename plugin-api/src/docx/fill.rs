@@ -263,8 +263,9 @@ fn section_scopes(
     })
 }
 
-/// Fills a text that holds whole sections (the content of a section within one run).
-fn fill_inline(part: &str, text: &str, scopes: &[&Fields]) -> Result<String, DocxError> {
+/// Fills a text that holds whole sections (the content of a section within one run, or a
+/// property such as the file's title).
+pub(crate) fn fill_inline(part: &str, text: &str, scopes: &[&Fields]) -> Result<String, DocxError> {
     let found = tags(part, text)?;
     let mut out = String::new();
     let mut at = 0;
@@ -420,7 +421,7 @@ fn expand(
         }
     }
     let mut filled = Vec::new();
-    for scope in &items {
+    for (n, scope) in items.iter().enumerate() {
         let mut stack = scopes.to_vec();
         if let Some(scope) = scope {
             stack.push(scope);
@@ -428,10 +429,35 @@ fn expand(
         let mut wrapper =
             Element { name: container.name.clone(), start: String::new(), end: String::new(), children: range.clone() };
         fill(part, &mut wrapper, &stack)?;
+        if n > 0 {
+            strip_ids(&mut wrapper);
+        }
         filled.extend(wrapper.children);
     }
     if let Some(container) = root.at_mut(&open.0[..depth]) {
         container.children.splice(a..=b, filled);
     }
     Ok(())
+}
+
+/// Removes from a repeated copy what must be unique in a file: bookmarks (their names and ids;
+/// a link to one leads to the first copy) and Word's paragraph ids.
+fn strip_ids(element: &mut Element) {
+    element
+        .children
+        .retain(|c| !matches!(c, Node::Element(e) if e.name == "w:bookmarkStart" || e.name == "w:bookmarkEnd"));
+    for child in &mut element.children {
+        if let Node::Element(e) = child {
+            if e.name == "w:p" {
+                for key in [" w14:paraId=\"", " w14:textId=\""] {
+                    if let Some(at) = e.start.find(key)
+                        && let Some(len) = e.start[at + key.len()..].find('"')
+                    {
+                        e.start.replace_range(at..at + key.len() + len + 1, "");
+                    }
+                }
+            }
+            strip_ids(e);
+        }
+    }
 }

@@ -16,6 +16,7 @@
 
 mod fields;
 mod fill;
+mod toc;
 mod tree;
 
 pub use fields::{CATALOGUE, CatalogueEntry, EntryKind, Fields, SEQUENCE, Value, catalogue_entry, standard_fields};
@@ -129,8 +130,14 @@ pub struct Placeholder {
     pub part: String,
 }
 
-/// Whether a part holds text the filler reads: the body, headers, footers, notes.
+/// The file's properties: its title may hold placeholders too (`{{支部名称}}年度台账`).
+const CORE: &str = "docProps/core.xml";
+
+/// Whether a part holds text the filler reads: the body, headers, footers, notes, properties.
 fn text_part(name: &str) -> bool {
+    if name == CORE {
+        return true;
+    }
     let Some(file) = name.strip_prefix("word/").and_then(|n| n.strip_suffix(".xml")) else { return false };
     if file.contains('/') {
         return false;
@@ -181,17 +188,40 @@ fn text_parts(
 /// Fills the Word file `template` with `fields`: every placeholder of the body, headers, footers
 /// and notes replaced, every section expanded; every other part (styles, fonts, pictures,
 /// numbering, settings) copied as it was.
+///
+/// A table of contents (a `TOC` field) in the body is refilled with the filled body's headings,
+/// each bookmarked, with estimated page numbers Word and WPS update on opening.
 pub fn fill(template: &[u8], fields: &Fields) -> Result<Vec<u8>, DocxError> {
+    let styles = read_part(template, "word/styles.xml")?
+        .map(|text| tree::parse("word/styles.xml", &text).map(|root| toc::Styles::read(&root)))
+        .transpose()?
+        .unwrap_or_default();
     text_parts(template, |part, text| {
+        if part == CORE {
+            return text.contains("{{").then(|| fill::fill_inline(part, text, &[fields])).transpose();
+        }
+        let main = part == "word/document.xml";
         // Word may split even the two braces of `{{` into two runs.
-        if !text.contains('{') {
+        if !(text.contains('{') || main && text.contains("TOC")) {
             return Ok(None);
         }
         let mut root = tree::parse(part, text)?;
         fill::normalize(part, &mut root)?;
         fill::fill(part, &mut root, &[fields])?;
+        if main {
+            toc::refresh(&mut root, &styles)?;
+        }
         Ok(Some(tree::write(&root)))
     })
+}
+
+/// The text of one part of a Word file, if it has it.
+fn read_part(docx: &[u8], name: &str) -> Result<Option<String>, DocxError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(docx)).map_err(not_docx)?;
+    let Ok(mut file) = archive.by_name(name) else { return Ok(None) };
+    let mut text = String::new();
+    file.read_to_string(&mut text).map_err(|e| DocxError::Xml { part: name.to_owned(), why: e.to_string() })?;
+    Ok(Some(text))
 }
 
 /// The placeholders of a Word file, part by part in document order; fails on the errors

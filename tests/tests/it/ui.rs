@@ -149,6 +149,34 @@ fn a_secretary_records_a_month_and_exports_the_duty_review() {
     let held_after = harness.query_all_by_label_contains("●").count();
     assert!(held_after > held_before, "the dashboard shows the meeting ({held_before} → {held_after} held marks)");
 
+    // 首页 → 生成年度台账: the branch's year as one Word file, previewed in the report centre.
+    // The dashboard's branch list (its entries are buttons; the grid below names the branch too).
+    harness.get_all_by_label("支部").find(|n| n.accesskit_node().role() == Role::ComboBox).unwrap().click();
+    harness.run_steps(3);
+    harness.get_all_by_label("金山社区党支部").find(|n| n.accesskit_node().role() == Role::Button).unwrap().click();
+    settle(&mut harness);
+    click(&mut harness, "生成年度台账");
+    for _ in 0..600 {
+        if harness.state().workspace().unwrap().job.is_none() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        harness.step();
+    }
+    harness.run_steps(2);
+    let reports = &harness.state().workspace().unwrap().reports;
+    assert_eq!(reports.template.as_deref(), Some("year-binder"));
+    let preview = reports.preview.as_ref().expect("the binder is previewed");
+    let text: String = preview.sections[0]
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            zhibu_report::document::Block::Heading(h) => Some(format!("{}\n", h.text)),
+            _ => None,
+        })
+        .collect();
+    assert!(text.contains("三、会议记录\n1. 第四季度支部党员大会\n"), "{text}");
+
     // 评议: the secretary's duty report and the ballots.
     click(&mut harness, "评议");
     choose(&mut harness, "支部", "金山社区党支部");

@@ -229,6 +229,16 @@ fn the_placeholder_syntax_fills_splits_sections_and_conditions_as_documented() {
         // What stays is Word's markup: the runs' formatting and the spelling marks are kept.
         assert!(xml.contains("<w:rPr><w:b/></w:rPr>") && xml.contains(r#"<w:proofErr w:type="spellStart"/>"#));
     }
+    // A bookmark in repeated content stays once (names and ids must be unique in a file).
+    let marked = format!(
+        "{}<w:p><w:bookmarkStart w:id=\"0\" w:name=\"_GoBack\"/>{}<w:bookmarkEnd w:id=\"0\"/></w:p>{}",
+        p("{{#会议}}"),
+        &p("{{会议名称}}")[5..p("{{会议名称}}").len() - 6],
+        p("{{/会议}}")
+    );
+    let xml = part(&docx::fill(&with_body(&marked), &fields()).unwrap(), "word/document.xml");
+    assert_eq!(paragraphs(&xml), ["3月支委会", "4月党员大会"]);
+    assert_eq!((xml.matches("<w:bookmarkStart ").count(), xml.matches("<w:bookmarkEnd ").count()), (1, 1));
     // A line break in a value is Word's own line break.
     let filled = docx::fill(&with_body(&p("{{备注}}")), &fields()).unwrap();
     assert!(part(&filled, "word/document.xml").contains(r#"第一行</w:t><w:br/><w:t xml:space="preserve">第二行"#));
@@ -335,4 +345,125 @@ fn a_word_file_the_host_would_refuse_makes_no_crate() {
     let error = scaffold::create_from_docx(dir.path(), "bad", &unclosed).unwrap_err().to_string();
     assert!(error.contains("缺少结束标记 {{/会议}}"), "{error}");
     assert!(!dir.path().join("bad").exists(), "nothing is written");
+}
+
+/// The value of `key="…"` in each tag `tag` of `xml`, in order.
+fn attributes(xml: &str, tag: &str, key: &str) -> Vec<String> {
+    xml.split(&format!("<{tag} "))
+        .skip(1)
+        .filter_map(|rest| {
+            let end = rest.find('>')?;
+            let at = rest[..end].find(&format!("{key}=\""))? + key.len() + 2;
+            Some(rest[at..at + rest[at..].find('"')?].to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn the_year_binder_holds_the_branchs_year_with_a_filled_table_of_contents() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(demo_db(), "测试").unwrap();
+    let catalog = Catalog::load(
+        PluginHost::new(Limits { fuel: 4_000_000_000, timeout: Duration::from_secs(20), ..Limits::default() }, None)
+            .unwrap(),
+        None,
+    )
+    .unwrap();
+    let path = dir.path().join("台账.docx");
+    let request = ExportRequest {
+        template: "year-binder".into(),
+        destination: Destination::File { path: path.clone(), json: false },
+        ..request(Destination::Preview)
+    };
+    let rules = zhibu_core::rules::RuleSet::default();
+    let exported = export::run(&mut store, &rules, &catalog, &request, &Progress::new()).unwrap();
+    assert_eq!(exported.titles, vec!["金山社区党支部2025年度党建工作台账".to_owned()]);
+    let docx = std::fs::read(&path).unwrap();
+    let xml = part(&docx, "word/document.xml");
+    let body = paragraphs(&xml);
+    assert!(!body.join("\n").contains("{{"), "every placeholder filled");
+    // The file's own title too (Word shows it in 属性; the document check looks for it).
+    assert!(part(&docx, "docProps/core.xml").contains("<dc:title>金山社区党支部2025年度党建工作台账</dc:title>"));
+
+    // The sections in the order inspectors read them, each level-1 heading once.
+    let sections = [
+        "一、组织概况",
+        "二、年度组织生活安排与落实",
+        "三、会议记录",
+        "四、民主评议党员",
+        "五、书记抓党建述职评议",
+        "六、星级评定",
+        "七、志愿服务",
+        "八、党费收缴",
+        "九、合规检查",
+    ];
+    // Each appears twice: its table-of-contents entry (with its page), then the heading.
+    let at: Vec<usize> = sections.iter().map(|s| body.iter().rposition(|p| p == s).unwrap()).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}");
+    for section in sections {
+        let entry = |p: &&String| p.strip_prefix(section).is_some_and(|n| n.parse::<usize>().is_ok());
+        assert_eq!(body.iter().filter(entry).count(), 1, "{section}");
+    }
+
+    // The table of contents: a TOC field Word updates on opening, one entry per heading, each a
+    // link to a bookmark on its heading and a PAGEREF to it; pages never go back.
+    assert!(xml.contains(r#"<w:fldChar w:fldCharType="begin" w:dirty="true"/>"#));
+    assert!(xml.contains(r#"TOC \o "1-2" \h \z \u"#));
+    let anchors = attributes(&xml, "w:hyperlink", "w:anchor");
+    let bookmarks = attributes(&xml, "w:bookmarkStart", "w:name");
+    let meetings = store
+        .meetings(&MeetingFilter {
+            branch: Some(zhibu_core::domain::OrgId(3)),
+            from: Some(day(2025, 1, 1)),
+            to: Some(day(2025, 12, 31)),
+            summary: true,
+            ..MeetingFilter::default()
+        })
+        .unwrap();
+    assert!(anchors.len() >= sections.len() + meetings.len() + 2, "{} entries", anchors.len());
+    assert_eq!(anchors, bookmarks, "every entry's bookmark, in order, once");
+    for anchor in &anchors {
+        assert!(xml.contains(&format!(" PAGEREF {anchor} \\h ")), "{anchor}");
+    }
+    let ids = attributes(&xml, "w:bookmarkStart", "w:id");
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "bookmark ids are unique");
+    // Each PAGEREF's shown result: the text of the first `w:t` after its instruction.
+    let pages: Vec<usize> = xml
+        .split(" PAGEREF ")
+        .skip(1)
+        .map(|rest| {
+            let text = &rest[rest.find("<w:t").unwrap()..];
+            let text = &text[text.find('>').unwrap() + 1..];
+            text[..text.find('<').unwrap()].parse().unwrap()
+        })
+        .collect();
+    assert_eq!(pages.len(), anchors.len());
+    assert!(pages[0] >= 3 && pages.windows(2).all(|w| w[0] <= w[1]), "{pages:?}");
+
+    // Page numbers run on: one section, a PAGE field in its footer, the cover without one.
+    assert_eq!(xml.matches("<w:sectPr").count(), 1);
+    assert!(xml.contains("<w:titlePg/>"));
+    assert!(part(&docx, "word/footer1.xml").contains(" PAGE "));
+
+    // What each section holds: the roster masked, every meeting, the findings with their clauses.
+    let all = body.join("\n");
+    for member in store.members(Some(zhibu_core::domain::OrgId(3))).unwrap() {
+        assert!(all.contains(&member.record.name), "{}", member.record.name);
+        assert!(!all.contains(member.record.id_number.as_str()), "an ID number in full");
+    }
+    assert!(all.contains("********"), "IDs masked");
+    for meeting in &meetings {
+        assert!(all.contains(&meeting.record.title), "{}", meeting.record.title);
+    }
+    let branch = zhibu_core::domain::OrgId(3);
+    let compliance =
+        zhibu_core::services::compliance::run(&store, &rules, 2025, day(2025, 12, 31), Some(branch)).unwrap();
+    let ours = compliance.branches.iter().find(|b| b.branch == branch).unwrap();
+    assert!(!ours.findings.is_empty());
+    for finding in &ours.findings {
+        assert!(all.contains(&finding.message), "{}", finding.message);
+    }
 }
