@@ -330,6 +330,17 @@ fn remove_tag(element: &mut Element, path: &[usize], found: &Found) {
     }
 }
 
+/// The text of every `w:t` under an element.
+fn texts_of(element: &Element, out: &mut String) {
+    for e in element.elements() {
+        if e.name == "w:t" {
+            out.push_str(&e.text());
+        } else {
+            texts_of(e, out);
+        }
+    }
+}
+
 /// Whether a paragraph shows nothing: no text and no picture.
 fn blank(element: &Element) -> bool {
     element.elements().all(|e| match e.name.as_str() {
@@ -376,7 +387,16 @@ fn expand(
 ) -> Result<(), DocxError> {
     let items = section_scopes(part, scopes, name, inverted)?;
     if open.0 == close.0 {
-        // Within one run: the text between the tags, once per record.
+        // Within one run: the text between the tags, once per record. A paragraph that held
+        // nothing but the section and is left empty goes, as a tag paragraph does.
+        let paragraph = (0..open.0.len()).rev().find(|&i| root.at(&open.0[..=i]).is_some_and(|e| e.name == "w:p"));
+        let only_the_section = paragraph.is_some_and(|i| {
+            root.at(&open.0[..=i]).is_some_and(|p| {
+                let mut all = String::new();
+                texts_of(p, &mut all);
+                root.at(open.0).is_some_and(|t| all.trim() == t.text()[open.1.start..close.1.end].trim())
+            })
+        });
         let Some(t) = root.at_mut(open.0) else { return Ok(()) };
         let text = t.text();
         let inner = &text[open.1.end..close.1.start];
@@ -390,6 +410,17 @@ fn expand(
         }
         out.push_str(&text[close.1.end..]);
         t.set_text(out);
+        if let Some(i) = paragraph.filter(|_| only_the_section) {
+            let (parent_path, index) = (&open.0[..i], open.0[i]);
+            if let Some(parent) = root.at_mut(parent_path) {
+                let paragraphs = parent.elements().filter(|e| e.name == "w:p").count();
+                let empty = matches!(parent.children.get(index), Some(Node::Element(p)) if blank(p));
+                // A table cell keeps at least one paragraph.
+                if empty && (parent.name != "w:tc" || paragraphs > 1) {
+                    parent.children.remove(index);
+                }
+            }
+        }
         return Ok(());
     }
     let common = open.0.iter().zip(close.0).take_while(|(a, b)| a == b).count();

@@ -7,8 +7,9 @@
 //! sandbox: each paragraph's height from its style (font size, line spacing, space before and
 //! after, indents, the characters' widths), table rows as their tallest cell, rows that may not
 //! split and headings kept with what follows moved whole, page breaks counted exactly. With exact
-//! line spacing (the binder's styles) it matches the printed pages; Word and WPS recompute on
-//! opening, LibreOffice on 工具 → 更新 → 全部更新.
+//! line spacing (the binder's styles) most entries name the printed page and the rest are one page
+//! off (LibreOffice's line breaking is not reproduced); Word and WPS recompute on opening,
+//! LibreOffice on 工具 → 更新 → 全部更新.
 
 use super::DocxError;
 use super::tree::{self, Element, Node};
@@ -245,10 +246,11 @@ fn lines(look: &Look, width: u32, text: &str) -> u32 {
     // curly quotes (set in the Latin font, as Word and LibreOffice do) half of one.
     let halves: u32 =
         text.chars().map(|c| if c.is_ascii() || matches!(c, '\u{2018}'..='\u{201D}') { 1 } else { 2 }).sum();
-    let first = look.first.unwrap_or(0);
+    // A line holds whole characters (what does not fit moves down whole), so count per line.
     let available = width.saturating_sub(look.indent.unwrap_or(0)).max(em);
-    let needed = halves * em / 2 + first;
-    needed.div_ceil(available).max(1)
+    let per_line = (available / em).max(1) * 2;
+    let first = look.first.unwrap_or(0).div_ceil(em) * 2;
+    (halves + first).div_ceil(per_line).max(1)
 }
 
 /// A paragraph's height in a column `width` twips wide, without space before and after.
@@ -393,11 +395,12 @@ fn pages(styles: &Styles, body: &Element, marked: &[usize]) -> Vec<usize> {
                     cursor.new_page();
                 }
                 let (n, line) = body_height(&look, width, element);
-                // A heading kept with the next paragraph's first line.
+                // A heading kept with what follows: a paragraph's first line, a table's first two
+                // rows (a header row alone at the foot of a page is not kept either).
                 if look.keep_next == Some(true) {
                     let next_line = children.get(position + 1).map_or(0, |next| match next.name.as_str() {
                         "w:p" => line_height(&look_of(styles, next)),
-                        "w:tbl" => rows(styles, next).iter().take(1).map(|(h, _)| h).sum(),
+                        "w:tbl" => rows(styles, next).iter().take(2).map(|(h, _)| h).sum(),
                         _ => 0,
                     });
                     let need = look.before.unwrap_or(0) + n * line + look.after.unwrap_or(0) + next_line;
@@ -537,7 +540,10 @@ pub(crate) fn refresh(root: &mut Element, styles: &Styles) -> Result<bool, DocxE
         // No headings: the field stays, with an empty result Word fills on update.
         markup.push_str(&format!("<w:p>{}</w:p>", field_start(&instruction)));
     }
-    markup.push_str(r#"<w:p><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>"#);
+    // The field ends in its last paragraph: a paragraph of its own could spill onto a page alone.
+    let end = r#"<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>"#;
+    markup.truncate(markup.len() - "</w:p>".len());
+    markup.push_str(end);
     let entries = tree::parse("word/document.xml", &markup)?.children;
     let count = entries.len();
     body.children.splice(first..=last, entries);

@@ -229,6 +229,10 @@ fn the_placeholder_syntax_fills_splits_sections_and_conditions_as_documented() {
         // What stays is Word's markup: the runs' formatting and the spelling marks are kept.
         assert!(xml.contains("<w:rPr><w:b/></w:rPr>") && xml.contains(r#"<w:proofErr w:type="spellStart"/>"#));
     }
+    // A paragraph that held only a section left empty goes (no blank line where nothing was).
+    let body = format!("{}{}", p("{{#志愿活动}}有活动{{/志愿活动}}"), p("后文"));
+    let xml = part(&docx::fill(&with_body(&body), &fields()).unwrap(), "word/document.xml");
+    assert_eq!((paragraphs(&xml), xml.matches("<w:p>").count()), (vec!["后文".to_owned()], 1));
     // A bookmark in repeated content stays once (names and ids must be unique in a file).
     let marked = format!(
         "{}<w:p><w:bookmarkStart w:id=\"0\" w:name=\"_GoBack\"/>{}<w:bookmarkEnd w:id=\"0\"/></w:p>{}",
