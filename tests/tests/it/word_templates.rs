@@ -309,7 +309,22 @@ fn the_scaffold_makes_the_word_template_crate_and_lists_what_each_placeholder_ta
     assert_eq!(made.title, "工作台账模板");
     let manifest = std::fs::read_to_string(made.root.join("Cargo.toml")).unwrap();
     assert!(manifest.contains(r#"plugin-api = { path = "sdk/plugin-api", features = ["docx"] }"#), "{manifest}");
-    assert!(made.root.join("sdk/plugin-api/src/docx/fill.rs").is_file());
+    // The SDK copy is whole: every source file and the contract, so the crate builds on its own.
+    let sdk = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugin-api");
+    let mut pending = vec![sdk.join("src")];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let relative = path.strip_prefix(&sdk).unwrap();
+                let copy = made.root.join("sdk/plugin-api").join(relative);
+                assert_eq!(std::fs::read(&copy).ok(), Some(std::fs::read(&path).unwrap()), "{}", relative.display());
+            }
+        }
+    }
+    assert!(made.root.join("sdk/plugin-api/wit/1.3.0/types.wit").is_file());
 
     // Each placeholder once, with what it takes; a field of a list is found inside it.
     let tags: Vec<String> = made.found.iter().map(|f| f.tag()).collect();

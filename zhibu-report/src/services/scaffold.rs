@@ -30,6 +30,7 @@ const SDK_FILES: &[(&str, &str)] = &[
     sdk_file!("src/docx/mod.rs"),
     sdk_file!("src/docx/fields.rs"),
     sdk_file!("src/docx/fill.rs"),
+    sdk_file!("src/docx/toc.rs"),
     sdk_file!("src/docx/tree.rs"),
     sdk_file!("wit/1.3.0/types.wit"),
 ];
