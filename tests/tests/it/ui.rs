@@ -156,14 +156,7 @@ fn a_secretary_records_a_month_and_exports_the_duty_review() {
     harness.get_all_by_label("金山社区党支部").find(|n| n.accesskit_node().role() == Role::Button).unwrap().click();
     settle(&mut harness);
     click(&mut harness, "生成年度台账");
-    for _ in 0..600 {
-        if harness.state().workspace().unwrap().job.is_none() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        harness.step();
-    }
-    harness.run_steps(2);
+    wait_for_job(&mut harness);
     let reports = &harness.state().workspace().unwrap().reports;
     assert_eq!(reports.template.as_deref(), Some("year-binder"));
     let preview = reports.preview.as_ref().expect("the binder is previewed");
@@ -190,14 +183,7 @@ fn a_secretary_records_a_month_and_exports_the_duty_review() {
     click(&mut harness, "年度述职评议");
     type_into(&mut harness, "保存到", &dir.display().to_string());
     click(&mut harness, "导出 Word");
-    for _ in 0..600 {
-        if harness.state().workspace().unwrap().job.is_none() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        harness.step();
-    }
-    harness.run_steps(2);
+    wait_for_job(&mut harness);
     let year = chrono::Local::now().year();
     let file = dir.join(format!("金山社区党支部书记{year}年度抓基层党建工作述职报告.docx"));
     assert_eq!(notice(&harness), format!("已导出：{}", file.display()), "named after the document's title");
@@ -405,6 +391,18 @@ fn a_long_import_leaves_the_window_drawing_and_can_be_cancelled() {
     assert!(harness.state().workspace().unwrap().data.members.is_empty(), "nothing was written");
     let store = zhibu_core::store::Store::open_existing(&dir.join("test.db"), "检查").unwrap();
     assert!(store.members(None).unwrap().is_empty(), "the transaction was rolled back");
+}
+
+/// Lets the report job (a preview or an export) finish, up to 30 s, and the window take its result.
+fn wait_for_job(harness: &mut Harness<'_, App>) {
+    for _ in 0..600 {
+        if harness.state().workspace().unwrap().job.is_none() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        harness.step();
+    }
+    harness.run_steps(2);
 }
 
 /// Replaces what the text box named `label` holds with `text` (select all, then type).
@@ -714,14 +712,7 @@ fn a_branch_year_through_the_window_from_an_empty_database() {
     click(&mut harness, "年度述职评议");
     type_into(&mut harness, "保存到", &home.path().display().to_string());
     click(&mut harness, "导出 Word");
-    for _ in 0..600 {
-        if harness.state().workspace().unwrap().job.is_none() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        harness.step();
-    }
-    harness.run_steps(2);
+    wait_for_job(&mut harness);
     assert!(notice(&harness).starts_with("已导出："), "{}", notice(&harness));
 
     // Compliance: only the meeting types this test did not record are missing.
