@@ -1,8 +1,8 @@
 //! The benchmark run behind BENCHMARKS.md (`scripts/bench.sh`): builds the large demo set once
 //! and measures, against baselines taken in the same run, the duty review end to end (vs a
 //! python-docx script), plugin loading, store inserts (vs raw prepared statements), the
-//! compliance query, roster imports and the window (first frame, peak memory, a frame of the
-//! 100,000-row roster while scrolling). Reports medians; asserts nothing about time.
+//! compliance query, roster imports, the window (first frame, peak memory, a frame of the
+//! 100,000-row roster while scrolling) and the year binder. Reports medians; asserts nothing about time.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark stops loudly on any failure
 
 #[path = "support/native.rs"]
@@ -18,7 +18,8 @@ use zhibu_core::services::{compliance, import};
 use zhibu_core::store::Store;
 use zhibu_report::export::{ExportOptions, to_docx, write_docx};
 use zhibu_report::plugin_host::{CancelToken, ComponentCache, Limits, PluginHost};
-use zhibu_report::services::report::{self, Catalog};
+use zhibu_report::services::export::{self, Destination, ExportRequest, Progress};
+use zhibu_report::services::report::{self, Catalog, Consent};
 
 fn median(runs: usize, mut f: impl FnMut() -> Duration) -> Duration {
     let mut times: Vec<Duration> = (0..runs).map(|_| f()).collect();
@@ -509,6 +510,7 @@ fn main() {
 
     app_benchmarks(dir.path(), &options, &mut rows);
     output_limit_benchmark(dir.path(), &mut rows);
+    binder_benchmark(dir.path(), &mut rows);
 
     let report = render_report(&rows);
     print!("{report}");
@@ -792,6 +794,38 @@ fn save_to_dashboard(db: &Path, rows: &mut Vec<Row>) {
 }
 
 /// The export's memory: the largest document the limits let through (the hostile test template's
+/// The year binder for a branch of 50 members (a year of its records), as the window's and the
+/// command line's export runs it: the request, the Word-file template (filling binder.docx and its
+/// table of contents), the host's checks of the returned file, and the file written.
+fn binder_benchmark(dir: &Path, rows: &mut Vec<Row>) {
+    let db = dir.join("binder.db");
+    let options = DemoOptions { branches: 1, members_per_branch: 50, years: 1, ..DemoOptions::default() };
+    generate(&mut Store::open(&db, "bench").unwrap(), &options).unwrap();
+    let mut store = Store::open_existing(&db, "bench").unwrap();
+    let catalog = Catalog::load(PluginHost::new(Limits::default(), None).unwrap(), None).unwrap();
+    let branch = tests::branches(&store).unwrap()[0].id.0;
+    let request = ExportRequest {
+        template: "year-binder".into(),
+        params: vec![("branch".into(), branch.to_string()), ("year".into(), options.last_year.to_string())],
+        consent: Consent::None,
+        generated_at: tests::day(2026, 1, 5).and_hms_opt(10, 0, 0).unwrap(),
+        destination: Destination::File { path: dir.join("台账.docx"), json: false },
+        pdf: false,
+    };
+    let rules = RuleSet::default();
+    let mut run = || drop(export::run(&mut store, &rules, &catalog, &request, &Progress::new()).unwrap());
+    run();
+    let took = median(5, || timed(&mut run));
+    rows.push(Row {
+        name: "year binder (年度台账) of a 50-member branch: request, Word-file template with its contents, checks, file"
+            .into(),
+        ours: took,
+        baseline: None,
+        target: "< 2 s".into(),
+        met: Some(took < Duration::from_secs(2)),
+    });
+}
+
 /// `output-limit` mode: 100,000 paragraphs of 100 characters and a 20,000-row table) written by the
 /// release binary as a user would (`zhibu plugin run --out big.docx`, timed, peak RSS from
 /// /usr/bin/time), against the text it holds (counted from the same template rendered here).
