@@ -793,7 +793,6 @@ fn save_to_dashboard(db: &Path, rows: &mut Vec<Row>) {
     });
 }
 
-/// The export's memory: the largest document the limits let through (the hostile test template's
 /// The year binder for a branch of 50 members (a year of its records), as the window's and the
 /// command line's export runs it: the request, the Word-file template (filling binder.docx and its
 /// table of contents), the host's checks of the returned file, and the file written.
@@ -817,8 +816,9 @@ fn binder_benchmark(dir: &Path, rows: &mut Vec<Row>) {
     run();
     let took = median(5, || timed(&mut run));
     rows.push(Row {
-        name: "year binder (年度台账) of a 50-member branch: request, Word-file template with its contents, checks, file"
-            .into(),
+        name:
+            "year binder (年度台账) of a 50-member branch: request, Word-file template with its contents, checks, file"
+                .into(),
         ours: took,
         baseline: None,
         target: "< 2 s".into(),
@@ -826,6 +826,7 @@ fn binder_benchmark(dir: &Path, rows: &mut Vec<Row>) {
     });
 }
 
+/// The export's memory: the largest document the limits let through (the hostile test template's
 /// `output-limit` mode: 100,000 paragraphs of 100 characters and a 20,000-row table) written by the
 /// release binary as a user would (`zhibu plugin run --out big.docx`, timed, peak RSS from
 /// /usr/bin/time), against the text it holds (counted from the same template rendered here).
