@@ -6,7 +6,11 @@
 # and page numbers: scripts/check_binder.py). Also checks that a merged batch has exactly the
 # pages of its single files plus the cover (no blank page). With ZHIBU_TEST_PG set (a server's
 # admin URL, as scripts/pg-cluster.sh prints it) it also reports every demo branch to a committee
-# database by package and checks the committee's document (duty-assessment). Used by .ci/run.
+# database by package and checks the committee's document (duty-assessment). Every .docx written
+# here also goes through the Open XML validator: openxml-audit, a port of the Open XML SDK's
+# validation to Python (the SDK itself needs .NET and NuGet, which this project's machines do not
+# reach), pinned and installed from PyPI into a virtual environment of its own; 0 errors expected.
+# Used by .ci/run.
 # Usage: scripts/check-documents.sh PATH/TO/zhibu
 set -euo pipefail
 zhibu=$(realpath "$1")
@@ -71,8 +75,26 @@ else
     echo "committee document (duty-assessment): skipped, no PostgreSQL (ZHIBU_TEST_PG is not set)"
 fi
 
+audit_env="${XDG_CACHE_HOME:-$HOME/.cache}/zhibu-openxml-audit-0.8.0"
+if [ ! -x "$audit_env/bin/openxml-audit" ]; then
+    rm -rf "$audit_env"
+    python3 -m venv "$audit_env"
+    "$audit_env/bin/pip" install -q --disable-pip-version-check openxml-audit==0.8.0
+fi
+
 status=0
+validate() {
+    local docx=$1 out
+    if out=$("$audit_env/bin/openxml-audit" -q -m 0 "$docx" 2>&1); then
+        echo "$(basename "$docx"): Open XML validator, 0 errors"
+    else
+        echo "$(basename "$docx"): Open XML validator:"
+        echo "$out"
+        status=1
+    fi
+}
 check() {
+    validate "$1"
     python3 "$here/check_pdf.py" "$@" || status=1
 }
 check "$work/duty-review.docx" "$work/duty-review.pdf"

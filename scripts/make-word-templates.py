@@ -63,7 +63,13 @@ def run(text, rsid="00A51C2E", props=""):
     return f'<w:r w:rsidR="{rsid}">{rpr}<w:t{space}>{text}</w:t></w:r>'
 
 
-def para(*runs, style=None, jc=None, pid="1A2B3C4D", extra=""):
+PARA_IDS = iter(range(0x1A2B3C4D, 0x7FFFFFFF, 0x0013579B))
+
+
+def para(*runs, style=None, jc=None, extra=""):
+    # Word gives every paragraph its own w14:paraId below 0x80000000 (ST_LongHexNumber's range in
+    # the w14 schema); the Open XML validator rejects larger ones.
+    pid = f"{next(PARA_IDS):08X}"
     ppr = ""
     if style or jc or extra:
         ppr = "<w:pPr>" + (f'<w:pStyle w:val="{style}"/>' if style else "") + extra + (f'<w:jc w:val="{jc}"/>' if jc else "") + "</w:pPr>"
@@ -102,7 +108,7 @@ def document():
         f"<w:tblGrid>{grid}</w:tblGrid>{header_row}{data_row}</w:tbl>"
     )
     body = [
-        para(run("{{"), run("支部", rsid="00B7D1F0"), run("名称}}{{年度}}"), run("年度工作台账"), style="a5", jc="center", pid="0F1E2D3C"),
+        para(run("{{"), run("支部", rsid="00B7D1F0"), run("名称}}{{年度}}"), run("年度工作台账"), style="a5", jc="center"),
         para(
             run("截至"),
             run("{{生成日期}}", rsid="00C3E2A1"),
@@ -191,10 +197,10 @@ def styles():
         '<w:style w:type="character" w:customStyle="1" w:styleId="a6"><w:name w:val="强调红"/>'
         '<w:rPr><w:b/><w:color w:val="C8102E"/></w:rPr></w:style>'
         '<w:style w:type="table" w:customStyle="1" w:styleId="a7"><w:name w:val="县委表格"/>'
-        '<w:tblPr><w:tblBorders><w:top w:val="single" w:sz="8" w:color="000000"/><w:left w:val="single" w:sz="4" w:color="000000"/>'
+        '<w:rPr><w:sz w:val="24"/></w:rPr><w:tblPr><w:tblBorders><w:top w:val="single" w:sz="8" w:color="000000"/><w:left w:val="single" w:sz="4" w:color="000000"/>'
         '<w:bottom w:val="single" w:sz="8" w:color="000000"/><w:right w:val="single" w:sz="4" w:color="000000"/>'
         '<w:insideH w:val="single" w:sz="4" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:color="000000"/></w:tblBorders></w:tblPr>'
-        '<w:rPr><w:sz w:val="24"/></w:rPr></w:style></w:styles>'
+        '</w:style></w:styles>'
     )
 
 
@@ -203,6 +209,32 @@ def fonts():
         return f'<w:font w:name="{name}"><w:charset w:val="{charset}"/><w:family w:val="{family}"/><w:pitch w:val="fixed"/></w:font>'
 
     return DECL + f"<w:fonts {W}>" + font("仿宋_GB2312") + font("方正小标宋简体") + font("黑体") + font("楷体_GB2312") + font("Times New Roman", "00", "roman") + "</w:fonts>"
+
+
+def theme():
+    """Word writes a theme with every document (colours, the major and minor fonts, fill, line
+    and effect styles); the Open XML validator requires the main part to have one."""
+    a = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+    colours = [("dk1", '<a:sysClr val="windowText" lastClr="000000"/>'), ("lt1", '<a:sysClr val="window" lastClr="FFFFFF"/>'),
+               ("dk2", '<a:srgbClr val="44546A"/>'), ("lt2", '<a:srgbClr val="E7E6E6"/>'),
+               ("accent1", '<a:srgbClr val="4472C4"/>'), ("accent2", '<a:srgbClr val="ED7D31"/>'),
+               ("accent3", '<a:srgbClr val="A5A5A5"/>'), ("accent4", '<a:srgbClr val="FFC000"/>'),
+               ("accent5", '<a:srgbClr val="5B9BD5"/>'), ("accent6", '<a:srgbClr val="70AD47"/>'),
+               ("hlink", '<a:srgbClr val="0563C1"/>'), ("folHlink", '<a:srgbClr val="954F72"/>')]
+    clr = '<a:clrScheme name="Office">' + "".join(f"<a:{n}>{c}</a:{n}>" for n, c in colours) + "</a:clrScheme>"
+
+    def font(latin, ea):
+        return f'<a:latin typeface="{latin}"/><a:ea typeface=""/><a:cs typeface=""/><a:font script="Hans" typeface="{ea}"/>'
+
+    fonts = ('<a:fontScheme name="Office"><a:majorFont>' + font("等线 Light", "等线 Light") + "</a:majorFont>"
+             "<a:minorFont>" + font("等线", "等线") + "</a:minorFont></a:fontScheme>")
+    fill = '<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'
+    line = '<a:ln w="6350" cap="flat" cmpd="sng" algn="ctr"><a:solidFill><a:schemeClr val="phClr"/></a:solidFill><a:prstDash val="solid"/><a:miter lim="800000"/></a:ln>'
+    effect = "<a:effectStyle><a:effectLst/></a:effectStyle>"
+    fmt = ('<a:fmtScheme name="Office"><a:fillStyleLst>' + fill * 3 + "</a:fillStyleLst><a:lnStyleLst>" + line * 3
+           + "</a:lnStyleLst><a:effectStyleLst>" + effect * 3 + "</a:effectStyleLst><a:bgFillStyleLst>" + fill * 3
+           + "</a:bgFillStyleLst></a:fmtScheme>")
+    return DECL + f'<a:theme {a} name="Office 主题"><a:themeElements>{clr}{fonts}{fmt}</a:themeElements><a:objectDefaults/><a:extraClrSchemeLst/></a:theme>'
 
 
 def package(path, document_xml, styles_xml, fonts_xml, header_xml, footer_xml, title, creator, logo=True, settings_extra=""):
@@ -215,6 +247,7 @@ def package(path, document_xml, styles_xml, fonts_xml, header_xml, footer_xml, t
         '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
         '<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>'
         '<Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>'
+        '<Override PartName="/word/theme/theme1.xml" ContentType="application/vnd.openxmlformats-officedocument.theme+xml"/>'
         '<Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>'
         '<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
         '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
@@ -235,7 +268,8 @@ def package(path, document_xml, styles_xml, fonts_xml, header_xml, footer_xml, t
         f'<Relationship Id="rId2" Type="{rel}settings" Target="settings.xml"/>'
         f'<Relationship Id="rId3" Type="{rel}fontTable" Target="fontTable.xml"/>'
         f'<Relationship Id="rId4" Type="{rel}header" Target="header1.xml"/>'
-        f'<Relationship Id="rId5" Type="{rel}footer" Target="footer1.xml"/></Relationships>'
+        f'<Relationship Id="rId5" Type="{rel}footer" Target="footer1.xml"/>'
+        f'<Relationship Id="rId6" Type="{rel}theme" Target="theme/theme1.xml"/></Relationships>'
     )
     header_rels = DECL + f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rel}image" Target="media/image1.png"/></Relationships>'
     settings = DECL + f'<w:settings {W}><w:zoom w:percent="100"/><w:defaultTabStop w:val="420"/>{settings_extra}<w:characterSpacingControl w:val="compressPunctuation"/><w:compat><w:spaceForUL/></w:compat></w:settings>'
@@ -254,6 +288,7 @@ def package(path, document_xml, styles_xml, fonts_xml, header_xml, footer_xml, t
         ("word/styles.xml", styles_xml),
         ("word/settings.xml", settings),
         ("word/fontTable.xml", fonts_xml),
+        ("word/theme/theme1.xml", theme()),
         ("word/header1.xml", header_xml),
         ("word/_rels/header1.xml.rels", header_rels),
         ("word/footer1.xml", footer_xml),
@@ -282,7 +317,7 @@ def t(text):
 
 
 def bp(*texts, style="a3", jc=None):
-    return para(*[t(x) for x in texts], style=style, jc=jc, pid="2B3C4D5E")
+    return para(*[t(x) for x in texts], style=style, jc=jc)
 
 
 def each(name, *blocks):
@@ -291,11 +326,11 @@ def each(name, *blocks):
 
 
 def h1(text):
-    return para(t(text), style="1", pid="3C4D5E6F")
+    return para(t(text), style="1")
 
 
 def h2(text):
-    return para(t(text), style="2", pid="4D5E6F70")
+    return para(t(text), style="2")
 
 
 def tcell(width, text, header=False):
@@ -324,24 +359,23 @@ def spread(*shares):
 
 def binder_document():
     cover = [
-        para(t(" "), pid="5E6F7081", extra='<w:spacing w:before="2400"/>'),
-        para(t("{{支部名称}}"), style="aa", jc="center", pid="6F708192"),
-        para(t("{{年度}}年度党建工作台账"), style="aa", jc="center", pid="708192A3"),
-        para(t(" "), pid="8192A3B4", extra='<w:spacing w:before="2400"/>'),
+        para(t(" "), extra='<w:spacing w:before="2400"/>'),
+        para(t("{{支部名称}}"), style="aa", jc="center"),
+        para(t("{{年度}}年度党建工作台账"), style="aa", jc="center"),
+        para(t(" "), extra='<w:spacing w:before="2400"/>'),
         bp("上级党组织：{{上级党组织}}", style="ab"),
         bp("支部书记：{{书记}}", style="ab"),
         bp("编制日期：{{生成日期}}", style="ab"),
-        para(t("（本台账由支部工作台根据本支部记录生成，身份证号、手机号已遮盖）"), style="ab", pid="92A3B4C5"),
+        para(t("（本台账由支部工作台根据本支部记录生成，身份证号、手机号已遮盖）"), style="ab"),
     ]
     toc = [
-        para(t("目　录"), style="ac", jc="center", pid="A3B4C5D6", extra="<w:pageBreakBefore/>"),
+        para(t("目　录"), style="ac", jc="center", extra="<w:pageBreakBefore/>"),
         para(
             '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
             '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
             '<w:r><w:fldChar w:fldCharType="separate"/></w:r>',
             t("（生成时按各部分标题填写；在 Word 中可右键“更新域”）"),
             '<w:r><w:fldChar w:fldCharType="end"/></w:r>',
-            pid="B4C5D6E7",
         ),
     ]
     org = [

@@ -7,6 +7,21 @@ use crate::document::Document;
 use docx_rs::XMLDocx;
 use std::io::{Seek, Write};
 
+/// The theme part (Word writes one with every file; the Open XML validator requires it).
+const THEME: &[u8] = include_bytes!("theme1.xml");
+const THEME_TYPE: &str = "application/vnd.openxmlformats-officedocument.theme+xml";
+const THEME_RELATIONSHIP: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme";
+
+/// `xml` with `entry` added before its closing `close` (docx-rs's content types and document
+/// relationships have no API for a theme).
+fn insert_before(xml: &[u8], close: &str, entry: &str) -> Vec<u8> {
+    let text = String::from_utf8_lossy(xml);
+    match text.rfind(close) {
+        Some(at) => format!("{}{entry}{}", &text[..at], &text[at..]).into_bytes(),
+        None => xml.to_vec(),
+    }
+}
+
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
@@ -44,23 +59,35 @@ pub(super) fn pack<W: Write + Seek>(
     };
     let (head, tail) = (super::xml::repair(head), super::xml::repair(tail));
     let styles = super::xml::repair_styles(&String::from_utf8_lossy(&xml.styles)).into_bytes();
+    let numbering = super::xml::repair_styles(&String::from_utf8_lossy(&xml.numberings)).into_bytes();
+    let content_types = insert_before(
+        &xml.content_type,
+        "</Types>",
+        &format!(r#"<Override PartName="/word/theme/theme1.xml" ContentType="{THEME_TYPE}" />"#),
+    );
+    let document_rels = insert_before(
+        &xml.document_rels,
+        "</Relationships>",
+        &format!(r#"<Relationship Id="rIdTheme1" Type="{THEME_RELATIONSHIP}" Target="theme/theme1.xml" />"#),
+    );
     let settings = super::xml::repair(&String::from_utf8_lossy(&xml.settings)).into_bytes();
     let footers: Vec<Vec<u8>> =
         xml.footers.iter().map(|f| super::xml::repair(&String::from_utf8_lossy(f)).into_bytes()).collect();
     let before: [(&str, &[u8]); 6] = [
-        ("[Content_Types].xml", &xml.content_type),
+        ("[Content_Types].xml", &content_types),
         ("_rels/.rels", &xml.rels),
         ("docProps/app.xml", &xml.doc_props.app),
         ("docProps/core.xml", &core),
         ("docProps/custom.xml", &xml.doc_props.custom),
-        ("word/_rels/document.xml.rels", &xml.document_rels),
+        ("word/_rels/document.xml.rels", &document_rels),
     ];
     let mut after: Vec<(String, &[u8])> = vec![
         ("word/styles.xml".into(), &styles),
         ("word/settings.xml".into(), &settings),
         ("word/fontTable.xml".into(), &xml.font_table),
+        ("word/theme/theme1.xml".into(), THEME),
         ("word/comments.xml".into(), &xml.comments),
-        ("word/numbering.xml".into(), &xml.numberings),
+        ("word/numbering.xml".into(), &numbering),
         ("word/commentsExtended.xml".into(), &xml.comments_extended),
         ("word/footnotes.xml".into(), &xml.footnotes),
     ];

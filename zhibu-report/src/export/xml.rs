@@ -313,9 +313,11 @@ fn reorder_children(xml: &str, prefix: &str, close: &str, order: &[&str]) -> Str
     out
 }
 
-/// The styles part: its paragraph properties (`CT_PPrGeneral`) may not hold run properties.
+/// The styles and numbering parts: their paragraph properties (`CT_PPrGeneral`) may not hold run
+/// properties, and docx-rs writes an empty `w:rPr` into each; an empty `w:rPr` says nothing
+/// wherever it stands, so every one goes.
 pub(super) fn repair_styles(xml: &str) -> String {
-    repair(xml).replace("<w:pPr><w:rPr /></w:pPr>", "")
+    repair(xml).replace("<w:pPr><w:rPr /></w:pPr>", "").replace("<w:rPr />", "")
 }
 
 /// Numbers `w14:paraId` on from `ids` in document order (docx-rs counts across the whole
@@ -360,5 +362,15 @@ mod tests {
     fn paragraph_ids_restart_per_document() {
         let xml = r#"<w:p w14:paraId="0000002A"></w:p><w:p w14:paraId="0000002B"></w:p>"#;
         assert_eq!(repair(xml), r#"<w:p w14:paraId="00000001"></w:p><w:p w14:paraId="00000002"></w:p>"#);
+    }
+
+    #[test]
+    fn numbering_levels_keep_no_run_properties_in_their_paragraph_properties() {
+        // As docx-rs writes a numbering level: an empty w:rPr inside w:pPr (CT_PPrGeneral has none).
+        let xml = r#"<w:lvl w:ilvl="0"><w:lvlJc w:val="left" /><w:pPr><w:rPr /><w:ind w:left="420" w:hanging="420" /></w:pPr><w:rPr /></w:lvl>"#;
+        assert_eq!(
+            repair_styles(xml),
+            r#"<w:lvl w:ilvl="0"><w:lvlJc w:val="left" /><w:pPr><w:ind w:left="420" w:hanging="420" /></w:pPr></w:lvl>"#
+        );
     }
 }
