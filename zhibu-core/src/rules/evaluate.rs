@@ -8,6 +8,7 @@ use crate::domain::{
     Member, MemberId, OrgId, OrgKind, Presence, YearMonth, dues_status, yuan,
 };
 use chrono::{Datelike, Months, NaiveDate};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -246,9 +247,10 @@ pub fn evaluate(
         presence,
         dues,
     };
+    // Branches are independent: evaluated across the cores, collected in the ledger's order.
     ledger
         .organizations
-        .iter()
+        .par_iter()
         .filter(|o| o.record.kind == OrgKind::Branch && only.is_none_or(|id| id == o.id))
         // A branch dissolved before the year has nothing to report for it.
         .filter(|o| o.record.dissolved_on.is_none_or(|d| d >= year_start))

@@ -253,16 +253,17 @@ fn base_rows(
     ))?;
     let mut rows = stmt.query(args)?;
     let mut out = Vec::new();
+    let mut categories = codec::Codes::new("党费类别");
     while let Some(r) = rows.next()? {
         out.push(Stored {
             id: DuesBaseId(r.get(0)?),
             record: DuesBase {
                 member: MemberId(r.get(1)?),
                 year: r.get(2)?,
-                category: codec::decode("党费类别", &r.get::<_, String>(3)?)?,
+                category: categories.decode(r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?)?,
                 income: r.get(4)?,
                 monthly: r.get(5)?,
-                base_confirmed_on: r.get(6)?,
+                base_confirmed_on: codec::day(r, 6)?,
                 note: r.get(7)?,
             },
         });
@@ -277,7 +278,7 @@ fn payment_rows(
 ) -> Result<Vec<Stored<PaymentId, DuesPayment>>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT p.id, p.member_id, p.from_month, p.to_month, p.amount, p.paid_on, p.method, p.note
-         FROM dues_payments p {filter} ORDER BY p.member_id, p.from_month"
+         FROM dues_payments p {filter}"
     ))?;
     let mut rows = stmt.query(args)?;
     let mut out = Vec::new();
@@ -286,6 +287,7 @@ fn payment_rows(
     let month = |text: &str| {
         YearMonth::parse(text).ok_or_else(|| StoreError::Corrupt { what: "缴费月份", value: text.to_owned() })
     };
+    let mut methods = codec::Codes::new("缴纳方式");
     while let Some(r) = rows.next()? {
         out.push(Stored {
             id: PaymentId(r.get(0)?),
@@ -294,12 +296,17 @@ fn payment_rows(
                 from: month(r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?)?,
                 to: month(r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?)?,
                 amount: r.get(4)?,
-                paid_on: r.get(5)?,
-                method: codec::decode("缴纳方式", r.get_ref(6)?.as_str().map_err(rusqlite::Error::from)?)?,
+                paid_on: codec::day(r, 5)?,
+                method: methods.decode(r.get_ref(6)?.as_str().map_err(rusqlite::Error::from)?)?,
                 note: r.get(7)?,
             },
         });
     }
+    // Sorted here, not by the query: ORDER BY made SQLite walk the (member, month) index and look
+    // each row up in the table, slower than reading the table in order and sorting (every
+    // member's payments of every year are read for a compliance run). The id breaks ties as the
+    // index did.
+    out.sort_unstable_by_key(|p| (p.record.member, p.record.from, p.id.0));
     Ok(out)
 }
 

@@ -326,6 +326,7 @@ pub(super) fn load_meetings(conn: &Connection, filter: &MeetingFilter) -> Result
          FROM meetings m WHERE {where_clause} ORDER BY m.starts_at, m.id"
     ))?;
     let mut rows = stmt.query(params_from_iter(args))?;
+    let mut statuses = codec::Codes::new("会议状态");
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
         let kind: String = r.get(1)?;
@@ -338,12 +339,12 @@ pub(super) fn load_meetings(conn: &Connection, filter: &MeetingFilter) -> Result
                 branch: OrgId(r.get(2)?),
                 group: r.get::<_, Option<i64>>(3)?.map(OrgId),
                 title: r.get(4)?,
-                starts_at: r.get(5)?,
-                ends_at: r.get(6)?,
+                starts_at: codec::moment(r, 5)?,
+                ends_at: codec::moment(r, 6)?,
                 place: r.get(7)?,
                 host: r.get(8)?,
                 recorder: r.get(9)?,
-                status: codec::decode("会议状态", &r.get::<_, String>(10)?)?,
+                status: statuses.decode(r.get_ref(10)?.as_str().map_err(rusqlite::Error::from)?)?,
                 attendance: Vec::new(),
                 observers: Vec::new(),
                 agenda: Vec::new(),
@@ -450,7 +451,7 @@ pub(super) fn records_start(
                        WHERE m.branch_id = o.id AND m.status = 'final' ORDER BY m.starts_at LIMIT 1)
          FROM organizations o WHERE o.kind = 'branch' AND (?1 IS NULL OR o.id = ?1)",
     )?;
-    let rows = stmt.query_map([branch.map(|b| b.0)], |r| Ok((OrgId(r.get(0)?), r.get::<_, Option<NaiveDate>>(1)?)))?;
+    let rows = stmt.query_map([branch.map(|b| b.0)], |r| Ok((OrgId(r.get(0)?), codec::day_opt(r, 1)?)))?;
     let mut out = std::collections::BTreeMap::new();
     for row in rows {
         if let (id, Some(day)) = row? {

@@ -157,7 +157,7 @@ pub(super) fn activities(
             record: VolunteerActivity {
                 title: r.get(1)?,
                 category: codec::decode("活动类别", &r.get::<_, String>(2)?)?,
-                date: r.get(3)?,
+                date: codec::day(r, 3)?,
                 starts: time(r.get(4)?)?,
                 ends: time(r.get(5)?)?,
                 place: r.get(6)?,
