@@ -16,7 +16,11 @@ fn dump(path: &Path) -> Vec<String> {
     let tables = tests::table_names(&conn);
     let mut rows = Vec::new();
     for table in tables {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY rowid")).unwrap();
+        // A table WITHOUT ROWID is read in its key's order.
+        let without_rowid: bool =
+            conn.query_row("SELECT wr FROM pragma_table_list WHERE name = ?1", [&table], |r| r.get(0)).unwrap();
+        let order = if without_rowid { "" } else { " ORDER BY rowid" };
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {table}{order}")).unwrap();
         let columns = stmt.column_count();
         let mut cursor = stmt.query([]).unwrap();
         while let Some(row) = cursor.next().unwrap() {

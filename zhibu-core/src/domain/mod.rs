@@ -28,7 +28,7 @@ pub use ids::{
     ActivityId, AppraisalId, DuesBaseId, ElectionId, MeetingId, MemberId, OrgId, PaymentId, RatingId, ReviewId,
     SchemeId, Stored, SubjectId, TeamId, TermId, VolunteerId,
 };
-pub use ledger::Ledger;
+pub use ledger::{AttendanceSummary, AttendanceTally, Ledger};
 pub use meeting::{
     AgendaItem, Attachment, AttachmentKind, Attendance, Meeting, MeetingKind, MeetingStatus, Observer, Presence,
     Resolution, Speech, Votes,

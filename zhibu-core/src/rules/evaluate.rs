@@ -4,13 +4,12 @@
 
 use super::{Frequency, RuleSet};
 use crate::domain::{
-    BranchCategory, CommitteeTerm, DuesBase, DuesPayment, Fen, Ledger, Meeting, MeetingId, MeetingKind, MeetingStatus,
-    Member, MemberId, OrgId, OrgKind, Presence, YearMonth, dues_status, yuan,
+    AttendanceSummary, AttendanceTally, BranchCategory, CommitteeTerm, DuesBase, DuesPayment, Fen, Ledger, Meeting,
+    MeetingId, MeetingKind, MeetingStatus, Member, MemberId, OrgId, OrgKind, YearMonth, dues_status, yuan,
 };
 use chrono::{Datelike, Months, NaiveDate};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -215,21 +214,34 @@ pub fn evaluate(
     let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX);
     let as_of = as_of.min(year_end);
     // Built once: per-member lookups below would otherwise rescan every meeting.
-    let members: HashMap<MemberId, &Member> = ledger.members.iter().map(|m| (m.id, &m.record)).collect();
-    let mut presence: HashMap<MemberId, Vec<NaiveDate>> = HashMap::new();
-    // Only final records count: a draft may still be a plan or half-typed minutes.
-    for meeting in
-        ledger.meetings.iter().filter(|m| m.record.date() <= as_of && m.record.status == MeetingStatus::Final)
-    {
-        for entry in meeting.record.attendance.iter().filter(|a| a.presence == Presence::Present) {
-            presence.entry(entry.member).or_default().push(meeting.record.date());
+    let members: Map<MemberId, &Member> = ledger.members.iter().map(|m| (m.id, &m.record)).collect();
+    // The store's compliance read counted attendance already; any other ledger is counted here.
+    let counted;
+    let attendance = match &ledger.attendance {
+        Some(summary) => summary,
+        None => {
+            counted = AttendanceSummary::of(ledger);
+            &counted
+        }
+    };
+    // Each branch's volunteer service, per activity its members served in (hours added in the
+    // participants' order), grouped once: every branch would otherwise scan every activity.
+    let mut served: Map<OrgId, Vec<(NaiveDate, f64)>> = Map::default();
+    for activity in &ledger.volunteer_activities {
+        let mut by_branch: Vec<(OrgId, f64)> = Vec::new();
+        for participant in &activity.record.participants {
+            let Some(member) = members.get(&participant.member) else { continue };
+            match by_branch.iter_mut().find(|(b, _)| *b == member.branch) {
+                Some((_, hours)) => *hours += participant.hours,
+                None => by_branch.push((member.branch, participant.hours)),
+            }
+        }
+        for (branch, hours) in by_branch.into_iter().filter(|&(_, hours)| hours > 0.0) {
+            served.entry(branch).or_default().push((activity.record.date, hours));
         }
     }
-    for dates in presence.values_mut() {
-        dates.sort_unstable();
-    }
     // Each member's dues, grouped once: every member's check would otherwise scan every payment.
-    let mut dues: HashMap<MemberId, MemberDues<'_>> = HashMap::new();
+    let mut dues: Map<MemberId, MemberDues<'_>> = Map::default();
     for base in &ledger.dues_bases {
         dues.entry(base.record.member).or_default().0.push(&base.record);
     }
@@ -243,8 +255,10 @@ pub fn evaluate(
         year_start,
         as_of,
         ledger_from: needed_from(rules, year),
+        presence_until: as_of,
         members,
-        presence,
+        attendance,
+        served,
         dues,
     };
     // Branches are independent: evaluated across the cores, collected in the ledger's order.
@@ -294,6 +308,7 @@ pub fn meeting_verdict(
     roster: &[crate::domain::Stored<MemberId, Member>],
 ) -> Option<MeetingVerdict> {
     let ledger = Ledger::default();
+    let empty = AttendanceSummary::default();
     let context = Context {
         ledger: &ledger,
         rules,
@@ -301,11 +316,13 @@ pub fn meeting_verdict(
         year_start: meeting.date(),
         as_of: meeting.date(),
         ledger_from: meeting.date(),
+        presence_until: meeting.date(),
         members: roster.iter().map(|m| (m.id, &m.record)).collect(),
-        presence: HashMap::new(),
-        dues: HashMap::new(),
+        attendance: &empty,
+        served: Map::default(),
+        dues: Map::default(),
     };
-    context.meeting_verdict(meeting)
+    context.meeting_verdict(MeetingId(0), meeting)
 }
 
 /// The quorum and vote findings for one meeting being edited (the editor shows them live):
@@ -316,6 +333,7 @@ pub fn check_meeting(
     roster: &[crate::domain::Stored<MemberId, Member>],
 ) -> Vec<Finding> {
     let ledger = Ledger::default();
+    let empty = AttendanceSummary::default();
     let year = meeting.date().year();
     let context = Context {
         ledger: &ledger,
@@ -324,9 +342,11 @@ pub fn check_meeting(
         year_start: meeting.date(),
         as_of: meeting.date(),
         ledger_from: meeting.date(),
+        presence_until: meeting.date(),
         members: roster.iter().map(|m| (m.id, &m.record)).collect(),
-        presence: HashMap::new(),
-        dues: HashMap::new(),
+        attendance: &empty,
+        served: Map::default(),
+        dues: Map::default(),
     };
     let mut findings = Vec::new();
     context.check_meeting(MeetingId(0), meeting, &mut findings);
@@ -344,10 +364,18 @@ struct Context<'a> {
     year_start: NaiveDate,
     as_of: NaiveDate,
     ledger_from: NaiveDate,
-    members: HashMap<MemberId, &'a Member>,
-    presence: HashMap<MemberId, Vec<NaiveDate>>,
-    dues: HashMap<MemberId, MemberDues<'a>>,
+    /// Presence counts up to this day (the evaluation's day, also for a branch dissolved earlier).
+    presence_until: NaiveDate,
+    members: Map<MemberId, &'a Member>,
+    attendance: &'a AttendanceSummary,
+    /// Per branch: (day, hours its members served) of each activity they served in.
+    served: Map<OrgId, Vec<(NaiveDate, f64)>>,
+    dues: Map<MemberId, MemberDues<'a>>,
 }
+
+/// The rules' own lookups: keyed by small ids, hashed many times per branch (SipHash's
+/// protection against crafted keys buys nothing here).
+type Map<K, V> = rustc_hash::FxHashMap<K, V>;
 
 /// A member's dues bases and payments (any years).
 type MemberDues<'a> = (Vec<&'a DuesBase>, Vec<&'a DuesPayment>);
@@ -451,18 +479,13 @@ impl Context<'_> {
         }
         findings.sort_by(|a, b| a.severity.cmp(&b.severity).then(a.code.cmp(&b.code)));
 
-        let (expected, present) =
-            meetings.iter().fold((0u32, 0u32), |(e, p), (_, m)| (e + m.attendance.len() as u32, p + m.present_count()));
-        let member_set: std::collections::HashSet<MemberId> = members.iter().map(|m| m.id).collect();
+        let (expected, present) = meetings.iter().fold((0u32, 0u32), |(e, p), &(id, m)| {
+            let tally = self.attendance_of(id, m);
+            (e + tally.listed, p + tally.present)
+        });
         let (mut activities, mut hours) = (0, 0.0);
-        for activity in &self.ledger.volunteer_activities {
-            let date = activity.record.date;
-            if date < self.year_start || date > self.as_of {
-                continue;
-            }
-            let served: f64 =
-                activity.record.participants.iter().filter(|p| member_set.contains(&p.member)).map(|p| p.hours).sum();
-            if served > 0.0 {
+        for &(date, served) in self.served.get(&id).map_or(&[][..], Vec::as_slice) {
+            if date >= self.year_start && date <= self.as_of {
                 activities += 1;
                 hours += served;
             }
@@ -544,7 +567,7 @@ impl Context<'_> {
             member: None,
             periods: Vec::new(),
         };
-        let Some(verdict) = self.meeting_verdict(meeting) else {
+        let Some(verdict) = self.meeting_verdict(id, meeting) else {
             findings.push(finding(
                 FindingCode::AttendanceMissing,
                 Severity::Warning,
@@ -581,23 +604,25 @@ impl Context<'_> {
         }
     }
 
+    /// The meeting's attendance counts: the ledger's summary, or counted from its rows (a meeting
+    /// checked on its own, which the summary does not hold).
+    fn attendance_of(&self, id: MeetingId, meeting: &Meeting) -> AttendanceTally {
+        self.attendance.tallies.get(&id).copied().unwrap_or_else(|| AttendanceTally::of(meeting, &self.members))
+    }
+
     /// What the rules make of a meeting's attendance and votes; none when the type has no quorum
     /// rule or no attendance was recorded.
-    fn meeting_verdict(&self, meeting: &Meeting) -> Option<MeetingVerdict> {
+    fn meeting_verdict(&self, id: MeetingId, meeting: &Meeting) -> Option<MeetingVerdict> {
         let rule = self.rules.quorum.get(&meeting.kind)?;
-        if meeting.attendance.is_empty() {
+        let tally = self.attendance_of(id, meeting);
+        if tally.listed == 0 {
             return None;
         }
-        let date = meeting.date();
         // General meetings and elections count members with voting rights (full members);
         // a committee meeting counts the committee members expected.
         let voting_only = meeting.kind != MeetingKind::CommitteeMeeting;
-        let counts = |e: &&crate::domain::Attendance| {
-            !voting_only || self.members.get(&e.member).is_some_and(|m| m.is_full_on(date))
-        };
-        let expected = meeting.attendance.iter().filter(counts).count() as u32;
-        let present =
-            meeting.attendance.iter().filter(counts).filter(|a| a.presence == Presence::Present).count() as u32;
+        let (expected, present) =
+            if voting_only { (tally.voting_listed, tally.voting_present) } else { (tally.listed, tally.present) };
         let who = if voting_only { "有表决权的" } else { "" };
         let passed = meeting
             .resolutions
@@ -792,7 +817,9 @@ impl Context<'_> {
     ) {
         let rule = &self.rules.participation;
         let months = Months::new(rule.months);
-        let dates = self.presence.get(&id).map_or(&[][..], Vec::as_slice);
+        let dates = self.attendance.presence.get(&id).map_or(&[][..], Vec::as_slice);
+        let counted = dates.partition_point(|&d| d <= self.presence_until);
+        let dates = &dates[..counted];
         // Nothing is known before the branch's records start: no stretch is counted from before it.
         let Some(records_start) = records_start else { return };
         let mut previous = member.joined_on.max(self.ledger_from).max(records_start);

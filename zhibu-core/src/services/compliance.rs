@@ -38,7 +38,7 @@ pub fn run(
         return Err(ServiceError::OutOfRange { what: "年度", min: 2000, max: 2100, value: i64::from(year) });
     }
     let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(as_of);
-    let ledger = store.ledger_for(rules::needed_from(rules, year), year_end, branch)?;
+    let ledger = store.compliance_ledger(year, rules::needed_from(rules, year), branch)?;
     if let Some(id) = branch
         && ledger.organization(id).is_none_or(|o| o.kind != OrgKind::Branch)
     {

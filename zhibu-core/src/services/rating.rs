@@ -74,8 +74,7 @@ fn org_figures(
     year: i32,
     as_of: NaiveDate,
 ) -> Result<Vec<Figure>, ServiceError> {
-    let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX);
-    let ledger = store.ledger_for(needed_from(rules, year), year_end, Some(org))?;
+    let ledger = store.compliance_ledger(year, needed_from(rules, year), Some(org))?;
     let Some(compliance) = evaluate(&ledger, rules, year, as_of, Some(org)).into_iter().find(|c| c.branch == org)
     else {
         return Ok(Vec::new());

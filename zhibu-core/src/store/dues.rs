@@ -242,6 +242,27 @@ pub(super) fn payments(conn: &Connection, branch: Option<OrgId>) -> Result<Vec<S
     }
 }
 
+/// The payments the dues rule needs for `year` (of a branch's members, every member's with
+/// None): those settling a month of the year or later, and each member's payment ending last
+/// before it. An unpaid run reaching into the year starts after the last month settled before
+/// it, which that one payment gives; earlier payments cannot change the run.
+pub(super) fn payments_for_rule(
+    conn: &Connection,
+    year: i32,
+    branch: Option<OrgId>,
+) -> Result<Vec<Stored<PaymentId, DuesPayment>>> {
+    let first = format!("{year:04}-01");
+    // Per member through the (member, last month) index: a seek each, not every payment read.
+    let members = if branch.is_some() { "members m WHERE m.branch_id = ?2" } else { "members m WHERE ?2 IS NULL" };
+    let filter = format!(
+        "JOIN (SELECT m.id FROM {members}) s ON p.member_id = s.id AND p.to_month >= ?1
+         UNION ALL {PAYMENT_COLUMNS} FROM (SELECT (SELECT q.id FROM dues_payments q WHERE q.member_id = m.id
+             AND q.to_month < ?1 ORDER BY q.to_month DESC, q.id DESC LIMIT 1) AS last FROM {members}) s
+         JOIN dues_payments p ON p.id = s.last"
+    );
+    payment_rows(conn, &filter, params![first, branch.map(|b| b.0)])
+}
+
 fn base_rows(
     conn: &Connection,
     filter: &str,
@@ -271,15 +292,15 @@ fn base_rows(
     Ok(out)
 }
 
+const PAYMENT_COLUMNS: &str =
+    "SELECT p.id, p.member_id, p.from_month, p.to_month, p.amount, p.paid_on, p.method, p.note";
+
 fn payment_rows(
     conn: &Connection,
     filter: &str,
     args: &[&dyn rusqlite::ToSql],
 ) -> Result<Vec<Stored<PaymentId, DuesPayment>>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT p.id, p.member_id, p.from_month, p.to_month, p.amount, p.paid_on, p.method, p.note
-         FROM dues_payments p {filter}"
-    ))?;
+    let mut stmt = conn.prepare_cached(&format!("{PAYMENT_COLUMNS} FROM dues_payments p {filter}"))?;
     let mut rows = stmt.query(args)?;
     let mut out = Vec::new();
     // Months and the method are read in place (every payment of every year is read: a member's

@@ -3,10 +3,10 @@
 
 use super::{AuditAction, Result, Store, StoreError, Writer, codec};
 use crate::domain::{
-    AgendaItem, Attachment, AttachmentKind, Attendance, Meeting, MeetingId, MeetingKind, MeetingStatus, MemberId,
-    Observer, OrgId, Presence, Resolution, Speech, Stored, ValidationError, Votes,
+    AgendaItem, Attachment, AttachmentKind, Attendance, AttendanceTally, Meeting, MeetingId, MeetingKind,
+    MeetingStatus, MemberId, Observer, OrgId, Presence, Resolution, Speech, Stored, ValidationError, Votes,
 };
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use serde::{Deserialize, Serialize};
@@ -31,6 +31,8 @@ pub struct MeetingFilter {
     /// Load only attendance and resolutions (what the rules read), not agenda, speeches,
     /// observers or attachments.
     pub summary: bool,
+    /// Load no attendance either (the compliance read takes the store's counts instead).
+    pub without_attendance: bool,
 }
 
 impl MeetingFilter {
@@ -291,8 +293,8 @@ fn attachment_path(dir: &Path, sha256: &str) -> PathBuf {
     dir.join(sha256.get(..2).unwrap_or("00")).join(sha256)
 }
 
-/// Loads meetings matching `filter`, oldest first, with every detail.
-pub(super) fn load_meetings(conn: &Connection, filter: &MeetingFilter) -> Result<Vec<Stored<MeetingId, Meeting>>> {
+/// The SQL conditions on `meetings m` that `filter` sets, and their values.
+fn conditions(filter: &MeetingFilter) -> (String, Vec<Value>) {
     // Only the conditions the filter sets: SQLite cannot use an index through `(?1 IS NULL OR …)`,
     // which made every load scan all meetings (and again for each detail table).
     let mut conditions: Vec<&str> = Vec::new();
@@ -317,6 +319,80 @@ pub(super) fn load_meetings(conn: &Connection, filter: &MeetingFilter) -> Result
         condition("m.starts_at < ?", Value::Text(until.format("%Y-%m-%d").to_string()));
     }
     let where_clause = if conditions.is_empty() { "1".to_owned() } else { conditions.join(" AND ") };
+    (where_clause, values)
+}
+
+/// The attendance counts of the meetings `filter` selects (kept by migration 0011's triggers).
+pub(super) fn tallies(conn: &Connection, filter: &MeetingFilter) -> Result<HashMap<MeetingId, AttendanceTally>> {
+    let (where_clause, values) = conditions(filter);
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT t.meeting_id, t.listed, t.present, t.voting_listed, t.voting_present
+         FROM meeting_tallies t WHERE t.meeting_id IN (SELECT m.id FROM meetings m WHERE {where_clause})"
+    ))?;
+    let mut rows = stmt.query(params_from_iter(values))?;
+    let mut out = HashMap::new();
+    while let Some(r) = rows.next()? {
+        let tally = AttendanceTally {
+            listed: r.get(1)?,
+            present: r.get(2)?,
+            voting_listed: r.get(3)?,
+            voting_present: r.get(4)?,
+        };
+        out.insert(MeetingId(r.get(0)?), tally);
+    }
+    Ok(out)
+}
+
+/// Each member's days present at a final meeting from `from` to `to` (of `branch`'s members
+/// when given), ascending: read from the month bits migration 0011's triggers keep.
+pub(super) fn presence(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+    branch: Option<OrgId>,
+) -> Result<HashMap<MemberId, Vec<NaiveDate>>> {
+    // In key order (year, member): each member's years come oldest first, so their days ascend.
+    const COLUMNS: &str =
+        "SELECT member_id, year, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12 FROM presence_days";
+    let mut stmt = match branch {
+        Some(_) => conn.prepare_cached(&format!(
+            "{COLUMNS} WHERE year BETWEEN ?1 AND ?2 AND member_id IN (SELECT id FROM members WHERE branch_id = ?3)"
+        ))?,
+        None => conn.prepare_cached(&format!("{COLUMNS} WHERE year BETWEEN ?1 AND ?2 AND ?3 IS NULL"))?,
+    };
+    let mut rows = stmt.query(params![from.year(), to.year(), branch.map(|b| b.0)])?;
+    let mut out: HashMap<MemberId, Vec<NaiveDate>> = HashMap::new();
+    while let Some(r) = rows.next()? {
+        let year: i32 = r.get(1)?;
+        let mut days = Vec::new();
+        for month in 1..=12u32 {
+            let mut bits: i64 = r.get(month as usize + 1)?;
+            if bits == 0 {
+                continue;
+            }
+            let stored = bits;
+            let corrupt =
+                || StoreError::Corrupt { what: "出席日期", value: format!("{year}-{month:02}: {stored:#x}") };
+            let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(corrupt)?;
+            while bits != 0 {
+                let day = bits.trailing_zeros() + 1;
+                bits &= bits - 1;
+                let date = first.with_day(day).ok_or_else(corrupt)?;
+                if (from..=to).contains(&date) {
+                    days.push(date);
+                }
+            }
+        }
+        if !days.is_empty() {
+            out.entry(MemberId(r.get(0)?)).or_default().extend(days);
+        }
+    }
+    Ok(out)
+}
+
+/// Loads meetings matching `filter`, oldest first, with every detail.
+pub(super) fn load_meetings(conn: &Connection, filter: &MeetingFilter) -> Result<Vec<Stored<MeetingId, Meeting>>> {
+    let (where_clause, values) = conditions(filter);
     let args = values.as_slice();
 
     let mut out: Vec<Stored<MeetingId, Meeting>> = Vec::new();
@@ -368,6 +444,30 @@ pub(super) fn load_meetings(conn: &Connection, filter: &MeetingFilter) -> Result
     };
     let target = |id: i64| index.get(&id).copied();
 
+    if !filter.without_attendance {
+        load_attendance(conn, &detail, args, &target, &mut out)?;
+    }
+    if !filter.summary {
+        load_extra_details(conn, &detail, args, &target, &mut out)?;
+    }
+    let mut stmt = conn.prepare_cached(&detail("resolutions", "d.text, d.yes, d.no, d.abstain"))?;
+    let mut rows = stmt.query(params_from_iter(args))?;
+    while let Some(r) = rows.next()? {
+        let Some(i) = target(r.get(0)?) else { continue };
+        let votes = Votes { yes: r.get(2)?, no: r.get(3)?, abstain: r.get(4)? };
+        out[i].record.resolutions.push(Resolution { text: r.get(1)?, votes });
+    }
+    Ok(out)
+}
+
+/// The attendance rows of the meetings in `out`, in roll-call order.
+fn load_attendance(
+    conn: &Connection,
+    detail: &dyn Fn(&str, &str) -> String,
+    args: &[Value],
+    target: &dyn Fn(i64) -> Option<usize>,
+    out: &mut [Stored<MeetingId, Meeting>],
+) -> Result<()> {
     let mut stmt = conn.prepare_cached(&detail("meeting_attendance", "d.member_id, d.presence, d.reason"))?;
     let mut rows = stmt.query(params_from_iter(args))?;
     while let Some(r) = rows.next()? {
@@ -382,18 +482,7 @@ pub(super) fn load_meetings(conn: &Connection, filter: &MeetingFilter) -> Result
         };
         out[i].record.attendance.push(Attendance { member: MemberId(r.get(1)?), presence });
     }
-    drop(rows);
-    if !filter.summary {
-        load_extra_details(conn, &detail, args, &target, &mut out)?;
-    }
-    let mut stmt = conn.prepare_cached(&detail("resolutions", "d.text, d.yes, d.no, d.abstain"))?;
-    let mut rows = stmt.query(params_from_iter(args))?;
-    while let Some(r) = rows.next()? {
-        let Some(i) = target(r.get(0)?) else { continue };
-        let votes = Votes { yes: r.get(2)?, no: r.get(3)?, abstain: r.get(4)? };
-        out[i].record.resolutions.push(Resolution { text: r.get(1)?, votes });
-    }
-    Ok(out)
+    Ok(())
 }
 
 /// Agenda, speeches, observers and attachments of the meetings in `out`.

@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "0008_rating_subjects.sql", include_str!("../../migrations/0008_rating_subjects.sql")),
     (9, "0009_sync_identity.sql", include_str!("../../migrations/0009_sync_identity.sql")),
     (10, "0010_sync_packages.sql", include_str!("../../migrations/0010_sync_packages.sql")),
+    (11, "0011_compliance_summaries.sql", include_str!("../../migrations/0011_compliance_summaries.sql")),
 ];
 
 /// The schema version this build creates.

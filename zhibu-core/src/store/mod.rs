@@ -42,6 +42,9 @@ pub struct Store {
     path: PathBuf,
     operator: String,
     attachments_dir: PathBuf,
+    /// A second read-only connection, opened by the first read that splits its work across two
+    /// cores and kept: opening one and parsing the schema costs more (3–6 ms) than the split saves.
+    second: std::sync::Mutex<Option<Connection>>,
 }
 
 impl Store {
@@ -68,14 +71,12 @@ impl Store {
     /// (checked and migrated) already: a batch's worker reads through its own. No integrity check
     /// or migration here, and no write can go through it.
     pub fn open_reader(path: &Path) -> Result<Self> {
-        let conn =
-            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         Ok(Self {
-            conn,
+            conn: read_connection(path)?,
             path: path.to_owned(),
             operator: String::new(),
             attachments_dir: backup::attachments_dir_of(path),
+            second: std::sync::Mutex::default(),
         })
     }
 
@@ -98,7 +99,13 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", false)?;
         migrate::migrate(&mut conn, &path)?;
         conn.pragma_update(None, "foreign_keys", true)?;
-        Ok(Self { conn, path, operator: operator.trim().to_owned(), attachments_dir })
+        Ok(Self {
+            conn,
+            path,
+            operator: operator.trim().to_owned(),
+            attachments_dir,
+            second: std::sync::Mutex::default(),
+        })
     }
 
     /// The database file (`:memory:` for an in-memory store).
@@ -182,16 +189,99 @@ impl Store {
         summary: bool,
     ) -> Result<Ledger> {
         let filter = MeetingFilter { branch, summary, ..MeetingFilter::between(from, to) };
+        let meetings = meeting::load_meetings(&self.conn, &filter)?;
+        // The counts the store keeps, not a recount over this ledger's members: a branch's
+        // ledger lacks members who have moved on, who had voting rights at its meetings.
+        let attendance = crate::domain::AttendanceSummary {
+            tallies: meeting::tallies(&self.conn, &filter)?,
+            presence: crate::domain::AttendanceSummary::presence_of(&meetings),
+        };
         Ok(Ledger {
             organizations: org::organizations(&self.conn)?,
             terms: org::terms(&self.conn, None)?,
             members: member::members(&self.conn, branch)?,
-            meetings: meeting::load_meetings(&self.conn, &filter)?,
+            meetings,
             volunteer_activities: volunteer::activities(&self.conn, from, to, branch)?,
             records_start: meeting::records_start(&self.conn, branch)?,
             dues_bases: dues::bases(&self.conn, branch)?,
             dues_payments: dues::payments(&self.conn, branch)?,
+            attendance: Some(attendance),
         })
+    }
+
+    /// What the compliance rules read to evaluate `year` (for `branch`, or every branch), its
+    /// participation rule looking back to `from`:
+    /// - the tree, terms, members and dues bases, as in [`Store::ledger_for`];
+    /// - the year's meetings and volunteer activities, the meetings without attendance rows;
+    ///   [`Ledger::attendance`] holds each meeting's counts and each member's days present from
+    ///   `from` to the year's end instead, which the store keeps up to date as records are
+    ///   written (a row per meeting and per member and year, not the ~100,000 attendance rows);
+    /// - only the dues payments the dues rule reads (see `dues::payments_for_rule`).
+    pub fn compliance_ledger(
+        &self,
+        year: i32,
+        from: NaiveDate,
+        branch: Option<crate::domain::OrgId>,
+    ) -> Result<Ledger> {
+        let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(from);
+        let last = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(first);
+        let from = from.min(first);
+        let filter =
+            MeetingFilter { branch, summary: true, without_attendance: true, ..MeetingFilter::between(first, last) };
+        // The dues and presence rows are read on a second read-only connection on another core
+        // while this one reads the rest (about half the time each). A database in memory has no
+        // second connection: it is read here, one part after the other.
+        let dues_and_presence = |conn: &Connection| -> Result<_> {
+            Ok((
+                dues::bases(conn, branch)?,
+                dues::payments_for_rule(conn, year, branch)?,
+                meeting::presence(conn, from, last, branch)?,
+            ))
+        };
+        // Taken out while in use (a read on another thread of this store opens its own).
+        let kept = self.second.lock().map(|mut kept| kept.take()).unwrap_or_default();
+        let second = match (kept, self.path.to_str()) {
+            (Some(conn), _) => Some(conn),
+            (None, Some(":memory:")) => None,
+            (None, _) => Some(read_connection(&self.path)?),
+        };
+        let rest = |conn: &Connection| -> Result<_> {
+            Ok(Ledger {
+                organizations: org::organizations(conn)?,
+                terms: org::terms(conn, None)?,
+                members: member::members(conn, branch)?,
+                meetings: meeting::load_meetings(conn, &filter)?,
+                volunteer_activities: volunteer::activities(conn, first, last, branch)?,
+                records_start: meeting::records_start(conn, branch)?,
+                attendance: Some(crate::domain::AttendanceSummary {
+                    tallies: meeting::tallies(conn, &filter)?,
+                    presence: std::collections::HashMap::new(),
+                }),
+                ..Ledger::default()
+            })
+        };
+        let (ledger, other) = match second {
+            Some(second) => std::thread::scope(|scope| {
+                let other = scope.spawn(move || {
+                    let read = dues_and_presence(&second);
+                    (second, read)
+                });
+                let ledger = rest(&self.conn);
+                let (second, other) = other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                if let Ok(mut kept) = self.second.lock() {
+                    *kept = Some(second);
+                }
+                (ledger, other)
+            }),
+            None => (rest(&self.conn), dues_and_presence(&self.conn)),
+        };
+        let (mut ledger, (bases, payments, presence)) = (ledger?, other?);
+        ledger.dues_bases = bases;
+        ledger.dues_payments = payments;
+        if let Some(attendance) = ledger.attendance.as_mut() {
+            attendance.presence = presence;
+        }
+        Ok(ledger)
     }
 
     /// The newest year up to `up_to` holding a meeting, activity or evaluation (the year a
@@ -215,6 +305,13 @@ impl Store {
         use rusqlite::OptionalExtension;
         Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
+}
+
+/// A read-only connection to an open database (no checks or migrations: its opener ran them).
+fn read_connection(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
 }
 
 /// The write side of the store, alive for one transaction (see [`Store::write`]).

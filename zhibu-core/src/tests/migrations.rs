@@ -168,6 +168,8 @@ fn a_version_1_database_with_records_is_upgraded_in_place() {
     assert_eq!(store.meetings(&crate::store::MeetingFilter::default()).unwrap(), before);
     assert_eq!(store.audit_count().unwrap(), audit_rows, "every audit row is kept by the rebuild");
     assert!(store.full_check().unwrap().is_empty());
+    // The attendance summaries (0011) were filled from the records already there.
+    super::summaries::assert_kept_matches_recount(&store, 2024..=2025, "an upgrade from version 1");
     let trash = store.trash().unwrap();
     assert_eq!(trash.len(), 1, "the older duplicate rating is kept in the trash: {trash:?}");
     assert_eq!(trash[0].record_kind, "star_rating");

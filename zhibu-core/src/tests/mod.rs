@@ -15,5 +15,6 @@ mod rating;
 mod register;
 mod rules;
 mod store;
+mod summaries;
 mod sync;
 mod validation;

@@ -4,10 +4,15 @@ use crate::domain::{CommitteeRole, CommitteeTerm, MeetingKind, MemberId, RoleAss
 use crate::fixtures::{Fixture, day, meeting};
 use crate::rules::{BranchCompliance, FindingCode, RuleSet, Severity, evaluate, needed_from};
 
+/// The branch's result, evaluated twice: from every attendance row (counted by the rules) and
+/// from the store's compliance read (its kept summaries); both must agree on every case here.
 fn run(fx: &Fixture, year: i32, as_of: chrono::NaiveDate) -> BranchCompliance {
     let rules = RuleSet::default();
-    let ledger = fx.store.ledger(needed_from(&rules, year), day(year, 12, 31)).unwrap();
+    let mut ledger = fx.store.ledger(needed_from(&rules, year), day(year, 12, 31)).unwrap();
+    ledger.attendance = None;
     let mut result = evaluate(&ledger, &rules, year, as_of, Some(fx.branch));
+    let summarised = fx.store.compliance_ledger(year, needed_from(&rules, year), Some(fx.branch)).unwrap();
+    assert_eq!(evaluate(&summarised, &rules, year, as_of, Some(fx.branch)), result);
     assert_eq!(result.len(), 1);
     result.remove(0)
 }
