@@ -491,6 +491,25 @@ fn a_template_for_one_member_receives_that_member_and_their_activities_only() {
     assert!(all.records.volunteer_activities.len() > one.records.volunteer_activities.len());
 }
 
+#[test]
+fn a_template_for_one_meeting_receives_that_meeting_only() {
+    let store = Store::open_existing(demo_db(), "测试").unwrap();
+    let catalog = Catalog::load(host(), None).unwrap();
+    let template = catalog.get("meeting-minutes").unwrap();
+    let at = day(2026, 1, 5).and_hms_opt(10, 0, 0).unwrap();
+    let build = |given: &[(&str, &str)]| {
+        let given: Vec<(String, String)> = given.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let params = report::resolve_params(template, &given).unwrap();
+        report::build_request(&store, &RuleSet::default(), template, params, at, report::Consent::None).unwrap()
+    };
+    let year = build(&[("branch", "3"), ("year", "2025")]);
+    assert!(year.records.meetings.len() > 20, "the year's meetings without a meeting given");
+    let id = year.records.meetings[5].id;
+    let one = build(&[("branch", "3"), ("year", "2025"), ("meeting", &id.to_string())]);
+    assert_eq!(one.records.meetings, vec![year.records.meetings[5].clone()]);
+    assert_eq!(one.records.members, year.records.members, "the roll call still names every member");
+}
+
 /// Renders `template` on the demo with `params` (the demo's records up to 2026-01-05).
 fn render_demo(template: &str, params: &[(&str, &str)]) -> zhibu_report::document::Document {
     let store = Store::open_existing(demo_db(), "测试").unwrap();

@@ -190,11 +190,12 @@ impl Store {
     ) -> Result<Ledger> {
         let filter = MeetingFilter { branch, summary, ..MeetingFilter::between(from, to) };
         let meetings = meeting::load_meetings(&self.conn, &filter)?;
-        // The counts the store keeps, not a recount over this ledger's members: a branch's
-        // ledger lacks members who have moved on, who had voting rights at its meetings.
+        // The counts the store keeps, not a recount over this ledger's members and meetings: a
+        // branch's ledger lacks members who have moved on, who had voting rights at its meetings,
+        // and the meetings of other branches its members took part in.
         let attendance = crate::domain::AttendanceSummary {
             tallies: meeting::tallies(&self.conn, &filter)?,
-            presence: crate::domain::AttendanceSummary::presence_of(&meetings),
+            presence: meeting::presence(&self.conn, from, to, branch)?,
         };
         Ok(Ledger {
             organizations: org::organizations(&self.conn)?,
@@ -282,6 +283,18 @@ impl Store {
             attendance.presence = presence;
         }
         Ok(ledger)
+    }
+
+    /// Each member's days present at a final meeting from `from` to `to` (of `branch`'s members
+    /// when given), ascending: what the participation rule reads, kept as records are written. A
+    /// report reads its year's meetings and gives the rules these from before the year too.
+    pub fn presence(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        branch: Option<crate::domain::OrgId>,
+    ) -> Result<std::collections::HashMap<crate::domain::MemberId, Vec<NaiveDate>>> {
+        meeting::presence(&self.conn, from, to, branch)
     }
 
     /// The newest year up to `up_to` holding a meeting, activity or evaluation (the year a

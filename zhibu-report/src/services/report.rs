@@ -297,21 +297,27 @@ pub fn request_for(
             member_scope = Some(id);
         }
     }
+    // The year's records; the rules' look back before it (participation) reads the days present
+    // the store keeps, not the meetings of the months before.
     let (from, to) = match year {
-        Some(year) => {
-            (rules::needed_from(rules, year), NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX))
-        }
+        Some(year) => (
+            NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN),
+            NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX),
+        ),
         None => (NaiveDate::MIN, NaiveDate::MAX),
     };
     let in_year = |date: NaiveDate| year.is_none_or(|y| chrono::Datelike::year(&date) == y);
     let mut records = convert::empty_records();
     // Meetings with every detail when the template reads them: the rules need only a summary,
     // and loading the same meetings twice was a third of a duty review's time.
-    let ledger = if want(RecordKind::Meetings) {
+    let mut ledger = if want(RecordKind::Meetings) {
         store.detailed_ledger_for(from, to, scope)?
     } else {
         store.ledger_for(from, to, scope)?
     };
+    if let (Some(year), Some(summary)) = (year, ledger.attendance.as_mut()) {
+        summary.presence = store.presence(rules::needed_from(rules, year), to, scope)?;
+    }
     if want(RecordKind::Organizations) {
         records.organizations = ledger.organizations.iter().map(convert::organization).collect();
         records.terms = ledger.terms.iter().map(|t| convert::term(&t.record)).collect();
@@ -450,6 +456,10 @@ pub fn request_for(
     }
     if let Some(member) = member_scope {
         records.members.retain(|m| m.id == member);
+    }
+    // A meeting given (the key the per-meeting batch fills) scopes the meetings the same way.
+    if let Some(meeting) = meeting_scope(info, &params) {
+        records.meetings.retain(|m| m.id == meeting);
     }
     Ok(RenderRequest {
         params: params.into_iter().map(|(key, value)| crate::plugin_host::Param { key, value }).collect(),
@@ -658,6 +668,13 @@ fn host_notes(request: &RenderRequest) -> Vec<String> {
         .collect()
 }
 
+/// The meeting a template's `meeting` parameter names, when given.
+fn meeting_scope(info: &crate::plugin_host::TemplateInfo, params: &[(String, String)]) -> Option<i64> {
+    info.parameters.iter().find(|p| p.key == "meeting")?;
+    let (_, value) = params.iter().rev().find(|(k, _)| k == "meeting")?;
+    value.trim().parse().ok()
+}
+
 /// Renders a per-meeting template once for every meeting of the branch and year given in
 /// `params` (the template needs a `meeting` parameter), skipping meetings the template's own
 /// filters leave out. Each result is named `YYYY-MM-DD 会议名称` (made safe for file names).
@@ -685,18 +702,22 @@ pub fn render_each_meeting(args: &RenderArgs<'_>) -> Result<Vec<(String, RenderO
     };
     let meetings = args.store.meetings(&filter)?;
     let Some(first) = meetings.first() else { return Ok(Vec::new()) };
-    // One request for the batch: which meeting to print is only a parameter (the records are the
-    // branch's year either way), so the reads and the rules run once, not once a meeting.
-    let mut these: Vec<(String, String)> = params.iter().filter(|(k, _)| k != "meeting").cloned().collect();
-    these.push(("meeting".into(), first.id.0.to_string()));
+    // The reads and the rules run once for the batch (the branch's year), then each render
+    // receives its own meeting only, as a single render given that meeting does: copying the
+    // year's meetings into the sandbox for every one of them was most of a render's time.
+    let these: Vec<(String, String)> = params.iter().filter(|(k, _)| k != "meeting").cloned().collect();
     let resolved = resolve_params(template, &these)?;
-    let request = build_request(args.store, args.rules, template, resolved, args.generated_at, args.consent)?;
+    let mut request = build_request(args.store, args.rules, template, resolved, args.generated_at, args.consent)?;
     let notes = host_notes(&request);
+    let year_meetings = std::mem::take(&mut request.records.meetings);
+    request.params.push(crate::plugin_host::Param { key: "meeting".into(), value: first.id.0.to_string() });
     let host = &args.catalog.host;
     let outcomes = host.in_parallel(meetings.len(), |i| {
+        let id = meetings[i].id.0;
         let mut request = request.clone();
+        request.records.meetings = year_meetings.iter().filter(|m| m.id == id).cloned().collect();
         for param in request.params.iter_mut().filter(|p| p.key == "meeting") {
-            param.value = meetings[i].id.0.to_string();
+            param.value = id.to_string();
         }
         host.render(&template.plugin, &request, args.cancel)
     });
