@@ -747,10 +747,11 @@ fn render_report(rows: &[Row]) -> String {
          outside the timing, and check both make the same document. A template's own work is tens to\n\
          hundreds of microseconds; the wasm figure is mostly fixed cost and copying: a fresh store and\n\
          instance per call (kept on purpose: no state survives between calls), now from wasmtime's pooling\n\
-         allocator with copy-on-write memory images and the first 1.5 MB of each slot reset in place, on\n\
-         a long-lived pool of call threads with one epoch ticker per engine (issue 18). Profiled (perf) on\n\
-         the fixed-cost row, what remains is mostly the hop to a call thread and back (about 25 µs: the\n\
-         caller's own stack may be too small for wasm frames) and the instance's page faults and resets;\n\
+         allocator with copy-on-write memory images and the first 2 MB of each slot reset in place (only\n\
+         the pages a call dirtied, found with Linux's PAGEMAP_SCAN: the whole region's memset was half of\n\
+         an empty call), on a long-lived pool of call threads with one epoch ticker per engine. Profiled\n\
+         (perf) on the fixed-cost row, what remains is mostly the hop to a call thread and back (about\n\
+         40 µs here: the caller's own stack may be too small for wasm frames) and the instance itself;\n\
          the rest of each render is copying the branch's records (thousands of attendance entries, three\n\
          strings each) into the guest and the document out. The certificate receives only its member\n\
          and the activities they served in: a member parameter scopes the request as a branch parameter\n\

@@ -403,8 +403,9 @@ const MAX_CORE_INSTANCES: u32 = 10;
 const MAX_MEMORIES: u32 = 2;
 const MAX_TABLES: u32 = 20;
 
-/// How much of a pooled slot's memory and tables stays mapped between calls.
-const KEEP_RESIDENT: usize = 3 << 19;
+/// How much of a pooled slot's memory and tables stays mapped between calls (the dirty pages of
+/// it stay resident after a call: at most this much per slot used).
+const KEEP_RESIDENT: usize = 2 << 20;
 
 /// The engine's configuration: fuel, epochs, components, a 1 MB wasm stack and, with `pool`
 /// calls at once, the pooling allocator sized for them and `limits`.
@@ -424,9 +425,12 @@ fn engine_config(limits: &Limits, pool: Option<u32>) -> Config {
             .max_memory_size(limits.memory_bytes)
             .table_elements(limits.table_elements)
             // A reused slot's first megabytes and tables are reset in place (Linux): otherwise
-            // each call faults its pages back in, each fault a cross-core TLB flush.
+            // each call faults its pages back in, each fault a cross-core TLB flush. Where the
+            // kernel has PAGEMAP_SCAN (Linux 6.7+), only the pages a call dirtied are reset: the
+            // whole region's memset was half of an empty call's time (perf); elsewhere it stays.
             .linear_memory_keep_resident(KEEP_RESIDENT)
-            .table_keep_resident(KEEP_RESIDENT);
+            .table_keep_resident(KEEP_RESIDENT)
+            .pagemap_scan(wasmtime::Enabled::Auto);
         config.allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(pooling));
         // Each call starts from the component's initial memory as a copy-on-write image.
         config.memory_init_cow(true);
