@@ -167,7 +167,7 @@ impl Store {
     /// [`Store::ledger`] limited to one branch's members, meetings and the volunteer activities
     /// its members took part in (the tree and terms stay whole: they are small).
     pub fn ledger_for(&self, from: NaiveDate, to: NaiveDate, branch: Option<crate::domain::OrgId>) -> Result<Ledger> {
-        self.load_ledger(from, to, branch, true)
+        self.load_ledger(&LedgerReads::span(from, to, true), branch)
     }
 
     /// [`Store::ledger_for`] with every meeting detail (agenda, speeches, observers, attachments),
@@ -178,34 +178,58 @@ impl Store {
         to: NaiveDate,
         branch: Option<crate::domain::OrgId>,
     ) -> Result<Ledger> {
-        self.load_ledger(from, to, branch, false)
+        self.load_ledger(&LedgerReads::span(from, to, false), branch)
     }
 
-    fn load_ledger(
+    /// What a report on `year` reads: the year's [`Store::ledger_for`] (with every meeting detail
+    /// when `detailed`), less what a report would read twice or not at all:
+    /// - the days present from `presence_from` (the rules' look back) to the year's end, once;
+    /// - the volunteer activities from `activities_from` on (certificates count hours from the
+    ///   beginning): the caller keeps the year's for the rules rather than reading them again;
+    /// - only the dues payments the dues rule reads for the year (`dues::payments_for_rule`);
+    ///   a report's dues figures come from the dues service, not from this ledger.
+    pub fn report_ledger(
         &self,
-        from: NaiveDate,
-        to: NaiveDate,
+        year: i32,
+        presence_from: NaiveDate,
+        activities_from: NaiveDate,
         branch: Option<crate::domain::OrgId>,
-        summary: bool,
+        detailed: bool,
     ) -> Result<Ledger> {
-        let filter = MeetingFilter { branch, summary, ..MeetingFilter::between(from, to) };
+        let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN);
+        let to = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX);
+        let reads = LedgerReads {
+            presence_from: presence_from.min(from),
+            activities_from: activities_from.min(from),
+            payments_for: Some(year),
+            ..LedgerReads::span(from, to, !detailed)
+        };
+        self.load_ledger(&reads, branch)
+    }
+
+    fn load_ledger(&self, reads: &LedgerReads, branch: Option<crate::domain::OrgId>) -> Result<Ledger> {
+        let filter = MeetingFilter { branch, summary: reads.summary, ..MeetingFilter::between(reads.from, reads.to) };
         let meetings = meeting::load_meetings(&self.conn, &filter)?;
         // The counts the store keeps, not a recount over this ledger's members and meetings: a
         // branch's ledger lacks members who have moved on, who had voting rights at its meetings,
         // and the meetings of other branches its members took part in.
         let attendance = crate::domain::AttendanceSummary {
             tallies: meeting::tallies(&self.conn, &filter)?,
-            presence: meeting::presence(&self.conn, from, to, branch)?,
+            presence: meeting::presence(&self.conn, reads.presence_from, reads.to, branch)?,
+        };
+        let dues_payments = match reads.payments_for {
+            Some(year) => dues::payments_for_rule(&self.conn, year, branch)?,
+            None => dues::payments(&self.conn, branch)?,
         };
         Ok(Ledger {
             organizations: org::organizations(&self.conn)?,
             terms: org::terms(&self.conn, None)?,
             members: member::members(&self.conn, branch)?,
             meetings,
-            volunteer_activities: volunteer::activities(&self.conn, from, to, branch)?,
+            volunteer_activities: volunteer::activities(&self.conn, reads.activities_from, reads.to, branch)?,
             records_start: meeting::records_start(&self.conn, branch)?,
             dues_bases: dues::bases(&self.conn, branch)?,
-            dues_payments: dues::payments(&self.conn, branch)?,
+            dues_payments,
             attendance: Some(attendance),
         })
     }
@@ -317,6 +341,24 @@ impl Store {
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
         Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+}
+
+/// What [`Store::load_ledger`] reads: meetings dated `from..=to` (without their details when
+/// `summary`), the days present and volunteer activities from their own first day to `to`, and
+/// every dues payment or, with `payments_for`, those the dues rule reads for that year.
+struct LedgerReads {
+    from: NaiveDate,
+    to: NaiveDate,
+    summary: bool,
+    presence_from: NaiveDate,
+    activities_from: NaiveDate,
+    payments_for: Option<i32>,
+}
+
+impl LedgerReads {
+    fn span(from: NaiveDate, to: NaiveDate, summary: bool) -> Self {
+        Self { from, to, summary, presence_from: from, activities_from: from, payments_for: None }
     }
 }
 

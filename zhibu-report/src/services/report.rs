@@ -275,10 +275,6 @@ pub fn request_for(
                     key: spec.key.clone(),
                     why: format!("应为党支部编号：{value}"),
                 })?;
-            let is_branch = store.organizations()?.iter().any(|o| o.id.0 == id && o.record.kind == OrgKind::Branch);
-            if !is_branch {
-                return Err(ReportError::Service(zhibu_core::services::ServiceError::UnknownBranch(id)));
-            }
             scope = Some(zhibu_core::domain::OrgId(id));
         }
     }
@@ -309,14 +305,35 @@ pub fn request_for(
     let in_year = |date: NaiveDate| year.is_none_or(|y| chrono::Datelike::year(&date) == y);
     let mut records = convert::empty_records();
     // Meetings with every detail when the template reads them: the rules need only a summary,
-    // and loading the same meetings twice was a third of a duty review's time.
-    let mut ledger = if want(RecordKind::Meetings) {
-        store.detailed_ledger_for(from, to, scope)?
-    } else {
-        store.ledger_for(from, to, scope)?
+    // and loading the same meetings twice was a third of a duty review's time. Volunteer
+    // activities from the beginning when the template reads them: certificates and star levels
+    // need cumulative hours.
+    let activities_from = match want(RecordKind::VolunteerActivities) {
+        true => NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(NaiveDate::MIN),
+        false => from,
     };
-    if let (Some(year), Some(summary)) = (year, ledger.attendance.as_mut()) {
-        summary.presence = store.presence(rules::needed_from(rules, year), to, scope)?;
+    let detailed = want(RecordKind::Meetings);
+    let mut ledger = match year {
+        Some(year) => store.report_ledger(year, rules::needed_from(rules, year), activities_from, scope, detailed)?,
+        None if detailed => store.detailed_ledger_for(from, to, scope)?,
+        None => store.ledger_for(from, to, scope)?,
+    };
+    if let Some(branch) = scope {
+        let is_branch = ledger.organizations.iter().any(|o| o.id == branch && o.record.kind == OrgKind::Branch);
+        if !is_branch {
+            return Err(ReportError::Service(zhibu_core::services::ServiceError::UnknownBranch(branch.0)));
+        }
+    }
+    if want(RecordKind::VolunteerActivities) {
+        records.volunteer_activities = ledger
+            .volunteer_activities
+            .iter()
+            .filter(|a| a.record.date >= activities_from)
+            .filter(|a| member_scope.is_none_or(|m| a.record.participants.iter().any(|p| p.member.0 == m)))
+            .map(convert::volunteer_activity)
+            .collect();
+        // The rules count the year's service only.
+        ledger.volunteer_activities.retain(|a| (from..=to).contains(&a.record.date));
     }
     if want(RecordKind::Organizations) {
         records.organizations = ledger.organizations.iter().map(convert::organization).collect();
@@ -417,20 +434,6 @@ pub fn request_for(
             .iter()
             .filter(|e| in_year(e.record.held_on))
             .map(|e| convert::election(e, election_rules))
-            .collect();
-    }
-    if want(RecordKind::VolunteerActivities) {
-        // From the beginning: certificates and star levels need cumulative hours.
-        let first = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(NaiveDate::MIN);
-        let activities = match scope {
-            // A branch's template sees the activities its members took part in.
-            Some(branch) => store.branch_volunteer_activities(branch, first, to)?,
-            None => store.volunteer_activities(first, to)?,
-        };
-        records.volunteer_activities = activities
-            .iter()
-            .filter(|a| member_scope.is_none_or(|m| a.record.participants.iter().any(|p| p.member.0 == m)))
-            .map(convert::volunteer_activity)
             .collect();
     }
     if want(RecordKind::Volunteers) {
