@@ -209,10 +209,11 @@ fn review_values(review: &DutyReview) -> Vec<Value> {
 
 /// One duty review with its sections.
 fn duty_review(conn: &rusqlite::Connection, id: ReviewId) -> Result<DutyReview> {
-    let year: Option<i32> =
-        conn.query_row("SELECT year FROM duty_reviews WHERE id = ?1", [id.0], |r| r.get(0)).optional()?;
-    let year = year.ok_or(StoreError::NotFound { kind: "述职评议", id: id.0 })?;
-    duty_reviews(conn, year)?
+    let found: Option<(i32, i64)> = conn
+        .query_row("SELECT year, branch_id FROM duty_reviews WHERE id = ?1", [id.0], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (year, branch) = found.ok_or(StoreError::NotFound { kind: "述职评议", id: id.0 })?;
+    duty_reviews(conn, year, Some(OrgId(branch)))?
         .into_iter()
         .find(|r| r.id == id)
         .map(|r| r.record)
@@ -233,7 +234,12 @@ fn appraisal_by_id(conn: &rusqlite::Connection, id: AppraisalId) -> Result<Membe
 impl Store {
     /// Duty reviews of `year`, by branch.
     pub fn duty_reviews(&self, year: i32) -> Result<Vec<Stored<ReviewId, DutyReview>>> {
-        duty_reviews(&self.conn, year)
+        duty_reviews(&self.conn, year, None)
+    }
+
+    /// The duty reviews of `year` of `branch` (a report on one branch reads no other's).
+    pub fn branch_duty_reviews(&self, year: i32, branch: OrgId) -> Result<Vec<Stored<ReviewId, DutyReview>>> {
+        duty_reviews(&self.conn, year, Some(branch))
     }
 
     /// One duty review.
@@ -296,13 +302,17 @@ fn appraisal_rows(
     Ok(out)
 }
 
-fn duty_reviews(conn: &rusqlite::Connection, year: i32) -> Result<Vec<Stored<ReviewId, DutyReview>>> {
-    let mut stmt = conn.prepare(
+fn duty_reviews(
+    conn: &rusqlite::Connection,
+    year: i32,
+    branch: Option<OrgId>,
+) -> Result<Vec<Stored<ReviewId, DutyReview>>> {
+    let mut stmt = conn.prepare_cached(
         "SELECT id, branch_id, subject_id, held_on, ballots_excellent, ballots_good, ballots_fair, ballots_poor,
                 voters_expected, voters_returned, higher_comment, overall_grade
-         FROM duty_reviews WHERE year = ?1 ORDER BY branch_id, id",
+         FROM duty_reviews WHERE year = ?1 AND (?2 IS NULL OR branch_id = ?2) ORDER BY branch_id, id",
     )?;
-    let mut rows = stmt.query([year])?;
+    let mut rows = stmt.query(params![year, branch.map(|b| b.0)])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let grade: Option<String> = r.get(11)?;
@@ -325,9 +335,9 @@ fn duty_reviews(conn: &rusqlite::Connection, year: i32) -> Result<Vec<Stored<Rev
     drop(rows);
     let mut stmt = conn.prepare_cached(
         "SELECT s.review_id, s.heading, s.body FROM duty_review_sections s JOIN duty_reviews d ON d.id = s.review_id
-         WHERE d.year = ?1 ORDER BY s.review_id, s.position",
+         WHERE d.year = ?1 AND (?2 IS NULL OR d.branch_id = ?2) ORDER BY s.review_id, s.position",
     )?;
-    let mut rows = stmt.query([year])?;
+    let mut rows = stmt.query(params![year, branch.map(|b| b.0)])?;
     while let Some(r) = rows.next()? {
         let review = ReviewId(r.get(0)?);
         if let Some(target) = out.iter_mut().find(|d| d.id == review) {

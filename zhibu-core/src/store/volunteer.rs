@@ -184,22 +184,32 @@ pub(super) fn activities(
     }
     drop(rows);
     if branch.is_some() {
-        // A branch's few dozen activities: each one's people through the primary keys.
-        let mut participants = conn.prepare_cached(
-            "SELECT member_id, hours FROM volunteer_participants WHERE activity_id = ?1 ORDER BY position",
-        )?;
-        let mut volunteers = conn.prepare_cached(
-            "SELECT volunteer_id, hours FROM activity_volunteers WHERE activity_id = ?1 ORDER BY position",
-        )?;
+        // A branch's few dozen activities: each one's people through the primary keys, put in
+        // their order here (an ORDER BY made SQLite set up a sorter for each activity's handful).
+        let mut participants = conn
+            .prepare_cached("SELECT position, member_id, hours FROM volunteer_participants WHERE activity_id = ?1")?;
+        let mut volunteers = conn
+            .prepare_cached("SELECT position, volunteer_id, hours FROM activity_volunteers WHERE activity_id = ?1")?;
+        let mut ordered: Vec<(i64, i64, f64)> = Vec::new();
         for activity in &mut out {
+            ordered.clear();
             let mut rows = participants.query([activity.id.0])?;
             while let Some(r) = rows.next()? {
-                activity.record.participants.push(Participant { member: MemberId(r.get(0)?), hours: r.get(1)? });
+                ordered.push((r.get(0)?, r.get(1)?, r.get(2)?));
             }
+            ordered.sort_by_key(|&(position, ..)| position);
+            activity.record.participants =
+                ordered.iter().map(|&(_, member, hours)| Participant { member: MemberId(member), hours }).collect();
+            ordered.clear();
             let mut rows = volunteers.query([activity.id.0])?;
             while let Some(r) = rows.next()? {
-                activity.record.volunteers.push(VolunteerHours { volunteer: VolunteerId(r.get(0)?), hours: r.get(1)? });
+                ordered.push((r.get(0)?, r.get(1)?, r.get(2)?));
             }
+            ordered.sort_by_key(|&(position, ..)| position);
+            activity.record.volunteers = ordered
+                .iter()
+                .map(|&(_, volunteer, hours)| VolunteerHours { volunteer: VolunteerId(volunteer), hours })
+                .collect();
         }
         return Ok(out);
     }

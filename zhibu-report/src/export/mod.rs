@@ -592,18 +592,27 @@ pub fn write_docx_to<W: Write + Seek>(doc: &Document, options: &ExportOptions, o
     let style = Style { official: doc.style == DocStyle::Official };
     // Every part but the body comes from docx-rs as it would write this document; the last
     // section's page setup is the body's closing `w:sectPr`.
-    let (w, h, margin) = page_setup(style, doc.sections.last().map_or(Orientation::Portrait, |s| s.orientation));
-    let shell = Docx::new()
-        .default_fonts(Style::fonts(style.body_font()))
-        .default_size(style.body_size())
-        .footer(page_number_footer(true))
-        .even_footer(page_number_footer(false))
-        .created_at(&options.created.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-        .updated_at(&options.created.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-        .page_size(w, h)
-        .page_margin(margin)
-        .page_orient(orientation_type(doc.sections.last().map_or(Orientation::Portrait, |s| s.orientation)));
-    package::pack(shell.build(), doc, options, out, |out| {
+    let orientation = doc.sections.last().map_or(Orientation::Portrait, |s| s.orientation);
+    let look = package::Look {
+        official: style.official,
+        landscape: orientation == Orientation::Landscape,
+        created: options.created,
+    };
+    let frame = package::frame(look, || {
+        let (w, h, margin) = page_setup(style, orientation);
+        Docx::new()
+            .default_fonts(Style::fonts(style.body_font()))
+            .default_size(style.body_size())
+            .footer(page_number_footer(true))
+            .even_footer(page_number_footer(false))
+            .created_at(&options.created.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+            .updated_at(&options.created.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+            .page_size(w, h)
+            .page_margin(margin)
+            .page_orient(orientation_type(orientation))
+            .build()
+    })?;
+    package::pack(&frame, doc, options, out, |out| {
         let mut body =
             Body { out, repair: xml::Repair::default(), style, shells: Shells::default(), xml: String::new() };
         let count = doc.sections.len();

@@ -566,12 +566,14 @@ impl PluginHost {
     /// made once per thread that takes an item, the items handed out one at a time so a thread
     /// that finishes early takes the next. Splitting the range the usual way made a fresh
     /// state for every piece stolen: ten read connections for a 50-branch batch on two cores,
-    /// each paying the schema parse and a cold page cache again.
+    /// each paying the schema parse and a cold page cache again. Each state goes to `done`
+    /// when its thread has no more items (a connection given back to be kept, say).
     pub fn in_parallel_with<S, T: Send>(
         &self,
         n: usize,
         init: impl Fn() -> S + Sync + Send,
         each: impl Fn(&mut S, usize) -> T + Sync + Send,
+        done: impl Fn(S) + Sync + Send,
     ) -> Vec<T> {
         use std::sync::atomic::{AtomicUsize, Ordering};
         let next = AtomicUsize::new(0);
@@ -586,6 +588,7 @@ impl PluginHost {
                 made.push((i, each(&mut state, i)));
                 i = next.fetch_add(1, Ordering::Relaxed);
             }
+            done(state);
             made
         });
         let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None).take(n).collect();

@@ -363,10 +363,12 @@ pub fn request_for(
     }
     if let Some(year) = year {
         if want(RecordKind::DutyReviews) {
-            records.duty_reviews = store
-                .duty_reviews(year)?
+            let reviews = match scope {
+                Some(branch) => store.branch_duty_reviews(year, branch)?,
+                None => store.duty_reviews(year)?,
+            };
+            records.duty_reviews = reviews
                 .iter()
-                .filter(|d| scope.is_none_or(|b| d.record.branch == b))
                 .map(|d| {
                     let b = d.record.ballots;
                     let by_ballots = (b.excellent + b.good + b.fair + b.poor > 0)
@@ -610,13 +612,20 @@ pub fn render_each_branch(args: &RenderArgs<'_>) -> Result<Vec<(String, RenderOu
     let outcomes: Vec<Result<RenderOutcome, ReportError>> = if path == Path::new(":memory:") {
         branches.iter().map(|(id, _)| one(args.store, *id)).collect()
     } else {
+        // Each worker reads through a connection of its own, kept by the store for the next batch.
+        let readers = args.store.readers();
         host.in_parallel_with(
             branches.len(),
-            || Store::open_reader(&path),
+            || readers.lend(),
             |reader, i| match reader {
                 Ok(store) => one(store, branches[i].0),
                 Err(error) => {
                     Err(ReportError::Io { path: path.clone(), source: std::io::Error::other(error.to_string()) })
+                }
+            },
+            |reader| {
+                if let Ok(store) = reader {
+                    readers.give_back(store);
                 }
             },
         )
