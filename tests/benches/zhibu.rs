@@ -737,7 +737,15 @@ fn render_report(rows: &[Row]) -> String {
          request assembly (store reads of the branch's members, the year's meetings with every detail,\n\
          its volunteer activities since 2000, appraisals; the rules for that branch), the plugin, and the\n\
          .docx (see the \"of which\" rows); no one part dominates. The python-docx baseline does less (no\n\
-         rules, no sandbox, a shorter document). Compliance reads no attendance rows: each meeting's\n\
+         rules, no sandbox, a shorter document). A report's ledger reads each thing once (the days\n\
+         present from the rules' look back, the activities from the first day the template needs);\n\
+         a branch's activities are found from its people; every connection keeps 64 prepared\n\
+         statements (a request runs about 25; rusqlite's default 16 made it prepare some each time).\n\
+         The committee batch gives each worker one read connection for the whole batch (rayon's\n\
+         map_init had made one per stolen piece, each paying the schema parse and a cold cache);\n\
+         each run here opens the database anew, as the command line does, so its connections start\n\
+         cold (the window's store keeps them for its next batch). A .docx's parts other than the body\n\
+         and core properties are built and deflated once per look and copied into each file. Compliance reads no attendance rows: each meeting's\n\
          counts and each member's days present are kept by triggers as records are written (migration\n\
          0011), the meetings and activities are the year's, the dues payments only those the dues rule\n\
          needs, and the dues and presence rows are read on a second connection on the other core while\n\

@@ -141,6 +141,25 @@ fn the_same_document_gives_the_same_bytes() {
 }
 
 #[test]
+fn files_of_one_look_made_at_other_times_carry_their_own_times_and_titles() {
+    // Every part but the body and the core properties is built once per look and reused: the
+    // creation time and the title must still be each file's own.
+    let review = render("duty-review", &[("branch", "3"), ("year", "2025")]);
+    let later = ExportOptions { created: day(2027, 2, 3).and_hms_opt(8, 30, 0).unwrap(), ..options() };
+    let first = to_docx(&review, &options()).unwrap();
+    let second = to_docx(&review, &later).unwrap();
+    let mut other = review.clone();
+    other.title = "另一份述职报告".into();
+    let third = to_docx(&other, &options()).unwrap();
+    assert!(part(&first, "docProps/core.xml").contains("2026-01-05T10:00:00Z"));
+    let core = part(&second, "docProps/core.xml");
+    assert!(core.contains("2027-02-03T08:30:00Z") && !core.contains("2026-01-05"), "{core}");
+    assert!(part(&third, "docProps/core.xml").contains("<dc:title>另一份述职报告</dc:title>"));
+    assert_eq!(part(&first, "word/document.xml"), part(&third, "word/document.xml"));
+    assert_eq!(part(&first, "word/styles.xml"), part(&second, "word/styles.xml"));
+}
+
+#[test]
 fn a_malformed_document_is_refused_and_no_file_appears() {
     let mut doc = render("star-rating", &[("year", "2025")]);
     if let Some(zhibu_report::document::Block::Table(table)) =

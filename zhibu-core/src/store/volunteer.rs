@@ -213,29 +213,34 @@ pub(super) fn activities(
         }
         return Ok(out);
     }
+    // Every activity of the period: its people read in one pass each, unordered, and put in
+    // order here (sorting thousands of rows in SQLite cost more than the reading).
     let index: HashMap<ActivityId, usize> = out.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
-    let mut stmt = conn.prepare_cached(
-        "SELECT p.activity_id, p.member_id, p.hours FROM volunteer_participants p
-         JOIN volunteer_activities a ON a.id = p.activity_id
-         WHERE a.date BETWEEN ?1 AND ?2 ORDER BY p.activity_id, p.position",
-    )?;
-    let mut rows = stmt.query(params![from, to])?;
-    while let Some(r) = rows.next()? {
-        if let Some(&i) = index.get(&ActivityId(r.get(0)?)) {
-            out[i].record.participants.push(Participant { member: MemberId(r.get(1)?), hours: r.get(2)? });
+    let people = |sql: &str| -> Result<Vec<(usize, i64, i64, f64)>> {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let mut rows = stmt.query(params![from, to])?;
+        let mut found = Vec::new();
+        while let Some(r) = rows.next()? {
+            if let Some(&i) = index.get(&ActivityId(r.get(0)?)) {
+                found.push((i, r.get(1)?, r.get(2)?, r.get(3)?));
+            }
         }
+        found.sort_unstable_by_key(|&(i, position, ..)| (i, position));
+        Ok(found)
+    };
+    let participants = people(
+        "SELECT p.activity_id, p.position, p.member_id, p.hours FROM volunteer_participants p
+         JOIN volunteer_activities a ON a.id = p.activity_id WHERE a.date BETWEEN ?1 AND ?2",
+    )?;
+    for (i, _, member, hours) in participants {
+        out[i].record.participants.push(Participant { member: MemberId(member), hours });
     }
-    drop(rows);
-    let mut stmt = conn.prepare_cached(
-        "SELECT v.activity_id, v.volunteer_id, v.hours FROM activity_volunteers v
-         JOIN volunteer_activities a ON a.id = v.activity_id
-         WHERE a.date BETWEEN ?1 AND ?2 ORDER BY v.activity_id, v.position",
+    let volunteers = people(
+        "SELECT v.activity_id, v.position, v.volunteer_id, v.hours FROM activity_volunteers v
+         JOIN volunteer_activities a ON a.id = v.activity_id WHERE a.date BETWEEN ?1 AND ?2",
     )?;
-    let mut rows = stmt.query(params![from, to])?;
-    while let Some(r) = rows.next()? {
-        if let Some(&i) = index.get(&ActivityId(r.get(0)?)) {
-            out[i].record.volunteers.push(VolunteerHours { volunteer: VolunteerId(r.get(1)?), hours: r.get(2)? });
-        }
+    for (i, _, volunteer, hours) in volunteers {
+        out[i].record.volunteers.push(VolunteerHours { volunteer: VolunteerId(volunteer), hours });
     }
     Ok(out)
 }
