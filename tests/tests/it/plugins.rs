@@ -510,6 +510,38 @@ fn a_template_for_one_meeting_receives_that_meeting_only() {
     assert_eq!(one.records.members, year.records.members, "the roll call still names every member");
 }
 
+#[test]
+fn a_template_for_one_branch_receives_its_part_of_the_tree_only() {
+    let store = Store::open_existing(demo_db(), "测试").unwrap();
+    let catalog = Catalog::load(host(), None).unwrap();
+    let template = catalog.get("meeting-minutes").unwrap();
+    let at = day(2026, 1, 5).and_hms_opt(10, 0, 0).unwrap();
+    let given = vec![("branch".to_owned(), "3".to_owned()), ("year".to_owned(), "2025".to_owned())];
+    let params = report::resolve_params(template, &given).unwrap();
+    let request =
+        report::build_request(&store, &RuleSet::default(), template, params, at, report::Consent::None).unwrap();
+    let tree = store.organizations().unwrap();
+    let parent = |id: i64| tree.iter().find(|o| o.id.0 == id).and_then(|o| o.record.parent).map(|p| p.0);
+    let mut expected: Vec<i64> = Vec::new();
+    let mut at_id = Some(3);
+    while let Some(id) = at_id {
+        expected.push(id);
+        at_id = parent(id);
+    }
+    expected.extend(tree.iter().filter(|o| o.record.parent.map(|p| p.0) == Some(3)).map(|o| o.id.0));
+    expected.sort_unstable();
+    let mut got: Vec<i64> = request.records.organizations.iter().map(|o| o.id).collect();
+    got.sort_unstable();
+    assert_eq!(got, expected, "the branch, the organizations above it and its groups");
+    assert!(expected.len() > 2, "the demo's branch has a committee above it and groups below");
+    assert!(
+        request.records.terms.iter().all(|t| expected.contains(&t.org)) && !request.records.terms.is_empty(),
+        "only the terms of those organizations"
+    );
+    let other_branch = tree.iter().find(|o| o.id.0 != 3 && o.record.kind == zhibu_core::domain::OrgKind::Branch);
+    assert!(other_branch.is_some_and(|o| !got.contains(&o.id.0)), "no other branch");
+}
+
 /// Renders `template` on the demo with `params` (the demo's records up to 2026-01-05).
 fn render_demo(template: &str, params: &[(&str, &str)]) -> zhibu_report::document::Document {
     let store = Store::open_existing(demo_db(), "测试").unwrap();

@@ -9,7 +9,7 @@ use crate::plugin_host::{
 };
 use chrono::{NaiveDate, NaiveDateTime};
 use std::path::Path;
-use zhibu_core::domain::OrgKind;
+use zhibu_core::domain::{OrgId, OrgKind, Organization, Stored};
 use zhibu_core::rules::{self, RuleSet};
 use zhibu_core::store::{MeetingFilter, Store};
 
@@ -246,6 +246,31 @@ pub fn build_request(
     request_for(store, rules, &template.plugin.info, params, generated_at, unmasked)
 }
 
+/// `branch`, the organizations above it and those below it (its groups).
+fn own_tree(organizations: &[Stored<OrgId, Organization>], branch: OrgId) -> Vec<OrgId> {
+    let parent = |id| organizations.iter().find(|o| o.id == id).and_then(|o| o.record.parent);
+    let mut seen = vec![branch];
+    let mut above = parent(branch);
+    // The tree has no cycles (the store refuses them); the bound only keeps a damaged file finite.
+    while let Some(id) = above.filter(|id| !seen.contains(id) && seen.len() <= organizations.len()) {
+        seen.push(id);
+        above = parent(id);
+    }
+    let below = |id: OrgId| {
+        let mut up = Some(id);
+        for _ in 0..=organizations.len() {
+            match up {
+                Some(at) if at == branch => return true,
+                Some(at) => up = parent(at),
+                None => return false,
+            }
+        }
+        false
+    };
+    seen.extend(organizations.iter().map(|o| o.id).filter(|&id| id != branch && below(id)));
+    seen
+}
+
 /// The request a template described by `info` receives with `params`: the records of the kinds
 /// it declares, within what its branch, member and year parameters scope, personal data masked
 /// unless `unmasked` (the caller has checked the permissions and the user's consent). Also the
@@ -336,8 +361,15 @@ pub fn request_for(
         ledger.volunteer_activities.retain(|a| (from..=to).contains(&a.record.date));
     }
     if want(RecordKind::Organizations) {
-        records.organizations = ledger.organizations.iter().map(convert::organization).collect();
-        records.terms = ledger.terms.iter().map(|t| convert::term(&t.record)).collect();
+        // A branch's template sees its own part of the tree: the organizations above the branch
+        // (whose names head its documents), the branch and its groups, and their terms; not the
+        // other branches' (on the demo set the whole tree and its terms were about 2,000 strings
+        // copied into every branch's render).
+        let seen = scope.map(|branch| own_tree(&ledger.organizations, branch));
+        let shown = |id: OrgId| seen.as_ref().is_none_or(|seen| seen.contains(&id));
+        records.organizations =
+            ledger.organizations.iter().filter(|o| shown(o.id)).map(convert::organization).collect();
+        records.terms = ledger.terms.iter().filter(|t| shown(t.record.org)).map(|t| convert::term(&t.record)).collect();
     }
     if want(RecordKind::Members) {
         records.members = ledger.members.iter().map(|m| convert::member(m, unmasked)).collect();
