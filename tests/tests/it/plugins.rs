@@ -470,17 +470,20 @@ fn format_share(yes: u32, expected: u32) -> String {
     format!("{:.1}%", f64::from(yes) * 100.0 / f64::from(expected))
 }
 
-#[test]
-fn a_template_for_one_member_receives_that_member_and_their_activities_only() {
+/// The request `template` receives on the demo with `given` (the demo's records up to 2026-01-05).
+fn demo_request(template: &str, given: &[(&str, &str)]) -> zhibu_report::plugin_host::RenderRequest {
     let store = Store::open_existing(demo_db(), "测试").unwrap();
     let catalog = Catalog::load(host(), None).unwrap();
-    let template = catalog.get("volunteer-certificate").unwrap();
+    let template = catalog.get(template).unwrap();
     let at = day(2026, 1, 5).and_hms_opt(10, 0, 0).unwrap();
-    let build = |given: &[(&str, &str)]| {
-        let given: Vec<(String, String)> = given.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
-        let params = report::resolve_params(template, &given).unwrap();
-        report::build_request(&store, &RuleSet::default(), template, params, at, report::Consent::None).unwrap()
-    };
+    let given: Vec<(String, String)> = given.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    let params = report::resolve_params(template, &given).unwrap();
+    report::build_request(&store, &RuleSet::default(), template, params, at, report::Consent::None).unwrap()
+}
+
+#[test]
+fn a_template_for_one_member_receives_that_member_and_their_activities_only() {
+    let build = |given: &[(&str, &str)]| demo_request("volunteer-certificate", given);
     let one = build(&[("year", "2025"), ("member", "20")]);
     assert_eq!(one.records.members.iter().map(|m| m.id).collect::<Vec<_>>(), vec![20]);
     assert!(!one.records.volunteer_activities.is_empty());
@@ -493,15 +496,7 @@ fn a_template_for_one_member_receives_that_member_and_their_activities_only() {
 
 #[test]
 fn a_template_for_one_meeting_receives_that_meeting_only() {
-    let store = Store::open_existing(demo_db(), "测试").unwrap();
-    let catalog = Catalog::load(host(), None).unwrap();
-    let template = catalog.get("meeting-minutes").unwrap();
-    let at = day(2026, 1, 5).and_hms_opt(10, 0, 0).unwrap();
-    let build = |given: &[(&str, &str)]| {
-        let given: Vec<(String, String)> = given.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
-        let params = report::resolve_params(template, &given).unwrap();
-        report::build_request(&store, &RuleSet::default(), template, params, at, report::Consent::None).unwrap()
-    };
+    let build = |given: &[(&str, &str)]| demo_request("meeting-minutes", given);
     let year = build(&[("branch", "3"), ("year", "2025")]);
     assert!(year.records.meetings.len() > 20, "the year's meetings without a meeting given");
     let id = year.records.meetings[5].id;
@@ -512,15 +507,8 @@ fn a_template_for_one_meeting_receives_that_meeting_only() {
 
 #[test]
 fn a_template_for_one_branch_receives_its_part_of_the_tree_only() {
-    let store = Store::open_existing(demo_db(), "测试").unwrap();
-    let catalog = Catalog::load(host(), None).unwrap();
-    let template = catalog.get("meeting-minutes").unwrap();
-    let at = day(2026, 1, 5).and_hms_opt(10, 0, 0).unwrap();
-    let given = vec![("branch".to_owned(), "3".to_owned()), ("year".to_owned(), "2025".to_owned())];
-    let params = report::resolve_params(template, &given).unwrap();
-    let request =
-        report::build_request(&store, &RuleSet::default(), template, params, at, report::Consent::None).unwrap();
-    let tree = store.organizations().unwrap();
+    let request = demo_request("meeting-minutes", &[("branch", "3"), ("year", "2025")]);
+    let tree = Store::open_existing(demo_db(), "测试").unwrap().organizations().unwrap();
     let parent = |id: i64| tree.iter().find(|o| o.id.0 == id).and_then(|o| o.record.parent).map(|p| p.0);
     let mut expected: Vec<i64> = Vec::new();
     let mut at_id = Some(3);

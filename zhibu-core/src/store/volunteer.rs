@@ -183,62 +183,55 @@ pub(super) fn activities(
         });
     }
     drop(rows);
-    if branch.is_some() {
-        // A branch's few dozen activities: each one's people through the primary keys, put in
-        // their order here (an ORDER BY made SQLite set up a sorter for each activity's handful).
-        let mut participants = conn
-            .prepare_cached("SELECT position, member_id, hours FROM volunteer_participants WHERE activity_id = ?1")?;
-        let mut volunteers = conn
-            .prepare_cached("SELECT position, volunteer_id, hours FROM activity_volunteers WHERE activity_id = ?1")?;
-        let mut ordered: Vec<(i64, i64, f64)> = Vec::new();
-        for activity in &mut out {
-            ordered.clear();
-            let mut rows = participants.query([activity.id.0])?;
-            while let Some(r) = rows.next()? {
-                ordered.push((r.get(0)?, r.get(1)?, r.get(2)?));
-            }
-            ordered.sort_by_key(|&(position, ..)| position);
-            activity.record.participants =
-                ordered.iter().map(|&(_, member, hours)| Participant { member: MemberId(member), hours }).collect();
-            ordered.clear();
-            let mut rows = volunteers.query([activity.id.0])?;
-            while let Some(r) = rows.next()? {
-                ordered.push((r.get(0)?, r.get(1)?, r.get(2)?));
-            }
-            ordered.sort_by_key(|&(position, ..)| position);
-            activity.record.volunteers = ordered
-                .iter()
-                .map(|&(_, volunteer, hours)| VolunteerHours { volunteer: VolunteerId(volunteer), hours })
-                .collect();
-        }
-        return Ok(out);
-    }
-    // Every activity of the period: its people read in one pass each, unordered, and put in
-    // order here (sorting thousands of rows in SQLite cost more than the reading).
-    let index: HashMap<ActivityId, usize> = out.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
-    let people = |sql: &str| -> Result<Vec<(usize, i64, i64, f64)>> {
-        let mut stmt = conn.prepare_cached(sql)?;
-        let mut rows = stmt.query(params![from, to])?;
-        let mut found = Vec::new();
-        while let Some(r) = rows.next()? {
-            if let Some(&i) = index.get(&ActivityId(r.get(0)?)) {
-                found.push((i, r.get(1)?, r.get(2)?, r.get(3)?));
-            }
-        }
+    // Each activity's people as (activity's index, position, person, hours), put in their order
+    // here: ORDER BY made SQLite set up a sorter, for every activity's handful and for a period's
+    // thousands alike, which cost more than the reading.
+    type People = Vec<(usize, i64, i64, f64)>;
+    let in_order = |mut found: People| {
         found.sort_unstable_by_key(|&(i, position, ..)| (i, position));
-        Ok(found)
+        found
     };
-    let participants = people(
-        "SELECT p.activity_id, p.position, p.member_id, p.hours FROM volunteer_participants p
-         JOIN volunteer_activities a ON a.id = p.activity_id WHERE a.date BETWEEN ?1 AND ?2",
-    )?;
+    let (participants, volunteers) = if branch.is_some() {
+        // A branch's few dozen activities: each one's people through the primary keys.
+        let each = |sql: &str| -> Result<People> {
+            let mut stmt = conn.prepare_cached(sql)?;
+            let mut found = Vec::new();
+            for (i, activity) in out.iter().enumerate() {
+                let mut rows = stmt.query([activity.id.0])?;
+                while let Some(r) = rows.next()? {
+                    found.push((i, r.get(0)?, r.get(1)?, r.get(2)?));
+                }
+            }
+            Ok(in_order(found))
+        };
+        (
+            each("SELECT position, member_id, hours FROM volunteer_participants WHERE activity_id = ?1")?,
+            each("SELECT position, volunteer_id, hours FROM activity_volunteers WHERE activity_id = ?1")?,
+        )
+    } else {
+        // Every activity of the period: its people read in one pass each.
+        let index: HashMap<ActivityId, usize> = out.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+        let all = |sql: &str| -> Result<People> {
+            let mut stmt = conn.prepare_cached(sql)?;
+            let mut rows = stmt.query(params![from, to])?;
+            let mut found = Vec::new();
+            while let Some(r) = rows.next()? {
+                if let Some(&i) = index.get(&ActivityId(r.get(0)?)) {
+                    found.push((i, r.get(1)?, r.get(2)?, r.get(3)?));
+                }
+            }
+            Ok(in_order(found))
+        };
+        (
+            all("SELECT p.activity_id, p.position, p.member_id, p.hours FROM volunteer_participants p
+                 JOIN volunteer_activities a ON a.id = p.activity_id WHERE a.date BETWEEN ?1 AND ?2")?,
+            all("SELECT v.activity_id, v.position, v.volunteer_id, v.hours FROM activity_volunteers v
+                 JOIN volunteer_activities a ON a.id = v.activity_id WHERE a.date BETWEEN ?1 AND ?2")?,
+        )
+    };
     for (i, _, member, hours) in participants {
         out[i].record.participants.push(Participant { member: MemberId(member), hours });
     }
-    let volunteers = people(
-        "SELECT v.activity_id, v.position, v.volunteer_id, v.hours FROM activity_volunteers v
-         JOIN volunteer_activities a ON a.id = v.activity_id WHERE a.date BETWEEN ?1 AND ?2",
-    )?;
     for (i, _, volunteer, hours) in volunteers {
         out[i].record.volunteers.push(VolunteerHours { volunteer: VolunteerId(volunteer), hours });
     }
