@@ -71,13 +71,9 @@ impl Store {
         Self::open(path, operator)
     }
 
-    /// A read-only connection to the database at `path`, which another connection has opened
-    /// (checked and migrated) already: a batch's worker reads through its own. No integrity check
-    /// or migration here, and no write can go through it.
-    pub fn open_reader(path: &Path) -> Result<Self> {
-        Ok(Self::reader_on(read_connection(path)?, path))
-    }
-
+    /// A read-only store on `conn`, a connection to `path`, which another connection has opened
+    /// (checked and migrated) already: no integrity check or migration, and no write can go
+    /// through it.
     fn reader_on(conn: Connection, path: &Path) -> Self {
         Self {
             conn,
@@ -325,18 +321,6 @@ impl Store {
             attendance.presence = presence;
         }
         Ok(ledger)
-    }
-
-    /// Each member's days present at a final meeting from `from` to `to` (of `branch`'s members
-    /// when given), ascending: what the participation rule reads, kept as records are written. A
-    /// report reads its year's meetings and gives the rules these from before the year too.
-    pub fn presence(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-        branch: Option<crate::domain::OrgId>,
-    ) -> Result<std::collections::HashMap<crate::domain::MemberId, Vec<NaiveDate>>> {
-        meeting::presence(&self.conn, from, to, branch)
     }
 
     /// The newest year up to `up_to` holding a meeting, activity or evaluation (the year a
