@@ -511,6 +511,18 @@ pub fn run(cli: Cli) -> Result<()> {
                 ),
                 files => println!("已生成 {} 个文件到 {}", files.len(), out.display()),
             }
+            // What the template declined is listed with its reason; a batch that made nothing
+            // fails, so a script does not take an empty folder for a finished job.
+            for (name, why) in &exported.skipped {
+                eprintln!("未生成 {name}：{why}");
+            }
+            if exported.files.is_empty() && !exported.skipped.is_empty() {
+                anyhow::bail!(
+                    "模板没有生成任何文件（{} 项均未生成，原因见上）：{}",
+                    exported.skipped.len(),
+                    request.template
+                );
+            }
             for made in &exported.pdfs {
                 println!("已转换：{}", made.display());
             }

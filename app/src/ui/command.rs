@@ -327,13 +327,17 @@ impl Workspace {
                 self.reports.log = log;
                 Ok("预览已生成".into())
             }
-            JobOutcome::Written(paths, log) => {
+            JobOutcome::Written(paths, skipped, log) => {
                 self.reports.log = log;
                 self.reports.written.clone_from(&paths);
-                Ok(match paths.as_slice() {
-                    [one] => format!("已导出：{}", one.display()),
-                    many => format!("已导出 {} 个文件", many.len()),
-                })
+                let declined = skipped.len();
+                self.reports.skipped = skipped;
+                match (paths.as_slice(), declined) {
+                    ([], 1..) => Err(format!("模板没有生成任何文件，{declined} 项未生成（原因见报表页）")),
+                    ([one], 0) => Ok(format!("已导出：{}", one.display())),
+                    (many, 0) => Ok(format!("已导出 {} 个文件", many.len())),
+                    (many, _) => Ok(format!("已导出 {} 个文件，{declined} 项未生成（原因见报表页）", many.len())),
+                }
             }
             JobOutcome::Cancelled => Ok("已取消".into()),
             JobOutcome::Failed(error) => Err(error),

@@ -41,8 +41,8 @@ pub struct JobRequest {
 pub enum JobOutcome {
     /// The document to preview, with the plugin's log.
     Preview(Box<Document>, PluginLog),
-    /// The files written.
-    Written(Vec<PathBuf>, PluginLog),
+    /// The files written, what the template declined (name and reason), and the plugin's log.
+    Written(Vec<PathBuf>, Vec<(String, String)>, PluginLog),
     /// The user cancelled.
     Cancelled,
     /// A readable error.
@@ -137,7 +137,7 @@ fn run(
     };
     match export::run(&mut store, rules, catalog, &export, progress) {
         Ok(Exported { preview: Some(document), log, .. }) => JobOutcome::Preview(document, log),
-        Ok(exported) => JobOutcome::Written(exported.files, exported.log),
+        Ok(exported) => JobOutcome::Written(exported.files, exported.skipped, exported.log),
         Err(error) => JobOutcome::Failed(format!("生成失败：{error}")),
     }
 }

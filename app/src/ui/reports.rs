@@ -27,6 +27,8 @@ pub struct State {
     pub log: PluginLog,
     /// The files the last export wrote.
     pub written: Vec<PathBuf>,
+    /// What the last batch export's template declined: the meeting and its reason.
+    pub skipped: Vec<(String, String)>,
     /// A job waiting for the personal-data confirmation.
     pub pending_consent: Option<JobRequest>,
     /// Where exports go: a folder (the file is named after the template) or a .docx path.
@@ -178,6 +180,9 @@ pub fn reports_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
             for path in &state.written {
                 ui.label(format!("已导出：{}", path.display()));
             }
+            for (name, why) in &state.skipped {
+                super::widgets::warning_text_ui(ui, &format!("未生成 {name}：{why}"));
+            }
             for line in &state.log.lines {
                 if line.level == "host" {
                     super::widgets::warning_text_ui(ui, &format!("注意：{}", line.message));
@@ -219,6 +224,7 @@ fn submit(request: JobRequest, state: &mut State, commands: &mut Vec<Command>) {
     state.error = None;
     let asks = zhibu_report::services::report::asks_personal_data(&request.params);
     state.written.clear();
+    state.skipped.clear();
     if asks {
         state.pending_consent = Some(request);
     } else {

@@ -723,3 +723,82 @@ fn a_fixture_is_the_request_the_host_would_pass() {
     let error = zhibu_fails(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(error, "没有找到模板：no-such-template");
 }
+
+/// A batch over branches the template refuses says which and why, from a new database: with no
+/// duty reviews entered, `report --each-branch` writes nothing and fails (an empty folder is not
+/// a finished job), and the export lists each branch with the template's reason; with one
+/// branch's review entered, that branch's file is written and the other is still listed.
+#[test]
+fn a_branch_batch_lists_each_branch_the_template_declined_and_why() {
+    use zhibu_core::domain::*;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let office = Office::new(d);
+    let first = office.committee_and_branch(d);
+    let other = Organization {
+        parent: Some(OrgId(1)),
+        kind: OrgKind::Branch,
+        category: BranchCategory::Village,
+        name: "七里村党支部".into(),
+        dissolved_on: None,
+    };
+    office.go(&["record", "add", "org", "--file", &json_file(d, "o.json", &other)]);
+    let (plugins, cache, out) = (d.join("plugins"), d.join("cache"), d.join("述职"));
+    let (plugins, cache, out) = (plugins.to_str().unwrap(), cache.to_str().unwrap(), out.to_str().unwrap());
+    let batch = ["--plugins-dir", plugins, "--cache-dir", cache, "report", "--template", "duty-review"];
+    let batch: Vec<&str> = batch.into_iter().chain(["--param", "year=2025", "--each-branch", "--out", out]).collect();
+    let error = office.fails(&batch);
+    assert_eq!(error, "模板没有生成任何文件（2 项均未生成，原因见上）：duty-review");
+
+    // What the command printed above its error, from the export it ran.
+    let mut store = Store::open_existing(std::path::Path::new(&office.db), "检查").unwrap();
+    let catalog = zhibu_report::services::report::Catalog::load(
+        zhibu_report::plugin_host::PluginHost::new(zhibu_report::plugin_host::Limits::default(), None).unwrap(),
+        None,
+    )
+    .unwrap();
+    let export = |store: &mut Store| {
+        let request = zhibu_report::services::export::ExportRequest {
+            template: "duty-review".into(),
+            params: vec![("year".into(), "2025".into())],
+            consent: zhibu_report::services::report::Consent::None,
+            generated_at: tests::day(2026, 1, 5).and_hms_opt(9, 0, 0).unwrap(),
+            destination: zhibu_report::services::export::Destination::EachBranch(d.join("述职")),
+            pdf: false,
+        };
+        let progress = zhibu_report::services::export::Progress::new();
+        zhibu_report::services::export::run(store, &RuleSet::default(), &catalog, &request, &progress).unwrap()
+    };
+    let exported = export(&mut store);
+    assert!(exported.files.is_empty());
+    let names: Vec<&str> = exported.skipped.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["金山社区党支部", "七里村党支部"]);
+    for (name, why) in &exported.skipped {
+        assert!(why.contains(name.as_str()) && why.contains("2025"), "the template's reason names the branch: {why}");
+    }
+
+    // One branch's review entered: its file is written, the other branch still listed.
+    let roster = d.join("名册.csv");
+    std::fs::write(&roster, tests::roster_csv(3, "金山社区党支部")).unwrap();
+    office.go(&["import", "members", "--file", roster.to_str().unwrap()]);
+    let subject = store.members(Some(first)).unwrap()[0].id;
+    let review = DutyReview {
+        year: 2025,
+        branch: first,
+        subject,
+        held_on: Some(tests::day(2025, 12, 20)),
+        sections: vec![ReportSection {
+            heading: "主要工作及成效".into(), body: "全年按时召开“三会一课”。".into()
+        }],
+        ballots: BallotTally { excellent: 2, good: 1, fair: 0, poor: 0 },
+        voters_expected: 3,
+        voters_returned: 3,
+        higher_comment: String::new(),
+        overall_grade: None,
+    };
+    office.go(&["record", "add", "review", "--file", &json_file(d, "r.json", &review)]);
+    let exported = export(&mut store);
+    assert_eq!(exported.files, [d.join("述职").join("金山社区党支部.docx")]);
+    let names: Vec<&str> = exported.skipped.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["七里村党支部"]);
+}

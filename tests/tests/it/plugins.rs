@@ -506,28 +506,35 @@ fn a_template_for_one_meeting_receives_that_meeting_only() {
 }
 
 #[test]
-fn a_template_for_one_branch_receives_its_part_of_the_tree_only() {
-    let request = demo_request("meeting-minutes", &[("branch", "3"), ("year", "2025")]);
-    let tree = Store::open_existing(demo_db(), "测试").unwrap().organizations().unwrap();
-    let parent = |id: i64| tree.iter().find(|o| o.id.0 == id).and_then(|o| o.record.parent).map(|p| p.0);
-    let mut expected: Vec<i64> = Vec::new();
-    let mut at_id = Some(3);
-    while let Some(id) = at_id {
-        expected.push(id);
-        at_id = parent(id);
+fn a_template_for_one_branch_or_member_receives_its_part_of_the_tree_only() {
+    let store = Store::open_existing(demo_db(), "测试").unwrap();
+    let member = store.members(Some(zhibu_core::domain::OrgId(3))).unwrap()[0].id.0.to_string();
+    for request in [
+        demo_request("meeting-minutes", &[("branch", "3"), ("year", "2025")]),
+        // A certificate for one member: the tree around that member's branch.
+        demo_request("volunteer-certificate", &[("member", &member), ("year", "2025")]),
+    ] {
+        let tree = store.organizations().unwrap();
+        let parent = |id: i64| tree.iter().find(|o| o.id.0 == id).and_then(|o| o.record.parent).map(|p| p.0);
+        let mut expected: Vec<i64> = Vec::new();
+        let mut at_id = Some(3);
+        while let Some(id) = at_id {
+            expected.push(id);
+            at_id = parent(id);
+        }
+        expected.extend(tree.iter().filter(|o| o.record.parent.map(|p| p.0) == Some(3)).map(|o| o.id.0));
+        expected.sort_unstable();
+        let mut got: Vec<i64> = request.records.organizations.iter().map(|o| o.id).collect();
+        got.sort_unstable();
+        assert_eq!(got, expected, "the branch, the organizations above it and its groups");
+        assert!(expected.len() > 2, "the demo's branch has a committee above it and groups below");
+        assert!(
+            request.records.terms.iter().all(|t| expected.contains(&t.org)) && !request.records.terms.is_empty(),
+            "only the terms of those organizations"
+        );
+        let other_branch = tree.iter().find(|o| o.id.0 != 3 && o.record.kind == zhibu_core::domain::OrgKind::Branch);
+        assert!(other_branch.is_some_and(|o| !got.contains(&o.id.0)), "no other branch");
     }
-    expected.extend(tree.iter().filter(|o| o.record.parent.map(|p| p.0) == Some(3)).map(|o| o.id.0));
-    expected.sort_unstable();
-    let mut got: Vec<i64> = request.records.organizations.iter().map(|o| o.id).collect();
-    got.sort_unstable();
-    assert_eq!(got, expected, "the branch, the organizations above it and its groups");
-    assert!(expected.len() > 2, "the demo's branch has a committee above it and groups below");
-    assert!(
-        request.records.terms.iter().all(|t| expected.contains(&t.org)) && !request.records.terms.is_empty(),
-        "only the terms of those organizations"
-    );
-    let other_branch = tree.iter().find(|o| o.id.0 != 3 && o.record.kind == zhibu_core::domain::OrgKind::Branch);
-    assert!(other_branch.is_some_and(|o| !got.contains(&o.id.0)), "no other branch");
 }
 
 /// Renders `template` on the demo with `params` (the demo's records up to 2026-01-05).
@@ -685,8 +692,9 @@ fn the_minutes_batch_renders_in_parallel_what_each_meeting_alone_renders_in_orde
     };
     let meetings = store.meetings(&filter).unwrap();
     assert!(meetings.len() > 20, "a year of the demo branch's meetings");
-    assert_eq!(batch.len(), meetings.len());
-    for ((name, outcome), meeting) in batch.iter().zip(&meetings) {
+    assert_eq!(batch.made.len(), meetings.len());
+    assert!(batch.skipped.is_empty(), "{:?}", batch.skipped);
+    for ((name, outcome), meeting) in batch.made.iter().zip(&meetings) {
         assert!(name.starts_with(&meeting.record.date().to_string()), "{name}");
         let mut alone = params.clone();
         alone.push(("meeting".into(), meeting.id.0.to_string()));
@@ -719,17 +727,19 @@ fn the_branch_batch_renders_in_parallel_what_each_branch_alone_renders_in_order(
     let batch = report::render_each_branch(&args).unwrap();
     let branches = tests::branches(&store).unwrap();
     assert!(branches.len() > 3);
-    let mut expected = Vec::new();
+    let (mut expected, mut declined) = (Vec::new(), Vec::new());
     for branch in &branches {
         let alone = vec![("branch".to_owned(), branch.id.0.to_string()), ("year".to_owned(), "2025".to_owned())];
         match report::render(&store, &RuleSet::default(), &catalog, "duty-review", &alone, at, &cancel) {
             Ok(single) => expected.push((branch.record.name.clone(), format!("{:?}", single.document))),
-            Err(ReportError::Plugin(PluginError::Render(_))) => {}
+            Err(ReportError::Plugin(PluginError::Render(why))) => declined.push((branch.record.name.clone(), why)),
             Err(other) => panic!("{other}"),
         }
     }
     let got: Vec<(String, String)> =
-        batch.iter().map(|(name, outcome)| (name.clone(), format!("{:?}", outcome.document))).collect();
+        batch.made.iter().map(|(name, outcome)| (name.clone(), format!("{:?}", outcome.document))).collect();
     assert!(!got.is_empty());
     assert_eq!(got, expected);
+    // A branch the template refuses is listed with the template's reason, not dropped.
+    assert_eq!(batch.skipped, declined);
 }

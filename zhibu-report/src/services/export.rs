@@ -107,6 +107,9 @@ pub struct Exported {
     pub files: Vec<PathBuf>,
     /// The PDFs made from them, when asked.
     pub pdfs: Vec<PathBuf>,
+    /// What a batch's template declined, in order: the branch or meeting and the template's
+    /// reason (see [`report::Batch`]).
+    pub skipped: Vec<(String, String)>,
     /// The plugin's log over every render.
     pub log: PluginLog,
     /// Time spent in the plugin, instantiation included.
@@ -154,13 +157,15 @@ fn deliver(
     let batch = match &request.destination {
         Destination::EachMeeting(dir) | Destination::EachBranch(dir) => {
             // Meetings come named `YYYY-MM-DD 会议名称` already; branches by their names.
-            let batch = if matches!(request.destination, Destination::EachBranch(_)) {
-                report::render_each_branch(render)?.into_iter().map(|(name, o)| (file_name(&name), o)).collect()
-            } else {
-                report::render_each_meeting(render)?
+            let (batch, file_of): (_, fn(&str) -> String) = match request.destination {
+                Destination::EachBranch(_) => (report::render_each_branch(render)?, file_name),
+                _ => (report::render_each_meeting(render)?, str::to_owned),
             };
+            out.skipped = batch.skipped;
             std::fs::create_dir_all(dir).map_err(|source| ReportError::Io { path: dir.clone(), source })?;
-            batch.into_iter().map(|(name, outcome)| (Some(dir.join(format!("{name}.docx"))), outcome)).collect()
+            let named =
+                batch.made.into_iter().map(|(name, outcome)| (dir.join(format!("{}.docx", file_of(&name))), outcome));
+            named.map(|(path, outcome)| (Some(path), outcome)).collect()
         }
         _ => vec![(None, report::render_one(render)?)],
     };

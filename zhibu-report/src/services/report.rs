@@ -365,7 +365,10 @@ pub fn request_for(
         // (whose names head its documents), the branch and its groups, and their terms; not the
         // other branches' (on the demo set the whole tree and its terms were about 2,000 strings
         // copied into every branch's render).
-        let seen = scope.map(|branch| own_tree(&ledger.organizations, branch));
+        // A member's certificate likewise sees the tree around that member's branch.
+        let member_branch =
+            member_scope.and_then(|id| ledger.members.iter().find(|m| m.id.0 == id)).map(|m| m.record.branch);
+        let seen = scope.or(member_branch).map(|branch| own_tree(&ledger.organizations, branch));
         let shown = |id: OrgId| seen.as_ref().is_none_or(|seen| seen.contains(&id));
         records.organizations =
             ledger.organizations.iter().filter(|o| shown(o.id)).map(convert::organization).collect();
@@ -604,11 +607,23 @@ pub fn render_committee(
     Ok(catalog.host.render(&template.plugin, &request, cancel)?)
 }
 
+/// What a batch (a file a branch, or a file a meeting) made: the documents rendered, each with
+/// its name (the branch's name, or `YYYY-MM-DD 会议名称`), and those the template declined, each
+/// with the template's reason (missing records, a filter), in order. Nothing is left out silently:
+/// the command line and the window list what was not made and why.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// Rendered, in order.
+    pub made: Vec<(String, RenderOutcome)>,
+    /// Declined by the template, in order: the name and the template's own message.
+    pub skipped: Vec<(String, String)>,
+}
+
 /// Renders `args.template_id` once for every branch (its branch parameter set to each), across
 /// the cores: each worker reads through its own connection to the database and runs the template
 /// in its own store. Results come in the branches' order; a branch the template refuses (its
-/// error says why) is left out. An in-memory database has no file to share and is read serially.
-pub fn render_each_branch(args: &RenderArgs<'_>) -> Result<Vec<(String, RenderOutcome)>, ReportError> {
+/// error says why) goes to [`Batch::skipped`] with that reason. An in-memory database has no file to share and is read serially.
+pub fn render_each_branch(args: &RenderArgs<'_>) -> Result<Batch, ReportError> {
     let template = args.catalog.get(args.template_id)?;
     let Some(key) = template.plugin.info.parameters.iter().find(|p| p.kind == ParamKind::Branch).map(|p| p.key.clone())
     else {
@@ -662,15 +677,15 @@ pub fn render_each_branch(args: &RenderArgs<'_>) -> Result<Vec<(String, RenderOu
             },
         )
     };
-    let mut results = Vec::with_capacity(branches.len());
+    let mut batch = Batch::default();
     for ((_, name), outcome) in branches.into_iter().zip(outcomes) {
         match outcome {
-            Ok(outcome) => results.push((name, outcome)),
-            Err(ReportError::Plugin(PluginError::Render(_))) => {}
+            Ok(outcome) => batch.made.push((name, outcome)),
+            Err(ReportError::Plugin(PluginError::Render(why))) => batch.skipped.push((name, why)),
             Err(other) => return Err(other),
         }
     }
-    Ok(results)
+    Ok(batch)
 }
 
 /// The rule figures a document may print (the user's overrides included).
@@ -720,9 +735,9 @@ fn meeting_scope(info: &crate::plugin_host::TemplateInfo, params: &[(String, Str
 }
 
 /// Renders a per-meeting template once for every meeting of the branch and year given in
-/// `params` (the template needs a `meeting` parameter), skipping meetings the template's own
-/// filters leave out. Each result is named `YYYY-MM-DD 会议名称` (made safe for file names).
-pub fn render_each_meeting(args: &RenderArgs<'_>) -> Result<Vec<(String, RenderOutcome)>, ReportError> {
+/// `params` (the template needs a `meeting` parameter); meetings the template's own filters
+/// leave out go to [`Batch::skipped`] with its reason. Each result is named `YYYY-MM-DD 会议名称` (made safe for file names).
+pub fn render_each_meeting(args: &RenderArgs<'_>) -> Result<Batch, ReportError> {
     let template_id = args.template_id;
     let template = args.catalog.get(template_id)?;
     if !template.plugin.info.parameters.iter().any(|p| p.key == "meeting") {
@@ -745,7 +760,7 @@ pub fn render_each_meeting(args: &RenderArgs<'_>) -> Result<Vec<(String, RenderO
         ..MeetingFilter::default()
     };
     let meetings = args.store.meetings(&filter)?;
-    let Some(first) = meetings.first() else { return Ok(Vec::new()) };
+    let Some(first) = meetings.first() else { return Ok(Batch::default()) };
     // The reads and the rules run once for the batch (the branch's year), then each render
     // receives its own meeting only, as a single render given that meeting does: copying the
     // year's meetings into the sandbox for every one of them was most of a render's time.
@@ -765,33 +780,35 @@ pub fn render_each_meeting(args: &RenderArgs<'_>) -> Result<Vec<(String, RenderO
         }
         host.render(&template.plugin, &request, args.cancel)
     });
-    let mut results = Vec::with_capacity(meetings.len());
+    let mut batch = Batch::default();
     for (meeting, outcome) in meetings.iter().zip(outcomes) {
+        let title: String = meeting
+            .record
+            .title
+            .chars()
+            .map(|c| {
+                if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let name = format!("{} {title}", meeting.record.date());
         match outcome {
             Ok(mut outcome) => {
                 for note in &notes {
                     outcome.log.host_note(note.clone());
                 }
-                let title: String = meeting
-                    .record
-                    .title
-                    .chars()
-                    .map(|c| {
-                        if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
-                            '_'
-                        } else {
-                            c
-                        }
-                    })
-                    .collect();
-                results.push((format!("{} {title}", meeting.record.date()), outcome));
+                batch.made.push((name, outcome));
             }
-            // A meeting the template does not print (it says why in its error) is left out.
-            Err(PluginError::Render(_)) => {}
+            // A meeting the template does not print (its filters leave it out) is listed with
+            // the template's reason.
+            Err(PluginError::Render(why)) => batch.skipped.push((name, why)),
             Err(other) => return Err(other.into()),
         }
     }
-    Ok(results)
+    Ok(batch)
 }
 
 /// Stores the rating schemes templates provide, once per key, so the user can score with them.
