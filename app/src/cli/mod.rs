@@ -7,6 +7,8 @@ mod plugin;
 mod records;
 mod sync;
 
+pub use records::masked_member;
+
 use anyhow::{Context as _, Result};
 use chrono::{Datelike as _, NaiveDate};
 use clap::{Parser, Subcommand};
@@ -509,6 +511,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     exported.titles.first().map(String::as_str).unwrap_or_default(),
                     exported.render_time.as_secs_f64() * 1000.0
                 ),
+                [] if !exported.skipped.is_empty() => {}
                 files => println!("已生成 {} 个文件到 {}", files.len(), out.display()),
             }
             // What the template declined is listed with its reason; a batch that made nothing

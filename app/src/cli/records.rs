@@ -229,8 +229,68 @@ pub struct AuditArgs {
 
 fn read_json<T: DeserializeOwned>(file: &Path) -> Result<T> {
     let text = std::fs::read_to_string(file).with_context(|| format!("无法读取记录文件：{}", file.display()))?;
-    serde_json::from_str(&text)
-        .with_context(|| format!("记录文件格式不对（见 docs/records-json.md）：{}", file.display()))
+    let mut json = serde_json::Deserializer::from_str(&text);
+    let value = decode(&mut json, file)?;
+    json.end().with_context(|| format!("记录文件格式不对（见 docs/records-json.md）：{}", file.display()))?;
+    Ok(value)
+}
+
+/// Decodes a record, naming the field that is wrong: serde_json alone says "expected value at
+/// line 1 column 46" for a `null` where a category belongs.
+fn decode<'de, T: DeserializeOwned>(
+    json: impl serde::Deserializer<'de, Error = serde_json::Error>,
+    file: &Path,
+) -> Result<T> {
+    serde_path_to_error::deserialize(json).map_err(|error| {
+        let field = error.path().to_string();
+        let context = match field.as_str() {
+            "." => format!("记录文件格式不对（见 docs/records-json.md）：{}", file.display()),
+            _ => format!("记录文件中字段 {field} 的值不对（见 docs/records-json.md）：{}", file.display()),
+        };
+        anyhow::Error::new(error.into_inner()).context(context)
+    })
+}
+
+/// A member as `record show` prints it: personal data leaves masked unless asked for (NORMS.md,
+/// 个人信息).
+pub fn masked_member(member: &zhibu_core::domain::Member) -> Result<serde_json::Value> {
+    let mut value = serde_json::to_value(member)?;
+    value["id_number"] = member.id_number.masked().into();
+    value["phone"] = member.phone.as_ref().map(|p| p.masked()).into();
+    value["birth_date"] = "****-**-**".into();
+    Ok(value)
+}
+
+/// A volunteer who is not a member as `record show` prints it (numbers masked).
+fn masked_volunteer(volunteer: &zhibu_core::domain::Volunteer) -> Result<serde_json::Value> {
+    let mut value = serde_json::to_value(volunteer)?;
+    value["id_number"] = volunteer.id_number.as_ref().map(|n| n.masked()).into();
+    value["phone"] = volunteer.phone.as_ref().map(|p| p.masked()).into();
+    Ok(value)
+}
+
+/// Reads a record file that may be what `record show` printed, edited: a field still exactly as
+/// `shown` (a masked ID number, phone or birth date) means "unchanged" and takes its `stored`
+/// value, so show, edit, save works without revealing the numbers. A masked value changed by
+/// hand is refused by name.
+fn read_json_shown<T: DeserializeOwned>(
+    file: &Path,
+    shown: &serde_json::Value,
+    stored: &serde_json::Value,
+) -> Result<T> {
+    let mut value: serde_json::Value = read_json(file)?;
+    for (key, shown_value) in shown.as_object().into_iter().flatten() {
+        let Some(given) = value.get_mut(key.as_str()) else { continue };
+        if stored.get(key.as_str()) == Some(shown_value) {
+            continue;
+        }
+        if given == shown_value {
+            *given = stored.get(key.as_str()).cloned().unwrap_or(serde_json::Value::Null);
+        } else if given.as_str().is_some_and(|text| text.contains('*')) {
+            bail!("记录文件中的值仍含遮挡的“*”（保留显示时的原样表示不修改，或填写完整的新值）：{key}");
+        }
+    }
+    decode(value, file)
 }
 
 /// An appraisal with the grade the rules suggest for its ballots and the member's year (today's
@@ -313,7 +373,9 @@ pub fn record(store: &mut Store, command: RecordCommand) -> Result<()> {
                     store.write(|w| Ok::<_, anyhow::Error>(w.update_term(TermId(id), &read_json(&file)?)?))?
                 }
                 Kind::Member => {
-                    store.write(|w| Ok::<_, anyhow::Error>(w.update_member(MemberId(id), &read_json(&file)?)?))?
+                    let stored = store.member(MemberId(id))?;
+                    let member = read_json_shown(&file, &masked_member(&stored)?, &serde_json::to_value(&stored)?)?;
+                    store.write(|w| Ok::<_, anyhow::Error>(w.update_member(MemberId(id), &member)?))?
                 }
                 Kind::Meeting => {
                     store.write(|w| Ok::<_, anyhow::Error>(w.update_meeting(MeetingId(id), &read_json(&file)?)?))?
@@ -358,7 +420,10 @@ pub fn record(store: &mut Store, command: RecordCommand) -> Result<()> {
                 Kind::DuesPayment => store
                     .write(|w| Ok::<_, anyhow::Error>(w.update_dues_payment(PaymentId(id), &read_json(&file)?)?))?,
                 Kind::VolunteerPerson => {
-                    store.write(|w| Ok::<_, anyhow::Error>(w.update_volunteer(VolunteerId(id), &read_json(&file)?)?))?
+                    let stored = store.volunteer(VolunteerId(id))?;
+                    let volunteer =
+                        read_json_shown(&file, &masked_volunteer(&stored)?, &serde_json::to_value(&stored)?)?;
+                    store.write(|w| Ok::<_, anyhow::Error>(w.update_volunteer(VolunteerId(id), &volunteer)?))?
                 }
                 Kind::ServiceTeam => {
                     store.write(|w| Ok::<_, anyhow::Error>(w.update_team(TeamId(id), &read_json(&file)?)?))?
@@ -371,14 +436,10 @@ pub fn record(store: &mut Store, command: RecordCommand) -> Result<()> {
             Kind::Term => print_json(&store.term(TermId(id))?)?,
             Kind::Member => {
                 let member = store.member(MemberId(id))?;
-                let mut value = serde_json::to_value(&member)?;
-                if !show_personal_data {
-                    // Personal data leaves masked unless asked for (NORMS.md, 个人信息).
-                    value["id_number"] = member.id_number.masked().into();
-                    value["phone"] = member.phone.as_ref().map(|p| p.masked()).into();
-                    value["birth_date"] = "****-**-**".into();
+                match show_personal_data {
+                    true => print_json(&member)?,
+                    false => print_json(&masked_member(&member)?)?,
                 }
-                print_json(&value)?;
             }
             Kind::Meeting => print_json(&store.meeting(MeetingId(id))?)?,
             Kind::Election => print_json(&store.election(ElectionId(id))?)?,
@@ -392,12 +453,10 @@ pub fn record(store: &mut Store, command: RecordCommand) -> Result<()> {
             Kind::DuesPayment => print_json(&store.dues_payment(PaymentId(id))?)?,
             Kind::VolunteerPerson => {
                 let volunteer = store.volunteer(VolunteerId(id))?;
-                let mut value = serde_json::to_value(&volunteer)?;
-                if !show_personal_data {
-                    value["id_number"] = volunteer.id_number.as_ref().map(|n| n.masked()).into();
-                    value["phone"] = volunteer.phone.as_ref().map(|p| p.masked()).into();
+                match show_personal_data {
+                    true => print_json(&volunteer)?,
+                    false => print_json(&masked_volunteer(&volunteer)?)?,
                 }
-                print_json(&value)?;
             }
             Kind::ServiceTeam => print_json(&store.service_team(TeamId(id))?)?,
         },

@@ -802,3 +802,41 @@ fn a_branch_batch_lists_each_branch_the_template_declined_and_why() {
     let names: Vec<&str> = exported.skipped.iter().map(|(name, _)| name.as_str()).collect();
     assert_eq!(names, ["七里村党支部"]);
 }
+
+/// What `record show member` prints (numbers masked) can be edited and given back to `record
+/// edit member`: the masked fields stay as stored, a masked number changed by hand is refused by
+/// name, and a wrong value names its field.
+#[test]
+fn a_shown_member_edited_and_given_back_keeps_its_numbers() {
+    use zhibu_core::domain::MemberId;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let office = Office::new(d);
+    office.committee_and_branch(d);
+    let roster = d.join("名册.csv");
+    std::fs::write(&roster, tests::roster_csv(2, "金山社区党支部")).unwrap();
+    office.go(&["import", "members", "--file", roster.to_str().unwrap()]);
+    let stored = Store::open_existing(std::path::Path::new(&office.db), "检查").unwrap().member(MemberId(1)).unwrap();
+    let mut shown = zhibu::cli::masked_member(&stored).unwrap();
+    assert!(shown["id_number"].as_str().unwrap().contains('*'), "shown masked");
+    shown["details"]["work"] = "金山社区网格长".into();
+    office.go(&["record", "edit", "member", "--id", "1", "--file", &json_file(d, "m.json", &shown)]);
+    let edited = Store::open_existing(std::path::Path::new(&office.db), "检查").unwrap().member(MemberId(1)).unwrap();
+    assert_eq!(edited.details.work, "金山社区网格长");
+    assert_eq!(
+        (&edited.id_number, &edited.phone, edited.birth_date),
+        (&stored.id_number, &stored.phone, stored.birth_date)
+    );
+
+    let mut altered = shown.clone();
+    let masked = altered["id_number"].as_str().unwrap().to_owned();
+    altered["id_number"] = format!("{}X", &masked[..masked.len() - 1]).into();
+    let error = office.fails(&["record", "edit", "member", "--id", "1", "--file", &json_file(d, "m2.json", &altered)]);
+    assert_eq!(error, "记录文件中的值仍含遮挡的“*”（保留显示时的原样表示不修改，或填写完整的新值）：id_number");
+
+    let mut wrong = shown;
+    wrong["status"] = serde_json::Value::Null;
+    let file = json_file(d, "m3.json", &wrong);
+    let error = office.fails(&["record", "edit", "member", "--id", "1", "--file", &file]);
+    assert_eq!(error, format!("记录文件中字段 status 的值不对（见 docs/records-json.md）：{file}"));
+}
