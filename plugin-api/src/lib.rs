@@ -182,8 +182,13 @@ macro_rules! export_template {
 
             fn render(request: $crate::RenderRequest) -> Result<$crate::Output, $crate::RenderError> {
                 $crate::install_panic_hook();
-                <$template as $crate::Template>::check(&request)?;
-                <$template as $crate::Template>::render(&request)
+                let output = <$template as $crate::Template>::check(&request)
+                    .and_then(|()| <$template as $crate::Template>::render(&request));
+                // The host discards the instance after every call (a fresh one per call), so
+                // freeing the request's thousands of strings one by one would only spend the
+                // call's fuel and time: its memory goes with the instance.
+                ::core::mem::forget(request);
+                output
             }
         }
 
