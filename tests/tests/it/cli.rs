@@ -219,6 +219,30 @@ impl Office {
     }
 }
 
+/// The branch secretary's duty review of 2025 with `voters` ballots, all returned (two thirds
+/// excellent, the rest good).
+fn secretary_review(
+    branch: zhibu_core::domain::OrgId,
+    subject: zhibu_core::domain::MemberId,
+    voters: u32,
+) -> zhibu_core::domain::DutyReview {
+    use zhibu_core::domain::{BallotTally, DutyReview, ReportSection};
+    DutyReview {
+        year: 2025,
+        branch,
+        subject,
+        held_on: Some(tests::day(2025, 12, 20)),
+        sections: vec![ReportSection {
+            heading: "主要工作及成效".into(), body: "全年按时召开“三会一课”。".into()
+        }],
+        ballots: BallotTally { excellent: voters * 2 / 3, good: voters - voters * 2 / 3, fair: 0, poor: 0 },
+        voters_expected: voters,
+        voters_returned: voters,
+        higher_comment: String::new(),
+        overall_grade: None,
+    }
+}
+
 fn json_file(dir: &std::path::Path, name: &str, value: &impl serde::Serialize) -> String {
     let path = dir.join(name);
     std::fs::write(&path, serde_json::to_string_pretty(value).unwrap()).unwrap();
@@ -344,18 +368,9 @@ fn a_branch_year_from_an_empty_database_on_the_command_line() {
 
     // Evaluations, entered and corrected.
     let review = DutyReview {
-        year: 2025,
-        branch: branch_id,
-        subject: members[0],
-        held_on: Some(tests::day(2025, 12, 20)),
-        sections: vec![ReportSection {
-            heading: "主要工作及成效".into(), body: "全年按时召开“三会一课”。".into()
-        }],
         ballots: BallotTally { excellent: 6, good: 2, fair: 1, poor: 0 },
-        voters_expected: 9,
-        voters_returned: 9,
         higher_comment: "工作扎实。".into(),
-        overall_grade: None,
+        ..secretary_review(branch_id, members[0], 9)
     };
     go(&["record", "add", "review", "--file", &json_file(d, "r.json", &review)]);
     let graded = DutyReview { overall_grade: Some(ReviewGrade::Excellent), ..review };
@@ -782,20 +797,7 @@ fn a_branch_batch_lists_each_branch_the_template_declined_and_why() {
     std::fs::write(&roster, tests::roster_csv(3, "金山社区党支部")).unwrap();
     office.go(&["import", "members", "--file", roster.to_str().unwrap()]);
     let subject = store.members(Some(first)).unwrap()[0].id;
-    let review = DutyReview {
-        year: 2025,
-        branch: first,
-        subject,
-        held_on: Some(tests::day(2025, 12, 20)),
-        sections: vec![ReportSection {
-            heading: "主要工作及成效".into(), body: "全年按时召开“三会一课”。".into()
-        }],
-        ballots: BallotTally { excellent: 2, good: 1, fair: 0, poor: 0 },
-        voters_expected: 3,
-        voters_returned: 3,
-        higher_comment: String::new(),
-        overall_grade: None,
-    };
+    let review = secretary_review(first, subject, 3);
     office.go(&["record", "add", "review", "--file", &json_file(d, "r.json", &review)]);
     let exported = export(&mut store);
     assert_eq!(exported.files, [d.join("述职").join("金山社区党支部.docx")]);
