@@ -30,6 +30,7 @@ pub mod workspace;
 
 pub use app::{App, Screen};
 pub use command::Command;
+pub use jobs::{JobRequest, Target};
 pub use workspace::{Data, Paths, Workspace};
 
 use anyhow::{Context as _, Result};

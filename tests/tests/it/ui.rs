@@ -969,3 +969,37 @@ fn dues_are_kept_through_the_window() {
     // Three months paid for each of the two: six ✓ in the grid.
     assert_eq!(harness.query_all_by_label("✓").count(), 6);
 }
+
+/// A per-meeting export whose template declines every meeting (a type filter that matches none)
+/// says so: the status is an error naming how many were not made, and the report page lists each
+/// meeting with the template's reason.
+#[test]
+fn a_per_meeting_export_lists_what_the_template_declined() {
+    use zhibu_core::domain::MeetingKind;
+    let mut fixture = Fixture::new().unwrap();
+    let members = fixture.add_members(4).unwrap();
+    let branch = fixture.branch;
+    let meeting = tests::meeting(branch, MeetingKind::ThemeDay, tests::day(2025, 3, 10), &members, 4);
+    fixture.store.write(|w| w.create_meeting(&meeting)).unwrap();
+    let dir = fixture.dir.path().to_owned();
+    drop(fixture.store);
+    let mut harness = harness(App::open(paths(&dir), Some("测试员".into())));
+    let params = [("branch", branch.0.to_string()), ("year", "2025".into()), ("kind", "支部党员大会".into())];
+    let request = zhibu::ui::JobRequest {
+        template: "meeting-minutes".into(),
+        params: params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        consent: zhibu_report::services::report::Consent::None,
+        target: zhibu::ui::Target::EachMeeting(dir.join("会议记录")),
+    };
+    harness.state_mut().commands.push(zhibu::ui::Command::SubmitReport(Box::new(request)));
+    settle(&mut harness);
+    wait_for_job(&mut harness);
+    assert_eq!(notice(&harness), "模板没有生成任何文件，1 项未生成（原因见报表页）");
+    let skipped = harness.state().workspace().unwrap().reports.skipped.clone();
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert!(skipped[0].0.starts_with("2025-03-10 "), "the meeting by its day and title: {skipped:?}");
+    click(&mut harness, "报表");
+    click(&mut harness, "会议记录");
+    let shown = format!("未生成 {}：{}", skipped[0].0, skipped[0].1);
+    assert!(harness.query_by_label(&shown).is_some(), "the report page lists it: {shown}");
+}
