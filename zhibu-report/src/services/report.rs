@@ -622,7 +622,8 @@ pub struct Batch {
 /// Renders `args.template_id` once for every branch (its branch parameter set to each), across
 /// the cores: each worker reads through its own connection to the database and runs the template
 /// in its own store. Results come in the branches' order; a branch the template refuses (its
-/// error says why) goes to [`Batch::skipped`] with that reason. An in-memory database has no file to share and is read serially.
+/// error says why) goes to [`Batch::skipped`] with that reason. An in-memory database has no
+/// file to share and is read serially.
 pub fn render_each_branch(args: &RenderArgs<'_>) -> Result<Batch, ReportError> {
     let template = args.catalog.get(args.template_id)?;
     let Some(key) = template.plugin.info.parameters.iter().find(|p| p.kind == ParamKind::Branch).map(|p| p.key.clone())
@@ -736,7 +737,8 @@ fn meeting_scope(info: &crate::plugin_host::TemplateInfo, params: &[(String, Str
 
 /// Renders a per-meeting template once for every meeting of the branch and year given in
 /// `params` (the template needs a `meeting` parameter); meetings the template's own filters
-/// leave out go to [`Batch::skipped`] with its reason. Each result is named `YYYY-MM-DD 会议名称` (made safe for file names).
+/// leave out go to [`Batch::skipped`] with its reason. Each result is named `YYYY-MM-DD 会议名称`
+/// (made safe for file names).
 pub fn render_each_meeting(args: &RenderArgs<'_>) -> Result<Batch, ReportError> {
     let template_id = args.template_id;
     let template = args.catalog.get(template_id)?;
