@@ -702,6 +702,17 @@ fn the_minutes_batch_renders_in_parallel_what_each_meeting_alone_renders_in_orde
             report::render(&store, &RuleSet::default(), &catalog, "meeting-minutes", &alone, at, &cancel).unwrap();
         assert_eq!(format!("{:?}", outcome.document), format!("{:?}", single.document), "{name}");
     }
+    // A month's batch: the other months' meetings are the template's filter, not listed; a
+    // type that matches no meeting makes nothing and lists every meeting with the reason.
+    let month: Vec<(String, String)> = params.iter().cloned().chain([("month".into(), "3".into())]).collect();
+    let march = report::render_each_meeting(&report::RenderArgs { params: &month, ..args }).unwrap();
+    assert!(!march.made.is_empty() && march.made.len() < meetings.len(), "{}", march.made.len());
+    assert!(march.made.iter().all(|(name, _)| name.starts_with("2025-03-")));
+    assert!(march.skipped.is_empty(), "{:?}", march.skipped);
+    let none: Vec<(String, String)> = params.iter().cloned().chain([("kind".into(), "换届选举大会".into())]).collect();
+    let declined = report::render_each_meeting(&report::RenderArgs { params: &none, ..args }).unwrap();
+    assert!(declined.made.is_empty());
+    assert_eq!(declined.skipped.len(), meetings.len());
 }
 
 /// The committee's duty reviews, a file a branch, are rendered across the cores, each worker

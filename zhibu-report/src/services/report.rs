@@ -609,8 +609,8 @@ pub fn render_committee(
 
 /// What a batch (a file a branch, or a file a meeting) made: the documents rendered, each with
 /// its name (the branch's name, or `YYYY-MM-DD 会议名称`), and those the template declined, each
-/// with the template's reason (missing records, a filter), in order. Nothing is left out silently:
-/// the command line and the window list what was not made and why.
+/// with the template's reason (missing records; for meetings, see [`render_each_meeting`]), in
+/// order. The command line and the window list what was not made and why.
 #[derive(Debug, Default)]
 pub struct Batch {
     /// Rendered, in order.
@@ -736,8 +736,9 @@ fn meeting_scope(info: &crate::plugin_host::TemplateInfo, params: &[(String, Str
 }
 
 /// Renders a per-meeting template once for every meeting of the branch and year given in
-/// `params` (the template needs a `meeting` parameter); meetings the template's own filters
-/// leave out go to [`Batch::skipped`] with its reason. Each result is named `YYYY-MM-DD 会议名称`
+/// `params` (the template needs a `meeting` parameter). Meetings the template's own filters
+/// leave out are its selection and are not listed, unless none is left: then every meeting goes
+/// to [`Batch::skipped`] with the template's reason. Each result is named `YYYY-MM-DD 会议名称`
 /// (made safe for file names).
 pub fn render_each_meeting(args: &RenderArgs<'_>) -> Result<Batch, ReportError> {
     let template_id = args.template_id;
@@ -804,11 +805,15 @@ pub fn render_each_meeting(args: &RenderArgs<'_>) -> Result<Batch, ReportError> 
                 }
                 batch.made.push((name, outcome));
             }
-            // A meeting the template does not print (its filters leave it out) is listed with
-            // the template's reason.
             Err(PluginError::Render(why)) => batch.skipped.push((name, why)),
             Err(other) => return Err(other.into()),
         }
+    }
+    // The template's own filters (a month, a type) are the user's choice of meetings: those they
+    // leave out are not listed once anything was made (a month's batch would list the other
+    // eleven months). When nothing was made, each meeting is listed with the template's reason.
+    if !batch.made.is_empty() {
+        batch.skipped.clear();
     }
     Ok(batch)
 }
