@@ -156,15 +156,15 @@ fn deliver(
 ) -> Result<(), ReportError> {
     let batch = match &request.destination {
         Destination::EachMeeting(dir) | Destination::EachBranch(dir) => {
-            // Meetings come named `YYYY-MM-DD 会议名称` already; branches by their names.
-            let (batch, file_of): (_, fn(&str) -> String) = match request.destination {
-                Destination::EachBranch(_) => (report::render_each_branch(render)?, file_name),
-                _ => (report::render_each_meeting(render)?, str::to_owned),
+            // Meetings come named `YYYY-MM-DD 会议名称`, branches by their names.
+            let batch = match request.destination {
+                Destination::EachBranch(_) => report::render_each_branch(render)?,
+                _ => report::render_each_meeting(render)?,
             };
             out.skipped = batch.skipped;
             std::fs::create_dir_all(dir).map_err(|source| ReportError::Io { path: dir.clone(), source })?;
             let named =
-                batch.made.into_iter().map(|(name, outcome)| (dir.join(format!("{}.docx", file_of(&name))), outcome));
+                batch.made.into_iter().map(|(name, outcome)| (dir.join(format!("{}.docx", file_name(&name))), outcome));
             named.map(|(path, outcome)| (Some(path), outcome)).collect()
         }
         _ => vec![(None, report::render_one(render)?)],

@@ -739,7 +739,7 @@ fn meeting_scope(info: &crate::plugin_host::TemplateInfo, params: &[(String, Str
 /// `params` (the template needs a `meeting` parameter). Meetings the template's own filters
 /// leave out are its selection and are not listed, unless none is left: then every meeting goes
 /// to [`Batch::skipped`] with the template's reason. Each result is named `YYYY-MM-DD 会议名称`
-/// (made safe for file names).
+/// (made safe for file names by `export::file_name`).
 pub fn render_each_meeting(args: &RenderArgs<'_>) -> Result<Batch, ReportError> {
     let template_id = args.template_id;
     let template = args.catalog.get(template_id)?;
@@ -785,19 +785,8 @@ pub fn render_each_meeting(args: &RenderArgs<'_>) -> Result<Batch, ReportError> 
     });
     let mut batch = Batch::default();
     for (meeting, outcome) in meetings.iter().zip(outcomes) {
-        let title: String = meeting
-            .record
-            .title
-            .chars()
-            .map(|c| {
-                if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
-                    '_'
-                } else {
-                    c
-                }
-            })
-            .collect();
-        let name = format!("{} {title}", meeting.record.date());
+        // Named as its file will be: the export's one rule for names Windows accepts.
+        let name = super::export::file_name(&format!("{} {}", meeting.record.date(), meeting.record.title));
         match outcome {
             Ok(mut outcome) => {
                 for note in &notes {
