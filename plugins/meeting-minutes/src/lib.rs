@@ -263,10 +263,24 @@ fn render(request: &RenderRequest) -> Result<Document, RenderError> {
         .collect();
     meetings.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then(a.id.cmp(&b.id)));
     if meetings.is_empty() {
-        return Err(match single {
-            Some(id) => RenderError::MissingData(format!("{}{year}年没有编号为{id}的会议记录", branch.name)),
-            None => RenderError::MissingData(format!("{}{year}年没有符合条件的会议记录", branch.name)),
+        // A meeting the type or month filter left out is named with the filter, not as missing:
+        // a per-meeting batch asks for every meeting of the year with the user's filters.
+        let asked = single.and_then(|id| {
+            records.meetings.iter().find(|m| m.id == id && m.branch == branch_id && m.starts_at.starts_with(&year))
         });
+        return Err(RenderError::MissingData(match (single, asked) {
+            (Some(_), Some(m)) if kind_code.is_some_and(|k| m.kind != k) => {
+                format!("“{}”是{}，不是所选的会议类型：{}", m.title, m.kind_label, kind_filter.unwrap_or_default())
+            }
+            (Some(_), Some(m)) => format!(
+                "“{}”于{}召开，不在所选的月份：{}月",
+                m.title,
+                m.starts_at.get(..10).unwrap_or(""),
+                month.unwrap_or_default()
+            ),
+            (Some(id), None) => format!("{}{year}年没有编号为{id}的会议记录", branch.name),
+            (None, _) => format!("{}{year}年没有符合条件的会议记录", branch.name),
+        }));
     }
     let title_of = |m: &Meeting| format!("{}{}会议记录", branch.name, kind_name(&m.kind));
     let mut doc = if single.is_some() {

@@ -713,6 +713,26 @@ fn the_minutes_batch_renders_in_parallel_what_each_meeting_alone_renders_in_orde
     let declined = report::render_each_meeting(&report::RenderArgs { params: &none, ..args }).unwrap();
     assert!(declined.made.is_empty());
     assert_eq!(declined.skipped.len(), meetings.len());
+    // Each is named with the filter that left it out, not as a meeting missing from the year.
+    for ((name, why), meeting) in declined.skipped.iter().zip(&meetings) {
+        let expected =
+            format!("“{}”是{}，不是所选的会议类型：换届选举大会", meeting.record.title, meeting.record.kind.label());
+        assert!(why.contains(&expected), "{name}: {why}");
+    }
+    // One meeting asked for with another month: the month is named.
+    let first = &meetings[0];
+    let other = chrono::Datelike::month(&first.record.date()) % 12 + 1;
+    let asked: Vec<(String, String)> = params
+        .iter()
+        .cloned()
+        .chain([("meeting".into(), first.id.0.to_string()), ("month".into(), other.to_string())])
+        .collect();
+    let refused = report::render(&store, &RuleSet::default(), &catalog, "meeting-minutes", &asked, at, &cancel)
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    let expected = format!("“{}”于{}召开，不在所选的月份：{other}月", first.record.title, first.record.date());
+    assert!(refused.contains(&expected), "{refused}");
 }
 
 /// The committee's duty reviews, a file a branch, are rendered across the cores, each worker
