@@ -128,6 +128,9 @@ pub enum Command {
         /// 批量：为每个党支部各生成一个文件（--out 为目录；模板须有党支部参数），多核并行
         #[arg(long, conflicts_with = "each_meeting")]
         each_branch: bool,
+        /// 批量：为该年度参加过志愿服务的每名党员各生成一个文件（--out 为目录；模板须有党员参数，证明序号依次递增），多核并行
+        #[arg(long, conflicts_with_all = ["each_meeting", "each_branch"])]
+        each_volunteer: bool,
     },
     /// 导入数据
     Import {
@@ -474,6 +477,7 @@ pub fn run(cli: Cli) -> Result<()> {
             show_personal_data,
             each_meeting,
             each_branch,
+            each_volunteer,
         } => {
             // The audit rows are writes: one writer at a time on a database.
             let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
@@ -487,6 +491,8 @@ pub fn run(cli: Cli) -> Result<()> {
                 export::Destination::EachMeeting(out.clone())
             } else if each_branch {
                 export::Destination::EachBranch(out.clone())
+            } else if each_volunteer {
+                export::Destination::EachVolunteer(out.clone())
             } else {
                 export::Destination::File { path: out.clone(), json }
             };
@@ -505,7 +511,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let exported = export::run(&mut store, &rules, &catalog, &request, &export::Progress::new())?;
             plugin::print_log(&exported.log);
             match exported.files.as_slice() {
-                [one] if !each_meeting && !each_branch => println!(
+                [one] if !each_meeting && !each_branch && !each_volunteer => println!(
                     "已生成：{}（{}，用时 {:.0} 毫秒）",
                     one.display(),
                     exported.titles.first().map(String::as_str).unwrap_or_default(),

@@ -22,6 +22,8 @@ pub enum Target {
     Folder(PathBuf),
     /// Write one .docx per meeting into a folder.
     EachMeeting(PathBuf),
+    /// Write one .docx per volunteer of the year into a folder.
+    EachVolunteer(PathBuf),
 }
 
 /// A report to produce.
@@ -126,6 +128,7 @@ fn run(
         Target::File(path) => Destination::File { path: path.clone(), json: false },
         Target::Folder(dir) => Destination::Folder(dir.clone()),
         Target::EachMeeting(dir) => Destination::EachMeeting(dir.clone()),
+        Target::EachVolunteer(dir) => Destination::EachVolunteer(dir.clone()),
     };
     let export = ExportRequest {
         template: request.template.clone(),

@@ -60,6 +60,8 @@ pub enum Then {
     ExportTo,
     /// Export the report one file per meeting into the folder.
     ExportEachMeeting(Box<JobRequest>),
+    /// Export the report one file per volunteer of the year into the folder.
+    ExportEachVolunteer(Box<JobRequest>),
     /// Use the rule file.
     LoadRules,
     /// Write the audit rows the query selects to the CSV file.
@@ -82,6 +84,9 @@ impl Then {
             Self::ExportTo => Command::SetExportPath(path),
             Self::ExportEachMeeting(request) => {
                 Command::SubmitReport(Box::new(JobRequest { target: Target::EachMeeting(path), ..*request }))
+            }
+            Self::ExportEachVolunteer(request) => {
+                Command::SubmitReport(Box::new(JobRequest { target: Target::EachVolunteer(path), ..*request }))
             }
             Self::LoadRules => Command::LoadRules(path),
             Self::ExportAudit(query) => Command::ExportAudit(*query, path),

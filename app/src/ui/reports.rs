@@ -159,6 +159,15 @@ pub fn reports_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
                         Then::ExportEachMeeting(pending),
                     ));
                 }
+                if info.parameters.iter().any(|p| p.kind == ParamKind::Member)
+                    && ui.add_enabled(!running, egui::Button::new("为每名志愿者逐个导出……")).clicked()
+                {
+                    let pending = Box::new(request(Target::Preview));
+                    commands.push(Command::Pick(
+                        Dialog::Folder { title: "导出到文件夹" },
+                        Then::ExportEachVolunteer(pending),
+                    ));
+                }
             });
             if let Some(job) = &workspace.job {
                 ui.horizontal(|ui| {

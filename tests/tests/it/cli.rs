@@ -842,3 +842,86 @@ fn a_shown_member_edited_and_given_back_keeps_its_numbers() {
     let error = office.fails(&["record", "edit", "member", "--id", "1", "--file", &file]);
     assert_eq!(error, format!("记录文件中字段 status 的值不对（见 docs/records-json.md）：{file}"));
 }
+
+/// `report --each-volunteer` from an empty database: a certificate for each member who served in
+/// the year (not for one who served only the year before), numbered in turn; two members sharing
+/// a name get files of their own.
+#[test]
+fn certificates_for_every_volunteer_of_the_year_on_the_command_line() {
+    use zhibu_core::domain::*;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let office = Office::new(d);
+    let branch = office.committee_and_branch(d);
+    let roster = d.join("名册.csv");
+    std::fs::write(&roster, tests::roster_csv(3, "金山社区党支部")).unwrap();
+    office.go(&["import", "members", "--file", roster.to_str().unwrap()]);
+    let store = Store::open_existing(std::path::Path::new(&office.db), "检查").unwrap();
+    let first = store.member(MemberId(1)).unwrap();
+    let mut namesake = zhibu::cli::masked_member(&store.member(MemberId(2)).unwrap()).unwrap();
+    drop(store);
+    namesake["name"] = first.name.clone().into();
+    office.go(&["record", "edit", "member", "--id", "2", "--file", &json_file(d, "m.json", &namesake)]);
+    let activity = |date: chrono::NaiveDate, who: &[i64], file: &str| {
+        let activity = VolunteerActivity {
+            title: "禁毒宣传进小区".into(),
+            category: VolunteerCategory::AntiDrug,
+            date,
+            starts: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            ends: chrono::NaiveTime::from_hms_opt(11, 30, 0).unwrap(),
+            place: "金山社区广场".into(),
+            organiser: "金山社区党支部".into(),
+            organiser_org: Some(branch),
+            description: "发放禁毒宣传资料".into(),
+            participants: who.iter().map(|&id| Participant { member: MemberId(id), hours: 2.5 }).collect(),
+            volunteers: Vec::new(),
+        };
+        office.go(&["record", "add", "volunteer", "--file", &json_file(d, file, &activity)]);
+    };
+    activity(tests::day(2025, 6, 26), &[1, 2], "v1.json");
+    activity(tests::day(2024, 9, 3), &[3], "v2.json");
+    let (plugins, cache, out) = (d.join("plugins"), d.join("cache"), d.join("证明"));
+    let (plugins, cache, folder) = (plugins.to_str().unwrap(), cache.to_str().unwrap(), out.to_str().unwrap());
+    office.go(&[
+        "--plugins-dir",
+        plugins,
+        "--cache-dir",
+        cache,
+        "report",
+        "--template",
+        "volunteer-certificate",
+        "--param",
+        "year=2025",
+        "--each-volunteer",
+        "--out",
+        folder,
+    ]);
+    let mut files: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    files.sort();
+    let name = |id: i64| format!("金山社区党支部 {} {id}.docx", first.name);
+    assert_eq!(files, [name(1), name(2)]);
+    for (id, number) in [(1, "DH-2025-001"), (2, "DH-2025-002")] {
+        let text = super::export::text_dump(&super::export::part(
+            &std::fs::read(out.join(name(id))).unwrap(),
+            "word/document.xml",
+        ));
+        assert!(text.contains(number) && text.contains(&first.name), "{text}");
+    }
+    // A template without a member parameter is refused, naming it.
+    let error = office.fails(&[
+        "--plugins-dir",
+        plugins,
+        "--cache-dir",
+        cache,
+        "report",
+        "--template",
+        "duty-review",
+        "--param",
+        "year=2025",
+        "--each-volunteer",
+        "--out",
+        folder,
+    ]);
+    assert!(error.ends_with("模板 duty-review 没有党员参数，不能按志愿者逐个生成"), "{error}");
+}

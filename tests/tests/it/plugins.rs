@@ -774,3 +774,69 @@ fn the_branch_batch_renders_in_parallel_what_each_branch_alone_renders_in_order(
     // A branch the template refuses is listed with the template's reason, not dropped.
     assert_eq!(batch.skipped, declined);
 }
+
+/// Certificates for every volunteer of a year: one per member who served, branch by branch,
+/// rendered across the cores from one read; each is exactly the certificate rendering that
+/// member alone makes, its serial number counting up from the one given, so no two certificates
+/// share a number.
+#[test]
+fn the_volunteer_batch_renders_what_each_volunteer_alone_renders_numbered_in_turn() {
+    let store = Store::open_existing(demo_db(), "测试").unwrap();
+    let catalog = Catalog::load(host(), None).unwrap();
+    let at = day(2026, 1, 5).and_hms_opt(10, 0, 0).unwrap();
+    let params: Vec<(String, String)> = [("year", "2025"), ("serial", "7")].map(|(k, v)| (k.into(), v.into())).to_vec();
+    let cancel = CancelToken::new();
+    let args = report::RenderArgs {
+        store: &store,
+        rules: &RuleSet::default(),
+        catalog: &catalog,
+        template_id: "volunteer-certificate",
+        params: &params,
+        generated_at: at,
+        cancel: &cancel,
+        consent: report::Consent::None,
+    };
+    let batch = report::render_each_volunteer(&args).unwrap();
+    // The year's volunteers, as the register shows them, branch by branch.
+    let activities = store.volunteer_activities(day(2025, 1, 1), day(2025, 12, 31)).unwrap();
+    let served = |id: zhibu_core::domain::MemberId| {
+        activities.iter().any(|a| a.record.participants.iter().any(|p| p.member == id))
+    };
+    let mut volunteers: Vec<_> = store.members(None).unwrap().into_iter().filter(|m| served(m.id)).collect();
+    let branches = tests::branches(&store).unwrap();
+    volunteers.sort_by_key(|m| (branches.iter().position(|b| b.id == m.record.branch), m.id));
+    assert!(volunteers.len() > 10, "{}", volunteers.len());
+    assert!(batch.skipped.is_empty(), "{:?}", batch.skipped);
+    assert_eq!(batch.made.len(), volunteers.len());
+    for (i, ((name, outcome), member)) in batch.made.iter().zip(&volunteers).enumerate() {
+        let branch = branches.iter().find(|b| b.id == member.record.branch).unwrap();
+        assert!(name.starts_with(&format!("{} {}", branch.record.name, member.record.name)), "{name}");
+        let alone: Vec<(String, String)> = [
+            ("year".to_owned(), "2025".to_owned()),
+            ("member".to_owned(), member.id.0.to_string()),
+            ("serial".to_owned(), (7 + i).to_string()),
+        ]
+        .to_vec();
+        let single =
+            report::render(&store, &RuleSet::default(), &catalog, "volunteer-certificate", &alone, at, &cancel)
+                .unwrap();
+        assert_eq!(format!("{:?}", outcome.document), format!("{:?}", single.document), "{name}");
+    }
+    // Every certificate has a number of its own.
+    let numbers: std::collections::HashSet<String> = batch
+        .made
+        .iter()
+        .map(|(_, outcome)| {
+            let text = format!("{:?}", outcome.document);
+            let at = text.find("DH-").unwrap_or_else(|| panic!("a certificate number: {text}"));
+            text[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect()
+        })
+        .collect();
+    assert_eq!(numbers.len(), batch.made.len());
+    // A template with no member parameter is refused with the reason.
+    let refused = report::render_each_volunteer(&report::RenderArgs { template_id: "duty-review", ..args })
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("没有党员参数"), "{refused}");
+}

@@ -1003,3 +1003,45 @@ fn a_per_meeting_export_lists_what_the_template_declined() {
     let shown = format!("未生成 {}：{}", skipped[0].0, skipped[0].1);
     assert!(harness.query_by_label(&shown).is_some(), "the report page lists it: {shown}");
 }
+
+/// The certificate template offers 为每名志愿者逐个导出 (the minutes' per-meeting button is not
+/// its), and that export writes a certificate for each member who served in the year.
+#[test]
+fn certificates_for_every_volunteer_from_the_report_page() {
+    use zhibu_core::domain::*;
+    let mut fixture = Fixture::new().unwrap();
+    let members = fixture.add_members(3).unwrap();
+    let activity = VolunteerActivity {
+        title: "禁毒宣传进小区".into(),
+        category: VolunteerCategory::AntiDrug,
+        date: tests::day(2025, 6, 26),
+        starts: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+        ends: chrono::NaiveTime::from_hms_opt(11, 30, 0).unwrap(),
+        place: "金山社区广场".into(),
+        organiser: "金山社区党支部".into(),
+        organiser_org: Some(fixture.branch),
+        description: "发放禁毒宣传资料".into(),
+        participants: members[..2].iter().map(|&member| Participant { member, hours: 2.5 }).collect(),
+        volunteers: Vec::new(),
+    };
+    fixture.store.write(|w| w.create_volunteer_activity(&activity)).unwrap();
+    let dir = fixture.dir.path().to_owned();
+    drop(fixture.store);
+    let mut harness = harness(App::open(paths(&dir), Some("测试员".into())));
+    click(&mut harness, "报表");
+    click(&mut harness, "志愿服务证明");
+    assert!(harness.query_by_label("为每名志愿者逐个导出……").is_some());
+    assert!(harness.query_by_label("按会议逐个导出……").is_none());
+    // What the folder dialog's answer submits.
+    let request = zhibu::ui::JobRequest {
+        template: "volunteer-certificate".into(),
+        params: vec![("year".into(), "2025".into())],
+        consent: zhibu_report::services::report::Consent::None,
+        target: zhibu::ui::Target::EachVolunteer(dir.join("证明")),
+    };
+    harness.state_mut().commands.push(zhibu::ui::Command::SubmitReport(Box::new(request)));
+    settle(&mut harness);
+    wait_for_job(&mut harness);
+    assert_eq!(notice(&harness), "已导出 2 个文件");
+    assert_eq!(std::fs::read_dir(dir.join("证明")).unwrap().count(), 2);
+}

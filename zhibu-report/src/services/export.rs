@@ -35,6 +35,10 @@ pub enum Destination {
     /// One `.docx` per branch in a folder (the template's branch parameter set to each), named
     /// after the branch; rendered across the cores, each worker reading through its own connection.
     EachBranch(PathBuf),
+    /// One `.docx` per member who served in a volunteer activity in the year, in a folder (the
+    /// template's member parameter set to each, its `serial` counting up), named `党支部 姓名`;
+    /// rendered across the cores from one read of the records.
+    EachVolunteer(PathBuf),
 }
 
 /// One export: what to render and where it goes.
@@ -107,7 +111,7 @@ pub struct Exported {
     pub files: Vec<PathBuf>,
     /// The PDFs made from them, when asked.
     pub pdfs: Vec<PathBuf>,
-    /// What a batch's template declined, in order: the branch or meeting and the template's
+    /// What a batch's template declined, in order: the branch, meeting or volunteer and the template's
     /// reason (see [`report::Batch`]).
     pub skipped: Vec<(String, String)>,
     /// The plugin's log over every render.
@@ -155,10 +159,12 @@ fn deliver(
     out: &mut Exported,
 ) -> Result<(), ReportError> {
     let batch = match &request.destination {
-        Destination::EachMeeting(dir) | Destination::EachBranch(dir) => {
-            // Meetings come named `YYYY-MM-DD 会议名称`, branches by their names.
+        Destination::EachMeeting(dir) | Destination::EachBranch(dir) | Destination::EachVolunteer(dir) => {
+            // Meetings come named `YYYY-MM-DD 会议名称`, branches by their names, volunteers by
+            // their branch's and their own.
             let batch = match request.destination {
                 Destination::EachBranch(_) => report::render_each_branch(render)?,
+                Destination::EachVolunteer(_) => report::render_each_volunteer(render)?,
                 _ => report::render_each_meeting(render)?,
             };
             out.skipped = batch.skipped;
@@ -184,10 +190,10 @@ fn deliver(
                 let path = dir.join(format!("{}.docx", file_name(&outcome.document.title)));
                 Some(write_file(outcome, &path, false, options)?)
             }
-            (Destination::EachMeeting(_) | Destination::EachBranch(_), Some(path)) => {
+            (Destination::EachMeeting(_) | Destination::EachBranch(_) | Destination::EachVolunteer(_), Some(path)) => {
                 Some(write_file(outcome, path, false, options)?)
             }
-            (Destination::EachMeeting(dir) | Destination::EachBranch(dir), None) => {
+            (Destination::EachMeeting(dir) | Destination::EachBranch(dir) | Destination::EachVolunteer(dir), None) => {
                 return Err(ReportError::OutputName(dir.clone()));
             }
         };

@@ -354,7 +354,6 @@ pub fn request_for(
             .volunteer_activities
             .iter()
             .filter(|a| a.record.date >= activities_from)
-            .filter(|a| member_scope.is_none_or(|m| a.record.participants.iter().any(|p| p.member.0 == m)))
             .map(convert::volunteer_activity)
             .collect();
         // The rules count the year's service only.
@@ -365,10 +364,9 @@ pub fn request_for(
         // (whose names head its documents), the branch and its groups, and their terms; not the
         // other branches' (on the demo set the whole tree and its terms were about 2,000 strings
         // copied into every branch's render).
-        // A member's certificate likewise sees the tree around that member's branch.
-        let member_branch =
-            member_scope.and_then(|id| ledger.members.iter().find(|m| m.id.0 == id)).map(|m| m.record.branch);
-        let seen = scope.or(member_branch).map(|branch| own_tree(&ledger.organizations, branch));
+        // (A member's certificate likewise sees the tree around that member's branch: see
+        // `narrow_to_member`.)
+        let seen = scope.map(|branch| own_tree(&ledger.organizations, branch));
         let shown = |id: OrgId| seen.as_ref().is_none_or(|seen| seen.contains(&id));
         records.organizations =
             ledger.organizations.iter().filter(|o| shown(o.id)).map(convert::organization).collect();
@@ -449,12 +447,7 @@ pub fn request_for(
             };
             for branch in branches {
                 let dues = zhibu_core::services::dues::branch_dues(store, rules, branch, year, as_of)?;
-                records.dues.extend(
-                    dues.members
-                        .iter()
-                        .filter(|d| member_scope.is_none_or(|m| d.member.0 == m))
-                        .map(convert::member_dues),
-                );
+                records.dues.extend(dues.members.iter().map(convert::member_dues));
             }
         }
         if want(RecordKind::Compliance) {
@@ -495,7 +488,8 @@ pub fn request_for(
             .collect();
     }
     if let Some(member) = member_scope {
-        records.members.retain(|m| m.id == member);
+        let branch = ledger.members.iter().find(|m| m.id.0 == member).map(|m| m.record.branch);
+        narrow_to_member(&mut records, &ledger.organizations, member, branch.filter(|_| scope.is_none()));
     }
     // A meeting given (the key the per-meeting batch fills) scopes the meetings the same way.
     if let Some(meeting) = meeting_scope(info, &params) {
@@ -508,6 +502,27 @@ pub fn request_for(
         records,
         rules: rule_figures(rules),
     })
+}
+
+/// Narrows a request's records to one member's (a certificate for one member, or each of a
+/// volunteer batch's renders): that member, the volunteer activities they served in and their
+/// dues; and, given the member's `branch` (none when a branch parameter scoped the request
+/// already), the tree around that branch and its terms. Less to copy into the sandbox, and
+/// nothing of other members.
+fn narrow_to_member(
+    records: &mut plugin_host::Records,
+    organizations: &[Stored<OrgId, Organization>],
+    member: i64,
+    branch: Option<OrgId>,
+) {
+    records.members.retain(|m| m.id == member);
+    records.volunteer_activities.retain(|a| a.participants.iter().any(|p| p.member == member));
+    records.dues.retain(|d| d.member == member);
+    if let Some(branch) = branch {
+        let seen = own_tree(organizations, branch);
+        records.organizations.retain(|o| seen.contains(&OrgId(o.id)));
+        records.terms.retain(|t| seen.contains(&OrgId(t.org)));
+    }
 }
 
 /// Everything one render needs: the records, the rules, the templates, which template with which
@@ -607,8 +622,8 @@ pub fn render_committee(
     Ok(catalog.host.render(&template.plugin, &request, cancel)?)
 }
 
-/// What a batch (a file a branch, or a file a meeting) made: the documents rendered, each with
-/// its name (the branch's name, or `YYYY-MM-DD 会议名称`), and those the template declined, each
+/// What a batch (a file a branch, a meeting or a volunteer) made: the documents rendered, each
+/// with its name (the branch's name, `YYYY-MM-DD 会议名称` or `党支部 姓名`), and those the template declined, each
 /// with the template's reason (missing records; for meetings, see [`render_each_meeting`]), in
 /// order. The command line and the window list what was not made and why.
 #[derive(Debug, Default)]
@@ -806,6 +821,95 @@ pub fn render_each_meeting(args: &RenderArgs<'_>) -> Result<Batch, ReportError> 
     }
     Ok(batch)
 }
+
+/// Renders a per-member template (one with a member parameter, as the volunteer certificate)
+/// once for every member who served in a volunteer activity in the year given in `params`, branch
+/// by branch, across the cores. The records are read once; each render receives them
+/// narrowed to its member, exactly as a single render given that member does. A template's
+/// `serial` parameter, when it has one, counts up from the value given (or its default): each
+/// certificate gets its own number. Each result is named `党支部名称 姓名` (with the member's
+/// number added where two would share a name); a member the template declines goes to
+/// [`Batch::skipped`] with its reason.
+pub fn render_each_volunteer(args: &RenderArgs<'_>) -> Result<Batch, ReportError> {
+    let template_id = args.template_id;
+    let template = args.catalog.get(template_id)?;
+    let info = &template.plugin.info;
+    let Some(key) = info.parameters.iter().find(|p| p.kind == ParamKind::Member).map(|p| p.key.clone()) else {
+        return Err(ReportError::Param {
+            key: "member".into(),
+            why: format!("模板 {template_id} 没有党员参数，不能按志愿者逐个生成"),
+        });
+    };
+    let params = args.params;
+    let value = |key: &str| params.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_owned());
+    let Some(year) = value("year").and_then(|y| y.parse::<i32>().ok()) else {
+        return Err(ReportError::Param { key: "year".into(), why: "按志愿者逐个生成须给出年度".into() });
+    };
+    let (from, to) = match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) {
+        (Some(from), Some(to)) => (from, to),
+        _ => return Err(ReportError::Param { key: "year".into(), why: format!("年度不正确：{year}") }),
+    };
+    let served: std::collections::HashSet<i64> = args
+        .store
+        .volunteer_activities(from, to)?
+        .iter()
+        .flat_map(|a| a.record.participants.iter().map(|p| p.member.0))
+        .collect();
+    let organizations = args.store.organizations()?;
+    let branch_name =
+        |id: OrgId| organizations.iter().find(|o| o.id == id).map_or(String::new(), |o| o.record.name.clone());
+    let mut volunteers: Vec<(i64, OrgId, String)> = args
+        .store
+        .members(None)?
+        .into_iter()
+        .filter(|m| served.contains(&m.id.0))
+        .map(|m| (m.id.0, m.record.branch, format!("{} {}", branch_name(m.record.branch), m.record.name)))
+        .collect();
+    // Branch by branch, in the tree's order; each branch's members by their numbers.
+    volunteers.sort_by_key(|(id, branch, _)| (organizations.iter().position(|o| o.id == *branch), *id));
+    // The records are read and the rules run once; the member parameter is filled per render.
+    let these: Vec<(String, String)> = params.iter().filter(|(k, _)| *k != key).cloned().collect();
+    let resolved = resolve_params(template, &these)?;
+    let request = build_request(args.store, args.rules, template, resolved, args.generated_at, args.consent)?;
+    let notes = host_notes(&request);
+    let serial_from = info.parameters.iter().find(|p| p.key == SERIAL_PARAM).map(|spec| {
+        let given = request.params.iter().find(|p| p.key == SERIAL_PARAM).map(|p| p.value.trim().to_owned());
+        given.or_else(|| spec.default_value.clone()).and_then(|v| v.trim().parse::<i64>().ok()).unwrap_or(1)
+    });
+    let host = &args.catalog.host;
+    let outcomes = host.in_parallel(volunteers.len(), |i| {
+        let (member, branch, _) = &volunteers[i];
+        let mut request = request.clone();
+        request.params.retain(|p| p.key != key && (serial_from.is_none() || p.key != SERIAL_PARAM));
+        request.params.push(crate::plugin_host::Param { key: key.clone(), value: member.to_string() });
+        if let Some(first) = serial_from {
+            let serial = first + i64::try_from(i).unwrap_or(i64::MAX - first);
+            request.params.push(crate::plugin_host::Param { key: SERIAL_PARAM.into(), value: serial.to_string() });
+        }
+        narrow_to_member(&mut request.records, &organizations, *member, Some(*branch));
+        host.render(&template.plugin, &request, args.cancel)
+    });
+    let mut batch = Batch::default();
+    for ((member, _, name), outcome) in volunteers.iter().zip(outcomes) {
+        // Two members of a branch may share a name: their files may not.
+        let shared = volunteers.iter().filter(|(_, _, other)| other == name).count() > 1;
+        let name = super::export::file_name(&if shared { format!("{name} {member}") } else { name.clone() });
+        match outcome {
+            Ok(mut outcome) => {
+                for note in &notes {
+                    outcome.log.host_note(note.clone());
+                }
+                batch.made.push((name, outcome));
+            }
+            Err(PluginError::Render(why)) => batch.skipped.push((name, why)),
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Ok(batch)
+}
+
+/// The parameter a per-volunteer batch numbers its documents by (see [`render_each_volunteer`]).
+const SERIAL_PARAM: &str = "serial";
 
 /// Stores the rating schemes templates provide, once per key, so the user can score with them.
 pub fn sync_schemes(store: &mut Store, catalog: &Catalog) -> Result<usize, ReportError> {
