@@ -187,6 +187,17 @@ fn main() {
             timed(|| drop(catalog.host.render(&template.plugin, &request, &CancelToken::new()).unwrap()))
         });
         let native_time = median(15, || timed(|| drop(native_render(&native_request).unwrap())));
+        // The same request copied into a template that refuses it at once (the certificate with
+        // no member given): the fixed cost and the copy in, none of the template's own work.
+        let refuser = catalog.get("volunteer-certificate").unwrap();
+        let mut copied_only = request.clone();
+        copied_only.params.retain(|p| p.key == "year");
+        let copy_in = median(15, || {
+            timed(|| {
+                let refused = catalog.host.render(&refuser.plugin, &copied_only, &CancelToken::new());
+                assert!(refused.is_err(), "the certificate refuses a request without a member");
+            })
+        });
         let certificate = id == "volunteer-certificate";
         rows.push(Row {
             name: format!("{id} render: through wasmtime (fresh instance, request copied in) vs native call"),
@@ -197,6 +208,16 @@ fn main() {
                 wasm_render.as_secs_f64() <= native_time.as_secs_f64() * 3.0
                     && (!certificate || wasm_render < Duration::from_millis(1)),
             ),
+        });
+        rows.push(Row {
+            name: format!(
+                "  of which: the fixed cost and copying this request in ({} KB as JSON), no template work",
+                serde_json::to_vec(&request).map_or(0, |v| v.len()) / 1024
+            ),
+            ours: copy_in,
+            baseline: None,
+            target: "—".into(),
+            met: None,
         });
     }
     // A year of minutes for one branch, a .docx a meeting (the export service's batch: one
@@ -859,7 +880,10 @@ fn render_report(rows: &[Row]) -> String {
          (perf) on the fixed-cost row, what remains is mostly the hop to a call thread and back (about\n\
          40 µs here: the caller's own stack may be too small for wasm frames) and the instance itself;\n\
          the rest of each render is copying the branch's records (thousands of attendance entries, three\n\
-         strings each) into the guest and the document out. The certificate receives only its member\n\
+         strings each) into the guest and the document out. Each template's \"of which\" row is the same\n\
+         request given to a template that refuses it at once: the fixed cost and the copy in, which\n\
+         alone exceed three times the native call; what is left (the template's work in the sandbox\n\
+         and the document copied out) is itself several times the native call. The certificate receives only its member\n\
          and the activities they served in: a member parameter scopes the request as a branch parameter\n\
          does, and a meeting parameter to its meeting. The minutes batch reads once and renders each\n\
          meeting with its own meeting only, across the cores; its floor does the reads once, calls the\n\
