@@ -24,6 +24,8 @@ pub enum Target {
     EachMeeting(PathBuf),
     /// Write one .docx per volunteer of the year into a folder.
     EachVolunteer(PathBuf),
+    /// Write one .docx per branch into a folder.
+    EachBranch(PathBuf),
 }
 
 /// A report to produce.
@@ -129,6 +131,7 @@ fn run(
         Target::Folder(dir) => Destination::Folder(dir.clone()),
         Target::EachMeeting(dir) => Destination::EachMeeting(dir.clone()),
         Target::EachVolunteer(dir) => Destination::EachVolunteer(dir.clone()),
+        Target::EachBranch(dir) => Destination::EachBranch(dir.clone()),
     };
     let export = ExportRequest {
         template: request.template.clone(),

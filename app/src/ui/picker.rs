@@ -62,6 +62,8 @@ pub enum Then {
     ExportEachMeeting(Box<JobRequest>),
     /// Export the report one file per volunteer of the year into the folder.
     ExportEachVolunteer(Box<JobRequest>),
+    /// Export the report one file per branch into the folder.
+    ExportEachBranch(Box<JobRequest>),
     /// Use the rule file.
     LoadRules,
     /// Write the audit rows the query selects to the CSV file.
@@ -87,6 +89,9 @@ impl Then {
             }
             Self::ExportEachVolunteer(request) => {
                 Command::SubmitReport(Box::new(JobRequest { target: Target::EachVolunteer(path), ..*request }))
+            }
+            Self::ExportEachBranch(request) => {
+                Command::SubmitReport(Box::new(JobRequest { target: Target::EachBranch(path), ..*request }))
             }
             Self::LoadRules => Command::LoadRules(path),
             Self::ExportAudit(query) => Command::ExportAudit(*query, path),

@@ -159,6 +159,16 @@ pub fn reports_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
                         Then::ExportEachMeeting(pending),
                     ));
                 }
+                // A file per branch where there is more than one (the committee's PC, or an office
+                // keeping several branches): the duty reviews of all of them at once.
+                if info.parameters.iter().any(|p| p.kind == ParamKind::Branch)
+                    && data.branches().nth(1).is_some()
+                    && ui.add_enabled(!running, egui::Button::new("为每个党支部逐个导出……")).clicked()
+                {
+                    let pending = Box::new(request(Target::Preview));
+                    commands
+                        .push(Command::Pick(Dialog::Folder { title: "导出到文件夹" }, Then::ExportEachBranch(pending)));
+                }
                 if info.parameters.iter().any(|p| p.kind == ParamKind::Member)
                     && ui.add_enabled(!running, egui::Button::new("为每名志愿者逐个导出……")).clicked()
                 {

@@ -1045,3 +1045,45 @@ fn certificates_for_every_volunteer_from_the_report_page() {
     assert_eq!(notice(&harness), "已导出 2 个文件");
     assert_eq!(std::fs::read_dir(dir.join("证明")).unwrap().count(), 2);
 }
+
+/// With more than one branch, a template with a branch parameter offers 为每个党支部逐个导出
+/// (with one branch it does not), and that export renders each branch, listing those the
+/// template declined by name.
+#[test]
+fn a_per_branch_export_from_the_report_page() {
+    use zhibu_core::domain::*;
+    let mut fixture = Fixture::new().unwrap();
+    fixture.add_members(3).unwrap();
+    let dir = fixture.dir.path().to_owned();
+    let committee = fixture.store.organization(fixture.branch).unwrap().parent;
+    drop(fixture.store);
+    let mut single = harness(App::open(paths(&dir), Some("测试员".into())));
+    click(&mut single, "报表");
+    click(&mut single, "年度述职评议");
+    assert!(single.query_by_label("为每个党支部逐个导出……").is_none(), "one branch: nothing to batch");
+    drop(single);
+
+    let mut store = zhibu_core::store::Store::open_existing(&paths(&dir).db, "测试").unwrap();
+    let other = tests::org(committee, OrgKind::Branch, "七里村党支部");
+    store.write(|w| w.create_organization(&other)).unwrap();
+    drop(store);
+    let mut harness = harness(App::open(paths(&dir), Some("测试员".into())));
+    click(&mut harness, "报表");
+    click(&mut harness, "年度述职评议");
+    assert!(harness.query_by_label("为每个党支部逐个导出……").is_some());
+    let request = zhibu::ui::JobRequest {
+        template: "duty-review".into(),
+        params: vec![("year".into(), "2025".into())],
+        consent: zhibu_report::services::report::Consent::None,
+        target: zhibu::ui::Target::EachBranch(dir.join("述职")),
+    };
+    harness.state_mut().commands.push(zhibu::ui::Command::SubmitReport(Box::new(request)));
+    settle(&mut harness);
+    wait_for_job(&mut harness);
+    // No duty review entered yet: each branch is listed with the template's reason.
+    assert_eq!(notice(&harness), "模板没有生成任何文件，2 项未生成（原因见报表页）");
+    let skipped = harness.state().workspace().unwrap().reports.skipped.clone();
+    let names: Vec<&str> = skipped.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names.len(), 2);
+    assert!(names.contains(&"七里村党支部"), "{names:?}");
+}
