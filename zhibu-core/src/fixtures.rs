@@ -4,7 +4,8 @@
 
 use crate::domain::{
     Attendance, BranchCategory, Gender, IdNumber, Meeting, MeetingKind, MeetingStatus, Member, MemberId, MemberStatus,
-    OrgId, OrgKind, Organization, Presence, RatingSubject, RatingSubjectKind, SubjectId,
+    OrgId, OrgKind, Organization, Participant, Presence, RatingSubject, RatingSubjectKind, SubjectId,
+    VolunteerActivity, VolunteerCategory,
 };
 use crate::store::{Store, StoreError};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -139,6 +140,25 @@ pub fn meeting(branch: OrgId, kind: MeetingKind, date: NaiveDate, expected: &[Me
         resolutions: Vec::new(),
         attachments: Vec::new(),
         status: MeetingStatus::Final,
+    }
+}
+
+/// A morning's anti-drug campaign (9:00–11:30) on `date`, organised by `branch`, each of
+/// `served` members serving 2.5 hours.
+pub fn volunteer_activity(branch: OrgId, date: NaiveDate, served: &[MemberId]) -> VolunteerActivity {
+    let time = |h, m| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
+    VolunteerActivity {
+        title: "禁毒宣传进小区".into(),
+        category: VolunteerCategory::AntiDrug,
+        date,
+        starts: time(9, 0),
+        ends: time(11, 30),
+        place: "金山社区广场".into(),
+        organiser: "金山社区党支部".into(),
+        organiser_org: Some(branch),
+        description: "发放禁毒宣传资料".into(),
+        participants: served.iter().map(|&member| Participant { member, hours: 2.5 }).collect(),
+        volunteers: Vec::new(),
     }
 }
 

@@ -863,19 +863,8 @@ fn certificates_for_every_volunteer_of_the_year_on_the_command_line() {
     namesake["name"] = first.name.clone().into();
     office.go(&["record", "edit", "member", "--id", "2", "--file", &json_file(d, "m.json", &namesake)]);
     let activity = |date: chrono::NaiveDate, who: &[i64], file: &str| {
-        let activity = VolunteerActivity {
-            title: "禁毒宣传进小区".into(),
-            category: VolunteerCategory::AntiDrug,
-            date,
-            starts: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-            ends: chrono::NaiveTime::from_hms_opt(11, 30, 0).unwrap(),
-            place: "金山社区广场".into(),
-            organiser: "金山社区党支部".into(),
-            organiser_org: Some(branch),
-            description: "发放禁毒宣传资料".into(),
-            participants: who.iter().map(|&id| Participant { member: MemberId(id), hours: 2.5 }).collect(),
-            volunteers: Vec::new(),
-        };
+        let served: Vec<MemberId> = who.iter().map(|&id| MemberId(id)).collect();
+        let activity = tests::volunteer_activity(branch, date, &served);
         office.go(&["record", "add", "volunteer", "--file", &json_file(d, file, &activity)]);
     };
     activity(tests::day(2025, 6, 26), &[1, 2], "v1.json");

@@ -1008,22 +1008,9 @@ fn a_per_meeting_export_lists_what_the_template_declined() {
 /// its), and that export writes a certificate for each member who served in the year.
 #[test]
 fn certificates_for_every_volunteer_from_the_report_page() {
-    use zhibu_core::domain::*;
     let mut fixture = Fixture::new().unwrap();
     let members = fixture.add_members(3).unwrap();
-    let activity = VolunteerActivity {
-        title: "禁毒宣传进小区".into(),
-        category: VolunteerCategory::AntiDrug,
-        date: tests::day(2025, 6, 26),
-        starts: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-        ends: chrono::NaiveTime::from_hms_opt(11, 30, 0).unwrap(),
-        place: "金山社区广场".into(),
-        organiser: "金山社区党支部".into(),
-        organiser_org: Some(fixture.branch),
-        description: "发放禁毒宣传资料".into(),
-        participants: members[..2].iter().map(|&member| Participant { member, hours: 2.5 }).collect(),
-        volunteers: Vec::new(),
-    };
+    let activity = tests::volunteer_activity(fixture.branch, tests::day(2025, 6, 26), &members[..2]);
     fixture.store.write(|w| w.create_volunteer_activity(&activity)).unwrap();
     let dir = fixture.dir.path().to_owned();
     drop(fixture.store);

@@ -798,21 +798,9 @@ pub fn render_each_meeting(args: &RenderArgs<'_>) -> Result<Batch, ReportError> 
         }
         host.render(&template.plugin, &request, args.cancel)
     });
-    let mut batch = Batch::default();
-    for (meeting, outcome) in meetings.iter().zip(outcomes) {
-        // Named as its file will be: the export's one rule for names Windows accepts.
-        let name = super::export::file_name(&format!("{} {}", meeting.record.date(), meeting.record.title));
-        match outcome {
-            Ok(mut outcome) => {
-                for note in &notes {
-                    outcome.log.host_note(note.clone());
-                }
-                batch.made.push((name, outcome));
-            }
-            Err(PluginError::Render(why)) => batch.skipped.push((name, why)),
-            Err(other) => return Err(other.into()),
-        }
-    }
+    // Named as its file will be: the export's one rule for names Windows accepts.
+    let names = meetings.iter().map(|m| super::export::file_name(&format!("{} {}", m.record.date(), m.record.title)));
+    let mut batch = collect(names.zip(outcomes), &notes)?;
     // The template's own filters (a month, a type) are the user's choice of meetings: those they
     // leave out are not listed once anything was made (a month's batch would list the other
     // eleven months). When nothing was made, each meeting is listed with the template's reason.
@@ -889,14 +877,25 @@ pub fn render_each_volunteer(args: &RenderArgs<'_>) -> Result<Batch, ReportError
         narrow_to_member(&mut request.records, &organizations, *member, Some(*branch));
         host.render(&template.plugin, &request, args.cancel)
     });
-    let mut batch = Batch::default();
-    for ((member, _, name), outcome) in volunteers.iter().zip(outcomes) {
-        // Two members of a branch may share a name: their files may not.
+    // Two members of a branch may share a name: their files may not.
+    let names = volunteers.iter().map(|(member, _, name)| {
         let shared = volunteers.iter().filter(|(_, _, other)| other == name).count() > 1;
-        let name = super::export::file_name(&if shared { format!("{name} {member}") } else { name.clone() });
+        super::export::file_name(&if shared { format!("{name} {member}") } else { name.clone() })
+    });
+    collect(names.zip(outcomes), &notes)
+}
+
+/// A batch's renders in order, each with its name: what was made (with the host's `notes` in its
+/// log), and what the template declined with its reason; any other failure ends the batch.
+fn collect(
+    renders: impl Iterator<Item = (String, Result<RenderOutcome, PluginError>)>,
+    notes: &[String],
+) -> Result<Batch, ReportError> {
+    let mut batch = Batch::default();
+    for (name, outcome) in renders {
         match outcome {
             Ok(mut outcome) => {
-                for note in &notes {
+                for note in notes {
                     outcome.log.host_note(note.clone());
                 }
                 batch.made.push((name, outcome));
