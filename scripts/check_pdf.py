@@ -81,7 +81,10 @@ def main():
         if right > page["width"] - 26 * MM + 1 * MM:
             problems.append(f"page {number}: text reaches {right / MM:.1f} mm, past the right margin at {(page['width'] / MM) - 26:.1f} mm")
         justified = [l for l in body_lines if width_in_chars(l["text"]) >= 27]
-        ends = [l["x1"] - hang(l) for l in justified]
+        # A closing mark may also stay inside the margin (the line was set without hanging it): the
+        # line ends at the mark then, not one character before it.
+        margin = page["width"] - 26 * MM
+        ends = [l["x1"] if l["x1"] <= margin + 1 * MM else l["x1"] - hang(l) for l in justified]
         if ends and abs(max(ends) - (page["width"] - 26 * MM)) > 1 * MM:
             problems.append(f"page {number}: full lines end at {max(ends) / MM:.1f} mm, not at the right margin")
         if top < 37 * MM - 1 * MM or bottom > page["height"] - 35 * MM + 1 * MM:
