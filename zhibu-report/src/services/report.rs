@@ -878,8 +878,12 @@ pub fn render_each_volunteer(args: &RenderArgs<'_>) -> Result<Batch, ReportError
         host.render(&template.plugin, &request, args.cancel)
     });
     // Two members of a branch may share a name: their files may not.
+    let mut uses: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (_, _, name) in &volunteers {
+        *uses.entry(name.as_str()).or_default() += 1;
+    }
     let names = volunteers.iter().map(|(member, _, name)| {
-        let shared = volunteers.iter().filter(|(_, _, other)| other == name).count() > 1;
+        let shared = uses.get(name.as_str()).is_some_and(|&n| n > 1);
         super::export::file_name(&if shared { format!("{name} {member}") } else { name.clone() })
     });
     collect(names.zip(outcomes), &notes)
