@@ -233,24 +233,7 @@ fn main() {
         pdf: false,
         consent: report::Consent::None,
     };
-    let mut files = 0;
-    let minutes_batch = median(5, || {
-        let _ = std::fs::remove_dir_all(&minutes_dir);
-        let mut writer = Store::open_existing(&db, "bench").unwrap();
-        let progress = zhibu_report::services::export::Progress::new();
-        timed(|| {
-            files = zhibu_report::services::export::run(
-                &mut writer,
-                &RuleSet::default(),
-                &catalog,
-                &batch_request,
-                &progress,
-            )
-            .unwrap()
-            .files
-            .len()
-        })
-    });
+    let (minutes_batch, files) = timed_batch(5, &db, &catalog, &batch_request, &minutes_dir);
     let template = catalog.get("meeting-minutes").unwrap();
     let meeting_ids: Vec<i64> = store
         .meetings(&zhibu_core::store::MeetingFilter {
@@ -328,24 +311,7 @@ fn main() {
         pdf: false,
         consent: report::Consent::None,
     };
-    let mut certificates = 0;
-    let volunteers_batch = median(5, || {
-        let _ = std::fs::remove_dir_all(&volunteers_dir);
-        let mut writer = Store::open_existing(&db, "bench").unwrap();
-        let progress = zhibu_report::services::export::Progress::new();
-        timed(|| {
-            certificates = zhibu_report::services::export::run(
-                &mut writer,
-                &RuleSet::default(),
-                &catalog,
-                &volunteers_request,
-                &progress,
-            )
-            .unwrap()
-            .files
-            .len()
-        })
-    });
+    let (volunteers_batch, certificates) = timed_batch(5, &db, &catalog, &volunteers_request, &volunteers_dir);
     let template = catalog.get("volunteer-certificate").unwrap();
     let cancel = CancelToken::new();
     let batch_args = report::RenderArgs {
@@ -441,22 +407,8 @@ fn main() {
         pdf: false,
         consent: report::Consent::None,
     };
-    let all = median(3, || {
-        let _ = std::fs::remove_dir_all(&committee_dir);
-        let mut writer = Store::open_existing(&db, "bench").unwrap();
-        let progress = zhibu_report::services::export::Progress::new();
-        timed(|| {
-            let made = zhibu_report::services::export::run(
-                &mut writer,
-                &RuleSet::default(),
-                &catalog,
-                &committee_request,
-                &progress,
-            )
-            .unwrap();
-            assert_eq!(made.files.len(), branches.len());
-        })
-    });
+    let (all, made) = timed_batch(3, &db, &catalog, &committee_request, &committee_dir);
+    assert_eq!(made, branches.len());
     let base_all = (0..3).filter_map(|_| python_baseline(&root, &db, &out, &[])).min();
     let met = base_all.map(|b| all < Duration::from_millis(250) && b.as_secs_f64() / all.as_secs_f64() >= 5.0);
     rows.push(Row {
@@ -712,6 +664,22 @@ fn insert_benchmark(dir: &Path) -> (Duration, Duration) {
         tx.commit().unwrap();
     });
     (api, raw)
+}
+
+/// The export service's batch `request` into `dir` on the database at `db` as the command line
+/// runs it (a fresh store, the folder emptied first): its median time over `runs`, and the files
+/// written.
+fn timed_batch(runs: usize, db: &Path, catalog: &Catalog, request: &ExportRequest, dir: &Path) -> (Duration, usize) {
+    let mut files = 0;
+    let took = median(runs, || {
+        let _ = std::fs::remove_dir_all(dir);
+        let mut writer = Store::open_existing(db, "bench").unwrap();
+        let progress = Progress::new();
+        timed(|| {
+            files = export::run(&mut writer, &RuleSet::default(), catalog, request, &progress).unwrap().files.len();
+        })
+    });
+    (took, files)
 }
 
 /// A 10,000-row roster as a county office keeps one: a title row, a two-row header, 序号, no
