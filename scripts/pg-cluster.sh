@@ -5,7 +5,9 @@
 # client trusts, DIR/tls-port the port), password authentication (scram-sha-256) for every role.
 # Prints the admin URL (the socket); `scripts/pg-cluster.sh stop DIR` stops it and removes the folder.
 # Tests run with fsync off (a throwaway cluster); `start --durable` keeps it on, for benchmarks.
-# Usage: url=$(scripts/pg-cluster.sh start [--durable])   # installs postgresql, openssl if missing
+# `start --watch PID` stops and removes the cluster by itself once process PID has exited (the
+# test binary starts its own cluster so, when ZHIBU_TEST_PG is not given).
+# Usage: url=$(scripts/pg-cluster.sh start [--durable] [--watch PID])   # installs postgresql, openssl if missing
 set -euo pipefail
 action=${1:-start}
 if [ "$action" = stop ]; then
@@ -27,9 +29,16 @@ if ! command -v openssl >/dev/null 2>&1; then
     apt-get install -y -q openssl >/dev/null
 fi
 fsync=off
-if [ "${2:-}" = --durable ]; then
-    fsync=on
-fi
+watch=
+shift
+while [ $# -gt 0 ]; do
+    case $1 in
+        --durable) fsync=on ;;
+        --watch) watch=$2; shift ;;
+        *) echo "未知参数：$1" >&2; exit 2 ;;
+    esac
+    shift
+done
 # A free TCP port for the TLS listener (nothing answers on it).
 while :; do
     port=$((20000 + RANDOM % 40000))
@@ -62,4 +71,10 @@ fi
 echo "$port" > "$dir/tls-port"
 run "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
     -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=60 -c fsync=$fsync -c ssl=on" start >/dev/null
+if [ -n "$watch" ]; then
+    # Detached and with every descriptor closed, so whoever reads this script's output is not
+    # kept waiting for the watcher.
+    setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; exec "$2" stop "$3"' \
+        watcher "$watch" "$(realpath "$0")" "$dir" </dev/null >/dev/null 2>&1 &
+fi
 echo "host=$dir port=$port user=zhibu_admin password=$password dbname=postgres"

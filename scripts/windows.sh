@@ -67,8 +67,9 @@ echo "$zip：$(stat -c %s "$zip") 字节"
 if ! command -v wine >/dev/null; then
     echo "安装 wine……"
     if ! apt_install wine wine64; then
-        echo "跳过 Wine 检查：本机无法安装 Debian 的 wine 软件包。"
-        exit 0
+        # A check that cannot run has not passed.
+        echo "Wine 检查失败：本机无法安装 Debian 的 wine 软件包（apt-get install wine wine64）。" >&2
+        exit 1
     fi
 fi
 command -v Xvfb >/dev/null || apt_install xvfb xauth

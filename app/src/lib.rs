@@ -5,6 +5,5 @@
 //! only. See ARCHITECTURE.md for the map and the invariants.
 
 pub mod cli;
-pub mod reporting;
 pub mod rollup;
 pub mod ui;

@@ -67,6 +67,16 @@ fn main() {
     let demo = started.elapsed();
     eprintln!("demo: {}", ms(demo));
 
+    // The committee's fresh database first: the packages are encrypted to its key.
+    let name = format!("zhibu_bench_{}", std::process::id());
+    let mut admin_client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+    admin_client.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+    let url = format!("{admin} dbname={name}");
+    let mut client = zhibu_committee::connect(&url).unwrap();
+    zhibu_committee::init(&mut client).unwrap();
+    let committee = zhibu_committee::package::committee_encryption_key(&mut client).unwrap();
+    let committee = committee.as_str();
+
     // Every branch exports its package (its key made on first use), two towns at a time.
     let started = Instant::now();
     let exported: Vec<Vec<(String, String, String, Package)>> = std::thread::scope(|scope| {
@@ -86,9 +96,9 @@ fn main() {
                         for branch in branches {
                             let fresh = zhibu_committee::package::new_secret().unwrap();
                             let secret = store.write(|w| w.signing_secret(branch.id, fresh)).unwrap();
-                            let set = zhibu::reporting::change_set(&store, branch.id, 0).unwrap().set;
+                            let set = zhibu_sync::outgoing::change_set(&store, branch.id, 0).unwrap().set;
                             let rows = set.rows.len();
-                            let bytes = zhibu_committee::package::seal(&secret, &set).unwrap();
+                            let bytes = zhibu_committee::package::seal(&secret, &set, committee).unwrap();
                             done.push((
                                 set.branch.clone(),
                                 branch.record.name.clone(),
@@ -109,17 +119,11 @@ fn main() {
     let bytes: usize = packages.iter().map(|p| p.3.bytes.len()).sum();
     eprintln!("export: {} ({} packages, {rows} rows, {bytes} bytes)", ms(export), packages.len());
 
-    // The committee: a fresh database, every branch registered with its key.
-    let name = format!("zhibu_bench_{}", std::process::id());
-    let mut admin_client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
-    admin_client.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-    let url = format!("{admin} dbname={name}");
-    let mut client = zhibu_committee::connect(&url).unwrap();
-    zhibu_committee::init(&mut client).unwrap();
+    // The committee: every branch registered with its key.
     let started = Instant::now();
     for (uuid, branch, key, _) in &packages {
         let key = zhibu_committee::package::parse_public_key(key).unwrap();
-        zhibu_committee::add_branch(&mut client, uuid, branch, Some(&key)).unwrap();
+        zhibu_committee::add_branch(&mut client, uuid, branch, Some(&key), None).unwrap();
     }
     let register = started.elapsed();
 

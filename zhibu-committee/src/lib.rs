@@ -4,6 +4,8 @@
 //! a branch's credentials write and read only its own rows), and gives the committee's role read
 //! access to everything. It never touches a branch's SQLite file: records reach it as change sets.
 
+pub mod connection;
+pub mod crypt;
 pub mod duty;
 pub mod package;
 mod push;
@@ -154,15 +156,23 @@ pub fn connect_creating(url: &str) -> Result<(postgres::Client, bool), Committee
 
 /// The TLS connector: the system's roots, and `root` if given.
 fn tls(root: Option<&std::path::Path>) -> Result<postgres_native_tls::MakeTlsConnector, CommitteeError> {
-    let mut builder = native_tls::TlsConnector::builder();
-    if let Some(root) = root {
-        let pem = std::fs::read(root).map_err(|e| CommitteeError::Invalid {
+    let pem = match root {
+        Some(root) => Some(std::fs::read(root).map_err(|e| CommitteeError::Invalid {
             what: "无法读取根证书文件",
             value: format!("{e}：{}", root.display()),
-        })?;
-        let certificate = native_tls::Certificate::from_pem(&pem).map_err(|_| CommitteeError::Invalid {
-            what: "根证书文件不是PEM格式的证书",
-            value: root.display().to_string(),
+        })?),
+        None => None,
+    };
+    tls_with(pem.as_deref())
+}
+
+/// The TLS connector: the system's roots, and the PEM certificate `root` if given.
+fn tls_with(root: Option<&[u8]>) -> Result<postgres_native_tls::MakeTlsConnector, CommitteeError> {
+    let mut builder = native_tls::TlsConnector::builder();
+    if let Some(pem) = root {
+        let certificate = native_tls::Certificate::from_pem(pem).map_err(|_| CommitteeError::Invalid {
+            what: "根证书不是PEM格式的证书",
+            value: String::from_utf8_lossy(pem).chars().take(40).collect(),
         })?;
         builder.add_root_certificate(certificate);
     }

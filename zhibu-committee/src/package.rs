@@ -1,10 +1,13 @@
 //! Package files, the offline route up (a USB stick, a chat attachment): the same change set a
-//! push sends, deflated and signed with the branch's own Ed25519 key, which the committee
-//! registered once. Importing checks, in this order, that the file is a package, that its branch
-//! is registered with this key, that the signature covers exactly the bytes received, and that
-//! it continues where the committee's acknowledged counter stands; only then are its rows merged,
-//! exactly as a push merges them, in one transaction. A package already imported, or one that
-//! leaves a gap, is refused and says so.
+//! push sends, deflated, encrypted to the committee's public key (`crypt`: nobody who copies the
+//! file on the way reads a member's ID number) and signed with the branch's own Ed25519 key,
+//! which the committee registered once. Importing checks, in this order, that the file is a
+//! package, that its branch is registered with this key, that the signature covers exactly the
+//! bytes received, that it decrypts with the committee's key, and that it continues where the
+//! committee's acknowledged counter stands; only then are its rows merged, exactly as a push
+//! merges them, in one transaction. A package already imported, or one that leaves a gap, is
+//! refused and says so. Feedback packages back down are encrypted to the branch's key and signed
+//! with the committee's. Packages of format 1 (signed, not encrypted), made before, still open.
 
 use super::CommitteeError;
 use super::push::{Attachment, Row, merge};
@@ -15,12 +18,17 @@ use postgres::Client;
 use serde::{Deserialize, Serialize};
 use std::io::{Read as _, Write as _};
 
-/// The format name a package file starts with.
-pub const FORMAT: &str = "zhibu.package/1";
+/// The format name a package file starts with: 2, encrypted to the committee.
+pub const FORMAT: &str = "zhibu.package/2";
+
+/// The format of packages made before they were encrypted (still imported).
+const FORMAT_1: &str = "zhibu.package/1";
 
 /// What the signature covers, before the payload: the format, so a signature made for anything
-/// else cannot pass for a package's.
-const SIGNED_PREFIX: &[u8] = b"zhibu.package/1\n";
+/// else (or for the other format) cannot pass for a package's.
+fn signed_prefix(format: &str) -> Vec<u8> {
+    format!("{format}\n").into_bytes()
+}
 
 /// The largest payload a package may inflate to (a deflate bomb stops here).
 const MAX_PAYLOAD: u64 = 1 << 30;
@@ -88,14 +96,16 @@ pub fn parse_public_key(text: &str) -> Result<[u8; 32], CommitteeError> {
     Ok(bytes)
 }
 
-/// The package file of `set`, signed with `secret`.
-pub fn seal(secret: &[u8; 32], set: &ChangeSet) -> Result<Vec<u8>, CommitteeError> {
+/// The package file of `set`: encrypted to `committee` (the committee's public encryption key)
+/// and signed with `secret`.
+pub fn seal(secret: &[u8; 32], set: &ChangeSet, committee: &str) -> Result<Vec<u8>, CommitteeError> {
     let json = serde_json::to_vec(set).map_err(|e| CommitteeError::Package(e.to_string()))?;
     let mut deflater = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
     deflater.write_all(&json).map_err(|e| CommitteeError::Package(e.to_string()))?;
-    let payload = deflater.finish().map_err(|e| CommitteeError::Package(e.to_string()))?;
+    let deflated = deflater.finish().map_err(|e| CommitteeError::Package(e.to_string()))?;
+    let payload = super::crypt::encrypt_to(committee, &deflated)?;
     let key = SigningKey::from_bytes(secret);
-    let signature = key.sign(&[SIGNED_PREFIX, &payload].concat());
+    let signature = key.sign(&[&signed_prefix(FORMAT), payload.as_slice()].concat());
     let envelope = Envelope {
         format: FORMAT.to_owned(),
         branch: set.branch.clone(),
@@ -128,8 +138,9 @@ fn signed_payload(
     Ok(payload)
 }
 
-/// A package file read and checked against `registered`, the branch's registered public key.
-fn open(envelope: &Envelope, registered: &[u8; 32]) -> Result<ChangeSet, CommitteeError> {
+/// A package file read and checked against `registered`, the branch's registered public key,
+/// and decrypted with `identity`, the committee's secret encryption key (format 2).
+fn open(envelope: &Envelope, registered: &[u8; 32], identity: Option<&str>) -> Result<ChangeSet, CommitteeError> {
     if hex::decode(&envelope.public_key).ok().as_deref() != Some(registered.as_slice()) {
         return Err(CommitteeError::Foreign {
             what: "报送包的签名密钥不是该支部登记的密钥（可能来自另一台电脑或伪造）",
@@ -138,7 +149,17 @@ fn open(envelope: &Envelope, registered: &[u8; 32]) -> Result<ChangeSet, Committ
     }
     let key = VerifyingKey::from_bytes(registered)
         .map_err(|_| CommitteeError::Invalid { what: "登记的公钥无效", value: envelope.branch.clone() })?;
-    let payload = signed_payload("报送包", SIGNED_PREFIX, &key, &envelope.signature, &envelope.payload)?;
+    let prefix = signed_prefix(&envelope.format);
+    let payload = signed_payload("报送包", &prefix, &key, &envelope.signature, &envelope.payload)?;
+    let payload = if envelope.format == FORMAT_1 {
+        payload
+    } else {
+        let identity = identity.ok_or(CommitteeError::Invalid {
+            what: "委员会数据库还没有加密密钥（先运行 zhibu committee init）",
+            value: String::new(),
+        })?;
+        super::crypt::decrypt_with(identity, &payload, "报送包")?
+    };
     let mut json = Vec::new();
     flate2::read::DeflateDecoder::new(payload.as_slice())
         .take(MAX_PAYLOAD + 1)
@@ -188,10 +209,12 @@ pub struct Imported {
 pub fn import(client: &mut Client, bytes: &[u8]) -> Result<Imported, CommitteeError> {
     let envelope: Envelope =
         serde_json::from_slice(bytes).map_err(|_| CommitteeError::Package("文件不是报送包格式".into()))?;
-    if envelope.format != FORMAT {
+    if envelope.format != FORMAT && envelope.format != FORMAT_1 {
         return Err(CommitteeError::Package(format!("格式为“{}”，本程序读“{FORMAT}”", envelope.format)));
     }
     let mut tx = client.transaction()?;
+    let identity: Option<String> =
+        tx.query_opt("SELECT enc_secret FROM zhibu.committee_key", &[])?.and_then(|r| r.get(0));
     let Some(branch) = tx.query_opt(
         "SELECT name, public_key, last_counter FROM zhibu.branches WHERE uuid = $1 FOR UPDATE",
         &[&envelope.branch],
@@ -208,7 +231,7 @@ pub fn import(client: &mut Client, bytes: &[u8]) -> Result<Imported, CommitteeEr
         what: "该支部尚未登记签名公钥（zhibu committee set-key）",
         value: name.clone(),
     })?;
-    let set = open(&envelope, &registered)?;
+    let set = open(&envelope, &registered, identity.as_deref())?;
     if set.upto <= acknowledged {
         return Err(CommitteeError::Replayed { upto: set.upto, acknowledged });
     }
@@ -239,11 +262,11 @@ pub fn set_key(client: &mut Client, uuid: &str, key: &[u8; 32], replace: bool) -
     }
 }
 
-/// The format name a feedback package file starts with.
-pub const FEEDBACK_FORMAT: &str = "zhibu.feedback/1";
+/// The format name a feedback package file starts with: 2, encrypted to the branch.
+pub const FEEDBACK_FORMAT: &str = "zhibu.feedback/2";
 
-/// What the committee's signature on a feedback package covers, before the payload.
-const FEEDBACK_PREFIX: &[u8] = b"zhibu.feedback/1\n";
+/// The format of feedback packages made before they were encrypted (still opened).
+const FEEDBACK_FORMAT_1: &str = "zhibu.feedback/1";
 
 /// The committee's word for one branch, as a feedback package carries it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -278,7 +301,18 @@ pub fn committee_key(client: &mut Client) -> Result<String, CommitteeError> {
     Ok(hex::encode(key))
 }
 
-/// A signed feedback package for `branch`: every decision the committee holds for it.
+/// The committee's public encryption key (`age1pq1…`), which report packages are encrypted to.
+pub fn committee_encryption_key(client: &mut Client) -> Result<String, CommitteeError> {
+    client.query_opt("SELECT enc_public FROM zhibu.committee_key", &[])?.and_then(|r| r.get(0)).ok_or(
+        CommitteeError::Invalid {
+            what: "委员会数据库还没有加密密钥（先运行 zhibu committee init）",
+            value: String::new(),
+        },
+    )
+}
+
+/// A feedback package for `branch`: every decision the committee holds for it, encrypted to the
+/// branch's registered encryption key and signed with the committee's key.
 pub fn feedback_package(client: &mut Client, branch: &str) -> Result<Vec<u8>, CommitteeError> {
     let row =
         client.query_opt("SELECT secret FROM zhibu.committee_key", &[])?.ok_or_else(|| CommitteeError::Invalid {
@@ -289,12 +323,16 @@ pub fn feedback_package(client: &mut Client, branch: &str) -> Result<Vec<u8>, Co
     let secret: [u8; 32] = secret
         .try_into()
         .map_err(|_| CommitteeError::Invalid { what: "委员会签名密钥已损坏", value: String::new() })?;
-    let known: i64 = client.query_one("SELECT count(*) FROM zhibu.branches WHERE uuid = $1", &[&branch])?.get(0);
-    if known == 0 {
+    let Some(known) = client.query_opt("SELECT enc_public FROM zhibu.branches WHERE uuid = $1", &[&branch])? else {
         return Err(CommitteeError::Invalid {
             what: "委员会数据库中没有这个支部", value: branch.to_owned()
         });
-    }
+    };
+    let recipient: Option<String> = known.get(0);
+    let recipient = recipient.ok_or_else(|| CommitteeError::Invalid {
+        what: "该支部还没有登记加密公钥，反馈包无法加密（用支部的登记文件：zhibu committee set-key --registration）",
+        value: branch.to_owned(),
+    })?;
     let issued_at: String = client.query_one("SELECT to_char(CURRENT_TIMESTAMP, 'YYYY-MM-DD HH24:MI')", &[])?.get(0);
     let items = client
         .query(
@@ -306,9 +344,10 @@ pub fn feedback_package(client: &mut Client, branch: &str) -> Result<Vec<u8>, Co
         .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)))
         .collect();
     let feedback = Feedback { branch: branch.to_owned(), issued_at, items };
-    let payload = serde_json::to_vec(&feedback).map_err(|e| CommitteeError::Package(e.to_string()))?;
+    let json = serde_json::to_vec(&feedback).map_err(|e| CommitteeError::Package(e.to_string()))?;
+    let payload = super::crypt::encrypt_to(&recipient, &json)?;
     let key = SigningKey::from_bytes(&secret);
-    let signature = key.sign(&[FEEDBACK_PREFIX, &payload].concat());
+    let signature = key.sign(&[&signed_prefix(FEEDBACK_FORMAT), payload.as_slice()].concat());
     let envelope = FeedbackEnvelope {
         format: FEEDBACK_FORMAT.to_owned(),
         branch: branch.to_owned(),
@@ -328,11 +367,16 @@ pub fn feedback_branch(bytes: &[u8]) -> Result<String, CommitteeError> {
 }
 
 /// A feedback package read and checked: signed by `trusted` (the committee key the branch
-/// trusts) and meant for `branch`.
-pub fn open_feedback(bytes: &[u8], trusted: &[u8; 32], branch: &str) -> Result<Feedback, CommitteeError> {
+/// trusts), meant for `branch` and decrypted with `identity`, the branch's secret encryption key.
+pub fn open_feedback(
+    bytes: &[u8],
+    trusted: &[u8; 32],
+    branch: &str,
+    identity: &str,
+) -> Result<Feedback, CommitteeError> {
     let envelope: FeedbackEnvelope =
         serde_json::from_slice(bytes).map_err(|_| CommitteeError::Package("文件不是上级反馈包格式".into()))?;
-    if envelope.format != FEEDBACK_FORMAT {
+    if envelope.format != FEEDBACK_FORMAT && envelope.format != FEEDBACK_FORMAT_1 {
         return Err(CommitteeError::Package(format!("格式为“{}”，本程序读“{FEEDBACK_FORMAT}”", envelope.format)));
     }
     if hex::decode(&envelope.committee_key).ok().as_deref() != Some(trusted.as_slice()) {
@@ -343,7 +387,13 @@ pub fn open_feedback(bytes: &[u8], trusted: &[u8; 32], branch: &str) -> Result<F
     }
     let key = VerifyingKey::from_bytes(trusted)
         .map_err(|_| CommitteeError::Invalid { what: "信任的上级公钥无效", value: hex::encode(trusted) })?;
-    let payload = signed_payload("反馈包", FEEDBACK_PREFIX, &key, &envelope.signature, &envelope.payload)?;
+    let prefix = signed_prefix(&envelope.format);
+    let payload = signed_payload("反馈包", &prefix, &key, &envelope.signature, &envelope.payload)?;
+    let payload = if envelope.format == FEEDBACK_FORMAT_1 {
+        payload
+    } else {
+        super::crypt::decrypt_with(identity, &payload, "反馈包")?
+    };
     let feedback: Feedback = serde_json::from_slice(&payload).map_err(|e| CommitteeError::Package(e.to_string()))?;
     if feedback.branch != branch || envelope.branch != branch {
         return Err(CommitteeError::Foreign { what: "反馈包是发给另一个支部的", value: feedback.branch });

@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "0003_duty_meetings.sql", include_str!("../migrations/0003_duty_meetings.sql")),
     (4, "0004_committee_key.sql", include_str!("../migrations/0004_committee_key.sql")),
     (5, "0005_attachments.sql", include_str!("../migrations/0005_attachments.sql")),
+    (6, "0006_encryption.sql", include_str!("../migrations/0006_encryption.sql")),
 ];
 
 /// The schema version of the database (0 for one never initialised).
@@ -58,6 +59,15 @@ pub fn init(client: &mut Client) -> Result<i64, CommitteeError> {
             &[&secret.as_slice(), &public.as_slice()],
         )?;
     }
+    // Its encryption key pair likewise, once (a database made before 0006 gets one now).
+    if latest >= 6 {
+        let identity = super::crypt::new_identity();
+        let public = super::crypt::public_of(&identity)?;
+        client.execute(
+            "UPDATE zhibu.committee_key SET enc_secret = $1, enc_public = $2 WHERE enc_secret IS NULL",
+            &[&identity, &public],
+        )?;
+    }
     Ok(latest)
 }
 
@@ -71,13 +81,18 @@ pub struct BranchLogin {
 }
 
 /// Registers the branch `uuid` named `name`, with the public key its package files are signed
-/// with if known, and makes its login role with a fresh password.
+/// with and the public key to encrypt to it (both from its registration file, when known), and
+/// makes its login role with a fresh password.
 pub fn add_branch(
     client: &mut Client,
     uuid: &str,
     name: &str,
     public_key: Option<&[u8; 32]>,
+    enc_public: Option<&str>,
 ) -> Result<BranchLogin, CommitteeError> {
+    if let Some(public) = enc_public {
+        super::crypt::parse_public(public)?;
+    }
     let hex: String = uuid.chars().filter(char::is_ascii_hexdigit).collect::<String>().to_ascii_lowercase();
     if hex.len() != 32 || uuid.len() != 36 {
         return Err(CommitteeError::Invalid { what: "支部标识应为UUID", value: uuid.to_owned() });
@@ -96,8 +111,8 @@ pub fn add_branch(
     // Role names and passwords cannot be bound as parameters; both are made of safe characters here.
     tx.batch_execute(&format!("CREATE ROLE {role} LOGIN PASSWORD '{password}' IN ROLE zhibu_branch"))?;
     tx.execute(
-        "INSERT INTO zhibu.branches(uuid, name, role_name, public_key) VALUES ($1, $2, $3, $4)",
-        &[&uuid, &name, &role, &public_key.map(|k| k.as_slice())],
+        "INSERT INTO zhibu.branches(uuid, name, role_name, public_key, enc_public) VALUES ($1, $2, $3, $4, $5)",
+        &[&uuid, &name, &role, &public_key.map(|k| k.as_slice()), &enc_public],
     )?;
     tx.commit()?;
     Ok(BranchLogin { role, password })

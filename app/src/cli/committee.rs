@@ -17,35 +17,35 @@ pub enum CommitteeCommand {
         #[arg(long, value_name = "URL", env = "ZHIBU_COMMITTEE_URL", hide_env_values = true)]
         db_url: String,
     },
-    /// 登记一个支部：为它建立只能读写本支部数据的数据库账号，账号写入 --out 文件（不显示口令）
+    /// 用支部的登记文件登记一个支部：为它建立只能读写本支部数据的数据库账号，写出加密给该支部的账号文件（不显示口令）
     AddBranch {
         /// 委员会数据库，也可用环境变量 ZHIBU_COMMITTEE_URL
         #[arg(long, value_name = "URL", env = "ZHIBU_COMMITTEE_URL", hide_env_values = true)]
         db_url: String,
-        /// 支部标识（支部电脑上 zhibu sync id 显示的 UUID）
-        #[arg(long, value_name = "UUID")]
-        branch: String,
-        /// 支部名称
-        #[arg(long)]
-        name: String,
-        /// 账号文件（交给支部，仅本用户可读）
+        /// 支部的登记文件（支部电脑上“上级报送”页或 zhibu sync id --out 写出）
+        #[arg(long, value_name = "FILE")]
+        registration: PathBuf,
+        /// 账号文件（交给支部；加密给该支部，只有它的电脑能打开）
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
-        /// 支部的公钥（支部电脑上 zhibu sync id 显示；用报送包报送时需要，也可以以后用 set-key 登记）
-        #[arg(long, value_name = "HEX")]
-        key: Option<String>,
+        /// 支部名称（默认用登记文件中的）
+        #[arg(long)]
+        name: Option<String>,
+        /// 支部电脑连接本服务器用的地址（主机[:端口]；默认取 --db-url 中的）
+        #[arg(long, value_name = "HOST[:PORT]")]
+        server: Option<String>,
+        /// 服务器TLS证书的根证书（PEM；默认取环境变量 ZHIBU_PG_ROOT_CERT 指向的文件）
+        #[arg(long, value_name = "FILE")]
+        root_cert: Option<PathBuf>,
     },
-    /// 登记支部报送包的签名公钥（每个支部一次；更换须加 --replace）
+    /// 登记支部的签名公钥和加密公钥（用支部的登记文件；更换已登记的另一个签名公钥须加 --replace）
     SetKey {
         /// 委员会数据库，也可用环境变量 ZHIBU_COMMITTEE_URL
         #[arg(long, value_name = "URL", env = "ZHIBU_COMMITTEE_URL", hide_env_values = true)]
         db_url: String,
-        /// 支部标识（UUID）
-        #[arg(long, value_name = "UUID")]
-        branch: String,
-        /// 公钥（64位十六进制，支部电脑上 zhibu sync id 显示）
-        #[arg(long, value_name = "HEX")]
-        key: String,
+        /// 支部的登记文件
+        #[arg(long, value_name = "FILE")]
+        registration: PathBuf,
         /// 替换已登记的另一个公钥（支部换了电脑且没有从备份恢复时）
         #[arg(long)]
         replace: bool,
@@ -247,37 +247,39 @@ pub fn run(command: CommitteeCommand, plugins_dir: &std::path::Path, cache_dir: 
                 zhibu_committee::describe(&db_url)
             );
         }
-        CommitteeCommand::AddBranch { db_url, branch, name, out, key } => {
-            let key = key.as_deref().map(zhibu_committee::package::parse_public_key).transpose()?;
+        CommitteeCommand::AddBranch { db_url, registration, out, name, server, root_cert } => {
+            let registration = read_registration(&registration)?;
+            let server = server_for(&db_url, server.as_deref(), root_cert.as_deref())?;
             // The file first: a login whose password could not be written would be lost.
             let mut file = create_private(&out)
                 .with_context(|| format!("无法创建账号文件（已存在的不覆盖）：{}", out.display()))?;
             let registered = zhibu_committee::connect(&db_url).and_then(|mut client| {
-                zhibu_committee::add_branch(&mut client, branch.trim(), name.trim(), key.as_ref())
+                zhibu_committee::connection::register(&mut client, &registration, name.as_deref(), &server)
             });
-            let login = match registered {
-                Ok(login) => login,
+            let (connection, bytes) = match registered {
+                Ok(done) => done,
                 Err(error) => {
                     drop(file);
                     let _ = std::fs::remove_file(&out);
                     return Err(error.into());
                 }
             };
-            let committee_key = zhibu_committee::connect(&db_url)
-                .and_then(|mut client| zhibu_committee::package::committee_key(&mut client))
-                .unwrap_or_default();
-            std::io::Write::write_all(
-                &mut file,
-                format!("role={}\npassword={}\ncommittee_key={committee_key}\n", login.role, login.password).as_bytes(),
-            )
-            .with_context(|| format!("无法写入账号文件：{}", out.display()))?;
-            println!("已登记支部：{}（数据库账号 {}，口令见 {}）", name.trim(), login.role, out.display());
+            std::io::Write::write_all(&mut file, &bytes)
+                .with_context(|| format!("无法写入账号文件：{}", out.display()))?;
+            println!(
+                "已登记支部：{}（数据库账号 {}，服务器 {}:{}）；账号文件已加密给该支部：{}",
+                connection.branch_name,
+                connection.role,
+                connection.host,
+                connection.port,
+                out.display()
+            );
         }
-        CommitteeCommand::SetKey { db_url, branch, key, replace } => {
-            let key = zhibu_committee::package::parse_public_key(&key)?;
+        CommitteeCommand::SetKey { db_url, registration, replace } => {
+            let registration = read_registration(&registration)?;
             let mut client = zhibu_committee::connect(&db_url)?;
-            zhibu_committee::package::set_key(&mut client, branch.trim(), &key, replace)?;
-            println!("已登记公钥：{}", branch.trim());
+            zhibu_committee::connection::set_keys(&mut client, &registration, replace)?;
+            println!("已登记公钥：{}（{}）", registration.name, registration.branch);
         }
         CommitteeCommand::Import { db_url, files } => import(&db_url, &files)?,
         CommitteeCommand::Ranking { db_url, year, json } => {
@@ -330,7 +332,8 @@ pub fn run(command: CommitteeCommand, plugins_dir: &std::path::Path, cache_dir: 
         }
         CommitteeCommand::Key { db_url } => {
             let mut client = zhibu_committee::connect(&db_url)?;
-            println!("{}", zhibu_committee::package::committee_key(&mut client)?);
+            println!("签名公钥\t{}", zhibu_committee::package::committee_key(&mut client)?);
+            println!("加密公钥\t{}", zhibu_committee::package::committee_encryption_key(&mut client)?);
         }
         CommitteeCommand::Feedback { db_url, branch, out } => {
             let mut client = zhibu_committee::connect(&db_url)?;
@@ -476,6 +479,35 @@ fn attachments(db_url: &str, branch: &str, out: Option<&std::path::Path>) -> Res
 }
 
 /// A new file only its owner can read (an existing one is never overwritten).
+/// A branch's registration file, read and checked.
+fn read_registration(path: &std::path::Path) -> Result<zhibu_committee::connection::Registration> {
+    let bytes = std::fs::read(path).with_context(|| format!("无法读取登记文件：{}", path.display()))?;
+    Ok(zhibu_committee::connection::Registration::read(&bytes)?)
+}
+
+/// Where branches reach the server: `--server`, else the host and port of `db_url` when it names
+/// one over the network; the root certificate from `--root-cert` or `ZHIBU_PG_ROOT_CERT`.
+fn server_for(
+    db_url: &str,
+    server: Option<&str>,
+    root_cert: Option<&std::path::Path>,
+) -> Result<zhibu_committee::connection::Server> {
+    let (host, port) = match server {
+        Some(given) => zhibu_committee::connection::Server::parse_address(given)?,
+        None => zhibu_committee::connection::Server::address_of(db_url)?,
+    };
+    let root = root_cert
+        .map(std::path::Path::to_path_buf)
+        .or_else(|| std::env::var_os(zhibu_committee::ROOT_CERT_VARIABLE).map(Into::into));
+    let root_cert = match root {
+        Some(path) => {
+            Some(std::fs::read_to_string(&path).with_context(|| format!("无法读取根证书：{}", path.display()))?)
+        }
+        None => None,
+    };
+    Ok(zhibu_committee::connection::Server { host, port, root_cert })
+}
+
 fn create_private(path: &std::path::Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

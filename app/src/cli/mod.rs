@@ -358,7 +358,7 @@ fn open_checked(db: &std::path::Path, operator: &str, backup_dir: &std::path::Pa
     match Store::open_existing(db, operator) {
         Ok(store) => Ok(store),
         Err(error @ zhibu_core::store::StoreError::Damaged { .. }) => {
-            let hint = zhibu_core::services::backup::newest_good(backup_dir);
+            let hint = zhibu_core::services::backup::newest_good(backup_dir, db);
             match hint {
                 Some(backup) => Err(anyhow::anyhow!(
                     "{error}\n最近的完好备份：{}（zhibu restore --db {} --from {}）",
@@ -646,7 +646,11 @@ pub fn run(cli: Cli) -> Result<()> {
             records::org(&mut open_checked(&db, &operator, &backup_dir)?, command)?;
         }
         Command::Committee { command } => committee::run(command, &plugins_dir, &cache_dir)?,
-        Command::Sync { command } => sync::run(&mut Store::open_existing(&db, &operator)?, command)?,
+        Command::Sync { command } => {
+            // Like every writing command: the keys, the reported counter and the feedback are written.
+            let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
+            sync::run(&mut open_checked(&db, &operator, &backup_dir)?, command)?;
+        }
         Command::Dues { command } => {
             let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
             let mut store = open_checked(&db, &operator, &backup_dir)?;

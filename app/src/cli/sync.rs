@@ -1,39 +1,62 @@
-//! `zhibu sync …`: this PC's side of reporting up. `id` shows the installation's id and each
-//! branch's UUID, change counter and public key — what the committee registers a branch under;
-//! `push` sends the branch's changes since the committee's last acknowledged counter straight to
-//! its server, under the branch's own login (the URL's password is never printed); `export` writes
-//! the same change set as a signed package file for the offline route.
+//! `zhibu sync …`: this PC's side of reporting up, on the services of `zhibu-sync` that the
+//! window calls too. `id` shows the installation's id and each branch's UUID, change counter and
+//! public keys, and with `--out` writes the branch's registration file for the committee;
+//! `connect` takes in the connection file the committee sent back; `push` sends the branch's
+//! changes straight to the committee's server (the connection file's login, or `--to URL`);
+//! `export` writes them as a package file encrypted to the committee; `pull` brings the
+//! committee's word back, online or from a feedback package. The password is never printed.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Subcommand;
 use std::path::PathBuf;
-use zhibu_core::domain::{OrgId, OrgKind, Organization, Stored};
-use zhibu_core::store::{Feedback, Route, Store};
+use zhibu_core::store::Store;
 
 /// `zhibu sync …`.
 #[derive(Debug, Subcommand)]
 pub enum SyncCommand {
-    /// 显示本机安装标识和各支部的标识（UUID）、变更计数、公钥（上级登记支部时用）
-    Id,
-    /// 把本支部上次报送以来的变更直接报送到上级的数据库（用上级发给本支部的账号；重复报送不会重复写入）
-    Push {
-        /// 上级数据库（含本支部账号，如 postgresql://账号:口令@服务器/数据库），也可用环境变量 ZHIBU_SYNC_URL
-        #[arg(long, value_name = "URL", env = "ZHIBU_SYNC_URL", hide_env_values = true)]
-        to: String,
+    /// 显示本机安装标识和各支部的标识（UUID）、变更计数、公钥；加 --out 写出支部的登记文件交给上级
+    Id {
+        /// 登记文件（交给上级，上级用 zhibu committee add-branch --registration 登记本支部）
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// 支部名称或标识（数据库中有多个支部时写登记文件必填）
+        #[arg(long, value_name = "支部")]
+        branch: Option<String>,
     },
-    /// 取回上级对本支部的审核意见和结果（只读，显示在工作台首页）：从上级数据库（--from），或从上级发来的反馈包（--file）
+    /// 导入上级发来的账号文件（加密给本支部的，只有本机能打开）：以后报送和取回反馈不用再输入服务器和口令
+    Connect {
+        /// 账号文件
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// 账号文件中的上级密钥与本机已信任的不同时，确认上级确已更换密钥后替换（写入审计日志）
+        #[arg(long)]
+        replace_key: bool,
+    },
+    /// 把本支部上次报送以来的变更直接报送到上级的数据库（用导入的账号文件；重复报送不会重复写入）
+    Push {
+        /// 不用账号文件时：上级数据库（含本支部账号），也可用环境变量 ZHIBU_SYNC_URL
+        #[arg(long, value_name = "URL", env = "ZHIBU_SYNC_URL", hide_env_values = true)]
+        to: Option<String>,
+        /// 支部名称或标识（数据库中有多个支部时必填）
+        #[arg(long, value_name = "支部")]
+        branch: Option<String>,
+    },
+    /// 取回上级对本支部的审核意见和结果（只读，显示在工作台首页）：联网（账号文件或 --from），或从上级发来的反馈包（--file）
     Pull {
-        /// 上级数据库（含本支部账号），也可用环境变量 ZHIBU_SYNC_URL
+        /// 不用账号文件时：上级数据库（含本支部账号），也可用环境变量 ZHIBU_SYNC_URL
         #[arg(long, value_name = "URL", env = "ZHIBU_SYNC_URL", hide_env_values = true)]
         from: Option<String>,
         /// 上级发来的反馈包文件（不联网时）
         #[arg(long, value_name = "FILE")]
         file: Option<PathBuf>,
-        /// 信任的上级公钥（首次用反馈包时写明：上级 zhibu committee key 显示，账号文件中的 committee_key）
+        /// 没有导入账号文件时，首次用反馈包须写明信任的上级签名公钥（上级 zhibu committee key 显示）
         #[arg(long, value_name = "HEX")]
         committee_key: Option<String>,
+        /// 支部名称或标识（数据库中有多个支部时必填）
+        #[arg(long, value_name = "支部")]
+        branch: Option<String>,
     },
-    /// 把本支部上次报送以来的变更写成签名的报送包文件（U盘或聊天软件交给上级，上级用 zhibu committee import 导入）
+    /// 把本支部上次报送以来的变更写成报送包（加密给上级、本支部签名；U盘或聊天软件交给上级，上级用 zhibu committee import 导入）
     Export {
         /// 报送包文件
         #[arg(long, value_name = "FILE")]
@@ -47,104 +70,67 @@ pub enum SyncCommand {
     },
 }
 
-/// Runs one sync command on `store`.
+/// Runs one sync command on `store` (opened under the instance lock by the caller).
 pub fn run(store: &mut Store, command: SyncCommand) -> Result<()> {
     match command {
-        SyncCommand::Id => {
+        SyncCommand::Id { out, branch } => {
             println!("安装标识\t{}", store.installation_id()?);
-            for org in branches(store)? {
-                let fresh = zhibu_committee::package::new_secret()?;
-                let secret = store.write(|w| w.signing_secret(org.id, fresh))?;
+            for org in zhibu_sync::branches(store)? {
+                let registration = zhibu_sync::registration(store, &org)?;
                 println!(
-                    "{}\t{}\t变更计数 {}\t公钥 {}",
-                    store.branch_key(Some(org.id))?,
+                    "{}\t{}\t变更计数 {}\t签名公钥 {}",
+                    registration.branch,
                     org.record.name,
                     store.change_counter(Some(org.id))?,
-                    zhibu_committee::package::public_key_hex(&secret)
+                    registration.signing_key
                 );
             }
+            if let Some(out) = out {
+                let org = zhibu_sync::chosen_branch(store, branch.as_deref())?;
+                let registration = zhibu_sync::registration(store, &org)?;
+                std::fs::write(&out, registration.to_bytes()?)
+                    .with_context(|| format!("无法写入登记文件：{}", out.display()))?;
+                println!("已写登记文件：{}（交给上级登记本支部）：{}", org.record.name, out.display());
+            }
         }
-        SyncCommand::Push { to } => {
-            let mut client = zhibu_committee::connect(&to)?;
-            let (branch_uuid, acknowledged) = zhibu_committee::whoami(&mut client)?;
-            let branch = own_branch(store, &branch_uuid)?;
-            let after = u64::try_from(acknowledged).unwrap_or(0);
-            let outgoing = crate::reporting::change_set_with(store, branch.id, after, |shas| {
-                Ok(zhibu_committee::held_attachments(&mut client, &branch_uuid, shas)?)
-            })?;
-            warn_missing(&outgoing.missing);
-            let set = outgoing.set;
-            let pushed = zhibu_committee::push(&mut client, &branch_uuid, &set)?;
-            store.write(|w| w.set_reported(branch.id, set.upto.max(0) as u64, Route::Push))?;
+        SyncCommand::Connect { file, replace_key } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("无法读取账号文件：{}", file.display()))?;
+            let connected = zhibu_sync::import_connection(store, &bytes, replace_key)?;
+            if connected.replaced_key {
+                println!("注意：已按确认替换信任的上级密钥（已记入审计日志）");
+            }
+            println!("已导入账号文件：{}，上级服务器 {}", connected.branch, connected.server);
+        }
+        SyncCommand::Push { to, branch } => {
+            let mut client = match to {
+                Some(url) => zhibu_committee::connect(&url)?,
+                None => {
+                    let org = zhibu_sync::chosen_branch(store, branch.as_deref())?;
+                    zhibu_sync::connection(store, &org)?.connect()?
+                }
+            };
+            let pushed = zhibu_sync::push(store, &mut client)?;
+            warn_missing(&pushed.missing);
             println!(
                 "已报送：{}，{} 条变更、{} 个附件文件（上级已确认到第 {} 号变更）",
-                branch.record.name, pushed.sent, pushed.files, pushed.acknowledged
+                pushed.branch, pushed.sent, pushed.files, pushed.acknowledged
             );
         }
-        SyncCommand::Pull { from, file, committee_key } => {
-            let given = committee_key.as_deref().map(zhibu_committee::package::parse_public_key).transpose()?;
-            let (branch, items, key) = match (file, from) {
+        SyncCommand::Pull { from, file, committee_key, branch } => {
+            let pulled = match (file, from) {
                 (Some(file), _) => {
                     let bytes = std::fs::read(&file).with_context(|| format!("无法读取反馈包：{}", file.display()))?;
-                    let stored = store.setting(COMMITTEE_KEY)?;
-                    let trusted = match (given, stored.as_deref()) {
-                        (Some(key), _) => key,
-                        (None, Some(stored)) => zhibu_committee::package::parse_public_key(stored)?,
-                        (None, None) => bail!(
-                            "本机还没有信任的上级公钥，请加 --committee-key（上级 zhibu committee key 显示）：{}",
-                            file.display()
-                        ),
-                    };
-                    let addressed = zhibu_committee::package::feedback_branch(&bytes)?;
-                    let branch = own_branch(store, &addressed)?;
-                    let feedback = zhibu_committee::package::open_feedback(&bytes, &trusted, &addressed)?;
-                    let items = feedback
-                        .items
-                        .into_iter()
-                        .map(|(uuid, year, topic, verdict, opinion, decided_at)| Feedback {
-                            uuid,
-                            year,
-                            topic,
-                            verdict,
-                            opinion,
-                            decided_at,
-                        })
-                        .collect();
-                    (branch, items, trusted)
+                    zhibu_sync::pull_file(store, &bytes, committee_key.as_deref())?
                 }
-                (None, Some(from)) => {
-                    let mut client = zhibu_committee::connect(&from)?;
-                    let (branch_uuid, _) = zhibu_committee::whoami(&mut client)?;
-                    let branch = own_branch(store, &branch_uuid)?;
-                    let key = zhibu_committee::package::parse_public_key(&zhibu_committee::package::committee_key(
-                        &mut client,
-                    )?)?;
-                    let items = zhibu_committee::review::reviews(&mut client, None)?
-                        .into_iter()
-                        .map(|r| Feedback {
-                            uuid: r.uuid,
-                            year: r.year,
-                            topic: r.topic,
-                            verdict: r.verdict,
-                            opinion: r.opinion,
-                            decided_at: r.decided_at,
-                        })
-                        .collect();
-                    (branch, items, key)
+                (None, Some(url)) => zhibu_sync::pull_online(store, &mut zhibu_committee::connect(&url)?)?,
+                (None, None) => {
+                    let org = zhibu_sync::chosen_branch(store, branch.as_deref())?;
+                    let mut client = zhibu_sync::connection(store, &org)?.connect()?;
+                    zhibu_sync::pull_online(store, &mut client)?
                 }
-                (None, None) => bail!("请用 --from 指定上级数据库，或用 --file 指定上级发来的反馈包"),
             };
-            let key = hex_key(&key);
-            let items: Vec<Feedback> = items;
-            let trusted = store.setting(COMMITTEE_KEY)?;
-            store.write(|w| {
-                if trusted.as_deref() != Some(key.as_str()) {
-                    w.set_setting(COMMITTEE_KEY, &key)?;
-                }
-                w.replace_feedback(branch.id, &items)
-            })?;
-            println!("已取回上级反馈：{}，{} 条", branch.record.name, items.len());
-            for item in &items {
+            println!("已取回上级反馈：{}，{} 条", pulled.branch, pulled.items.len());
+            for item in &pulled.items {
                 println!(
                     "{}年度{}：{}{}",
                     item.year,
@@ -155,34 +141,24 @@ pub fn run(store: &mut Store, command: SyncCommand) -> Result<()> {
             }
         }
         SyncCommand::Export { out, full, branch } => {
-            let branch = chosen_branch(store, branch.as_deref())?;
-            let after = if full { 0 } else { store.reported_upto(branch.id)? };
-            let outgoing = crate::reporting::change_set(store, branch.id, after)?;
-            let set = outgoing.set;
-            if set.rows.is_empty() {
+            let org = zhibu_sync::chosen_branch(store, branch.as_deref())?;
+            let exported = zhibu_sync::export(store, &org, full, &out)?;
+            if exported.changes == 0 {
                 println!(
-                    "{}自上次报送（第 {after} 号变更）以来没有变更，未写报送包（要全部重发请加 --full）",
-                    branch.record.name
+                    "{}自上次报送（第 {} 号变更）以来没有变更，未写报送包（要全部重发请加 --full）",
+                    exported.branch, exported.after
                 );
                 return Ok(());
             }
-            warn_missing(&outgoing.missing);
-            let fresh = zhibu_committee::package::new_secret()?;
-            let secret = store.write(|w| w.signing_secret(branch.id, fresh))?;
-            let bytes = zhibu_committee::package::seal(&secret, &set)?;
-            // Written beside the target, then renamed: a half-written package never carries its name.
-            let partial = out.with_extension("partial");
-            std::fs::write(&partial, &bytes).with_context(|| format!("无法写入报送包：{}", partial.display()))?;
-            std::fs::rename(&partial, &out).with_context(|| format!("无法写入报送包：{}", out.display()))?;
-            store.write(|w| w.set_reported(branch.id, set.upto.max(0) as u64, Route::Package))?;
+            warn_missing(&exported.missing);
             println!(
-                "已写报送包：{}，{} 条变更、{} 个附件文件（第 {} 号之后到第 {} 号），{} 字节：{}",
-                branch.record.name,
-                set.rows.len(),
-                set.attachments.len(),
-                set.after,
-                set.upto,
-                bytes.len(),
+                "已写报送包（已加密，只有上级能打开）：{}，{} 条变更、{} 个附件文件（第 {} 号之后到第 {} 号），{} 字节：{}",
+                exported.branch,
+                exported.changes,
+                exported.files,
+                exported.after,
+                exported.upto,
+                exported.bytes,
                 out.display()
             );
         }
@@ -195,53 +171,5 @@ pub fn run(store: &mut Store, command: SyncCommand) -> Result<()> {
 fn warn_missing(missing: &[String]) {
     for name in missing {
         eprintln!("警告：附件文件不在数据目录中，未随报送（可从备份恢复后再报送）：{name}");
-    }
-}
-
-/// The setting holding the committee's public key this PC trusts for feedback packages (learnt
-/// from the first online pull, or given once with `--committee-key`).
-const COMMITTEE_KEY: &str = "committee_key";
-
-/// 64 hex digits.
-fn hex_key(key: &[u8; 32]) -> String {
-    key.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The branches of this database.
-fn branches(store: &Store) -> Result<Vec<Stored<OrgId, Organization>>> {
-    Ok(store.organizations()?.into_iter().filter(|o| o.record.kind == OrgKind::Branch).collect())
-}
-
-/// The branch the committee knows this login as.
-fn own_branch(store: &Store, branch_uuid: &str) -> Result<Stored<OrgId, Organization>> {
-    for org in branches(store)? {
-        if store.branch_key(Some(org.id))? == branch_uuid {
-            return Ok(org);
-        }
-    }
-    bail!("本机数据库中没有上级登记的这个支部（标识不符）：{branch_uuid}")
-}
-
-/// The branch named by `wanted` (name or UUID), or the only one.
-fn chosen_branch(store: &Store, wanted: Option<&str>) -> Result<Stored<OrgId, Organization>> {
-    let all = branches(store)?;
-    match wanted {
-        Some(wanted) => {
-            let wanted = wanted.trim();
-            for org in all {
-                if org.record.name == wanted || store.branch_key(Some(org.id))? == wanted {
-                    return Ok(org);
-                }
-            }
-            bail!("本机数据库中没有这个支部：{wanted}")
-        }
-        None => match <[_; 1]>::try_from(all) {
-            Ok([only]) => Ok(only),
-            Err(all) if all.is_empty() => bail!("本机数据库中还没有党支部"),
-            Err(all) => bail!(
-                "本机数据库中有多个支部，请用 --branch 指定：{}",
-                all.iter().map(|o| o.record.name.as_str()).collect::<Vec<_>>().join("、")
-            ),
-        },
     }
 }

@@ -215,6 +215,7 @@ impl Workspace {
             Command::BackupTo(path) => Task::BackupTo(path),
             Command::ImportDues(file, branch, method) => Task::ImportDues { file, branch, method },
             Command::ImportMembers(file, dry_run) => Task::ImportMembers {
+                default_branch: self.members.import_default_branch(&file, &self.data),
                 file,
                 dry_run,
                 mapping: self.members.import_mapping(),
@@ -302,7 +303,7 @@ impl Workspace {
             Effect::OrganizationSaved | Effect::DemoLoaded => *offer_demo = false,
             Effect::DutyReviewSaved => self.reviews.saved(),
             Effect::VolunteerSaved => self.volunteer.saved(),
-            Effect::Imported(file, report, problems) => self.members.imported(file, &report, problems),
+            Effect::Imported(file, report, problems, into) => self.members.imported(file, &report, problems, into),
             Effect::DuesImported(report) => self.dues.imported(report),
             Effect::RulesLoaded(file, rules) => match rules {
                 Ok(rules) => {

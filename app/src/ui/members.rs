@@ -36,6 +36,10 @@ pub struct State {
     pub fixes: std::collections::BTreeMap<(usize, String), String>,
     /// Rows chosen to be left out.
     pub skips: std::collections::BTreeSet<usize>,
+    /// The branch chosen for a roster without a 所在支部 column (the usual branch 花名册).
+    pub import_branch: Option<OrgId>,
+    /// The last check found no 所在支部 column, so the report offers the branch chooser.
+    pub import_needs_branch: bool,
     /// Another row was clicked while the form had unsaved changes.
     pub switch_refused: bool,
     filter_key: (String, Option<OrgId>, Option<MemberStatus>, usize),
@@ -240,14 +244,33 @@ impl State {
         }
     }
 
-    /// Takes in a check's report: a new file starts without corrections.
-    pub fn imported(&mut self, file: PathBuf, report: &str, problems: Vec<zhibu_core::import::Problem>) {
+    /// Takes in a check's report: a new file starts without corrections. `into_branch` is the
+    /// branch a sheet without a 所在支部 column went to (None when the sheet names each row's).
+    pub fn imported(
+        &mut self,
+        file: PathBuf,
+        report: &str,
+        problems: Vec<zhibu_core::import::Problem>,
+        into_branch: Option<OrgId>,
+    ) {
         if self.import_report.as_ref().is_none_or(|(old, _)| *old != file) {
             self.fixes.clear();
             self.skips.clear();
         }
         self.import_report = Some((file, report.lines().map(str::to_owned).collect()));
         self.import_problems = problems;
+        self.import_needs_branch = into_branch.is_some();
+        if into_branch.is_some() {
+            self.import_branch = into_branch;
+        }
+    }
+
+    /// The branch for `file`'s members when it has no 所在支部 column: the one chosen in its
+    /// report, else the branch the roster is filtered to, else the first branch.
+    pub fn import_default_branch(&self, file: &std::path::Path, data: &Data) -> Option<OrgId> {
+        let same_file = self.import_report.as_ref().is_some_and(|(old, _)| old == file);
+        let chosen = if same_file { self.import_branch } else { None };
+        chosen.or(self.branch).or_else(|| data.branches().next().map(|b| b.id))
     }
 
     /// The header mappings typed in the import report.
@@ -314,7 +337,7 @@ pub fn members_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
             ui.vertical(|ui| {
                 egui::ScrollArea::vertical().id_salt("member-form").show(ui, |ui| {
                     if state.import_report.is_some() {
-                        import_ui(ui, state, commands);
+                        import_ui(ui, state, data, commands);
                     } else {
                         form_ui(ui, state, data, commands);
                     }
@@ -489,11 +512,19 @@ fn save_form(form: &mut MemberForm, commands: &mut Vec<Command>) {
     }
 }
 
-fn import_ui(ui: &mut Ui, state: &mut State, commands: &mut Vec<Command>) {
+fn import_ui(ui: &mut Ui, state: &mut State, data: &Data, commands: &mut Vec<Command>) {
     let Some((file, report)) = &state.import_report else { return };
     let file = file.clone();
     ui.heading("导入名册");
     ui.label(format!("文件：{}", file.display()));
+    if state.import_needs_branch {
+        // The usual branch 花名册 has no 所在支部 column: every member goes to the branch chosen here.
+        ui.label("名册中没有“所在支部”列，全部党员导入到下面选择的支部（改选后请重新检查）：");
+        let branches: Vec<_> = data.branches().map(|b| (Some(b.id), b.record.name.clone())).collect();
+        egui::Grid::new("import-branch").show(ui, |ui| {
+            widgets::choice_ui(ui, "导入到支部", &mut state.import_branch, &branches);
+        });
+    }
     // One row per line, laid out only when visible: a county's roster reports ten thousand lines.
     let row_height = ui.text_style_height(&egui::TextStyle::Monospace);
     egui::ScrollArea::both().id_salt("import-report").max_height(360.0).show_rows(

@@ -29,7 +29,7 @@ impl State {
     pub fn load(&mut self, data: &Data, operator: &str, paths: &Paths) {
         self.unit_name.clone_from(&data.unit_name);
         operator.clone_into(&mut self.operator);
-        self.backups = zhibu_core::services::backup::automatic_backups(&paths.backup_dir);
+        self.backups = zhibu_core::services::backup::automatic_backups(&paths.backup_dir, &paths.db);
         self.backups.reverse();
     }
 }

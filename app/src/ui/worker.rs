@@ -102,6 +102,8 @@ pub enum Task {
         mapping: Vec<(String, String)>,
         /// Cells corrected and rows skipped in the report.
         corrections: zhibu_core::import::roster::Corrections,
+        /// The branch for a sheet without a 所在支部 column.
+        default_branch: Option<zhibu_core::domain::OrgId>,
     },
     /// Import a dues list for a branch: every row, or none.
     ImportDues {
@@ -184,7 +186,7 @@ pub enum Effect {
     /// The demo data is in.
     DemoLoaded,
     /// A roster was checked or imported: the file and the row-by-row report.
-    Imported(PathBuf, String, Vec<zhibu_core::import::Problem>),
+    Imported(PathBuf, String, Vec<zhibu_core::import::Problem>, Option<zhibu_core::domain::OrgId>),
     /// A dues list was imported (or refused): the row-by-row report.
     DuesImported(String),
     /// A rule file was read (and is in force when `Ok`).
@@ -376,7 +378,7 @@ impl Backend {
                 return Err(Effect::Unopened {
                     message: error.to_string(),
                     damaged: true,
-                    backup: zhibu_core::services::backup::newest_good(&paths.backup_dir),
+                    backup: zhibu_core::services::backup::newest_good(&paths.backup_dir, &paths.db),
                 });
             }
             Err(error) => return Err(Effect::Unopened { message: error.to_string(), damaged: false, backup: None }),
@@ -656,7 +658,7 @@ impl Backend {
                 };
                 (Some(text), Effect::DuesImported(report))
             }
-            Task::ImportMembers { file, dry_run, mapping, corrections } => {
+            Task::ImportMembers { file, dry_run, mapping, corrections, default_branch } => {
                 if !dry_run {
                     let today = chrono::Local::now().date_naive();
                     zhibu_core::services::backup::automatic(&self.store, &self.paths.backup_dir, today, 7)
@@ -665,7 +667,7 @@ impl Backend {
                 let request = zhibu_core::services::import::MemberRequest {
                     encoding: zhibu_core::import::table::Encoding::Auto,
                     mapping: &mapping,
-                    default_branch: None,
+                    default_branch,
                     corrections: &corrections,
                 };
                 let result = zhibu_core::services::import::members_with_progress(
@@ -692,7 +694,8 @@ impl Backend {
                     (false, 0) => "导入完成".to_owned(),
                     (false, n) => format!("发现{n}处问题，未导入任何记录；请按报告修改后重新导入"),
                 };
-                (Some(text), Effect::Imported(file, report, result.plan.problems))
+                let into = result.plan.into_branch.map(|(id, _)| id);
+                (Some(text), Effect::Imported(file, report, result.plan.problems, into))
             }
         })
     }

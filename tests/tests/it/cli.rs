@@ -270,7 +270,11 @@ fn a_branch_year_from_an_empty_database_on_the_command_line() {
     let roster = d.join("名册.csv");
     std::fs::write(&roster, tests::roster_csv(9, "金山社区党支部")).unwrap();
     go(&["import", "members", "--file", roster.to_str().unwrap()]);
-    assert_eq!(zhibu_core::services::backup::automatic_backups(&backups).len(), 1, "a backup before the import");
+    assert_eq!(
+        zhibu_core::services::backup::automatic_backups(&backups, std::path::Path::new(db)).len(),
+        1,
+        "a backup before the import"
+    );
     let store = Store::open_existing(std::path::Path::new(db), "检查").unwrap();
     let members: Vec<MemberId> = store.members(Some(branch_id)).unwrap().into_iter().map(|m| m.id).collect();
     assert_eq!(members.len(), 9);

@@ -95,16 +95,49 @@ fn a_second_instance_gets_a_clear_message() {
 fn automatic_backups_run_once_a_day_and_keep_the_newest() {
     let fx = Fixture::new().unwrap();
     let dir = fx.dir.path().join("backups");
+    let db = fx.store.path().to_owned();
     for d in 1..=9 {
         let written = backup::automatic(&fx.store, &dir, day(2026, 3, d), 7).unwrap();
         assert!(written.is_some());
         assert!(backup::automatic(&fx.store, &dir, day(2026, 3, d), 7).unwrap().is_none(), "once a day");
     }
-    let kept = backup::automatic_backups(&dir);
+    let kept = backup::automatic_backups(&dir, &db);
     assert_eq!(kept.len(), 7);
-    assert!(kept[0].ends_with("zhibu-2026-03-09.db") && kept[6].ends_with("zhibu-2026-03-03.db"));
+    let key = backup::backup_key(&db);
+    assert!(key.starts_with("test-"), "named after the database: {key}");
+    assert!(kept[0].ends_with(format!("{key}-2026-03-09.db")) && kept[6].ends_with(format!("{key}-2026-03-03.db")));
     std::fs::write(&kept[0], b"broken").unwrap();
-    assert_eq!(backup::newest_good(&dir).unwrap(), kept[1], "a broken backup is skipped");
+    assert_eq!(backup::newest_good(&dir, &db).unwrap(), kept[1], "a broken backup is skipped");
+}
+
+/// Two databases on one PC, backed up into one folder on the same day: each gets its own backup
+/// (the second was once skipped because `zhibu-DATE.db` existed), each lists only its own, and a
+/// backup made before backups were keyed is still offered for restore and never rotated away.
+#[test]
+fn two_databases_on_one_pc_each_get_their_own_backup() {
+    let a = Fixture::new().unwrap();
+    let b_dir = tempfile::tempdir().unwrap();
+    // The same file name in another folder: the stem alone would not tell them apart.
+    let b = Store::open(&b_dir.path().join("test.db"), "测试员").unwrap();
+    let dir = a.dir.path().join("backups");
+    std::fs::create_dir_all(&dir).unwrap();
+    let legacy = dir.join("zhibu-2026-03-01.db");
+    a.store.backup_to(&legacy).unwrap();
+
+    let today = day(2026, 3, 5);
+    let from_a = backup::automatic(&a.store, &dir, today, 1).unwrap().expect("a's backup");
+    let from_b = backup::automatic(&b, &dir, today, 1).unwrap().expect("b's backup, though a's exists");
+    assert_ne!(from_a, from_b);
+    assert_eq!(backup::automatic_backups(&dir, a.store.path()), [from_a.clone(), legacy.clone()]);
+    assert_eq!(backup::automatic_backups(&dir, b.path()), [from_b.clone(), legacy.clone()]);
+    // The rotation (keep 1) removed neither the other database's backup nor the old one.
+    backup::automatic(&a.store, &dir, day(2026, 3, 6), 1).unwrap().expect("a's next day");
+    assert!(!from_a.exists() && from_b.exists() && legacy.exists());
+    // What each copies is its own database: a's has the fixture's organisations, b's none.
+    let restored = Store::open_existing(&from_b, "检查").unwrap();
+    assert!(restored.organizations().unwrap().is_empty());
+    std::fs::write(backup::automatic_backups(&dir, a.store.path())[0].clone(), b"broken").unwrap();
+    assert_eq!(backup::newest_good(&dir, a.store.path()).unwrap(), legacy, "the old unkeyed backup is offered");
 }
 
 const CHILD: &str = "ZHIBU_CRASH_CHILD_DB";

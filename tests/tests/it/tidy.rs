@@ -117,6 +117,12 @@ fn the_core_crate_builds_no_plugin_engine_window_or_word_writer() {
     for krate in ["zhibu-core", "zhibu-report"] {
         assert!(!self::tree(krate).iter().any(|n| n.starts_with("postgres") || n.starts_with("tokio")), "{krate}");
     }
+    let sync = self::tree("zhibu-sync");
+    for name in &sync {
+        for bad in ["egui", "eframe", "wasmtime", "docx-rs", "clap", "anyhow"] {
+            assert!(!name.starts_with(bad), "zhibu-sync pulls in {name}: it must build without {bad}");
+        }
+    }
     let committee = self::tree("zhibu-committee");
     assert!(committee.iter().any(|n| n.starts_with("postgres")));
     for name in &committee {
@@ -135,7 +141,9 @@ fn workspace_crates_only_point_down() {
         ("zhibu-report", &["zhibu-core", "plugin-api"]),
         // The committee's database client knows nothing of the app, its reports or its rules yet.
         ("zhibu-committee", &[]),
-        ("app", &["zhibu-core", "zhibu-report", "zhibu-committee"]),
+        // A branch's reporting up joins its records to the committee's formats, nothing else.
+        ("zhibu-sync", &["zhibu-core", "zhibu-committee"]),
+        ("app", &["zhibu-core", "zhibu-report", "zhibu-committee", "zhibu-sync"]),
     ];
     let names = names();
     let members: Vec<String> = metadata()["workspace_members"]
@@ -370,7 +378,8 @@ fn the_window_draws_and_emits_commands_and_nothing_else_draws() {
 #[test]
 fn every_rust_file_opens_with_a_module_doc() {
     let mut files = Vec::new();
-    for dir in ["app", "zhibu-core", "zhibu-report", "zhibu-committee", "tests", "plugin-api", "plugins"] {
+    for dir in ["app", "zhibu-core", "zhibu-report", "zhibu-committee", "zhibu-sync", "tests", "plugin-api", "plugins"]
+    {
         rust_files(&root().join(dir), &mut files);
     }
     assert!(files.len() > 20);

@@ -358,6 +358,60 @@ fn a_roster_is_checked_then_imported_from_the_window() {
     assert_eq!(harness.state().workspace().unwrap().data.members.len(), 2);
 }
 
+/// The usual branch 花名册: a title row, no 所在支部 column and no status column. The window
+/// offers the branch chooser (the first branch at first), the secretary picks the other branch,
+/// checks again and imports: every member lands in the branch chosen, the status derived from
+/// 转正时间.
+#[test]
+fn an_office_roster_without_a_branch_column_is_imported_into_the_chosen_branch() {
+    use zhibu_core::domain::{MemberStatus, OrgKind};
+    let mut fixture = Fixture::new().unwrap();
+    let committee = fixture.committee;
+    let second = fixture
+        .store
+        .write(|w| w.create_organization(&tests::org(Some(committee), OrgKind::Branch, "银湖社区党支部")))
+        .unwrap();
+    let dir = fixture.dir.path().to_owned();
+    drop(fixture.store);
+    let (wang, li) = (tests::id_number(tests::day(1985, 3, 2), 22), tests::id_number(tests::day(1990, 11, 9), 31));
+    let file = dir.join("银湖社区党支部花名册.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "银湖社区党支部党员花名册,,,,,,\n序号,姓名,性别,身份证号,民族,入党时间,转正时间,联系电话\n\
+             1,王芳,女,{},汉族,2010.06,2011.06,139 1234 5678\n\
+             2,李强,男,{},汉族,2015年7月1日,2016年7月1日,\n",
+            wang.as_str(),
+            li.as_str()
+        ),
+    )
+    .unwrap();
+
+    let mut harness = harness(App::open(paths(&dir), Some("测试员".into())));
+    harness.run_steps(2);
+    click(&mut harness, "党员");
+    harness.state_mut().commands.push(zhibu::ui::Command::ImportMembers(file.clone(), true));
+    settle(&mut harness);
+    assert_eq!(notice(&harness), "检查完毕：没有问题，可以导入");
+    assert!(harness.query_by_label_contains("名册中没有“所在支部”列").is_some(), "the chooser is offered");
+    assert!(
+        harness.query_by_label("表中没有“所在支部”列：全部导入到 金山社区党支部").is_some(),
+        "the first branch at first"
+    );
+
+    choose(&mut harness, "导入到支部", "银湖社区党支部");
+    click(&mut harness, "重新检查");
+    assert!(harness.query_by_label("表中没有“所在支部”列：全部导入到 银湖社区党支部").is_some());
+    click(&mut harness, "导入（全部成功才写入）");
+    assert_eq!(notice(&harness), "导入完成");
+    let members = &harness.state().workspace().unwrap().data.members;
+    assert_eq!(members.len(), 2);
+    assert!(members.iter().all(|m| m.record.branch == second), "every member in the branch chosen");
+    let wang = members.iter().find(|m| m.record.name == "王芳").unwrap();
+    assert_eq!(wang.record.status, MemberStatus::Full, "转正时间 makes a full member");
+    assert_eq!(wang.record.phone.as_ref().map(|p| p.as_str().to_owned()).as_deref(), Some("13912345678"));
+}
+
 #[test]
 fn a_long_import_leaves_the_window_drawing_and_can_be_cancelled() {
     let fixture = Fixture::new().unwrap();

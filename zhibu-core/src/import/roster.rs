@@ -244,6 +244,9 @@ pub struct Plan {
     pub skipped: Vec<(usize, String)>,
     /// The sheet read, when the file has several.
     pub sheet: Option<String>,
+    /// The branch every member goes to when the sheet has no 所在支部 column (the usual branch
+    /// 花名册), with its name for the report; None when the sheet names each row's branch.
+    pub into_branch: Option<(OrgId, String)>,
 }
 
 /// Parses a date as rosters write it: `2010-06-01`, `2010/6/1`, `2010.06.01`, `2010年6月1日`,
@@ -746,9 +749,17 @@ pub fn plan(
         by_field: by_column.into_iter().map(|(column, field)| (field, column)).collect(),
         header: &header_cells,
     };
-    if !columns.has(Field::Branch) && default_branch.is_none() {
-        return Err(ImportError::Mapping("表中没有“所在支部”列，请用 --branch 指定支部编号".to_owned()));
-    }
+    let into_branch = if columns.has(Field::Branch) {
+        None
+    } else {
+        let Some(branch) = default_branch else {
+            return Err(ImportError::Mapping(
+                "表中没有“所在支部”列，请选择导入到哪个支部（命令行用 --branch 支部编号）".to_owned(),
+            ));
+        };
+        let name = organizations.iter().find(|o| o.id == branch).map(|o| o.record.name.clone());
+        Some((branch, name.ok_or_else(|| ImportError::Mapping(format!("没有这个组织：{}", branch.0)))?))
+    };
     let mut ctx = Context {
         organizations,
         existing: existing.iter().map(|m| (m.record.id_number.as_str(), m.id)).collect(),
@@ -756,7 +767,7 @@ pub fn plan(
         seen: HashMap::new(),
         today,
     };
-    let mut out = Plan { unknown_headers: unknown, ..Plan::default() };
+    let mut out = Plan { unknown_headers: unknown, into_branch, ..Plan::default() };
     for (index, row) in rows.iter().enumerate().skip(header_row + 1) {
         if columns.is_blank(row) {
             out.blank_rows += 1;

@@ -57,6 +57,9 @@ pub fn members_with_progress(
     progress: &Progress,
 ) -> Result<MemberImport, ServiceError> {
     let MemberRequest { encoding, mapping, default_branch, corrections } = *request;
+    if let Some(branch) = default_branch {
+        require_branch(store, branch)?;
+    }
     let sheets = table::read_sheets(file, encoding)?;
     if progress.is_cancelled() {
         return Err(ServiceError::Cancelled);
@@ -98,6 +101,17 @@ pub fn members_with_progress(
     Ok(MemberImport { plan, applied: true })
 }
 
+/// The name of `branch`, refused unless it is a 党支部 in the database: every import into one
+/// branch checks this before reading the file.
+fn require_branch(store: &Store, branch: OrgId) -> Result<String, ServiceError> {
+    store
+        .organizations()?
+        .into_iter()
+        .find(|o| o.id == branch && o.record.kind == crate::domain::OrgKind::Branch)
+        .map(|o| o.record.name)
+        .ok_or(ServiceError::UnknownBranch(branch.0))
+}
+
 /// What a register import did.
 #[derive(Debug, Clone)]
 pub struct MeetingImport {
@@ -117,9 +131,7 @@ pub fn meetings(
     dry_run: bool,
 ) -> Result<MeetingImport, ServiceError> {
     use crate::import::register;
-    if !store.organizations()?.iter().any(|o| o.id == branch && o.record.kind == crate::domain::OrgKind::Branch) {
-        return Err(ServiceError::UnknownBranch(branch.0));
-    }
+    require_branch(store, branch)?;
     let rows = table::read(file, encoding)?;
     let filter =
         crate::store::MeetingFilter { branch: Some(branch), from: Some(register::earliest()), ..Default::default() };
@@ -156,13 +168,7 @@ pub fn volunteer(
     dry_run: bool,
 ) -> Result<VolunteerImport, ServiceError> {
     use crate::import::volunteer;
-    let organiser = store
-        .organizations()?
-        .into_iter()
-        .find(|o| o.id == branch && o.record.kind == crate::domain::OrgKind::Branch)
-        .ok_or(ServiceError::UnknownBranch(branch.0))?
-        .record
-        .name;
+    let organiser = require_branch(store, branch)?;
     let rows = table::read(file, encoding)?;
     let (from, to) = (
         chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default(),
@@ -260,9 +266,7 @@ pub fn dues(
     dry_run: bool,
 ) -> Result<DuesImport, ServiceError> {
     use crate::import::{Problem, dues};
-    if !store.organizations()?.iter().any(|o| o.id == branch && o.record.kind == crate::domain::OrgKind::Branch) {
-        return Err(ServiceError::UnknownBranch(branch.0));
-    }
+    require_branch(store, branch)?;
     let rows = table::read(file, encoding)?;
     let mut plan = dues::plan(&rows, &store.members(Some(branch))?, method, mapping)?;
     if !plan.problems.is_empty() {
@@ -328,6 +332,9 @@ pub fn report_text(result: &MemberImport) -> String {
     let mut out = String::new();
     if let Some(sheet) = &plan.sheet {
         let _ = writeln!(out, "读取工作表“{sheet}”");
+    }
+    if let Some((_, branch)) = &plan.into_branch {
+        let _ = writeln!(out, "表中没有“所在支部”列：全部导入到 {branch}");
     }
     for row in &plan.rows {
         let action = match row.action {

@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "0009_sync_identity.sql", include_str!("../../migrations/0009_sync_identity.sql")),
     (10, "0010_sync_packages.sql", include_str!("../../migrations/0010_sync_packages.sql")),
     (11, "0011_compliance_summaries.sql", include_str!("../../migrations/0011_compliance_summaries.sql")),
+    (12, "0012_sync_encryption.sql", include_str!("../../migrations/0012_sync_encryption.sql")),
 ];
 
 /// The schema version this build creates.

@@ -198,6 +198,17 @@ impl Writer<'_> {
             .map_err(|_| StoreError::Corrupt { what: "支部签名密钥", value: key })
     }
 
+    /// The secret encryption key of `branch` (age's `AGE-SECRET-KEY-…`): the stored one, or
+    /// `fresh` stored now on first use (made by the caller, which holds the encryption crate).
+    pub fn encryption_identity(&self, branch: OrgId, fresh: &str) -> Result<String> {
+        let key = branch_key_in(&self.tx, branch)?;
+        self.tx.execute(
+            "INSERT INTO sync_encryption(branch_key, identity) VALUES (?1, ?2) ON CONFLICT(branch_key) DO NOTHING",
+            params![key, fresh],
+        )?;
+        Ok(self.tx.query_row("SELECT identity FROM sync_encryption WHERE branch_key = ?1", [&key], |r| r.get(0))?)
+    }
+
     /// Records that `branch` reported up to `upto` by `route`.
     pub fn set_reported(&self, branch: OrgId, upto: u64, route: Route) -> Result<()> {
         let key = branch_key_in(&self.tx, branch)?;

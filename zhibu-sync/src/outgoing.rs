@@ -2,9 +2,11 @@
 //! the committee's crate sends and signs, with the content of the files its meetings attach — the
 //! one conversion the push, the package export and the benchmarks share.
 
-use anyhow::{Context as _, Result};
+use super::SyncError;
 use zhibu_core::domain::OrgId;
 use zhibu_core::store::Store;
+
+type Result<T> = std::result::Result<T, SyncError>;
 
 /// A change set ready to send, and the attachments its records name that this PC no longer has
 /// (file names: reported, not sent, so the user can restore them from a backup).
@@ -43,7 +45,7 @@ pub fn change_set_with(
                 content,
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => missing.push(file.file_name.clone()),
-            Err(e) => return Err(e).with_context(|| format!("无法读取附件：{}", path.display())),
+            Err(source) => return Err(SyncError::File { what: "无法读取附件", path, source }),
         }
     }
     Ok(Outgoing {
