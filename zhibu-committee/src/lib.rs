@@ -157,10 +157,18 @@ pub fn connect_creating(url: &str) -> Result<(postgres::Client, bool), Committee
 /// The TLS connector: the system's roots, and `root` if given.
 fn tls(root: Option<&std::path::Path>) -> Result<postgres_native_tls::MakeTlsConnector, CommitteeError> {
     let pem = match root {
-        Some(root) => Some(std::fs::read(root).map_err(|e| CommitteeError::Invalid {
-            what: "无法读取根证书文件",
-            value: format!("{e}：{}", root.display()),
-        })?),
+        Some(root) => {
+            let pem = std::fs::read(root).map_err(|e| CommitteeError::Invalid {
+                what: "无法读取根证书文件",
+                value: format!("{e}：{}", root.display()),
+            })?;
+            // Named by its file here; a certificate from a connection file is named by its start.
+            native_tls::Certificate::from_pem(&pem).map_err(|_| CommitteeError::Invalid {
+                what: "根证书文件不是PEM格式的证书",
+                value: root.display().to_string(),
+            })?;
+            Some(pem)
+        }
         None => None,
     };
     tls_with(pem.as_deref())
