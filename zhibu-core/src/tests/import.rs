@@ -411,6 +411,7 @@ fn the_county_office_fixtures_import_the_same_members_and_report() {
     assert_eq!(reports[0], reports[1]);
     expect_test::expect![[r#"
         读取工作表“党员花名册”
+        表中没有“所在支部”列：全部导入到 金山社区党支部
         第4行  新增  张三（330781********0039）
                 姓名“张  三”中的空格已去掉
                 民族“汉”记为“汉族”
