@@ -33,8 +33,8 @@ for png in "$out"/*.png; do
     fi
     count=$((count + 1))
 done
-if [ "$count" -ne 18 ]; then
-    echo "应有 18 张截图，实际 $count 张：$out" >&2
+if [ "$count" -ne 19 ]; then
+    echo "应有 19 张截图，实际 $count 张：$out" >&2
     exit 1
 fi
 echo "已保存 $count 张截图：$out"

@@ -264,7 +264,7 @@ for png in "$shots"/*.png; do
     if [ "$size" -lt 20000 ]; then fail "截图几乎是空白：$png（$size 字节）"; fi
     count=$((count + 1))
 done
-if [ "$count" -ne 18 ]; then fail "Wine 下应有 18 张截图，实际 $count 张"; fi
+if [ "$count" -ne 19 ]; then fail "Wine 下应有 19 张截图，实际 $count 张"; fi
 # A picture of the whole X screen with Wine's window frame, taken while the window is open.
 if command -v import >/dev/null; then
     wine "$exe" --db "$guidb" --operator 截图 >/dev/null 2>&1 &

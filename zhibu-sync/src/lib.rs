@@ -392,3 +392,54 @@ fn keep_feedback(
     })?;
     Ok(Pulled { branch: branch.record.name, items })
 }
+
+/// Where one branch stands with its committee, for the 上级报送 page and the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// The branch.
+    pub branch: OrgId,
+    /// Its name.
+    pub name: String,
+    /// Its UUID.
+    pub uuid: String,
+    /// `role@host:port/database` when a connection file was taken in (never the password).
+    pub server: Option<String>,
+    /// Why the kept connection file could not be opened, if it could not.
+    pub server_error: Option<String>,
+    /// The last report up.
+    pub last_report: Option<zhibu_core::store::LastReport>,
+    /// Records changed since the last report (what the next one carries).
+    pub pending: usize,
+    /// Whether the committee's encryption key is known (a package can be written).
+    pub can_export: bool,
+}
+
+/// Where every branch of this database stands with its committee.
+pub fn status(store: &mut Store) -> Result<Vec<Status>> {
+    let can_export = store.setting(COMMITTEE_ENCRYPTION_KEY)?.is_some();
+    let mut all = Vec::new();
+    for branch in branches(store)? {
+        let uuid = store.branch_key(Some(branch.id))?;
+        let (server, server_error) = if connection_path(store, &uuid).exists() {
+            match connection(store, &branch) {
+                Ok(connection) => (Some(connection.describe()), None),
+                Err(error) => (None, Some(error.to_string())),
+            }
+        } else {
+            (None, None)
+        };
+        let last_report = store.last_report(branch.id)?;
+        let pending = store.changes_since(Some(branch.id), last_report.as_ref().map_or(0, |r| r.upto))?.len();
+        all.push(Status {
+            branch: branch.id,
+            name: branch.record.name,
+            uuid,
+            server,
+            server_error,
+            last_report,
+            pending,
+            can_export,
+        });
+    }
+    Ok(all)
+}

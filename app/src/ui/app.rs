@@ -10,7 +10,9 @@ use super::picker::Pickers;
 use super::tour::Tour;
 use super::worker::{Task, Worker};
 use super::workspace::{Data, Paths, Workspace};
-use super::{audit, dashboard, dues, meetings, members, orgs, plugins, reports, reviews, settings, volunteer, widgets};
+use super::{
+    audit, dashboard, dues, meetings, members, orgs, plugins, reporting, reports, reviews, settings, volunteer, widgets,
+};
 use chrono::Datelike;
 use egui::{Key, KeyboardShortcut, Modifiers};
 use std::path::PathBuf;
@@ -37,6 +39,8 @@ pub enum Screen {
     Dues,
     /// 报表: templates, preview, export.
     Reports,
+    /// 上级报送: registration, the committee's connection file, push, package, feedback.
+    Reporting,
     /// 插件: installed templates.
     Plugins,
     /// 审计: the audit log and the trash.
@@ -47,7 +51,7 @@ pub enum Screen {
 
 impl Screen {
     /// Every screen, in navigation order.
-    pub const ALL: [Screen; 11] = [
+    pub const ALL: [Screen; 12] = [
         Self::Dashboard,
         Self::Organizations,
         Self::Members,
@@ -56,6 +60,7 @@ impl Screen {
         Self::Volunteer,
         Self::Dues,
         Self::Reports,
+        Self::Reporting,
         Self::Plugins,
         Self::Audit,
         Self::Settings,
@@ -72,6 +77,7 @@ impl Screen {
             Self::Volunteer => "志愿服务",
             Self::Dues => "党费",
             Self::Reports => "报表",
+            Self::Reporting => "上级报送",
             Self::Plugins => "插件",
             Self::Audit => "审计",
             Self::Settings => "设置",
@@ -189,6 +195,7 @@ impl App {
             volunteer: volunteer::State::default(),
             dues: dues::State::default(),
             reports: reports::State::default(),
+            reporting: reporting::State::default(),
             plugins: plugins::State::default(),
             settings: settings::State::default(),
             orgs: orgs::State::default(),
@@ -215,6 +222,12 @@ impl App {
                 self.guard = Some(screen);
             } else {
                 self.screen = screen;
+            }
+            // 上级报送 reads where the branches stand each time it is opened (a branch added since).
+            if screen == Screen::Reporting
+                && let Ok(workspace) = &mut self.state
+            {
+                workspace.reporting.requested = false;
             }
             return;
         }
@@ -473,6 +486,7 @@ impl eframe::App for App {
                 Screen::Volunteer => volunteer::volunteer_ui(ui, workspace, commands),
                 Screen::Dues => dues::dues_ui(ui, workspace, commands),
                 Screen::Reports => reports::reports_ui(ui, workspace, commands),
+                Screen::Reporting => reporting::reporting_ui(ui, workspace, commands),
                 Screen::Plugins => plugins::plugins_ui(ui, workspace, commands),
                 Screen::Audit => audit::audit_ui(ui, workspace, commands),
                 Screen::Settings => settings::settings_ui(ui, workspace, &self.paths, commands),

@@ -118,6 +118,8 @@ pub enum Command {
     ImportMembers(PathBuf, bool),
     /// Import a dues list (bank or payroll) for a branch, paid in this way; all rows or none.
     ImportDues(PathBuf, zhibu_core::domain::OrgId, zhibu_core::domain::PaymentMethod),
+    /// Reporting up (上级报送): registration, connection file, push, package, feedback.
+    Sync(super::reporting::SyncRequest),
 }
 
 /// What the last delete removed, so it can be put back: its row in the trash.
@@ -214,6 +216,7 @@ impl Workspace {
             }
             Command::BackupTo(path) => Task::BackupTo(path),
             Command::ImportDues(file, branch, method) => Task::ImportDues { file, branch, method },
+            Command::Sync(request) => Task::Sync(request),
             Command::ImportMembers(file, dry_run) => Task::ImportMembers {
                 default_branch: self.members.import_default_branch(&file, &self.data),
                 file,
@@ -269,6 +272,9 @@ impl Workspace {
                     None => self.ask_operator = true,
                 }
                 self.settings.load(&self.data, &self.operator, paths);
+                // Where the branches stand with their committee, for the dashboard.
+                self.reporting.requested = true;
+                self.worker.send(Task::Sync(super::reporting::SyncRequest::Status));
             }
             Effect::Unopened { message, damaged, backup } => {
                 self.loading = false;
@@ -305,6 +311,7 @@ impl Workspace {
             Effect::VolunteerSaved => self.volunteer.saved(),
             Effect::Imported(file, report, problems, into) => self.members.imported(file, &report, problems, into),
             Effect::DuesImported(report) => self.dues.imported(report),
+            Effect::Sync(status, key_changed) => self.reporting.loaded(status, key_changed),
             Effect::RulesLoaded(file, rules) => match rules {
                 Ok(rules) => {
                     self.rules = *rules;

@@ -98,6 +98,7 @@ pub fn dashboard_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<C
             commands.push(picker::backup_now());
         }
     });
+    reporting_ui(ui, &workspace.reporting, data, state.branch, workspace.year);
     feedback_ui(ui, data, state.branch);
     ui.separator();
     let Some(report) = &data.compliance else {
@@ -128,6 +129,34 @@ pub fn dashboard_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<C
         charts_ui(columns, state, height * 0.4);
         egui::ScrollArea::vertical().id_salt("follow-up").show(&mut columns[2], |ui| follow_up_ui(ui, &branches, data));
     });
+}
+
+/// Where each branch shown stands with its committee: the last report, what changed since, and
+/// the committee's verdict on the year (待审核 until it decides).
+fn reporting_ui(ui: &mut Ui, reporting: &super::reporting::State, data: &Data, branch: Option<OrgId>, year: i32) {
+    for status in reporting.status.iter().filter(|s| branch.is_none_or(|id| s.branch == id)) {
+        if status.server.is_none() && status.last_report.is_none() {
+            continue;
+        }
+        let decision = data
+            .feedback
+            .iter()
+            .filter(|(b, f)| *b == status.branch && f.year == year && f.topic == zhibu_committee::review::SUBMISSION)
+            .map(|(_, f)| f)
+            .next();
+        let verdict = match (decision, &status.last_report) {
+            (Some(f), _) if f.verdict == "退回" => format!("已退回（{}）", f.opinion),
+            (Some(f), _) if f.verdict == "通过" => "已通过".to_owned(),
+            (Some(f), _) => f.verdict.clone(),
+            (None, Some(_)) => "待审核".to_owned(),
+            (None, None) => "未报送".to_owned(),
+        };
+        ui.label(format!(
+            "上级报送　{}：{}；{year}年度：{verdict}",
+            status.name,
+            super::reporting::last_report_text(status)
+        ));
+    }
 }
 
 /// The committee's word on the branches shown (read-only: it comes from `zhibu sync pull`).

@@ -19,6 +19,7 @@ mod orgs;
 mod picker;
 mod plugins;
 mod ratings;
+mod reporting;
 mod reports;
 mod reviews;
 mod settings;
@@ -31,6 +32,7 @@ pub mod workspace;
 pub use app::{App, Screen};
 pub use command::Command;
 pub use jobs::{JobRequest, Target};
+pub use reporting::SyncRequest;
 pub use workspace::{Data, Paths, Workspace};
 
 use anyhow::{Context as _, Result};

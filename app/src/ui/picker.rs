@@ -4,6 +4,7 @@
 
 use super::command::Command;
 use super::jobs::{JobRequest, Target};
+use super::reporting::SyncRequest;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
 
@@ -70,6 +71,14 @@ pub enum Then {
     ExportAudit(Box<zhibu_core::store::AuditQuery>),
     /// Import the dues list for the branch, paid in this way.
     ImportDues(zhibu_core::domain::OrgId, zhibu_core::domain::PaymentMethod),
+    /// Write the branch's registration file there.
+    WriteRegistration(zhibu_core::domain::OrgId),
+    /// Take in the committee's connection file.
+    ImportConnection,
+    /// Write the branch's report package there.
+    ExportPackage(zhibu_core::domain::OrgId),
+    /// Read the committee's feedback package.
+    ReadFeedback,
 }
 
 impl Then {
@@ -96,6 +105,10 @@ impl Then {
             Self::LoadRules => Command::LoadRules(path),
             Self::ExportAudit(query) => Command::ExportAudit(*query, path),
             Self::ImportDues(branch, method) => Command::ImportDues(path, branch, method),
+            Self::WriteRegistration(branch) => Command::Sync(SyncRequest::Registration(branch, path)),
+            Self::ImportConnection => Command::Sync(SyncRequest::Connect(path, false)),
+            Self::ExportPackage(branch) => Command::Sync(SyncRequest::Export(branch, path)),
+            Self::ReadFeedback => Command::Sync(SyncRequest::PullFile(path)),
         }
     }
 }

@@ -243,6 +243,7 @@ fn screen_file(screen: Screen) -> &'static str {
         Screen::Volunteer => "volunteer",
         Screen::Dues => "dues",
         Screen::Reports => "reports",
+        Screen::Reporting => "reporting",
         Screen::Plugins => "plugins",
         Screen::Audit => "audit",
         Screen::Settings => "settings",

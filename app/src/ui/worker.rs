@@ -5,6 +5,8 @@
 //! the draw pass only reads the state they brought. Tasks run one at a time, in order; after a
 //! save only what the save touched is read again (`Overview::refresh`).
 
+mod sync;
+
 use super::command::Undo;
 use super::ops::{Form, Op};
 use super::workspace::{Data, Paths};
@@ -92,6 +94,8 @@ pub enum Task {
     BackupTo(PathBuf),
     /// Read a plugin package's manifest (folder or zip) for the consent dialog.
     ReadPackage(PathBuf),
+    /// Reporting up (上级报送).
+    Sync(super::reporting::SyncRequest),
     /// Check (and unless `dry_run`, import) a roster file.
     ImportMembers {
         /// The file.
@@ -124,6 +128,12 @@ impl Task {
             Self::ImportMembers { dry_run: true, .. } => "正在检查花名册",
             Self::ImportMembers { .. } => "正在导入花名册",
             Self::ImportDues { .. } => "正在导入党费明细",
+            Self::Sync(request) => match request {
+                super::reporting::SyncRequest::Push(_) => "正在联网报送",
+                super::reporting::SyncRequest::Pull(_) => "正在获取上级反馈",
+                super::reporting::SyncRequest::Export(..) => "正在导出报送包",
+                _ => "正在读取报送状态",
+            },
             Self::LoadDemo(_) => "正在生成演示数据",
             Self::BackupTo(_) => "正在备份",
             Self::InstallPlugin(_) | Self::RemovePlugin(_) | Self::ReloadCatalog { .. } => "正在加载报表模板",
@@ -189,6 +199,9 @@ pub enum Effect {
     Imported(PathBuf, String, Vec<zhibu_core::import::Problem>, Option<zhibu_core::domain::OrgId>),
     /// A dues list was imported (or refused): the row-by-row report.
     DuesImported(String),
+    /// A sync task ran: where every branch stands now, and a connection file waiting for the
+    /// user's word on the committee's changed keys.
+    Sync(Vec<zhibu_sync::Status>, Option<PathBuf>),
     /// A rule file was read (and is in force when `Ok`).
     RulesLoaded(PathBuf, Result<Box<RuleSet>, String>),
     /// The operator's name was saved.
@@ -632,6 +645,7 @@ impl Backend {
                     .map_err(|e| format!("备份已写出，但审计记录失败：{e}"))?;
                 (Some(zhibu_core::services::backup::backup_text(&path, &summary)), Effect::None)
             }
+            Task::Sync(request) => self.sync(request, touched)?,
             Task::ImportDues { file, branch, method } => {
                 let today = chrono::Local::now().date_naive();
                 zhibu_core::services::backup::automatic(&self.store, &self.paths.backup_dir, today, 7)

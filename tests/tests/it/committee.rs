@@ -7,7 +7,7 @@
 use postgres::Client;
 
 /// The admin connection string of the test server, the cluster started once per test binary.
-fn admin() -> String {
+pub(crate) fn admin() -> String {
     static CLUSTER: std::sync::OnceLock<Result<String, String>> = std::sync::OnceLock::new();
     match CLUSTER.get_or_init(start_cluster) {
         Ok(url) => url.clone(),
@@ -48,7 +48,7 @@ fn start_cluster() -> Result<String, String> {
 }
 
 /// A fresh database on the test server; returns its admin connection string and its name.
-fn fresh_database(admin: &str) -> (String, String) {
+pub(crate) fn fresh_database(admin: &str) -> (String, String) {
     let mut bytes = [0u8; 6];
     std::fs::File::open("/dev/urandom").and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes)).unwrap();
     let name = format!("zhibu_test_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
@@ -1120,7 +1120,7 @@ fn the_committee_window_lists_who_reported_and_returns_a_year_with_an_opinion() 
 }
 
 /// The throwaway cluster's folder (the socket's `host=`), where it keeps its TLS port and root.
-fn cluster_dir(admin: &str) -> std::path::PathBuf {
+pub(crate) fn cluster_dir(admin: &str) -> std::path::PathBuf {
     admin.split_whitespace().find_map(|kv| kv.strip_prefix("host=")).unwrap().into()
 }
 

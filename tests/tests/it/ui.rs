@@ -1128,3 +1128,142 @@ fn a_per_branch_export_from_the_report_page() {
     assert_eq!(names.len(), 2);
     assert!(names.contains(&"七里村党支部"), "{names:?}");
 }
+
+/// 上级报送 through the branch's window alone (issue 33), from an empty database, against a
+/// throwaway PostgreSQL committee (its side on the command line until it has a window of its
+/// own): the registration file written, the connection file taken in, 立即报送, the committee
+/// returns the year with an opinion, 获取反馈 shows it on the dashboard; then the USB route:
+/// 导出报送包, imported by the committee, which passes the year; its feedback package read back.
+#[test]
+fn a_branch_reports_up_and_reads_the_committees_word_in_the_window() {
+    use zhibu::ui::{Command, SyncRequest};
+    let admin = super::committee::admin();
+    let (url, _) = super::committee::fresh_database(&admin);
+    super::cli::zhibu(&["committee", "init", "--db-url", &url]);
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("数据");
+    std::fs::create_dir_all(&dir).unwrap();
+    let paths = paths(&dir);
+    let mut harness = harness(App::open(paths.clone(), Some("李书记".into())));
+    click(&mut harness, "从空白开始");
+    choose(&mut harness, "层级", "党（工）委");
+    type_into(&mut harness, "全称", "城东街道党工委");
+    click(&mut harness, "添加");
+    click(&mut harness, "城东街道党工委（党（工）委）");
+    choose(&mut harness, "层级", "党支部");
+    type_into(&mut harness, "全称", "金山社区党支部");
+    click(&mut harness, "添加");
+    let roster = home.path().join("花名册.csv");
+    std::fs::write(&roster, tests::roster_csv(6, "金山社区党支部")).unwrap();
+    click(&mut harness, "党员");
+    harness.state_mut().commands.push(Command::ImportMembers(roster, true));
+    settle(&mut harness);
+    click(&mut harness, "导入（全部成功才写入）");
+    assert_eq!(notice(&harness), "导入完成");
+    let branch = harness.state().workspace().unwrap().data.branches().next().unwrap().id;
+    let year = harness.state().workspace().unwrap().year.to_string();
+
+    // 上级报送: nothing to report with yet; the registration file goes to the committee.
+    click(&mut harness, "上级报送");
+    assert!(harness.query_by_label_contains("上级登记本支部后，会发来一个账号文件").is_some());
+    assert!(harness.query_by_label_contains("尚未向上级报送过").is_some());
+    let registration = home.path().join("金山社区党支部.zhibu-registration");
+    // The files come from the native dialogs in the window; here the commands they send are given.
+    harness.state_mut().commands.push(Command::Sync(SyncRequest::Registration(branch, registration.clone())));
+    settle(&mut harness);
+    assert!(notice(&harness).starts_with("已写出登记文件，请交给上级"), "{}", notice(&harness));
+
+    // The committee registers it and sends the connection file back.
+    let cluster = super::committee::cluster_dir(&url);
+    let port = std::fs::read_to_string(cluster.join("tls-port")).unwrap().trim().to_owned();
+    let connection = home.path().join("金山社区党支部.zhibu-connection");
+    super::cli::zhibu(&[
+        "committee",
+        "add-branch",
+        "--db-url",
+        &url,
+        "--registration",
+        registration.to_str().unwrap(),
+        "--server",
+        &format!("127.0.0.1:{port}"),
+        "--root-cert",
+        cluster.join("root.crt").to_str().unwrap(),
+        "--out",
+        connection.to_str().unwrap(),
+    ]);
+    harness.state_mut().commands.push(Command::Sync(SyncRequest::Connect(connection, false)));
+    settle(&mut harness);
+    assert!(
+        notice(&harness).starts_with("已导入上级账号：金山社区党支部，服务器 zhibu_branch_"),
+        "{}",
+        notice(&harness)
+    );
+    assert!(harness.query_by_label_contains("已导入上级发来的账号文件：zhibu_branch_").is_some());
+
+    // 立即报送; the committee returns the year; 获取反馈.
+    click(&mut harness, "立即报送");
+    assert!(notice(&harness).starts_with("已报送：金山社区党支部，"), "{}", notice(&harness));
+    assert!(harness.query_by_label_contains("（联网报送），此后没有新的变更").is_some());
+    let uuid = harness.state().workspace().unwrap().reporting.status[0].uuid.clone();
+    let opinion = "第三季度支委会记录缺少表决结果，请补充后重新报送";
+    super::cli::zhibu(&[
+        "committee",
+        "review",
+        "--db-url",
+        &url,
+        "--branch",
+        &uuid,
+        "--year",
+        &year,
+        "--return",
+        "--opinion",
+        opinion,
+    ]);
+    click(&mut harness, "获取反馈");
+    assert_eq!(notice(&harness), "已取回上级反馈：金山社区党支部，1 条");
+    assert!(harness.query_by_label_contains(&format!("年度报送：已退回，意见：{opinion}")).is_some());
+    click(&mut harness, "首页");
+    assert!(
+        harness.query_by_label_contains(&format!("{year}年度：已退回（{opinion}）")).is_some(),
+        "the dashboard shows the verdict"
+    );
+
+    // The USB route: a change, the package, the committee imports it and passes the year.
+    let more = home.path().join("补充名册.csv");
+    std::fs::write(&more, tests::roster_csv(8, "金山社区党支部")).unwrap();
+    click(&mut harness, "党员");
+    harness.state_mut().commands.push(Command::ImportMembers(more, true));
+    settle(&mut harness);
+    click(&mut harness, "导入（全部成功才写入）");
+    click(&mut harness, "上级报送");
+    let pending = harness.state().workspace().unwrap().reporting.status[0].pending;
+    assert!(pending >= 2, "two members added since: {pending}");
+    assert!(harness.query_by_label_contains(&format!("此后有 {pending} 条记录变更未报送")).is_some());
+    let package = home.path().join("U盘").join("金山社区党支部.zbp");
+    std::fs::create_dir_all(package.parent().unwrap()).unwrap();
+    harness.state_mut().commands.push(Command::Sync(SyncRequest::Export(branch, package.clone())));
+    settle(&mut harness);
+    assert!(
+        notice(&harness).starts_with(&format!("已导出报送包（已加密，只有上级能打开）：{pending} 条变更")),
+        "{}",
+        notice(&harness)
+    );
+    super::cli::zhibu(&["committee", "import", "--db-url", &url, package.to_str().unwrap()]);
+    super::cli::zhibu(&["committee", "review", "--db-url", &url, "--branch", &uuid, "--year", &year, "--pass"]);
+    let feedback = home.path().join("U盘").join("反馈.zbf");
+    super::cli::zhibu(&[
+        "committee",
+        "feedback",
+        "--db-url",
+        &url,
+        "--branch",
+        &uuid,
+        "--out",
+        feedback.to_str().unwrap(),
+    ]);
+    harness.state_mut().commands.push(Command::Sync(SyncRequest::PullFile(feedback)));
+    settle(&mut harness);
+    assert_eq!(notice(&harness), "已读取上级反馈包：金山社区党支部，1 条");
+    click(&mut harness, "首页");
+    assert!(harness.query_by_label_contains(&format!("{year}年度：已通过")).is_some());
+}

@@ -91,6 +91,8 @@ pub enum Touched {
     Volunteer,
     /// Settings (the unit name).
     Settings,
+    /// The committee's feedback (a pull).
+    Feedback,
     /// Dues bases and payments, and the compliance of this branch (the unpaid flag).
     Dues(OrgId),
 }
@@ -131,10 +133,7 @@ impl Overview {
                 self.dues_payments = Arc::new(store.dues_payments(None)?);
                 self.volunteers = store.volunteers(None)?;
                 self.teams = store.service_teams(None)?;
-                self.feedback.clear();
-                for branch in self.orgs.iter().filter(|o| o.record.kind == crate::domain::OrgKind::Branch) {
-                    self.feedback.extend(store.feedback(branch.id)?.into_iter().map(|f| (branch.id, f)));
-                }
+                self.refresh_feedback(store)?;
             }
             Touched::Members(before, after) => {
                 self.members = Arc::new(store.members(None)?);
@@ -167,6 +166,7 @@ impl Overview {
                 self.refresh_measured(store, rules)?;
             }
             Touched::Settings => self.load_settings(store)?,
+            Touched::Feedback => self.refresh_feedback(store)?,
             Touched::Dues(branch) => {
                 self.dues_bases = Arc::new(store.dues_bases(None)?);
                 self.dues_payments = Arc::new(store.dues_payments(None)?);
@@ -268,6 +268,15 @@ impl Overview {
                 Some(slot) => *slot = entry,
                 None => report.branches.push(entry),
             }
+        }
+        Ok(())
+    }
+
+    /// The committee's feedback to every branch, as last pulled.
+    fn refresh_feedback(&mut self, store: &Store) -> Result<(), ServiceError> {
+        self.feedback.clear();
+        for branch in self.orgs.iter().filter(|o| o.record.kind == crate::domain::OrgKind::Branch) {
+            self.feedback.extend(store.feedback(branch.id)?.into_iter().map(|f| (branch.id, f)));
         }
         Ok(())
     }

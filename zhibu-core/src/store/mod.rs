@@ -29,7 +29,7 @@ pub use election::RecordAmendment;
 pub use error::{Result, StoreError};
 pub use meeting::{Amendment, MeetingFilter};
 pub use migrate::{APPLICATION_ID, MIGRATIONS, latest_version};
-pub use sync::{Change, Feedback, Route, SYNCED};
+pub use sync::{Change, Feedback, LastReport, Route, SYNCED};
 
 use crate::domain::Ledger;
 use chrono::NaiveDate;

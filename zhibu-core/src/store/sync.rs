@@ -151,7 +151,37 @@ impl Store {
     }
 }
 
+/// A branch's last report up: the counter it reached, by which route, when (local time).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastReport {
+    /// The branch's counter the report reached.
+    pub upto: u64,
+    /// Online or by package.
+    pub route: Route,
+    /// When, as `YYYY-MM-DD HH:MM`.
+    pub at: String,
+}
+
 impl Store {
+    /// `branch`'s last report up, if it ever reported.
+    pub fn last_report(&self, branch: OrgId) -> Result<Option<LastReport>> {
+        let key = self.branch_key(Some(branch))?;
+        let row: Option<(i64, String, String)> = self
+            .conn
+            .query_row(
+                "SELECT upto, route, strftime('%Y-%m-%d %H:%M', reported_at, 'localtime')
+                 FROM sync_reported WHERE branch_key = ?1",
+                [&key],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        Ok(row.map(|(upto, route, at)| LastReport {
+            upto: upto.max(0) as u64,
+            route: if route == "push" { Route::Push } else { Route::Package },
+            at,
+        }))
+    }
+
     /// The counter `branch` last reported up to (0 if it never reported).
     pub fn reported_upto(&self, branch: OrgId) -> Result<u64> {
         let key = self.branch_key(Some(branch))?;
