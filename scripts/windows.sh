@@ -242,6 +242,22 @@ else
     fail "备份与恢复：被替换的文件 $kept 个，或恢复后的数据不同"
     cat "$work/restore.txt" >&2
 fi
+# Outside the data folder (a USB stick) the backup is encrypted with a passphrase, and restoring
+# it takes the same passphrase.
+stick="$work/U盘"
+mkdir -p "$stick"
+printf '李书记的备份口令\n' >"$work/口令.txt"
+win backup --db "$windb" --out "$(winpath "$stick/加密 备份.db")" --passphrase-file "$(winpath "$work/口令.txt")" >/dev/null
+win restore --db "$windb" --from "$(winpath "$stick/加密 备份.db")" --passphrase-file "$(winpath "$work/口令.txt")" \
+    >"$work/restore-encrypted.txt"
+win compliance --db "$windb" --year 2025 --json >"$work/windows-restored-encrypted.json"
+if head -c 21 "$stick/加密 备份.db" | grep -q "age-encryption.org/v1" &&
+    cmp -s "$work/windows-backed-up.json" "$work/windows-restored-encrypted.json"; then
+    echo "加密备份到U盘、用口令恢复：数据相同"
+else
+    fail "加密备份与恢复：文件未加密，或恢复后的数据不同"
+    cat "$work/restore-encrypted.txt" >&2
+fi
 
 echo "== Wine：控制台输出"
 # Typed into cmd.exe inside a console (a pseudo-terminal here), the GUI-subsystem exe attaches to

@@ -138,17 +138,23 @@ pub enum Command {
         #[command(subcommand)]
         what: ImportCommand,
     },
-    /// 备份数据库（先做完整性检查，写入完成后再检查一次）
+    /// 备份数据库（先做完整性检查，写入完成后再检查一次）；写到数据文件夹以外时须设口令加密
     Backup {
         /// 备份文件
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// 加密口令所在的文件（第一行；也可用环境变量 ZHIBU_BACKUP_PASSPHRASE）。忘记的口令无法找回
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
     },
     /// 从备份恢复数据库（先检查备份；被替换的文件保留为 .replaced-时间）
     Restore {
         /// 备份文件
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
+        /// 加密备份的口令所在的文件（第一行；也可用环境变量 ZHIBU_BACKUP_PASSPHRASE）
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
     },
     /// 新增、修改、查看、列出、删除记录（JSON，格式见 docs/records-json.md）
     Record {
@@ -343,6 +349,16 @@ fn import_store(
         automatic_backup(&store, backup_dir)?;
     }
     Ok((lock, store))
+}
+
+/// The passphrase of an encrypted backup: the first line of `file`, else `ZHIBU_BACKUP_PASSPHRASE`
+/// (never a command-line argument, which other users see in the process list).
+fn backup_passphrase(file: Option<&std::path::Path>) -> Result<Option<String>> {
+    if let Some(file) = file {
+        let text = std::fs::read_to_string(file).with_context(|| format!("无法读取口令文件：{}", file.display()))?;
+        return Ok(Some(text.lines().next().unwrap_or_default().to_owned()));
+    }
+    Ok(std::env::var("ZHIBU_BACKUP_PASSPHRASE").ok().filter(|p| !p.is_empty()))
 }
 
 /// Today's automatic backup (once a day, newest 7 kept) before a command changes many records.
@@ -602,12 +618,13 @@ pub fn run(cli: Cli) -> Result<()> {
             print!("{}", zhibu_core::services::import::dues_report_text(&result, &name));
             refuse_problems(dry_run, result.plan.problems.len())?;
         }
-        Command::Backup { out } => {
+        Command::Backup { out, passphrase_file } => {
+            let passphrase = backup_passphrase(passphrase_file.as_deref())?;
             // The backup's audit row is a write: one writer at a time on a database.
             let _lock = zhibu_core::store::InstanceLock::acquire(&db)?;
             let store = open_checked(&db, &operator, &backup_dir)?;
             let started = Instant::now();
-            let summary = store.backup_to(&out)?;
+            let summary = zhibu_core::services::backup::backup(&store, &out, passphrase.as_deref())?;
             let mut store = store;
             store.write(|w| w.record_export("backup", None, &out.display().to_string()))?;
             println!(
@@ -616,8 +633,9 @@ pub fn run(cli: Cli) -> Result<()> {
                 started.elapsed().as_secs_f64()
             );
         }
-        Command::Restore { from } => {
-            let summary = zhibu_core::services::backup::restore(&db, &from)?;
+        Command::Restore { from, passphrase_file } => {
+            let passphrase = backup_passphrase(passphrase_file.as_deref())?;
+            let summary = zhibu_core::services::backup::restore(&db, &from, passphrase.as_deref())?;
             println!("{}：{}", zhibu_core::services::backup::restore_text(&from, &summary), db.display());
         }
         Command::Record { command } => {

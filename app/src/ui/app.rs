@@ -108,7 +108,32 @@ pub enum Problem {
 }
 
 /// What a restore ends with: the name the replaced file was kept under, if there was one.
-type RestoreResult = Result<zhibu_core::store::RestoreSummary, String>;
+/// A restore's outcome: what came back, or why not and whether the backup wants a passphrase.
+type RestoreResult = Result<zhibu_core::store::RestoreSummary, (String, bool)>;
+
+/// What the passphrase dialog is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PassphraseFor {
+    /// A backup written outside the data folder: set (typed twice).
+    Backup,
+    /// An encrypted backup to restore: typed once.
+    Restore,
+}
+
+/// The passphrase dialog: the file, what for, what was typed, why the last try failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PassphrasePrompt {
+    /// The backup file.
+    pub file: PathBuf,
+    /// Backing up or restoring.
+    pub purpose: PassphraseFor,
+    /// The passphrase typed.
+    pub first: String,
+    /// Typed again (backups only).
+    pub second: String,
+    /// Why the last try failed.
+    pub error: Option<String>,
+}
 
 /// The window's state.
 pub struct App {
@@ -135,7 +160,10 @@ pub struct App {
     /// A frame has been drawn.
     drawn: bool,
     /// A restore running on its own thread: the backup, and where its result arrives.
-    restoring: Option<(PathBuf, Receiver<RestoreResult>)>,
+    /// The backup being restored, where the result arrives, and the operator to reopen with.
+    restoring: Option<(PathBuf, Receiver<RestoreResult>, Option<String>)>,
+    /// The passphrase dialog, when a backup or a restore waits for one.
+    pub ask_passphrase: Option<PassphrasePrompt>,
 }
 
 impl App {
@@ -155,6 +183,7 @@ impl App {
             pickers: Pickers::default(),
             drawn: false,
             restoring: None,
+            ask_passphrase: None,
         };
         app.state = app.open_workspace(operator, false);
         app
@@ -266,7 +295,24 @@ impl App {
             return;
         }
         if let Command::Restore(backup) = command {
-            self.restore(ctx, &backup);
+            self.restore(ctx, &backup, None);
+            return;
+        }
+        if let Command::RestoreWith(backup, passphrase) = command {
+            self.restore(ctx, &backup, Some(passphrase.0));
+            return;
+        }
+        // A backup leaving the data folder is encrypted: the passphrase is asked for first.
+        if let Command::BackupTo(target) = &command
+            && zhibu_core::services::backup::needs_passphrase(&self.paths.db, target)
+        {
+            self.ask_passphrase = Some(PassphrasePrompt {
+                file: target.clone(),
+                purpose: PassphraseFor::Backup,
+                first: String::new(),
+                second: String::new(),
+                error: None,
+            });
             return;
         }
         let Ok(workspace) = &mut self.state else { return };
@@ -281,18 +327,23 @@ impl App {
     /// Closes the database (the worker's thread is joined and the lock released before the file is
     /// replaced), then checks and copies the backup on a thread of its own; `logic` reopens the
     /// database when it is done.
-    fn restore(&mut self, ctx: &egui::Context, backup: &std::path::Path) {
+    fn restore(&mut self, ctx: &egui::Context, backup: &std::path::Path, passphrase: Option<String>) {
+        // The operator stays the one working now (a name given with --operator is not saved).
+        let operator = self.workspace().map(|w| w.operator.clone()).filter(|o| !o.trim().is_empty());
         self.state = Err(Problem::Unavailable("正在恢复……".into()));
         let (sender, receiver) = std::sync::mpsc::channel();
         let (db, from, wake) = (self.paths.db.clone(), backup.to_owned(), ctx.clone());
         let started = std::thread::Builder::new().name("restore".into()).spawn(move || {
-            let result = zhibu_core::services::backup::restore(&db, &from).map_err(|e| e.to_string());
+            let result = zhibu_core::services::backup::restore(&db, &from, passphrase.as_deref()).map_err(|e| {
+                let ask = matches!(e, zhibu_core::services::ServiceError::Passphrase { .. });
+                (e.to_string(), ask)
+            });
             // The window may have closed meanwhile.
             let _ = sender.send(result);
             wake.request_repaint();
         });
         match started {
-            Ok(_) => self.restoring = Some((backup.to_owned(), receiver)),
+            Ok(_) => self.restoring = Some((backup.to_owned(), receiver, operator)),
             Err(error) => {
                 self.state = self.open_workspace(None, false);
                 self.notice = Some(failure(format!("恢复失败：{error}")));
@@ -302,18 +353,30 @@ impl App {
 
     /// Reopens the database once a restore has finished.
     fn poll_restore(&mut self) {
-        let Some((backup, receiver)) = &self.restoring else { return };
+        let Some((backup, receiver, operator)) = &self.restoring else { return };
         let result = match receiver.try_recv() {
             Ok(result) => result,
             Err(std::sync::mpsc::TryRecvError::Empty) => return,
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => Err("恢复线程意外结束".into()),
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(("恢复线程意外结束".into(), false)),
         };
-        let backup = backup.clone();
+        let (backup, operator) = (backup.clone(), operator.clone());
         self.restoring = None;
-        self.state = self.open_workspace(None, result.is_ok());
+        self.state = self.open_workspace(operator, result.is_ok());
         self.notice = Some(match result {
             Ok(summary) => info(zhibu_core::services::backup::restore_text(&backup, &summary)),
-            Err(error) => failure(format!("恢复失败：{error}")),
+            Err((error, ask)) => {
+                if ask {
+                    // An encrypted backup: ask for its passphrase (again, after a wrong one).
+                    self.ask_passphrase = Some(PassphrasePrompt {
+                        file: backup.clone(),
+                        purpose: PassphraseFor::Restore,
+                        first: String::new(),
+                        second: String::new(),
+                        error: Some(error.clone()),
+                    });
+                }
+                failure(format!("恢复失败：{error}"))
+            }
         });
     }
 

@@ -102,8 +102,12 @@ pub enum Command {
     RemovePlugin(String),
     /// Watch a developer folder and reload its plugin when the wasm changes.
     WatchDevFolder(Option<PathBuf>),
-    /// Back up now to this file.
+    /// Back up now to this file (outside the data folder the window asks for a passphrase first).
     BackupTo(PathBuf),
+    /// Back up to this file encrypted with the passphrase the user set.
+    BackupEncrypted(PathBuf, Passphrase),
+    /// Restore from an encrypted backup with the passphrase the user typed.
+    RestoreWith(PathBuf, Passphrase),
     /// Ask the user to confirm restoring from this backup (settings).
     ConfirmRestore(PathBuf),
     /// Read a plugin package (folder or zip) and ask for consent to install it.
@@ -120,6 +124,16 @@ pub enum Command {
     ImportDues(PathBuf, zhibu_core::domain::OrgId, zhibu_core::domain::PaymentMethod),
     /// Reporting up (上级报送): registration, connection file, push, package, feedback.
     Sync(super::reporting::SyncRequest),
+}
+
+/// A backup passphrase on its way to the worker: its `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Passphrase(pub String);
+
+impl std::fmt::Debug for Passphrase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Passphrase(***)")
+    }
 }
 
 /// What the last delete removed, so it can be put back: its row in the trash.
@@ -146,6 +160,7 @@ impl Workspace {
             | Command::DiscardAndNavigate(_)
             | Command::OpenReport(..)
             | Command::Restore(_)
+            | Command::RestoreWith(..)
             | Command::Pick(..) => {
                 return Ok(None);
             }
@@ -214,7 +229,8 @@ impl Workspace {
                 self.plugins.watch(folder.clone());
                 Task::ReloadCatalog { dev: folder, changed: false }
             }
-            Command::BackupTo(path) => Task::BackupTo(path),
+            Command::BackupTo(path) => Task::BackupTo(path, None),
+            Command::BackupEncrypted(path, passphrase) => Task::BackupTo(path, Some(passphrase)),
             Command::ImportDues(file, branch, method) => Task::ImportDues { file, branch, method },
             Command::Sync(request) => Task::Sync(request),
             Command::ImportMembers(file, dry_run) => Task::ImportMembers {

@@ -1,5 +1,6 @@
 //! The window's dialogs: the unsaved-change guard, the operator's name asked once, the
-//! first-start offer of the demo data, the consent dialogs of the report and plugin screens, and
+//! first-start offer of the demo data, the backup passphrase (set for a backup leaving the data
+//! folder, asked to restore one), the consent dialogs of the report and plugin screens, and
 //! the page shown instead of a workspace (a damaged or unavailable database).
 
 use super::app::{App, Problem, Screen};
@@ -39,7 +40,8 @@ impl App {
                     self.ask_operator = Some(name.clone());
                 }
             });
-        } else if self.offer_demo {
+        } else if self.offer_demo && self.ask_passphrase.is_none() {
+            // (A restore waiting for its passphrase comes first: it may fill the empty database.)
             egui::Modal::new(egui::Id::unique("first-start")).show(&ctx, |ui| {
                 ui.heading("数据库是空的");
                 ui.label(format!("数据文件：{}", self.paths.db.display()));
@@ -56,9 +58,72 @@ impl App {
                 });
             });
         }
+        self.passphrase_dialog_ui(&ctx);
         if let Ok(workspace) = &mut self.state {
             reports::consent_dialog_ui(&ctx, workspace, &mut self.commands);
             plugins::consent_dialog_ui(&ctx, workspace, &mut self.commands);
+        }
+    }
+}
+
+impl App {
+    /// The backup passphrase: set (typed twice) for a backup leaving the data folder, typed once
+    /// to restore an encrypted backup. Said plainly: a forgotten passphrase cannot be recovered.
+    fn passphrase_dialog_ui(&mut self, ctx: &egui::Context) {
+        use super::app::PassphraseFor;
+        use super::command::Passphrase;
+        let Some(prompt) = &mut self.ask_passphrase else { return };
+        let mut answer = None;
+        egui::Modal::new(egui::Id::unique("backup-passphrase")).show(ctx, |ui| {
+            let backup = prompt.purpose == PassphraseFor::Backup;
+            ui.heading(if backup { "为备份设置口令" } else { "输入备份口令" });
+            ui.label(format!("备份文件：{}", prompt.file.display()));
+            if backup {
+                ui.label("备份写到数据文件夹以外（U盘、共享盘），其中有全部党员的身份证号，须用口令加密。");
+            } else {
+                ui.label("这个备份是加密的，请输入备份时设的口令。");
+            }
+            ui.colored_label(ui.visuals().warn_fg_color, "请牢记口令：忘记的口令无法找回，备份也就无法恢复。");
+            egui::Grid::new("passphrase-grid").num_columns(2).show(ui, |ui| {
+                let label = ui.label("口令");
+                ui.add(egui::TextEdit::singleline(&mut prompt.first).password(true)).labelled_by(label.id);
+                ui.end_row();
+                if backup {
+                    let label = ui.label("再次输入口令");
+                    ui.add(egui::TextEdit::singleline(&mut prompt.second).password(true)).labelled_by(label.id);
+                    ui.end_row();
+                }
+            });
+            if let Some(error) = &prompt.error {
+                ui.colored_label(ui.visuals().error_fg_color, error);
+            }
+            ui.horizontal(|ui| {
+                if ui.button(if backup { "加密备份" } else { "用此口令恢复" }).clicked() {
+                    answer = Some(true);
+                }
+                if ui.button("取消").clicked() {
+                    answer = Some(false);
+                }
+            });
+        });
+        match answer {
+            Some(false) => self.ask_passphrase = None,
+            Some(true) => {
+                let min = zhibu_core::services::backup::MIN_PASSPHRASE;
+                if prompt.purpose == PassphraseFor::Backup && prompt.first.chars().count() < min {
+                    prompt.error = Some(format!("口令至少{min}个字符"));
+                } else if prompt.purpose == PassphraseFor::Backup && prompt.first != prompt.second {
+                    prompt.error = Some("两次输入的口令不一致".to_owned());
+                } else {
+                    let (file, passphrase) = (prompt.file.clone(), Passphrase(prompt.first.clone()));
+                    self.commands.push(match prompt.purpose {
+                        PassphraseFor::Backup => Command::BackupEncrypted(file, passphrase),
+                        PassphraseFor::Restore => Command::RestoreWith(file, passphrase),
+                    });
+                    self.ask_passphrase = None;
+                }
+            }
+            None => {}
         }
     }
 }

@@ -91,7 +91,7 @@ pub enum Task {
         changed: bool,
     },
     /// Back up to a file.
-    BackupTo(PathBuf),
+    BackupTo(PathBuf, Option<super::command::Passphrase>),
     /// Read a plugin package's manifest (folder or zip) for the consent dialog.
     ReadPackage(PathBuf),
     /// Reporting up (上级报送).
@@ -135,7 +135,7 @@ impl Task {
                 _ => "正在读取报送状态",
             },
             Self::LoadDemo(_) => "正在生成演示数据",
-            Self::BackupTo(_) => "正在备份",
+            Self::BackupTo(..) => "正在备份",
             Self::InstallPlugin(_) | Self::RemovePlugin(_) | Self::ReloadCatalog { .. } => "正在加载报表模板",
             Self::SetYear(_) | Self::LoadRules(_) => "正在读取记录",
             Self::OpenMeeting(_) => "正在读取会议",
@@ -638,8 +638,10 @@ impl Backend {
                     .map_err(|e| e.to_string());
                 (None, Effect::PackageRead(path, manifest))
             }
-            Task::BackupTo(path) => {
-                let summary = self.store.backup_to(&path).map_err(fail("备份"))?;
+            Task::BackupTo(path, passphrase) => {
+                let passphrase = passphrase.as_ref().map(|p| p.0.as_str());
+                let summary = zhibu_core::services::backup::backup(&self.store, &path, passphrase)
+                    .map_err(|e| format!("备份失败：{e}"))?;
                 self.store
                     .write(|w| w.record_export("backup", None, &path.display().to_string()))
                     .map_err(|e| format!("备份已写出，但审计记录失败：{e}"))?;

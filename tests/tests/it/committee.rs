@@ -1407,6 +1407,18 @@ fn packages_feedback_and_connection_files_carry_nothing_readable() {
     let package = dir.path().join("2026.zbp");
     export(&db, &package, false);
     readable(&std::fs::read(&package).unwrap(), "the report package");
+    // A backup to a USB stick (outside the data folder) is encrypted with the user's passphrase.
+    let stick = tempfile::tempdir().unwrap();
+    let passphrase = dir.path().join("口令.txt");
+    std::fs::write(&passphrase, "金山支部2026备份\n").unwrap();
+    let backup = stick.path().join("备份.db");
+    let backup_args = ["backup", "--db", db.to_str().unwrap(), "--out", backup.to_str().unwrap()];
+    let refused = super::cli::zhibu_fails(&backup_args);
+    assert!(refused.starts_with("备份写到数据文件夹以外（U盘、共享盘）时须设口令加密"), "{refused}");
+    let mut with_passphrase = backup_args.to_vec();
+    with_passphrase.extend(["--passphrase-file", passphrase.to_str().unwrap()]);
+    super::cli::zhibu(&with_passphrase);
+    readable(&std::fs::read(&backup).unwrap(), "the backup on the stick");
     readable(&std::fs::read(dir.path().join("branch-61.zhibu-connection")).unwrap(), "the connection file");
     super::cli::zhibu(&["committee", "import", "--db-url", &url, package.to_str().unwrap()]);
     let mut client = zhibu_committee::connect(&url).unwrap();

@@ -54,7 +54,7 @@ fn backup_and_restore_round_trip_the_demo_database_exactly() {
     let err = Store::open(&db, "测试").map(|_| ()).unwrap_err();
     assert!(matches!(err, StoreError::Damaged { .. }), "{err}");
     assert_eq!(std::fs::read(&db).unwrap(), b"not a database any more", "a damaged file is never overwritten");
-    let kept = backup::restore(&db, &copy).unwrap().kept.unwrap();
+    let kept = backup::restore(&db, &copy, None).unwrap().kept.unwrap();
     assert_eq!(std::fs::read(&kept).unwrap(), b"not a database any more", "the replaced file is kept");
     assert_eq!(dump(&db), before);
     assert!(Store::open(&db, "测试").is_ok());
@@ -72,11 +72,11 @@ fn a_backup_that_is_not_sound_is_refused_before_anything_is_replaced() {
         .unwrap()
         .execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
         .unwrap();
-    let err = backup::restore(&db, &foreign).map(|_| ()).unwrap_err();
+    let err = backup::restore(&db, &foreign, None).map(|_| ()).unwrap_err();
     assert!(err.to_string().starts_with("不是支部工作台的数据库"), "{err}");
     let garbage = fx.dir.path().join("garbage.db");
     std::fs::write(&garbage, vec![7u8; 8192]).unwrap();
-    assert!(backup::restore(&db, &garbage).is_err());
+    assert!(backup::restore(&db, &garbage, None).is_err());
     assert_eq!(dump(&db), before, "nothing replaced");
 }
 
@@ -239,7 +239,7 @@ fn a_backup_brings_back_every_record_and_attachment_after_the_data_folder_is_gon
     // The PC is replaced: the whole data folder is gone.
     std::fs::remove_dir_all(&data).unwrap();
     std::fs::create_dir_all(&data).unwrap();
-    let restored = backup::restore(&db, &copy).unwrap();
+    let restored = backup::restore(&db, &copy, None).unwrap();
     assert_eq!(restored.attachments.attachments, 2);
     assert!(restored.attachments.missing.is_empty(), "{restored:?}");
     assert_eq!(dump(&db), rows, "every record, the audit log included");
@@ -265,7 +265,7 @@ fn an_old_database_only_backup_restores_and_names_the_attachments_it_lacks() {
     // What a backup made before attachments were packed looks like.
     rusqlite::Connection::open(&old).unwrap().execute_batch("DROP TABLE backup_attachments; VACUUM;").unwrap();
     std::fs::remove_dir_all(fx.dir.path().join("attachments")).unwrap();
-    let restored = backup::restore(&db, &old).unwrap();
+    let restored = backup::restore(&db, &old, None).unwrap();
     let mut missing = restored.attachments.missing.clone();
     missing.sort();
     assert_eq!(missing, ["会议材料.txt", "签到表.png"]);
@@ -288,7 +288,7 @@ fn a_backup_with_a_damaged_attachment_is_refused_before_anything_is_replaced() {
         .execute_batch("UPDATE backup_attachments SET data = zeroblob(length(data)) WHERE rowid = 1")
         .unwrap();
     let before = dump(&db);
-    let err = backup::restore(&db, &copy).map(|_| ()).unwrap_err().to_string();
+    let err = backup::restore(&db, &copy, None).map(|_| ()).unwrap_err().to_string();
     assert!(err.contains("内容与校验值不符"), "{err}");
     assert_eq!(dump(&db), before, "nothing replaced");
 }
@@ -350,4 +350,60 @@ fn a_backup_to_a_full_or_read_only_folder_fails_and_leaves_the_database_untouche
         assert_eq!(dump(&db), before, "{options}: the database is untouched");
     }
     assert_eq!(Store::open(&db, "测试").unwrap().audit_count().unwrap(), audit_before, "a failed backup is not logged");
+}
+
+/// A backup written outside the data folder is encrypted with the user's passphrase (issue 33):
+/// refused without one or with one too short, unreadable without it (no ID number, phone or name
+/// in its bytes), restored only with the right one, and no plain copy left behind in either
+/// folder. Plain backups made before still restore without a passphrase.
+#[test]
+fn a_backup_leaving_the_data_folder_is_encrypted_with_a_passphrase() {
+    let mut fx = Fixture::new().unwrap();
+    fx.add_members(3).unwrap();
+    let db = fx.store.path().to_owned();
+    let member = fx.store.members(None).unwrap()[0].record.clone();
+    let stick = tempfile::tempdir().unwrap();
+    let target = stick.path().join("备份.db");
+
+    let refused = backup::backup(&fx.store, &target, None).unwrap_err().to_string();
+    assert!(refused.starts_with("备份写到数据文件夹以外（U盘、共享盘）时须设口令加密"), "{refused}");
+    let short = backup::backup(&fx.store, &target, Some("1234567")).unwrap_err().to_string();
+    assert!(short.starts_with("备份口令至少8个字符"), "{short}");
+    assert!(!target.exists());
+    backup::backup(&fx.store, &target, Some("金山支部2026备份")).unwrap();
+    assert!(backup::is_encrypted(&target));
+    let bytes = std::fs::read(&target).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    for secret in [member.id_number.as_str(), &member.name] {
+        assert!(!text.contains(secret), "the backup shows {secret}");
+    }
+    // Inside the data folder a backup may stay plain (the daily ones do).
+    let inside = fx.dir.path().join("同一文件夹.db");
+    backup::backup(&fx.store, &inside, None).unwrap();
+    assert!(!backup::is_encrypted(&inside));
+
+    // Restoring asks for the passphrase, refuses a wrong one, and takes the right one.
+    fx.store
+        .write(|w| w.create_organization(&tests::org(None, zhibu_core::domain::OrgKind::Committee, "后加的党委")))
+        .unwrap();
+    drop(fx.store);
+    let asked = backup::restore(&db, &target, None).unwrap_err().to_string();
+    assert!(asked.starts_with("这个备份已加密，请输入备份时设的口令（忘记的口令无法找回）"), "{asked}");
+    let wrong = backup::restore(&db, &target, Some("不是这个口令")).unwrap_err().to_string();
+    assert!(wrong.starts_with("口令不对，无法打开这个加密的备份"), "{wrong}");
+    backup::restore(&db, &target, Some("金山支部2026备份")).unwrap();
+    let store = Store::open_existing(&db, "检查").unwrap();
+    assert!(store.organizations().unwrap().iter().all(|o| o.record.name != "后加的党委"), "the backup's state is back");
+    assert_eq!(store.members(None).unwrap().len(), 3);
+    let scratch = |dir: &Path| {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .count()
+    };
+    assert_eq!((scratch(fx.dir.path()), scratch(stick.path())), (0, 0), "no plain copy left behind");
+    // A plain backup made before restores as it did.
+    drop(store);
+    backup::restore(&db, &inside, None).unwrap();
 }

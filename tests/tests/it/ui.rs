@@ -56,9 +56,9 @@ fn click(harness: &mut Harness<'_, App>, label: &str) {
 /// Types `text` into the text box named `label` (after what it already holds).
 fn type_into(harness: &mut Harness<'_, App>, label: &str, text: &str) {
     let text_box = |harness: &Harness<'_, App>, scroll: bool| {
-        let mut boxes = harness
-            .get_all_by_label(label)
-            .filter(|n| matches!(n.accesskit_node().role(), Role::TextInput | Role::MultilineTextInput));
+        let mut boxes = harness.get_all_by_label(label).filter(|n| {
+            matches!(n.accesskit_node().role(), Role::TextInput | Role::MultilineTextInput | Role::PasswordInput)
+        });
         let found = boxes.next().unwrap_or_else(|| panic!("no text box named {label}"));
         if scroll {
             found.scroll_to_me();
@@ -817,6 +817,10 @@ fn a_branch_year_through_the_window_from_an_empty_database() {
     let backup = carried.join("支部备份.db");
     harness.state_mut().commands.push(zhibu::ui::Command::BackupTo(backup.clone()));
     settle(&mut harness);
+    // A USB stick is outside the data folder: the backup is encrypted with a passphrase.
+    type_into(&mut harness, "口令", "李书记的备份口令");
+    type_into(&mut harness, "再次输入口令", "李书记的备份口令");
+    click(&mut harness, "加密备份");
     assert!(notice(&harness).starts_with("已备份到："), "{}", notice(&harness));
     drop(harness);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -827,6 +831,8 @@ fn a_branch_year_through_the_window_from_an_empty_database() {
     harness.state_mut().commands.push(zhibu::ui::Command::ConfirmRestore(backup));
     settle(&mut harness);
     click(&mut harness, "确定恢复");
+    type_into(&mut harness, "口令", "李书记的备份口令");
+    click(&mut harness, "用此口令恢复");
     for _ in 0..600 {
         if harness.state().workspace().is_some_and(|w| !w.loading) {
             break;
@@ -1266,4 +1272,53 @@ fn a_branch_reports_up_and_reads_the_committees_word_in_the_window() {
     assert_eq!(notice(&harness), "已读取上级反馈包：金山社区党支部，1 条");
     click(&mut harness, "首页");
     assert!(harness.query_by_label_contains(&format!("{year}年度：已通过")).is_some());
+}
+
+/// A backup to a USB stick from the window asks for a passphrase first (at least 8 characters,
+/// typed twice alike) and is written encrypted; restoring it asks for the passphrase, says when it
+/// is wrong and restores with the right one (issue 33).
+#[test]
+fn a_backup_to_a_usb_stick_is_encrypted_and_restoring_it_asks_for_the_passphrase() {
+    use zhibu::ui::Command;
+    let mut fixture = Fixture::new().unwrap();
+    fixture.add_members(2).unwrap();
+    let dir = fixture.dir.path().to_owned();
+    drop(fixture.store);
+    let stick = tempfile::tempdir().unwrap();
+    let target = stick.path().join("备份.db");
+    let mut harness = harness(App::open(paths(&dir), Some("测试员".into())));
+    // The file comes from the native save dialog; here the command it sends is given.
+    harness.state_mut().commands.push(Command::BackupTo(target.clone()));
+    settle(&mut harness);
+    assert!(harness.query_by_label("为备份设置口令").is_some());
+    assert!(harness.query_by_label("请牢记口令：忘记的口令无法找回，备份也就无法恢复。").is_some());
+    type_into(&mut harness, "口令", "金山");
+    type_into(&mut harness, "再次输入口令", "金山");
+    click(&mut harness, "加密备份");
+    assert!(harness.query_by_label("口令至少8个字符").is_some());
+    type_into(&mut harness, "口令", "支部2026备份");
+    click(&mut harness, "加密备份");
+    assert!(harness.query_by_label("两次输入的口令不一致").is_some());
+    type_into(&mut harness, "再次输入口令", "支部2026备份");
+    click(&mut harness, "加密备份");
+    assert!(notice(&harness).starts_with("已备份到"), "{}", notice(&harness));
+    assert!(zhibu_core::services::backup::is_encrypted(&target));
+
+    // 从备份文件恢复 → 确定恢复 sends this.
+    harness.state_mut().commands.push(Command::Restore(target.clone()));
+    settle(&mut harness);
+    assert!(harness.query_by_label("输入备份口令").is_some());
+    type_into(&mut harness, "口令", "不是这个口令");
+    click(&mut harness, "用此口令恢复");
+    // In the dialog and in the status bar.
+    assert_eq!(
+        harness.query_all_by_label_contains("口令不对，无法打开这个加密的备份").count(),
+        2,
+        "{}",
+        notice(&harness)
+    );
+    type_into(&mut harness, "口令", "金山支部2026备份");
+    click(&mut harness, "用此口令恢复");
+    assert!(notice(&harness).starts_with("已从"), "{}", notice(&harness));
+    assert_eq!(harness.state().workspace().unwrap().data.members.len(), 2);
 }

@@ -43,6 +43,15 @@ pub enum ServiceError {
     /// The user cancelled; nothing was written (the transaction was rolled back).
     #[error("已取消，未写入任何记录")]
     Cancelled,
+    /// A backup written outside the data folder needs a passphrase, or an encrypted backup's was
+    /// not given or is wrong (what to do, in Chinese; the file last).
+    #[error("{what}：{}", file.display())]
+    Passphrase {
+        /// What is wrong and what to do.
+        what: &'static str,
+        /// The backup file.
+        file: std::path::PathBuf,
+    },
     /// An option is outside what the service accepts.
     #[error("{what}应在{min}至{max}之间：{value}")]
     OutOfRange {
