@@ -443,3 +443,12 @@ pub fn status(store: &mut Store) -> Result<Vec<Status>> {
     }
     Ok(all)
 }
+
+/// What a feedback item is about, as a line starts: `2026年度报送`, `2026年度述职评议考核`
+/// (a topic that already says 年度 is not given it twice).
+pub fn feedback_title(year: i32, topic: &str) -> String {
+    match topic.strip_prefix("年度") {
+        Some(rest) => format!("{year}年度{rest}"),
+        None => format!("{year}年度{topic}"),
+    }
+}

@@ -132,9 +132,8 @@ pub fn run(store: &mut Store, command: SyncCommand) -> Result<()> {
             println!("已取回上级反馈：{}，{} 条", pulled.branch, pulled.items.len());
             for item in &pulled.items {
                 println!(
-                    "{}年度{}：{}{}",
-                    item.year,
-                    item.topic,
+                    "{}：{}{}",
+                    zhibu_sync::feedback_title(item.year, &item.topic),
                     item.verdict,
                     if item.opinion.is_empty() { String::new() } else { format!("（{}）", item.opinion) }
                 );

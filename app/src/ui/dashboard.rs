@@ -145,7 +145,8 @@ fn reporting_ui(ui: &mut Ui, reporting: &super::reporting::State, data: &Data, b
             .map(|(_, f)| f)
             .next();
         let verdict = match (decision, &status.last_report) {
-            (Some(f), _) if f.verdict == "退回" => format!("已退回（{}）", f.opinion),
+            // The opinion itself is in 上级反馈 just below.
+            (Some(f), _) if f.verdict == "退回" => "已退回（意见见下）".to_owned(),
             (Some(f), _) if f.verdict == "通过" => "已通过".to_owned(),
             (Some(f), _) => f.verdict.clone(),
             (None, Some(_)) => "待审核".to_owned(),
@@ -170,9 +171,8 @@ fn feedback_ui(ui: &mut Ui, data: &Data, branch: Option<OrgId>) {
     for (org, item) in items {
         let name = data.orgs.iter().find(|o| o.id == *org).map_or("", |o| o.record.name.as_str());
         let text = format!(
-            "{name} {}年度{}：{}{}（{}）",
-            item.year,
-            item.topic,
+            "{name} {}：{}{}（{}）",
+            zhibu_sync::feedback_title(item.year, &item.topic),
             item.verdict,
             if item.opinion.is_empty() { String::new() } else { format!("，意见：{}", item.opinion) },
             item.decided_at

@@ -190,7 +190,8 @@ pub fn reporting_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<C
             other => other.to_owned(),
         };
         let opinion = if item.opinion.is_empty() { String::new() } else { format!("，意见：{}", item.opinion) };
-        ui.label(format!("{}年度{}：{verdict}{opinion}（{}）", item.year, item.topic, item.decided_at));
+        let title = zhibu_sync::feedback_title(item.year, &item.topic);
+        ui.label(format!("{title}：{verdict}{opinion}（{}）", item.decided_at));
     }
     ui.horizontal(|ui| {
         let online = ui

@@ -1227,12 +1227,13 @@ fn a_branch_reports_up_and_reads_the_committees_word_in_the_window() {
     ]);
     click(&mut harness, "获取反馈");
     assert_eq!(notice(&harness), "已取回上级反馈：金山社区党支部，1 条");
-    assert!(harness.query_by_label_contains(&format!("年度报送：已退回，意见：{opinion}")).is_some());
+    assert!(harness.query_by_label_contains(&format!("{year}年度报送：已退回，意见：{opinion}")).is_some());
     click(&mut harness, "首页");
     assert!(
-        harness.query_by_label_contains(&format!("{year}年度：已退回（{opinion}）")).is_some(),
+        harness.query_by_label_contains(&format!("{year}年度：已退回（意见见下）")).is_some(),
         "the dashboard shows the verdict"
     );
+    assert!(harness.query_by_label_contains(&format!("{year}年度报送：退回，意见：{opinion}")).is_some());
 
     // The USB route: a change, the package, the committee imports it and passes the year.
     let more = home.path().join("补充名册.csv");
