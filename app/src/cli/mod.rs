@@ -361,6 +361,35 @@ fn backup_passphrase(file: Option<&std::path::Path>) -> Result<Option<String>> {
     Ok(std::env::var("ZHIBU_BACKUP_PASSPHRASE").ok().filter(|p| !p.is_empty()))
 }
 
+/// `zhibu import meetings|volunteer|dues`: the sheet checked (and unless a dry run, imported
+/// whole) into `branch` by the service the window's import panels call; its report printed.
+#[allow(clippy::too_many_arguments)]
+fn import_sheet(
+    db: &std::path::Path,
+    operator: &str,
+    backup_dir: &std::path::Path,
+    sheet: zhibu_core::services::import::Sheet,
+    file: &std::path::Path,
+    encoding: &str,
+    branch: i64,
+    mapping: &[String],
+    dry_run: bool,
+) -> Result<()> {
+    let (_lock, mut store) = import_store(db, operator, backup_dir, dry_run)?;
+    let mapping = parse_params(mapping)?;
+    let done = zhibu_core::services::import::sheet(
+        &mut store,
+        sheet,
+        file,
+        encoding_arg(encoding),
+        OrgId(branch),
+        &mapping,
+        dry_run,
+    )?;
+    print!("{}", done.report);
+    refuse_problems(dry_run, done.problems)
+}
+
 /// Today's automatic backup (once a day, newest 7 kept) before a command changes many records.
 fn automatic_backup(store: &Store, dir: &std::path::Path) -> Result<()> {
     if let Some(written) = zhibu_core::services::backup::automatic(store, dir, chrono::Local::now().date_naive(), 7)? {
@@ -568,55 +597,16 @@ pub fn run(cli: Cli) -> Result<()> {
             refuse_problems(dry_run, result.plan.problems.len())?;
         }
         Command::Import { what: ImportCommand::Meetings { file, branch, dry_run, encoding, mapping } } => {
-            let (_lock, mut store) = import_store(&db, &operator, &backup_dir, dry_run)?;
-            let result = zhibu_core::services::import::meetings(
-                &mut store,
-                &file,
-                encoding_arg(&encoding),
-                OrgId(branch),
-                &parse_params(&mapping)?,
-                dry_run,
-            )?;
-            for row in &result.plan.rows {
-                let note = if row.duplicate { "已导入过，跳过" } else { "新增（草稿）" };
-                println!("第{}行  {note}  {} {}", row.row, row.meeting.starts_at.format("%Y-%m-%d"), row.meeting.title);
-            }
-            for problem in &result.plan.problems {
-                println!("{problem}");
-            }
-            let state = if result.applied { "已导入" } else { "未写入" };
-            println!("{state}：有效{}行，问题{}处", result.plan.rows.len(), result.plan.problems.len());
-            refuse_problems(dry_run, result.plan.problems.len())?;
+            let sheet = zhibu_core::services::import::Sheet::Register;
+            import_sheet(&db, &operator, &backup_dir, sheet, &file, &encoding, branch, &mapping, dry_run)?;
         }
         Command::Import { what: ImportCommand::Volunteer { file, branch, dry_run, encoding, mapping } } => {
-            let (_lock, mut store) = import_store(&db, &operator, &backup_dir, dry_run)?;
-            let result = zhibu_core::services::import::volunteer(
-                &mut store,
-                &file,
-                encoding_arg(&encoding),
-                OrgId(branch),
-                &parse_params(&mapping)?,
-                dry_run,
-            )?;
-            print!("{}", zhibu_core::services::import::volunteer_report_text(&result));
-            refuse_problems(dry_run, result.plan.problems.len())?;
+            let sheet = zhibu_core::services::import::Sheet::Volunteer;
+            import_sheet(&db, &operator, &backup_dir, sheet, &file, &encoding, branch, &mapping, dry_run)?;
         }
         Command::Import { what: ImportCommand::Dues { file, branch, method, dry_run, encoding, mapping } } => {
-            let (_lock, mut store) = import_store(&db, &operator, &backup_dir, dry_run)?;
-            let result = zhibu_core::services::import::dues(
-                &mut store,
-                &file,
-                encoding_arg(&encoding),
-                OrgId(branch),
-                method.into(),
-                &parse_params(&mapping)?,
-                dry_run,
-            )?;
-            let names: std::collections::HashMap<_, _> =
-                store.members(Some(OrgId(branch)))?.into_iter().map(|m| (m.id, m.record.name)).collect();
-            let name = |id| names.get(&id).cloned().unwrap_or_default();
-            print!("{}", zhibu_core::services::import::dues_report_text(&result, &name));
-            refuse_problems(dry_run, result.plan.problems.len())?;
+            let sheet = zhibu_core::services::import::Sheet::Dues(method.into());
+            import_sheet(&db, &operator, &backup_dir, sheet, &file, &encoding, branch, &mapping, dry_run)?;
         }
         Command::Backup { out, passphrase_file } => {
             let passphrase = backup_passphrase(passphrase_file.as_deref())?;

@@ -225,6 +225,7 @@ impl App {
             dues: dues::State::default(),
             reports: reports::State::default(),
             reporting: reporting::State::default(),
+            imports: Default::default(),
             plugins: plugins::State::default(),
             settings: settings::State::default(),
             orgs: orgs::State::default(),

@@ -120,8 +120,9 @@ pub enum Command {
     Restore(PathBuf),
     /// Import a roster file (`dry_run` only reports).
     ImportMembers(PathBuf, bool),
-    /// Import a dues list (bank or payroll) for a branch, paid in this way; all rows or none.
-    ImportDues(PathBuf, zhibu_core::domain::OrgId, zhibu_core::domain::PaymentMethod),
+    /// Check (`true`: a dry run) or import a sheet into a branch with these header mappings:
+    /// the register, the volunteer hours, a dues list; all rows or none.
+    ImportSheet(zhibu_core::services::import::Sheet, PathBuf, zhibu_core::domain::OrgId, Vec<(String, String)>, bool),
     /// Reporting up (上级报送): registration, connection file, push, package, feedback.
     Sync(super::reporting::SyncRequest),
 }
@@ -231,7 +232,9 @@ impl Workspace {
             }
             Command::BackupTo(path) => Task::BackupTo(path, None),
             Command::BackupEncrypted(path, passphrase) => Task::BackupTo(path, Some(passphrase)),
-            Command::ImportDues(file, branch, method) => Task::ImportDues { file, branch, method },
+            Command::ImportSheet(sheet, file, branch, mapping, dry_run) => {
+                Task::ImportSheet { sheet, file, branch, mapping, dry_run }
+            }
             Command::Sync(request) => Task::Sync(request),
             Command::ImportMembers(file, dry_run) => Task::ImportMembers {
                 default_branch: self.members.import_default_branch(&file, &self.data),
@@ -326,7 +329,7 @@ impl Workspace {
             Effect::DutyReviewSaved => self.reviews.saved(),
             Effect::VolunteerSaved => self.volunteer.saved(),
             Effect::Imported(file, report, problems, into) => self.members.imported(file, &report, problems, into),
-            Effect::DuesImported(report) => self.dues.imported(report),
+            Effect::SheetImported(sheet, file, branch, result) => self.imports.done(sheet, file, branch, result),
             Effect::Sync(status, key_changed) => self.reporting.loaded(status, key_changed),
             Effect::RulesLoaded(file, rules) => match rules {
                 Ok(rules) => {

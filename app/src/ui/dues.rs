@@ -6,7 +6,6 @@
 use super::command::Command;
 use super::members::parse_date;
 use super::ops::Op;
-use super::picker::{Dialog, Then};
 use super::widgets::{self, field_ui, hinted_field_ui};
 use super::workspace::{Data, Workspace};
 use egui::{Color32, RichText, Ui};
@@ -46,8 +45,6 @@ pub struct State {
     pub editing: Option<PaymentId>,
     /// How an imported list was paid.
     pub import_method: PaymentMethod,
-    /// The last import's row-by-row report.
-    pub import_report: Option<String>,
     /// Why a form was refused.
     pub error: Option<String>,
 }
@@ -70,7 +67,6 @@ impl Default for State {
             note: String::new(),
             editing: None,
             import_method: PaymentMethod::Payroll,
-            import_report: None,
             error: None,
         }
     }
@@ -79,13 +75,8 @@ impl Default for State {
 impl State {
     /// After a save: the forms cleared for the same branch and member.
     pub fn saved(&mut self) {
-        let (branch, member, import_report) = (self.branch, self.member, self.import_report.take());
-        *self = Self { branch, member, import_report, ..Self::default() };
-    }
-
-    /// The report of an import (shown under the import button).
-    pub fn imported(&mut self, report: String) {
-        self.import_report = Some(report);
+        let (branch, member, import_method) = (self.branch, self.member, self.import_method);
+        *self = Self { branch, member, import_method, ..Self::default() };
     }
 
     fn base(&self, year: i32, rates: &DuesRates) -> Result<DuesBase, String> {
@@ -168,6 +159,7 @@ pub fn dues_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Comman
     let data = &workspace.data;
     let rules = &workspace.rules;
     let state = &mut workspace.dues;
+    let imports = &mut workspace.imports;
     if state.branch.is_none() {
         state.branch = data.branches().next().map(|b| b.id);
     }
@@ -180,7 +172,7 @@ pub fn dues_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Comman
         ui.vertical(|ui| {
             egui::ScrollArea::vertical()
                 .id_salt("dues-forms")
-                .show(ui, |ui| forms_ui(ui, state, data, rules, year, commands));
+                .show(ui, |ui| forms_ui(ui, (state, imports), data, rules, year, commands));
         });
     });
 }
@@ -276,7 +268,14 @@ fn grid_ui(ui: &mut Ui, state: &mut State, data: &Data, rules: &RuleSet, year: i
     }
 }
 
-fn forms_ui(ui: &mut Ui, state: &mut State, data: &Data, rules: &RuleSet, year: i32, commands: &mut Vec<Command>) {
+fn forms_ui(
+    ui: &mut Ui,
+    (state, imports): (&mut State, &mut super::imports::State),
+    data: &Data,
+    rules: &RuleSet,
+    year: i32,
+    commands: &mut Vec<Command>,
+) {
     let rates = &rules.dues.rates;
     let members = data.member_choices(state.branch);
     ui.heading(format!("确认{year}年党费基数"));
@@ -385,20 +384,13 @@ fn forms_ui(ui: &mut Ui, state: &mut State, data: &Data, rules: &RuleSet, year: 
             .map(|m| (m, m.label().to_owned()));
         widgets::choice_ui(ui, "明细的缴纳方式", &mut state.import_method, &methods);
     });
-    if let Some(branch) = state.branch
-        && ui.button("选择明细文件……").clicked()
-    {
-        commands.push(Command::Pick(
-            Dialog::Open {
-                title: "选择党费明细（.xlsx、.xls 或 .csv）",
-                filter: Some(("表格", &["xlsx", "xls", "csv"])),
-            },
-            Then::ImportDues(branch, state.import_method),
-        ));
-    }
-    if let Some(report) = &state.import_report {
-        egui::ScrollArea::vertical().id_salt("dues-import-report").max_height(160.0).show(ui, |ui| {
-            ui.label(RichText::new(report).monospace());
-        });
-    }
+    let sheet = zhibu_core::services::import::Sheet::Dues(state.import_method);
+    super::imports::start_ui(ui, "选择明细文件……", sheet, state.branch, commands);
+    super::imports::panel_ui(
+        ui,
+        imports,
+        |s| matches!(s, zhibu_core::services::import::Sheet::Dues(_)),
+        data,
+        commands,
+    );
 }

@@ -397,7 +397,18 @@ pub fn meetings_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Co
         if ui.button("＋ 记录会议（Ctrl+N）").clicked() {
             state.new_form(data, workspace.year);
         }
+        // Into the branch the list is filtered to, else the first (the panel lets it be changed).
+        let branch = state.branch.or_else(|| data.branches().next().map(|b| b.id));
+        let sheet = zhibu_core::services::import::Sheet::Register;
+        super::imports::start_ui(ui, "导入三会一课登记表……", sheet, branch, commands);
     });
+    super::imports::panel_ui(
+        ui,
+        &mut workspace.imports,
+        |s| s == zhibu_core::services::import::Sheet::Register,
+        data,
+        commands,
+    );
     ui.horizontal(|ui| {
         egui::Grid::new("meeting-filters").num_columns(6).show(ui, |ui| {
             let mut kinds = vec![(None, "全部类型".to_owned())];

@@ -11,6 +11,7 @@ mod dialogs;
 mod dues;
 mod elections;
 pub mod fonts;
+mod imports;
 mod jobs;
 mod meetings;
 mod members;

@@ -69,8 +69,8 @@ pub enum Then {
     LoadRules,
     /// Write the audit rows the query selects to the CSV file.
     ExportAudit(Box<zhibu_core::store::AuditQuery>),
-    /// Import the dues list for the branch, paid in this way.
-    ImportDues(zhibu_core::domain::OrgId, zhibu_core::domain::PaymentMethod),
+    /// Check the sheet for import into the branch.
+    CheckSheet(zhibu_core::services::import::Sheet, zhibu_core::domain::OrgId),
     /// Write the branch's registration file there.
     WriteRegistration(zhibu_core::domain::OrgId),
     /// Take in the committee's connection file.
@@ -104,7 +104,7 @@ impl Then {
             }
             Self::LoadRules => Command::LoadRules(path),
             Self::ExportAudit(query) => Command::ExportAudit(*query, path),
-            Self::ImportDues(branch, method) => Command::ImportDues(path, branch, method),
+            Self::CheckSheet(sheet, branch) => Command::ImportSheet(sheet, path, branch, Vec::new(), true),
             Self::WriteRegistration(branch) => Command::Sync(SyncRequest::Registration(branch, path)),
             Self::ImportConnection => Command::Sync(SyncRequest::Connect(path, false)),
             Self::ExportPackage(branch) => Command::Sync(SyncRequest::Export(branch, path)),

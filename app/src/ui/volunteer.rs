@@ -218,6 +218,16 @@ pub fn volunteer_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<C
             let hours: f64 =
                 data.volunteer.iter().map(|a| a.record.participants.iter().map(|p| p.hours).sum::<f64>()).sum();
             ui.heading(format!("{}年度志愿服务：{} 次，{:.1} 小时", workspace.year, data.volunteer.len(), hours));
+            let branch = data.branches().next().map(|b| b.id);
+            let sheet = zhibu_core::services::import::Sheet::Volunteer;
+            super::imports::start_ui(ui, "导入志愿服务时长记录……", sheet, branch, commands);
+            super::imports::panel_ui(
+                ui,
+                &mut workspace.imports,
+                |s| s == zhibu_core::services::import::Sheet::Volunteer,
+                data,
+                commands,
+            );
             egui::ScrollArea::vertical().id_salt("volunteer-list").show(ui, |ui| {
                 egui::Grid::new("volunteer-list-grid").striped(true).show(ui, |ui| {
                     for title in ["日期", "活动", "类别", "人数", "时长", ""] {

@@ -109,14 +109,18 @@ pub enum Task {
         /// The branch for a sheet without a 所在支部 column.
         default_branch: Option<zhibu_core::domain::OrgId>,
     },
-    /// Import a dues list for a branch: every row, or none.
-    ImportDues {
+    /// Check (`dry_run`) or import a sheet into a branch: every row, or none.
+    ImportSheet {
+        /// Which sheet.
+        sheet: zhibu_core::services::import::Sheet,
         /// The file.
         file: PathBuf,
-        /// The members' branch.
+        /// The branch it goes into.
         branch: zhibu_core::domain::OrgId,
-        /// How the list was paid.
-        method: zhibu_core::domain::PaymentMethod,
+        /// Unknown header → field.
+        mapping: Vec<(String, String)>,
+        /// Only report.
+        dry_run: bool,
     },
 }
 
@@ -127,7 +131,8 @@ impl Task {
             Self::Open { .. } => "正在准备（自动备份、加载报表模板）",
             Self::ImportMembers { dry_run: true, .. } => "正在检查花名册",
             Self::ImportMembers { .. } => "正在导入花名册",
-            Self::ImportDues { .. } => "正在导入党费明细",
+            Self::ImportSheet { dry_run: true, .. } => "正在检查表格",
+            Self::ImportSheet { .. } => "正在导入表格",
             Self::Sync(request) => match request {
                 super::reporting::SyncRequest::Push(_) => "正在联网报送",
                 super::reporting::SyncRequest::Pull(_) => "正在获取上级反馈",
@@ -197,8 +202,14 @@ pub enum Effect {
     DemoLoaded,
     /// A roster was checked or imported: the file and the row-by-row report.
     Imported(PathBuf, String, Vec<zhibu_core::import::Problem>, Option<zhibu_core::domain::OrgId>),
-    /// A dues list was imported (or refused): the row-by-row report.
-    DuesImported(String),
+    /// A sheet was checked or imported (or refused): which, from where, into which branch, and
+    /// the row-by-row report.
+    SheetImported(
+        zhibu_core::services::import::Sheet,
+        PathBuf,
+        zhibu_core::domain::OrgId,
+        zhibu_core::services::import::SheetImport,
+    ),
     /// A sync task ran: where every branch stands now, and a connection file waiting for the
     /// user's word on the committee's changed keys.
     Sync(Vec<zhibu_sync::Status>, Option<PathBuf>),
@@ -648,31 +659,51 @@ impl Backend {
                 (Some(zhibu_core::services::backup::backup_text(&path, &summary)), Effect::None)
             }
             Task::Sync(request) => self.sync(request, touched)?,
-            Task::ImportDues { file, branch, method } => {
-                let today = chrono::Local::now().date_naive();
-                zhibu_core::services::backup::automatic(&self.store, &self.paths.backup_dir, today, 7)
-                    .map_err(|e| format!("导入前的自动备份失败，未导入：{e}"))?;
+            Task::ImportSheet { sheet, file, branch, mapping, dry_run } => {
+                use zhibu_core::services::import::Sheet;
+                if !dry_run {
+                    let today = chrono::Local::now().date_naive();
+                    zhibu_core::services::backup::automatic(&self.store, &self.paths.backup_dir, today, 7)
+                        .map_err(|e| format!("导入前的自动备份失败，未导入：{e}"))?;
+                }
                 let encoding = zhibu_core::import::table::Encoding::Auto;
-                let result =
-                    zhibu_core::services::import::dues(&mut self.store, &file, encoding, branch, method, &[], false)
-                        .map_err(|e| format!("导入失败：{e}"))?;
-                let names: std::collections::HashMap<_, _> = self
-                    .store
-                    .members(Some(branch))
-                    .map_err(|e| e.to_string())?
-                    .into_iter()
-                    .map(|m| (m.id, m.record.name))
-                    .collect();
-                let report = zhibu_core::services::import::dues_report_text(&result, &|id| {
-                    names.get(&id).cloned().unwrap_or_default()
-                });
-                let text = if result.applied {
-                    *touched = Some(Touched::Dues(branch));
-                    format!("已导入党费明细：{}笔", result.plan.payments.len())
-                } else {
-                    format!("党费明细有{}处问题，未导入任何记录", result.plan.problems.len())
+                let result = zhibu_core::services::import::sheet(
+                    &mut self.store,
+                    sheet,
+                    &file,
+                    encoding,
+                    branch,
+                    &mapping,
+                    dry_run,
+                );
+                let result = match result {
+                    Ok(result) => result,
+                    // A sheet whose header cannot be read opens the panel all the same, with why,
+                    // so the header can be mapped there and the file checked again.
+                    Err(error @ ServiceError::Import(_)) => {
+                        let report = format!("{error}\n表头无法识别时，在“表头对应”中填写后重新检查。");
+                        let result = zhibu_core::services::import::SheetImport { report, problems: 1, applied: false };
+                        return Ok((
+                            Some(format!("检查未通过：{error}")),
+                            Effect::SheetImported(sheet, file, branch, result),
+                        ));
+                    }
+                    Err(error) => return Err(format!("导入失败：{error}")),
                 };
-                (Some(text), Effect::DuesImported(report))
+                if result.applied {
+                    *touched = Some(match sheet {
+                        Sheet::Register => Touched::Meetings(branch),
+                        Sheet::Volunteer => Touched::Volunteer,
+                        Sheet::Dues(_) => Touched::Dues(branch),
+                    });
+                }
+                let text = match (dry_run, result.problems) {
+                    (true, 0) => "检查完毕：没有问题，可以导入".to_owned(),
+                    (true, n) => format!("检查完毕：{n}处问题，见报告"),
+                    (false, 0) => format!("已导入{}", sheet.label()),
+                    (false, n) => format!("{}有{n}处问题，未导入任何记录", sheet.label()),
+                };
+                (Some(text), Effect::SheetImported(sheet, file, branch, result))
             }
             Task::ImportMembers { file, dry_run, mapping, corrections, default_branch } => {
                 if !dry_run {

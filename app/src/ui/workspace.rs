@@ -68,6 +68,8 @@ pub struct Workspace {
     pub dues: super::dues::State,
     /// Template form, preview and job.
     pub reports: reports::State,
+    /// The sheet import panel (register, volunteer hours, dues list).
+    pub imports: super::imports::State,
     /// 上级报送.
     pub reporting: super::reporting::State,
     /// Plugin manager.

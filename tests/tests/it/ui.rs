@@ -1013,16 +1013,24 @@ fn dues_are_kept_through_the_window() {
     .unwrap();
     let branch = harness.state().workspace().unwrap().dues.branch.unwrap();
     let method = zhibu_core::domain::PaymentMethod::Payroll;
-    harness.state_mut().commands.push(zhibu::ui::Command::ImportDues(list.clone(), branch, method));
+    let sheet = zhibu_core::services::import::Sheet::Dues(method);
+    // The file comes from 选择明细文件……'s dialog, which sends this check.
+    harness.state_mut().commands.push(zhibu::ui::Command::ImportSheet(sheet, list.clone(), branch, Vec::new(), true));
     settle(&mut harness);
-    assert_eq!(notice(&harness), "党费明细有1处问题，未导入任何记录");
+    assert_eq!(notice(&harness), "检查完毕：1处问题，见报告");
     assert!(harness.query_by_label_contains("第3行「缴费月份」与已记录的").is_some(), "the row is named");
+    assert!(
+        harness.get_by_label("导入（全部成功才写入）").accesskit_node().is_disabled(),
+        "nothing to import while a row is wrong"
+    );
     assert_eq!(harness.state().workspace().unwrap().data.dues_payments.len(), 1);
     std::fs::write(&list, format!("姓名,金额,缴费日期,缴费月份\n党员1,0.60,{year}-03-25,{year}-01至{year}-03\n"))
         .unwrap();
-    harness.state_mut().commands.push(zhibu::ui::Command::ImportDues(list, branch, method));
-    settle(&mut harness);
-    assert_eq!(notice(&harness), "已导入党费明细：1笔");
+    click(&mut harness, "重新检查");
+    assert_eq!(notice(&harness), "检查完毕：没有问题，可以导入");
+    assert_eq!(harness.state().workspace().unwrap().data.dues_payments.len(), 1, "a check writes nothing");
+    click(&mut harness, "导入（全部成功才写入）");
+    assert_eq!(notice(&harness), "已导入党费明细");
     let data = &harness.state().workspace().unwrap().data;
     assert_eq!(data.dues_payments.len(), 2);
     assert!(data.dues_payments.iter().all(|p| p.record.member == ids[0] || p.record.method == method));
@@ -1322,4 +1330,82 @@ fn a_backup_to_a_usb_stick_is_encrypted_and_restoring_it_asks_for_the_passphrase
     click(&mut harness, "用此口令恢复");
     assert!(notice(&harness).starts_with("已从"), "{}", notice(&harness));
     assert_eq!(harness.state().workspace().unwrap().data.members.len(), 2);
+}
+
+/// The 三会一课 register and the volunteer-hours export imported through the window (issue 33):
+/// chosen, checked (a row naming someone not in the branch reported by row and column; nothing
+/// to import meanwhile), a header mapped, the file corrected, checked again, imported whole.
+#[test]
+fn the_register_and_the_volunteer_hours_are_imported_in_the_window() {
+    use zhibu::ui::Command;
+    use zhibu_core::services::import::Sheet;
+    let mut fixture = Fixture::new().unwrap();
+    fixture.add_members(4).unwrap();
+    let branch = fixture.branch;
+    let dir = fixture.dir.path().to_owned();
+    drop(fixture.store);
+    let mut harness = harness(App::open(paths(&dir), Some("测试员".into())));
+    let year = chrono::Local::now().year();
+
+    // 会议: the register, one row naming a stranger on leave.
+    click(&mut harness, "会议");
+    assert!(!harness.get_by_label("导入三会一课登记表……").accesskit_node().is_disabled());
+    let register = dir.join("三会一课登记表.csv");
+    let write = |leave: &str| {
+        std::fs::write(
+            &register,
+            format!(
+                "会议日期,会议类型,会议主题,地点,主持人,请假人员\n\
+                 {year}-01-10,支委会,研究一月份工作,党群服务中心,党员0,无\n\
+                 {year}-01-20,支部党员大会,学习传达上级精神,党群服务中心,党员0,{leave}\n"
+            ),
+        )
+        .unwrap();
+    };
+    write("王五（出差）");
+    harness.state_mut().commands.push(Command::ImportSheet(
+        Sheet::Register,
+        register.clone(),
+        branch,
+        Vec::new(),
+        true,
+    ));
+    settle(&mut harness);
+    assert_eq!(notice(&harness), "检查完毕：1处问题，见报告");
+    assert!(harness.query_by_label_contains("第3行「请假人员」不是本支部党员：王五").is_some());
+    assert!(harness.get_by_label("导入（全部成功才写入）").accesskit_node().is_disabled());
+    write("党员1（出差）");
+    click(&mut harness, "重新检查");
+    assert_eq!(notice(&harness), "检查完毕：没有问题，可以导入");
+    let before = harness.state().workspace().unwrap().data.meetings.len();
+    click(&mut harness, "导入（全部成功才写入）");
+    assert_eq!(notice(&harness), "已导入三会一课登记表");
+    assert_eq!(harness.state().workspace().unwrap().data.meetings.len(), before + 2, "two draft meetings");
+    assert!(harness.get_by_label("导入（全部成功才写入）").accesskit_node().is_disabled(), "imported once");
+    click(&mut harness, "关闭");
+
+    // 志愿服务: an export whose hours column the importer does not know, mapped in the panel.
+    click(&mut harness, "志愿服务");
+    let hours = dir.join("志愿服务时长.csv");
+    std::fs::write(
+        &hours,
+        format!(
+            "志愿者姓名,活动名称,服务日期,服务小时\n党员0,社区环境整治,{year}-03-05,2\n党员2,社区环境整治,{year}-03-05,1.5\n"
+        ),
+    )
+    .unwrap();
+    harness.state_mut().commands.push(Command::ImportSheet(Sheet::Volunteer, hours, branch, Vec::new(), true));
+    settle(&mut harness);
+    assert!(notice(&harness).starts_with("检查未通过："), "{}", notice(&harness));
+    assert!(harness.get_by_label("导入（全部成功才写入）").accesskit_node().is_disabled());
+    // The panel is open all the same: the unknown header is mapped there and the file checked again.
+    type_into(&mut harness, "表头对应", "服务小时=时长");
+    click(&mut harness, "重新检查");
+    assert_eq!(notice(&harness), "检查完毕：没有问题，可以导入");
+    click(&mut harness, "导入（全部成功才写入）");
+    assert_eq!(notice(&harness), "已导入志愿服务时长记录");
+    let volunteer = &harness.state().workspace().unwrap().data.volunteer;
+    assert_eq!(volunteer.len(), 1);
+    let served: f64 = volunteer[0].record.participants.iter().map(|p| p.hours).sum();
+    assert!((served - 3.5).abs() < 1e-9, "each member's own hours: {served}");
 }

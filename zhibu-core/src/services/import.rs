@@ -375,3 +375,99 @@ pub fn report_text(result: &MemberImport) -> String {
     );
     out
 }
+
+/// A register import's report, row by row, then the totals (the command line prints it, the
+/// window shows it).
+pub fn meetings_report_text(result: &MeetingImport) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for row in &result.plan.rows {
+        let note = if row.duplicate { "已导入过，跳过" } else { "新增（草稿）" };
+        let _ = writeln!(
+            out,
+            "第{}行  {note}  {} {}",
+            row.row,
+            row.meeting.starts_at.format("%Y-%m-%d"),
+            row.meeting.title
+        );
+    }
+    for problem in &result.plan.problems {
+        let _ = writeln!(out, "{problem}");
+    }
+    let state = if result.applied {
+        "已导入"
+    } else if result.plan.problems.is_empty() {
+        "试运行（未写入）"
+    } else {
+        "未写入"
+    };
+    let _ = writeln!(out, "{state}：有效{}行，问题{}处", result.plan.rows.len(), result.plan.problems.len());
+    out
+}
+
+/// The sheets imported into one branch: the 三会一课 register, the volunteer-hours export, and
+/// the dues list (paid in one way).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sheet {
+    /// A 三会一课 register, as draft meetings.
+    Register,
+    /// A volunteer-hours export, as activities with each member's hours.
+    Volunteer,
+    /// A bank's or payroll office's dues list, paid this way.
+    Dues(crate::domain::PaymentMethod),
+}
+
+impl Sheet {
+    /// Its name, for titles and messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Register => "三会一课登记表",
+            Self::Volunteer => "志愿服务时长记录",
+            Self::Dues(_) => "党费明细",
+        }
+    }
+}
+
+/// What a sheet import did: its row-by-row report, how many problems, whether it wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetImport {
+    /// The report, a line per row, then the totals.
+    pub report: String,
+    /// Problems found (nothing is written while there is one).
+    pub problems: usize,
+    /// Whether anything was written.
+    pub applied: bool,
+}
+
+/// Checks (`dry_run`) or imports the `sheet` in `file` into `branch`, all rows or none, with
+/// `mapping` pairing unknown headers with fields: the one service behind `zhibu import
+/// meetings|volunteer|dues` and the window's import panels.
+pub fn sheet(
+    store: &mut Store,
+    sheet: Sheet,
+    file: &Path,
+    encoding: Encoding,
+    branch: OrgId,
+    mapping: &[(String, String)],
+    dry_run: bool,
+) -> Result<SheetImport, ServiceError> {
+    Ok(match sheet {
+        Sheet::Register => {
+            let result = meetings(store, file, encoding, branch, mapping, dry_run)?;
+            let report = meetings_report_text(&result);
+            SheetImport { report, problems: result.plan.problems.len(), applied: result.applied }
+        }
+        Sheet::Volunteer => {
+            let result = volunteer(store, file, encoding, branch, mapping, dry_run)?;
+            let report = volunteer_report_text(&result);
+            SheetImport { report, problems: result.plan.problems.len(), applied: result.applied }
+        }
+        Sheet::Dues(method) => {
+            let result = dues(store, file, encoding, branch, method, mapping, dry_run)?;
+            let names: std::collections::HashMap<_, _> =
+                store.members(Some(branch))?.into_iter().map(|m| (m.id, m.record.name)).collect();
+            let report = dues_report_text(&result, &|id| names.get(&id).cloned().unwrap_or_default());
+            SheetImport { report, problems: result.plan.problems.len(), applied: result.applied }
+        }
+    })
+}
