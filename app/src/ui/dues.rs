@@ -310,6 +310,16 @@ fn forms_ui(
             Err(error) => state.error = Some(error),
         }
     }
+    // A base confirmed by mistake is deleted (to the trash, undoable); the year falls back to the
+    // base of the year before, as the grid shows with *.
+    let confirmed = state
+        .member
+        .and_then(|member| data.dues_bases.iter().find(|b| b.record.member == member && b.record.year == year));
+    if let Some(base) = confirmed
+        && ui.button(format!("删除{year}年基数")).on_hover_text("确认有误时删除（可在审计页撤销）").clicked()
+    {
+        commands.push(Command::Op(Op::DeleteDuesBase(base.id)));
+    }
     ui.separator();
     ui.horizontal(|ui| {
         ui.heading(if state.editing.is_some() { "修改缴纳记录" } else { "记录一笔党费或免交" });

@@ -154,7 +154,13 @@ pub const CATALOGUE: &[CatalogueEntry] = &[
     entry("请假人员", C, Text, "请假党员姓名及事由，以顿号分隔（没有时为空）"),
     entry("缺席人员", C, Text, "缺席党员姓名，以顿号分隔（没有时为空）"),
     entry("列席人员", C, Text, "列席人员姓名及单位，以顿号分隔（没有时为空）"),
-    entry("人数符合规定", C, Flag, "到会人数是否符合规定（没有到会规定的会议为否）"),
+    entry("有到会规定", C, Flag, "这类会议是否有到会人数的规定（党小组会、谈心谈话等没有）"),
+    entry(
+        "人数符合规定",
+        C,
+        Flag,
+        "到会人数是否符合规定（只有未达到规定人数时为否；没有到会规定的会议为是，用“有到会规定”区分）",
+    ),
     entry("到会规定", C, Text, "如 实到有表决权的党员超过应到人数的1/2"),
     entry("议题", C, List, "会议议题，每项：{{序号}} {{内容}}"),
     entry("内容", Some("议题"), Text, "议题内容"),
@@ -276,7 +282,10 @@ pub fn standard_fields(request: &RenderRequest) -> Result<Fields, RenderError> {
             .text("请假人员", names("on_leave", true))
             .text("缺席人员", names("absent", true))
             .text("列席人员", observers)
-            .flag("人数符合规定", m.quorum.as_ref().is_some_and(|q| q.met))
+            // "Does not apply" is not "failed": a meeting without a rule meets it, and says so
+            // through 有到会规定 (a 党小组会 at 8 of 8 once printed 未达到规定人数).
+            .flag("有到会规定", m.quorum.is_some())
+            .flag("人数符合规定", m.quorum.as_ref().is_none_or(|q| q.met))
             .text("到会规定", m.quorum.as_ref().map(|q| q.rule.clone()).unwrap_or_default())
             .list("议题", m.agenda.iter().map(|a| Fields::new().text("内容", a.clone())))
             .list(

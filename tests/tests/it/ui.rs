@@ -995,6 +995,13 @@ fn dues_are_kept_through_the_window() {
     choose(&mut harness, "类别", "学生");
     click(&mut harness, "确认基数");
     assert_eq!(notice(&harness), format!("已确认{year}年党费基数：每月0.20元"));
+    // A base confirmed by mistake is deleted, then confirmed again.
+    click(&mut harness, &format!("删除{year}年基数"));
+    assert!(notice(&harness).contains(&format!("{year}年党费基数")), "{}", notice(&harness));
+    assert_eq!(harness.state().workspace().unwrap().data.dues_bases.len(), 1);
+    choose(&mut harness, "类别", "学生");
+    click(&mut harness, "确认基数");
+    assert_eq!(harness.state().workspace().unwrap().data.dues_bases.len(), 2);
 
     // 党员0 pays January to March; the amount defaults to what the months owe.
     choose_nth(&mut harness, "缴费党员", 0, "党员0");

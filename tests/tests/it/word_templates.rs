@@ -350,6 +350,14 @@ fn the_scaffold_makes_the_word_template_crate_and_lists_what_each_placeholder_ta
     let unknown: Vec<String> = made.found.iter().filter(|f| f.field.is_none()).map(|f| f.tag()).collect();
     assert_eq!(unknown, vec!["{{联系电话}}"]);
     assert_eq!(docx::unknown_placeholders(&with_body(&p("{{联系电话}}"))).unwrap().len(), 1);
+
+    // Word copies the first line into the file's title: a title holding placeholders is no name,
+    // so the template is named after its file instead of "{{支部名称}}{{年度}}年度三会一课登记表".
+    let core = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>{{支部名称}}{{年度}}年度三会一课登记表</dc:title></cp:coreProperties>"#;
+    let titled = dir.path().join("三会一课登记表.docx");
+    std::fs::write(&titled, rebuild(TEMPLATE_DOCX, &[("docProps/core.xml", Some(core.as_bytes().to_vec()))])).unwrap();
+    let made = scaffold::create_from_docx(dir.path(), "register-form", &titled).unwrap();
+    assert_eq!(made.title, "三会一课登记表");
 }
 
 #[test]

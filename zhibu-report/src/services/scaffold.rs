@@ -417,7 +417,9 @@ pub struct FromDocx {
     pub found: Vec<Found>,
 }
 
-/// The title a Word file gives itself (`docProps/core.xml`'s `dc:title`), if any.
+/// The title a Word file gives itself (`docProps/core.xml`'s `dc:title`), if any and if it is a
+/// name: a title still holding a placeholder (`{{支部名称}}{{年度}}年度三会一课登记表`, Word copies the
+/// first line into it) would be listed raw, so the file name serves instead.
 fn docx_title(bytes: &[u8]) -> Option<String> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
     let mut core = String::new();
@@ -426,7 +428,7 @@ fn docx_title(bytes: &[u8]) -> Option<String> {
     let start = core.find("<dc:title>")? + "<dc:title>".len();
     let end = core[start..].find("</dc:title>")? + start;
     let title = core[start..end].trim();
-    (!title.is_empty() && !title.contains('&')).then(|| title.to_owned())
+    (!title.is_empty() && !title.contains('&') && !title.contains("{{")).then(|| title.to_owned())
 }
 
 /// Creates `parent/name/` from the author's Word file `docx`: a crate that embeds it
