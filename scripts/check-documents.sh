@@ -51,16 +51,24 @@ if [ -n "${ZHIBU_TEST_PG:-}" ]; then
     committee="${ZHIBU_TEST_PG/dbname=postgres/dbname=zhibu_docs_$$}"
     "$zhibu" committee init --db-url "$committee" > /dev/null
     mkdir -p "$work/packages"
+    # Each branch registers as an office does: its registration file, the committee's connection
+    # file back (the server over TLS on 127.0.0.1 with the cluster's certificate), then a package
+    # encrypted to the committee.
+    cluster=$(printf '%s' "$ZHIBU_TEST_PG" | sed -n 's/^host=\([^ ]*\) .*/\1/p')
+    server="127.0.0.1:$(cat "$cluster/tls-port")"
+    branches=$("$zhibu" sync id --db "$db" | tail -n +2)
     n=0
-    while IFS=$'\t' read -r uuid name _ key; do
-        "$zhibu" committee add-branch --db-url "$committee" --branch "$uuid" --name "$name" \
-            --key "${key#公钥 }" --out "$work/login-$uuid.txt" > /dev/null
+    while IFS=$'\t' read -r uuid name _; do
+        "$zhibu" sync id --db "$db" --branch "$uuid" --out "$work/$uuid.registration" > /dev/null
+        "$zhibu" committee add-branch --db-url "$committee" --registration "$work/$uuid.registration" \
+            --server "$server" --root-cert "$cluster/root.crt" --out "$work/$uuid.zhibu-connection" > /dev/null
+        "$zhibu" sync connect --db "$db" --file "$work/$uuid.zhibu-connection" > /dev/null
         "$zhibu" sync export --db "$db" --branch "$uuid" --out "$work/packages/$uuid.zbp" > /dev/null
         n=$((n + 1))
         if [ $n -le 3 ]; then
             ballots[$n]=$uuid
         fi
-    done < <("$zhibu" sync id --db "$db" | tail -n +2)
+    done <<< "$branches"
     "$zhibu" committee import --db-url "$committee" "$work"/packages/*.zbp > /dev/null
     "$zhibu" committee duty-meeting --db-url "$committee" --year 2025 --held-on 2026-01-11 --voters 45 > /dev/null
     "$zhibu" committee ballot --db-url "$committee" --year 2025 --branch "${ballots[1]}" --votes 38,5,2,0 > /dev/null
