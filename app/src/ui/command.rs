@@ -19,7 +19,11 @@ impl Workspace {
         use super::ops::Form;
         match form {
             Form::Organization | Form::Term => self.orgs.saved(&form),
-            Form::Election(id) => self.orgs.election_saved(id),
+            Form::Election(id) => {
+                self.orgs.election_saved(id);
+                // A correction adds to the history the editor shows.
+                self.worker.send(Task::ElectionHistory(id));
+            }
             Form::Meeting(id) => {
                 // Read again: the record as amended, with its new history.
                 self.meetings.amended(id);
@@ -123,6 +127,8 @@ pub enum Command {
     /// Check (`true`: a dry run) or import a sheet into a branch with these header mappings:
     /// the register, the volunteer hours, a dues list; all rows or none.
     ImportSheet(zhibu_core::services::import::Sheet, PathBuf, zhibu_core::domain::OrgId, Vec<(String, String)>, bool),
+    /// Read a final election's corrections for its editor.
+    LoadElectionHistory(zhibu_core::domain::ElectionId),
     /// Reporting up (上级报送): registration, connection file, push, package, feedback.
     Sync(super::reporting::SyncRequest),
 }
@@ -236,6 +242,7 @@ impl Workspace {
                 Task::ImportSheet { sheet, file, branch, mapping, dry_run }
             }
             Command::Sync(request) => Task::Sync(request),
+            Command::LoadElectionHistory(id) => Task::ElectionHistory(id),
             Command::ImportMembers(file, dry_run) => Task::ImportMembers {
                 default_branch: self.members.import_default_branch(&file, &self.data),
                 file,
@@ -331,6 +338,7 @@ impl Workspace {
             Effect::Imported(file, report, problems, into) => self.members.imported(file, &report, problems, into),
             Effect::SheetImported(sheet, file, branch, result) => self.imports.done(sheet, file, branch, result),
             Effect::Sync(status, key_changed) => self.reporting.loaded(status, key_changed),
+            Effect::ElectionHistory(id, history) => self.orgs.election_history(id, history),
             Effect::RulesLoaded(file, rules) => match rules {
                 Ok(rules) => {
                     self.rules = *rules;

@@ -83,6 +83,8 @@ pub struct ElectionEditor {
     pub confirm_finalize: bool,
     /// Why the last save was refused.
     pub error: Option<String>,
+    /// A final election's corrections, oldest first (read when it is opened or corrected).
+    pub history: Vec<zhibu_core::store::RecordAmendment>,
 }
 
 impl ElectionEditor {
@@ -109,6 +111,7 @@ impl ElectionEditor {
             reason: String::new(),
             confirm_finalize: false,
             error: None,
+            history: Vec::new(),
         };
         editor.voters = data
             .members
@@ -175,6 +178,7 @@ impl ElectionEditor {
             reason: String::new(),
             confirm_finalize: false,
             error: None,
+            history: Vec::new(),
         }
     }
 
@@ -411,6 +415,7 @@ fn actions_ui(ui: &mut Ui, editor: &mut ElectionEditor, commands: &mut Vec<Comma
                 commands.push(Command::Op(Op::AmendElection(id, election, editor.reason.clone())));
             }
         });
+        history_ui(ui, &editor.history);
         return;
     }
     ui.horizontal(|ui| {
@@ -443,5 +448,21 @@ fn actions_ui(ui: &mut Ui, editor: &mut ElectionEditor, commands: &mut Vec<Comma
                 editor.confirm_finalize = false;
             }
         });
+    }
+}
+
+/// A final election's corrections: each with when, who and why (the versions themselves are in
+/// `zhibu election history` and the audit log).
+fn history_ui(ui: &mut Ui, history: &[zhibu_core::store::RecordAmendment]) {
+    if history.is_empty() {
+        ui.label("定稿后没有更正过。");
+        return;
+    }
+    ui.strong("更正记录");
+    for amendment in history {
+        ui.label(format!(
+            "第{}次更正：{}，{}，原因：{}",
+            amendment.revision, amendment.amended_at, amendment.operator, amendment.reason
+        ));
     }
 }

@@ -39,6 +39,8 @@ pub struct JobRequest {
     pub consent: Consent,
     /// Where the result goes.
     pub target: Target,
+    /// Also convert each Word file to PDF.
+    pub pdf: bool,
 }
 
 /// How a job ended.
@@ -139,11 +141,16 @@ fn run(
         consent: request.consent,
         generated_at: chrono::Local::now().naive_local(),
         destination,
-        pdf: false,
+        // A preview is never converted.
+        pdf: request.pdf && !matches!(request.target, Target::Preview),
     };
     match export::run(&mut store, rules, catalog, &export, progress) {
         Ok(Exported { preview: Some(document), log, .. }) => JobOutcome::Preview(document, log),
-        Ok(exported) => JobOutcome::Written(exported.files, exported.skipped, exported.log),
+        Ok(exported) => {
+            // The PDFs are listed with the Word files they were made from.
+            let files = exported.files.into_iter().chain(exported.pdfs).collect();
+            JobOutcome::Written(files, exported.skipped, exported.log)
+        }
         Err(error) => JobOutcome::Failed(format!("生成失败：{error}")),
     }
 }

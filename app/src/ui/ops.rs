@@ -60,7 +60,7 @@ pub enum Op {
     /// Remove a volunteer registered by mistake.
     DeleteVolunteerPerson(zhibu_core::domain::VolunteerId),
     /// Create a service team.
-    SaveTeam(Box<zhibu_core::domain::ServiceTeam>),
+    SaveTeam(Option<zhibu_core::domain::TeamId>, Box<zhibu_core::domain::ServiceTeam>),
     /// Remove a service team with no volunteers.
     DeleteTeam(zhibu_core::domain::TeamId),
     /// Confirm (or correct) a member's dues base for a year.
@@ -265,10 +265,16 @@ impl Op {
                 let volunteer = store.write(|w| w.delete_volunteer(*id))?;
                 deleted(format!("志愿者：{}", volunteer.name), Touched::Volunteer, Form::Register)
             }
-            Self::SaveTeam(team) => {
-                store.write(|w| w.create_team(team))?;
-                done(format!("已添加服务队：{}", team.name.trim()), Touched::Volunteer, Form::Register)
-            }
+            Self::SaveTeam(id, team) => match id {
+                Some(id) => {
+                    store.write(|w| w.update_team(*id, team))?;
+                    done(format!("已修改服务队：{}", team.name.trim()), Touched::Volunteer, Form::Register)
+                }
+                None => {
+                    store.write(|w| w.create_team(team))?;
+                    done(format!("已添加服务队：{}", team.name.trim()), Touched::Volunteer, Form::Register)
+                }
+            },
             Self::DeleteTeam(id) => {
                 let team = store.write(|w| w.delete_team(*id))?;
                 deleted(format!("服务队：{}", team.name), Touched::Volunteer, Form::Register)

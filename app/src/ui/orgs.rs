@@ -210,6 +210,13 @@ impl State {
             editor.saved(id);
         }
     }
+
+    /// Takes in a final election's corrections, for its editor if still open.
+    pub fn election_history(&mut self, id: ElectionId, history: Vec<zhibu_core::store::RecordAmendment>) {
+        if let Some(editor) = self.election.as_mut().filter(|e| e.id == Some(id)) {
+            editor.history = history;
+        }
+    }
 }
 
 /// Draws the organization screen.
@@ -394,7 +401,7 @@ fn detail_ui(ui: &mut Ui, state: &mut State, data: &Data, id: OrgId, commands: &
     ui.separator();
     terms_ui(ui, state, data, id, commands);
     ui.separator();
-    elections_list_ui(ui, state, data, id);
+    elections_list_ui(ui, state, data, id, commands);
 }
 
 fn terms_ui(ui: &mut Ui, state: &mut State, data: &Data, id: OrgId, commands: &mut Vec<Command>) {
@@ -510,7 +517,7 @@ fn term_form_ui(ui: &mut Ui, form: &mut TermForm, data: &Data, commands: &mut Ve
     });
 }
 
-fn elections_list_ui(ui: &mut Ui, state: &mut State, data: &Data, id: OrgId) {
+fn elections_list_ui(ui: &mut Ui, state: &mut State, data: &Data, id: OrgId, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| {
         ui.strong("换届选举");
         let dissolved = data.orgs.iter().any(|o| o.id == id && o.record.dissolved_on.is_some());
@@ -531,6 +538,9 @@ fn elections_list_ui(ui: &mut Ui, state: &mut State, data: &Data, id: OrgId) {
     }
     if let Some(election) = open {
         state.election = Some(ElectionEditor::from_stored(election.id, &election.record, data));
+        if election.record.status == MeetingStatus::Final {
+            commands.push(Command::LoadElectionHistory(election.id));
+        }
     }
 }
 

@@ -33,6 +33,8 @@ pub struct State {
     pub pending_consent: Option<JobRequest>,
     /// Where exports go: a folder (the file is named after the template) or a .docx path.
     pub save_to: String,
+    /// Also convert each Word file to PDF (through an installed LibreOffice).
+    pub pdf: bool,
     /// Why the last export could not start.
     pub error: Option<String>,
 }
@@ -120,6 +122,8 @@ pub fn reports_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
                         Then::ExportTo,
                     ));
                 }
+                ui.checkbox(&mut state.pdf, "同时转为 PDF")
+                    .on_hover_text("需要本机装有 LibreOffice；没有时只生成 Word 文件，并提示安装");
             });
             if let Some(error) = &state.error {
                 widgets::error_text_ui(ui, error);
@@ -132,10 +136,12 @@ pub fn reports_ui(ui: &mut Ui, workspace: &mut Workspace, commands: &mut Vec<Com
                     state.values.get(&s.key).filter(|v| !v.trim().is_empty()).map(|v| (s.key.clone(), v.clone()))
                 })
                 .collect();
+            let pdf = state.pdf;
             let request = |target| JobRequest {
                 template: info.id.clone(),
                 params: params.clone(),
                 consent: Consent::None,
+                pdf,
                 target,
             };
             let running = workspace.job.is_some();
@@ -236,7 +242,7 @@ pub fn select_template(state: &mut State, catalog: &Catalog, id: &str, data: &Da
     }
     let params =
         state.values.iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| (k.clone(), v.clone())).collect();
-    Some(JobRequest { template: info.id.clone(), params, consent: Consent::None, target: Target::Preview })
+    Some(JobRequest { template: info.id.clone(), params, consent: Consent::None, target: Target::Preview, pdf: false })
 }
 
 fn submit(request: JobRequest, state: &mut State, commands: &mut Vec<Command>) {

@@ -48,6 +48,8 @@ pub struct State {
     pub team_name: String,
     /// 队长 for a new team.
     pub team_leader: String,
+    /// The saved team the form corrects (None: the form adds one).
+    pub editing_team: Option<TeamId>,
     /// The saved activity the form corrects.
     pub editing: Option<ActivityId>,
     /// Why the form was refused.
@@ -72,6 +74,7 @@ impl Default for State {
             person: PersonForm::default(),
             team_name: String::new(),
             team_leader: String::new(),
+            editing_team: None,
             editing: None,
             error: None,
         }
@@ -136,6 +139,7 @@ impl State {
         self.person = PersonForm::default();
         self.team_name.clear();
         self.team_leader.clear();
+        self.editing_team = None;
         self.error = None;
     }
 
@@ -442,6 +446,11 @@ fn teams_ui(ui: &mut Ui, state: &mut State, data: &Data, branch: OrgId, commands
         ui.horizontal(|ui| {
             let count = data.volunteers.iter().filter(|v| v.record.team == Some(team.id)).count();
             ui.label(format!("{}（队长：{}，{count}人）", team.record.name, team.record.leader));
+            if ui.small_button("修改").on_hover_text(format!("修改服务队{}", team.record.name)).clicked() {
+                state.team_name.clone_from(&team.record.name);
+                state.team_leader.clone_from(&team.record.leader);
+                state.editing_team = Some(team.id);
+            }
             if ui.small_button("删除").on_hover_text(format!("删除服务队{}", team.record.name)).clicked() {
                 commands.push(Command::Op(Op::DeleteTeam(team.id)));
             }
@@ -451,18 +460,27 @@ fn teams_ui(ui: &mut Ui, state: &mut State, data: &Data, branch: OrgId, commands
         field_ui(ui, "服务队名称", &mut state.team_name);
         field_ui(ui, "队长", &mut state.team_leader);
     });
-    if ui.button("添加服务队").clicked() {
-        let team = ServiceTeam {
-            branch,
-            name: state.team_name.trim().to_owned(),
-            leader: state.team_leader.trim().to_owned(),
-            note: String::new(),
-        };
-        match team.validate() {
-            Ok(()) => commands.push(Command::Op(Op::SaveTeam(Box::new(team)))),
-            Err(error) => state.error = Some(error.to_string()),
+    let editing = state.editing_team.and_then(|id| teams.iter().find(|t| t.id == id));
+    ui.horizontal(|ui| {
+        if ui.button(if editing.is_some() { "保存服务队" } else { "添加服务队" }).clicked() {
+            // A team corrected keeps its note; a new one starts without.
+            let team = ServiceTeam {
+                branch,
+                name: state.team_name.trim().to_owned(),
+                leader: state.team_leader.trim().to_owned(),
+                note: editing.map(|t| t.record.note.clone()).unwrap_or_default(),
+            };
+            match team.validate() {
+                Ok(()) => commands.push(Command::Op(Op::SaveTeam(state.editing_team, Box::new(team)))),
+                Err(error) => state.error = Some(error.to_string()),
+            }
         }
-    }
+        if editing.is_some() && ui.button("取消修改").clicked() {
+            state.team_name.clear();
+            state.team_leader.clear();
+            state.editing_team = None;
+        }
+    });
 }
 
 /// The form that registers (or corrects) one volunteer.

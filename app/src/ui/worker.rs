@@ -96,6 +96,8 @@ pub enum Task {
     ReadPackage(PathBuf),
     /// Reporting up (上级报送).
     Sync(super::reporting::SyncRequest),
+    /// Read a final election's corrections.
+    ElectionHistory(zhibu_core::domain::ElectionId),
     /// Check (and unless `dry_run`, import) a roster file.
     ImportMembers {
         /// The file.
@@ -144,6 +146,7 @@ impl Task {
             Self::InstallPlugin(_) | Self::RemovePlugin(_) | Self::ReloadCatalog { .. } => "正在加载报表模板",
             Self::SetYear(_) | Self::LoadRules(_) => "正在读取记录",
             Self::OpenMeeting(_) => "正在读取会议",
+            Self::ElectionHistory(_) => "正在读取更正记录",
             _ => "正在保存",
         }
     }
@@ -213,6 +216,8 @@ pub enum Effect {
     /// A sync task ran: where every branch stands now, and a connection file waiting for the
     /// user's word on the committee's changed keys.
     Sync(Vec<zhibu_sync::Status>, Option<PathBuf>),
+    /// A final election's corrections, oldest first.
+    ElectionHistory(zhibu_core::domain::ElectionId, Vec<zhibu_core::store::RecordAmendment>),
     /// A rule file was read (and is in force when `Ok`).
     RulesLoaded(PathBuf, Result<Box<RuleSet>, String>),
     /// The operator's name was saved.
@@ -659,6 +664,10 @@ impl Backend {
                 (Some(zhibu_core::services::backup::backup_text(&path, &summary)), Effect::None)
             }
             Task::Sync(request) => self.sync(request, touched)?,
+            Task::ElectionHistory(id) => {
+                let history = self.store.election_amendments(id).map_err(fail("读取更正记录"))?;
+                (None, Effect::ElectionHistory(id, history))
+            }
             Task::ImportSheet { sheet, file, branch, mapping, dry_run } => {
                 use zhibu_core::services::import::Sheet;
                 if !dry_run {

@@ -100,6 +100,10 @@ fn render(request: &RenderRequest) -> Result<Document, RenderError> {
         records.duty_reviews.iter().find(|r| r.branch == branch_id && i64::from(r.year) == year).ok_or_else(|| {
             RenderError::MissingData(format!("未找到{}{year}年度的述职评议记录，请先在“评议”中录入", branch.name))
         })?;
+    // The secretary writes the report (评议 → 述职评议) before the review meeting; the ballots
+    // come after it. Until they are entered the report is a draft: marked 草稿, the ballots left
+    // for after the meeting.
+    let draft = review.excellent + review.good + review.fair + review.poor == 0;
     let name_of = |id: i64| records.members.iter().find(|m| m.id == id).map_or("（已删除）", |m| m.name.as_str());
     let secretary = name_of(review.subject);
     let superior = request.param("superior").map(str::trim).filter(|s| !s.is_empty()).unwrap_or(&request.unit_name);
@@ -114,7 +118,8 @@ fn render(request: &RenderRequest) -> Result<Document, RenderError> {
         review.sections.iter().find(|s| s.heading.contains(needle)).map(|s| s.body.clone()).unwrap_or_default()
     };
 
-    let mut doc = DocumentBuilder::official(format!("{}书记{year}年度抓基层党建工作述职报告", branch.name)).paragraph(format!(
+    let title = format!("{}书记{year}年度抓基层党建工作述职报告{}", branch.name, if draft { "（草稿）" } else { "" });
+    let mut doc = DocumentBuilder::official(title).paragraph(format!(
         "根据{superior}关于开展{year}年度基层党组织书记抓基层党建工作述职评议考核的通知要求，现将本人履行抓基层党建工作第一责任人职责情况报告如下。"
     ));
     doc = doc.heading(1, "一、履行职责情况");
@@ -257,7 +262,15 @@ fn render(request: &RenderRequest) -> Result<Document, RenderError> {
     let signed_on = review.held_on.clone().unwrap_or_else(|| request.generated_on().to_owned());
     doc = doc.signature([format!("述职人：{secretary}")], chinese_date(&signed_on));
 
-    // 附件：民主测评结果.
+    // 附件：民主测评结果 — after the review meeting.
+    if draft {
+        doc = doc
+            .page_break()
+            .paragraph_with(plugin_api::para("附件"))
+            .centered("民主测评结果")
+            .paragraph("民主测评在述职评议会议上进行，测评结果待会后录入（评议 → 述职评议）后生成。");
+        return Ok(doc.build());
+    }
     let valid = review.excellent + review.good + review.fair + review.poor;
     let mut ballots = TableBuilder::new(&[52.0, 52.0, 52.0]).header(["测评等次", "票数", "占比"]);
     for (label, count) in [("好", review.excellent), ("较好", review.good), ("一般", review.fair), ("差", review.poor)]

@@ -342,3 +342,16 @@ fn a_long_document_streams_out_whole_in_order_with_unique_paragraph_ids() {
     assert!(docx_rs::read_docx(&docx).is_ok());
     assert_eq!(docx, to_docx(&doc, &options()).unwrap());
 }
+
+/// LibreOffice's profile folder goes to it as a `file:` URL: on Windows the drive follows a third
+/// slash (`file://C:/…` would name a host called C:), and a user folder with a space or Chinese
+/// characters is percent-encoded.
+#[test]
+fn the_pdf_converter_gets_a_valid_file_url_for_windows_and_unix_paths() {
+    use zhibu_report::export::pdf::file_url;
+    assert_eq!(
+        file_url(std::path::Path::new("C:\\Users\\李 明\\AppData\\Local\\Temp\\zhibu-lo-1")),
+        "file:///C:/Users/%E6%9D%8E%20%E6%98%8E/AppData/Local/Temp/zhibu-lo-1"
+    );
+    assert_eq!(file_url(std::path::Path::new("/tmp/zhibu lo")), "file:///tmp/zhibu%20lo");
+}

@@ -185,12 +185,14 @@ fn a_secretary_records_a_month_and_exports_the_duty_review() {
     click(&mut harness, "导出 Word");
     wait_for_job(&mut harness);
     let year = chrono::Local::now().year();
-    let file = dir.join(format!("金山社区党支部书记{year}年度抓基层党建工作述职报告.docx"));
+    // Written before the review meeting (no ballots yet): a draft, the ballots left for after it.
+    let file = dir.join(format!("金山社区党支部书记{year}年度抓基层党建工作述职报告（草稿）.docx"));
     assert_eq!(notice(&harness), format!("已导出：{}", file.display()), "named after the document's title");
     let mut archive = zip::ZipArchive::new(std::fs::File::open(&file).unwrap()).unwrap();
     let mut xml = String::new();
     std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
-    assert!(xml.contains(&format!("金山社区党支部书记{year}年度抓基层党建工作述职报告")), "the title");
+    assert!(xml.contains(&format!("金山社区党支部书记{year}年度抓基层党建工作述职报告（草稿）")), "the title");
+    assert!(xml.contains("民主测评在述职评议会议上进行，测评结果待会后录入"), "the ballots part waits");
     assert!(xml.contains("全年召开支部党员大会，按时发展党员。"), "the section typed in the form");
 
     // Everything went through the audit log under the operator's name.
@@ -202,6 +204,25 @@ fn a_secretary_records_a_month_and_exports_the_duty_review() {
     assert!(exports[0].summary.starts_with("duty-review："), "{}", exports[0].summary);
     let exports = exports.len();
     assert_eq!(exports, 1, "the export is audited");
+    drop(store);
+
+    // 同时转为 PDF: beside the Word file where LibreOffice is installed (as .ci/run installs it);
+    // without it the Word file is still written and the message says what to install.
+    click(&mut harness, "同时转为 PDF");
+    click(&mut harness, "导出 Word");
+    wait_for_job(&mut harness);
+    let pdf = file.with_extension("pdf");
+    if zhibu_report::export::pdf::find_libreoffice().is_some() {
+        assert_eq!(notice(&harness), "已导出 2 个文件", "the Word file and its PDF");
+        assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    } else {
+        assert!(
+            notice(&harness).contains("未找到 LibreOffice，无法转换为 PDF（Word 文件已生成）"),
+            "{}",
+            notice(&harness)
+        );
+        assert!(file.exists() && !pdf.exists());
+    }
 }
 
 #[test]
@@ -665,6 +686,17 @@ fn a_branch_year_through_the_window_from_an_empty_database() {
     assert!(text.contains("党员0（9票）、党员1（8票）、党员3（8票）当选为第四届支部委员会委员"), "{text}");
     assert!(text.contains("金山社区党支部第四届支部委员会选票统计表"), "the sheet is attached");
     click(&mut harness, "组织");
+    // A final election is corrected with a reason; the editor lists each correction.
+    assert!(harness.query_by_label("定稿后没有更正过。").is_some());
+    type_into(&mut harness, "选举地点", "（二楼会议室）");
+    type_into(&mut harness, "更正原因", "选举地点记录不全");
+    click(&mut harness, "保存更正");
+    assert!(
+        harness.query_by_label_contains("第1次更正：").is_some()
+            && harness.query_by_label_contains("原因：选举地点记录不全").is_some(),
+        "{}",
+        notice(&harness)
+    );
     click(&mut harness, "← 返回组织");
     let terms = harness.state().workspace().unwrap().data.terms[&branch].clone();
     assert_eq!(terms.len(), 2);
@@ -747,6 +779,20 @@ fn a_branch_year_through_the_window_from_an_empty_database() {
     choose(&mut harness, "志愿者类别", "居民");
     click(&mut harness, "登记");
     assert_eq!(notice(&harness), "已登记志愿者：王秀兰");
+    // A service team, its leader's name corrected afterwards.
+    type_into(&mut harness, "服务队名称", "金山红袖标巡逻队");
+    type_into(&mut harness, "队长", "王秀");
+    click(&mut harness, "添加服务队");
+    assert_eq!(notice(&harness), "已添加服务队：金山红袖标巡逻队");
+    // The register's rows have 修改 too; the team's is the last on the page.
+    harness.get_all_by_label("修改").last().unwrap().click();
+    harness.run_steps(2);
+    type_into(&mut harness, "队长", "兰");
+    click(&mut harness, "保存服务队");
+    assert_eq!(notice(&harness), "已修改服务队：金山红袖标巡逻队");
+    let teams = &harness.state().workspace().unwrap().data.teams;
+    assert_eq!(teams.len(), 1, "corrected, not added again");
+    assert_eq!(teams[0].record.leader, "王秀兰");
     click(&mut harness, "志愿服务活动");
     type_into(&mut harness, "活动名称", "禁毒宣传进小区");
     replace_in(&mut harness, "日期", &format!("{year}-06-26"));
@@ -1065,6 +1111,7 @@ fn a_per_meeting_export_lists_what_the_template_declined() {
         params: params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
         consent: zhibu_report::services::report::Consent::None,
         target: zhibu::ui::Target::EachMeeting(dir.join("会议记录")),
+        pdf: false,
     };
     harness.state_mut().commands.push(zhibu::ui::Command::SubmitReport(Box::new(request)));
     settle(&mut harness);
@@ -1100,6 +1147,7 @@ fn certificates_for_every_volunteer_from_the_report_page() {
         params: vec![("year".into(), "2025".into())],
         consent: zhibu_report::services::report::Consent::None,
         target: zhibu::ui::Target::EachVolunteer(dir.join("证明")),
+        pdf: false,
     };
     harness.state_mut().commands.push(zhibu::ui::Command::SubmitReport(Box::new(request)));
     settle(&mut harness);
@@ -1138,6 +1186,7 @@ fn a_per_branch_export_from_the_report_page() {
         params: vec![("year".into(), "2025".into())],
         consent: zhibu_report::services::report::Consent::None,
         target: zhibu::ui::Target::EachBranch(dir.join("述职")),
+        pdf: false,
     };
     harness.state_mut().commands.push(zhibu::ui::Command::SubmitReport(Box::new(request)));
     settle(&mut harness);

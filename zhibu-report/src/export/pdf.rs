@@ -21,16 +21,25 @@ pub enum PdfError {
     },
 }
 
-/// The LibreOffice program: `soffice`/`libreoffice` on the PATH, or the usual install folders.
+/// The LibreOffice program: `soffice`/`libreoffice` on the PATH, or the usual install folders
+/// (on Windows under every Program Files folder the system names, whatever its drive or language).
 pub fn find_libreoffice() -> Option<PathBuf> {
-    let candidates = [
-        "soffice",
-        "libreoffice",
-        "C:\\Program Files\\LibreOffice\\program\\soffice.exe",
-        "C:\\Program Files (x86)\\LibreOffice\\program\\soffice.exe",
-        "/Applications/LibreOffice.app/Contents/MacOS/soffice",
-    ];
-    candidates.iter().map(PathBuf::from).find(|c| {
+    let mut candidates: Vec<PathBuf> = ["soffice", "libreoffice"].iter().map(PathBuf::from).collect();
+    for variable in ["ProgramW6432", "ProgramFiles", "ProgramFiles(x86)"] {
+        if let Some(folder) = std::env::var_os(variable) {
+            candidates.push(PathBuf::from(folder).join("LibreOffice").join("program").join("soffice.exe"));
+        }
+    }
+    candidates.extend(
+        [
+            "C:\\Program Files\\LibreOffice\\program\\soffice.exe",
+            "C:\\Program Files (x86)\\LibreOffice\\program\\soffice.exe",
+            "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+        ]
+        .iter()
+        .map(PathBuf::from),
+    );
+    candidates.into_iter().find(|c| {
         Command::new(c)
             .arg("--version")
             .stdout(std::process::Stdio::null())
@@ -46,7 +55,7 @@ pub fn convert(docx: &Path) -> Result<PathBuf, PdfError> {
     let out_dir =
         docx.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let profile = std::env::temp_dir().join(format!("zhibu-lo-{}-{}", std::process::id(), nanos()));
-    let profile_url = format!("file://{}", profile.display().to_string().replace('\\', "/"));
+    let profile_url = file_url(&profile);
     let output = Command::new(program)
         .arg(format!("-env:UserInstallation={profile_url}"))
         .args(["--headless", "--convert-to", "pdf", "--outdir"])
@@ -62,6 +71,22 @@ pub fn convert(docx: &Path) -> Result<PathBuf, PdfError> {
         let detail = String::from_utf8_lossy(&output.stderr).lines().last().unwrap_or("无输出").to_owned();
         Err(PdfError::Failed { detail, path: docx.to_owned() })
     }
+}
+
+/// `path` as the `file:` URL LibreOffice takes for its profile: `file:///tmp/x` on Unix,
+/// `file:///C:/Users/...` on Windows (the drive after a third slash; `file://C:/…` names a host),
+/// with spaces and non-ASCII characters (a user folder named 李明) percent-encoded.
+pub fn file_url(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let mut url = String::from(if text.starts_with('/') { "file://" } else { "file:///" });
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"/:-._~".contains(&byte) {
+            url.push(char::from(byte));
+        } else {
+            url.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    url
 }
 
 fn nanos() -> u128 {
