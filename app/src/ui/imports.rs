@@ -35,12 +35,7 @@ pub struct Panel {
 impl Panel {
     /// The header mappings typed.
     pub fn mapping(&self) -> Vec<(String, String)> {
-        self.mapping
-            .lines()
-            .filter_map(|l| l.split_once('='))
-            .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-            .filter(|(k, v)| !k.is_empty() && !v.is_empty())
-            .collect()
+        parse_mapping(&self.mapping)
     }
 
     /// The command that checks (or imports) the file as the panel stands.
@@ -111,17 +106,7 @@ pub fn panel_ui(
     egui::Grid::new("sheet-import-branch").show(ui, |ui| {
         widgets::choice_ui(ui, "导入到支部", &mut panel.branch, &branches);
     });
-    let row_height = ui.text_style_height(&egui::TextStyle::Monospace);
-    egui::ScrollArea::both().id_salt("sheet-import-report").max_height(220.0).show_rows(
-        ui,
-        row_height,
-        panel.report.len(),
-        |ui, rows| {
-            for line in &panel.report[rows] {
-                ui.add(egui::Label::new(egui::RichText::new(line).monospace()).extend());
-            }
-        },
-    );
+    report_ui(ui, "sheet-import-report", 220.0, &panel.report);
     ui.label(
         "表头无法识别时，在下面按“表头=字段”逐行填写对应关系（如 活动名=活动名称）；改好原文件或对应关系后重新检查：",
     );
@@ -150,4 +135,25 @@ pub fn panel_ui(
     if close {
         state.panel = None;
     }
+}
+
+/// Header mappings as typed, `表头=字段` a line (incomplete lines left out): the roster's panel
+/// and the sheets' read them alike.
+pub fn parse_mapping(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .filter(|(k, v)| !k.is_empty() && !v.is_empty())
+        .collect()
+}
+
+/// An import's report, a line a row, laid out only where visible (a county's roster reports ten
+/// thousand lines).
+pub fn report_ui(ui: &mut Ui, id: &str, max_height: f32, report: &[String]) {
+    let row_height = ui.text_style_height(&egui::TextStyle::Monospace);
+    egui::ScrollArea::both().id_salt(id).max_height(max_height).show_rows(ui, row_height, report.len(), |ui, rows| {
+        for line in &report[rows] {
+            ui.add(egui::Label::new(egui::RichText::new(line).monospace()).extend());
+        }
+    });
 }

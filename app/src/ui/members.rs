@@ -275,12 +275,7 @@ impl State {
 
     /// The header mappings typed in the import report.
     pub fn import_mapping(&self) -> Vec<(String, String)> {
-        self.mapping
-            .lines()
-            .filter_map(|l| l.split_once('='))
-            .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-            .filter(|(k, v)| !k.is_empty() && !v.is_empty())
-            .collect()
+        super::imports::parse_mapping(&self.mapping)
     }
 }
 
@@ -525,18 +520,7 @@ fn import_ui(ui: &mut Ui, state: &mut State, data: &Data, commands: &mut Vec<Com
             widgets::choice_ui(ui, "导入到支部", &mut state.import_branch, &branches);
         });
     }
-    // One row per line, laid out only when visible: a county's roster reports ten thousand lines.
-    let row_height = ui.text_style_height(&egui::TextStyle::Monospace);
-    egui::ScrollArea::both().id_salt("import-report").max_height(360.0).show_rows(
-        ui,
-        row_height,
-        report.len(),
-        |ui, rows| {
-            for line in &report[rows] {
-                ui.add(egui::Label::new(egui::RichText::new(line).monospace()).extend());
-            }
-        },
-    );
+    super::imports::report_ui(ui, "import-report", 360.0, report);
     if !state.import_problems.is_empty() {
         ui.strong("逐条改正（只改这次导入读到的内容，不改原文件），或跳过该行，然后重新检查：");
         egui::ScrollArea::vertical().id_salt("import-fixes").max_height(220.0).show(ui, |ui| {
