@@ -87,9 +87,20 @@ fn register(url: &str, db: &std::path::Path, branch: Option<&str>, out: &std::pa
     let mut args = vec!["sync", "id", "--db", db.to_str().unwrap(), "--out", registration.to_str().unwrap()];
     args.extend(branch.iter().flat_map(|b| ["--branch", b]));
     super::cli::zhibu(&args);
+    add_branch(url, &registration, out);
+    super::cli::zhibu(&["sync", "connect", "--db", db.to_str().unwrap(), "--file", out.to_str().unwrap()]);
+    let mut store = zhibu_core::store::Store::open_existing(db, "测试").unwrap();
+    let org = zhibu_sync::chosen_branch(&store, branch).unwrap();
+    let connection = zhibu_sync::connection(&mut store, &org).unwrap();
+    as_role(url, &connection.role, &connection.password)
+}
+
+/// The committee registers the branch of `registration` on the command line and writes its
+/// connection file `out`: the server as branches reach it, TLS on 127.0.0.1 with the test
+/// cluster's certificate.
+pub(crate) fn add_branch(url: &str, registration: &std::path::Path, out: &std::path::Path) {
     let dir = cluster_dir(url);
     let port = std::fs::read_to_string(dir.join("tls-port")).unwrap().trim().to_owned();
-    let server = format!("127.0.0.1:{port}");
     super::cli::zhibu(&[
         "committee",
         "add-branch",
@@ -100,15 +111,10 @@ fn register(url: &str, db: &std::path::Path, branch: Option<&str>, out: &std::pa
         "--out",
         out.to_str().unwrap(),
         "--server",
-        &server,
+        &format!("127.0.0.1:{port}"),
         "--root-cert",
         dir.join("root.crt").to_str().unwrap(),
     ]);
-    super::cli::zhibu(&["sync", "connect", "--db", db.to_str().unwrap(), "--file", out.to_str().unwrap()]);
-    let mut store = zhibu_core::store::Store::open_existing(db, "测试").unwrap();
-    let org = zhibu_sync::chosen_branch(&store, branch).unwrap();
-    let connection = zhibu_sync::connection(&mut store, &org).unwrap();
-    as_role(url, &connection.role, &connection.password)
 }
 
 /// Every stored record's UUID and counter, in UUID order.

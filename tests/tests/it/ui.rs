@@ -1244,23 +1244,8 @@ fn a_branch_reports_up_and_reads_the_committees_word_in_the_window() {
     assert!(notice(&harness).starts_with("已写出登记文件，请交给上级"), "{}", notice(&harness));
 
     // The committee registers it and sends the connection file back.
-    let cluster = super::committee::cluster_dir(&url);
-    let port = std::fs::read_to_string(cluster.join("tls-port")).unwrap().trim().to_owned();
     let connection = home.path().join("金山社区党支部.zhibu-connection");
-    super::cli::zhibu(&[
-        "committee",
-        "add-branch",
-        "--db-url",
-        &url,
-        "--registration",
-        registration.to_str().unwrap(),
-        "--server",
-        &format!("127.0.0.1:{port}"),
-        "--root-cert",
-        cluster.join("root.crt").to_str().unwrap(),
-        "--out",
-        connection.to_str().unwrap(),
-    ]);
+    super::committee::add_branch(&url, &registration, &connection);
     harness.state_mut().commands.push(Command::Sync(SyncRequest::Connect(connection, false)));
     settle(&mut harness);
     assert!(
